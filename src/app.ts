@@ -1,0 +1,73 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Context } from './services/context.ts';
+import './http/request-types.ts';
+import { describeError, isApiPath, sendJsonError } from './http/errors.ts';
+import { adminApi, publicApi } from './http/api/mounts.ts';
+import { rssRoutes } from './http/site/rss.ts';
+import { imageRoutes } from './http/site/images.ts';
+import { healthRoutes } from './http/site/health.ts';
+import { requestLogLine } from './http/logging.ts';
+import { escapeText } from './views/escape.ts';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  ctx: Context;
+  /** A pino destination for logs (tests pass a stream to inspect them). */
+  logStream?: NodeJS.WritableStream;
+}
+
+function parseForm(body: string): { entries: Array<[string, string]>; fields: Record<string, string> } {
+  const entries = [...new URLSearchParams(body)];
+  const fields: Record<string, string> = {};
+  for (const [key, value] of entries) if (!(key in fields)) fields[key] = value;
+  return { entries, fields };
+}
+
+/** Wires the HTTP application; never listens (tests inject into it). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, ctx } = deps;
+  const app = Fastify({
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    disableRequestLogging: true,
+    logger: { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.decorateRequest('actor', null as never);
+  app.decorateRequest('formEntries', undefined);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+    const { entries, fields } = parseForm(body as string);
+    request.formEntries = entries;
+    done(null, fields);
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(requestLogLine(request, reply.statusCode, reply.elapsedTime), 'request');
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const answer = describeError(error, request.id);
+    if (answer.unexpected) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
+    if (isApiPath(request)) return sendJsonError(reply, answer);
+    return reply
+      .code(answer.status)
+      .headers(answer.headers)
+      .type('text/html; charset=utf-8')
+      .send(`<!doctype html><title>${answer.status}</title><p>${escapeText(answer.message)}</p>`);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const message = `Nothing lives at ${request.url.split('?')[0]}`;
+    if (isApiPath(request)) return sendJsonError(reply, { status: 404, message, headers: {} });
+    return reply.code(404).type('text/html; charset=utf-8').send(`<!doctype html><title>Not found</title><p>${escapeText(message)}</p>`);
+  });
+
+  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken });
+  await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken });
+  await app.register(rssRoutes, { ctx, siteName: 'Stashboard' });
+  await app.register(imageRoutes);
+  await app.register(healthRoutes, { ctx });
+  return app;
+}

@@ -1,0 +1,173 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, parseServerFlags, SERVER_OPTIONS_HELP } from './config.ts';
+import { openContext, startServer } from './server.ts';
+import { prepareDatabase } from './services/setup.ts';
+import { createToken, listTokens, revokeToken } from './services/tokens.ts';
+import { showOAuthCredentials } from './services/oauth.ts';
+import { DomainError } from './domain/errors.ts';
+import type { Actor, Context } from './services/context.ts';
+
+const CLI_ACTOR: Actor = { kind: 'cli', name: 'command line', scope: 'admin' };
+
+const DATABASE_HELP = '  --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ./data/stashboard.db)';
+
+const HELP: Record<string, string> = {
+  main: `Usage: stashboard <command> [options]
+
+Commands:
+  serve                                  serve the status page and the API
+  migrate                                create or update the database (a new one gets the default statuses)
+  token create --name N [--scope S]      create an API token (scope admin or events); prints the secret once
+  token list                             list API tokens
+  token revoke ID                        revoke an API token
+  oauth show                             print the OAuth 1.0a credentials for the admin API
+
+Run \`stashboard <command> --help\` for a command's options.`,
+  serve: `Usage: stashboard serve [options]
+
+Serves the status page and the API; creates and migrates the database on first start.
+
+${SERVER_OPTIONS_HELP}`,
+  migrate: `Usage: stashboard migrate [--database URL]
+
+Creates or updates the database schema; a new database gets the default statuses.
+
+${DATABASE_HELP}`,
+  token: `Usage: stashboard token <create|list|revoke> [options]
+
+  token create --name N [--scope admin|events]   create a token; the secret is printed once
+  token list                                     list tokens (never their secrets)
+  token revoke ID                                revoke a token at once
+
+${DATABASE_HELP}`,
+  oauth: `Usage: stashboard oauth show [--database URL]
+
+Prints the OAuth 1.0a consumer key and secret and the access token and secret that
+OAuth clients of the admin API sign their requests with.
+
+${DATABASE_HELP}`,
+};
+
+class UsageError extends Error {}
+
+type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+function parse(args: string[], options: Options, topic: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const all: Options = { ...options, help: { type: 'boolean', short: 'h' }, database: { type: 'string' } };
+    return parseArgs({ args, options: all, allowPositionals: true, strict: true }) as never;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${HELP[topic]}`);
+  }
+}
+
+async function withDatabase<T>(database: string | undefined, work: (ctx: Context) => Promise<T>): Promise<T> {
+  const config = loadConfig({ database }, process.env);
+  const ctx = openContext(config);
+  try {
+    await prepareDatabase(ctx);
+    return await work(ctx);
+  } finally {
+    await ctx.database.close();
+  }
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    print(HELP.main!);
+    return command === undefined ? 2 : 0;
+  }
+  switch (command) {
+    case 'serve': {
+      if (rest.includes('--help') || rest.includes('-h')) return print(HELP.serve!), 0;
+      const { flags, positionals } = parseServerFlags(rest);
+      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.serve}`);
+      await startServer(loadConfig(flags, process.env));
+      return -1; // keeps running
+    }
+    case 'migrate': {
+      const { values, positionals } = parse(rest, {}, 'migrate');
+      if (values.help) return print(HELP.migrate!), 0;
+      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.migrate}`);
+      const config = loadConfig({ database: values.database as string | undefined }, process.env);
+      const ctx = openContext(config);
+      try {
+        const applied = await prepareDatabase(ctx);
+        print(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+      } finally {
+        await ctx.database.close();
+      }
+      return 0;
+    }
+    case 'token': {
+      const { values, positionals } = parse(rest, { name: { type: 'string' }, scope: { type: 'string' } }, 'token');
+      if (values.help) return print(HELP.token!), 0;
+      const [sub, ...args] = positionals;
+      const database = values.database as string | undefined;
+      if (sub === 'create') {
+        if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.token}`);
+        if (typeof values.name !== 'string' || values.name === '') throw new UsageError(`token create needs --name\n\n${HELP.token}`);
+        const { token, secret } = await withDatabase(database, (ctx) =>
+          createToken(ctx, CLI_ACTOR, { name: values.name as string, scope: (values.scope as string | undefined) ?? 'admin' }),
+        );
+        print(`Created token ${token.id} "${token.name}" with scope ${token.scope}.`);
+        print('Its secret is shown only this once:');
+        print(secret);
+        return 0;
+      }
+      if (values.name !== undefined || values.scope !== undefined) throw new UsageError(`--name and --scope go with token create\n\n${HELP.token}`);
+      if (sub === 'list') {
+        if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.token}`);
+        const tokens = await withDatabase(database, (ctx) => listTokens(ctx, CLI_ACTOR));
+        if (tokens.length === 0) print('No tokens.');
+        for (const t of tokens) {
+          const state = t.revokedAt !== null ? `revoked ${new Date(t.revokedAt).toISOString()}` : 'active';
+          const used = t.lastUsedAt !== null ? `last used ${new Date(t.lastUsedAt).toISOString()}` : 'never used';
+          print(`${t.id}\t${t.scope}\t${state}\t${used}\t${t.name}`);
+        }
+        return 0;
+      }
+      if (sub === 'revoke') {
+        if (args.length !== 1) throw new UsageError(`token revoke needs exactly one token ID\n\n${HELP.token}`);
+        const token = await withDatabase(database, (ctx) => revokeToken(ctx, CLI_ACTOR, args[0]!));
+        print(`Revoked token ${token.id} "${token.name}".`);
+        return 0;
+      }
+      throw new UsageError(`${sub === undefined ? 'token needs a subcommand' : `unknown token subcommand: ${sub}`}\n\n${HELP.token}`);
+    }
+    case 'oauth': {
+      const { values, positionals } = parse(rest, {}, 'oauth');
+      if (values.help) return print(HELP.oauth!), 0;
+      if (positionals[0] !== 'show' || positionals.length > 1) throw new UsageError(`${HELP.oauth}`);
+      const c = await withDatabase(values.database as string | undefined, (ctx) => showOAuthCredentials(ctx, CLI_ACTOR));
+      print(`Consumer key:        ${c.consumerKey}`);
+      print(`Consumer secret:     ${c.consumerSecret}`);
+      print(`Access token:        ${c.accessToken}`);
+      print(`Access token secret: ${c.accessTokenSecret}`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command: ${command}\n\n${HELP.main}`);
+  }
+}
+
+try {
+  const code = await run(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (error) {
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    process.stderr.write(`stashboard: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof DomainError) {
+    process.stderr.write(`stashboard: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`stashboard: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+
+/** Everything the process is configured with: flags > environment > defaults, validated once. */
+export interface Config {
+  host: string;
+  port: number;
+  database: string;
+  bodyLimit: number;
+  trustProxy: boolean;
+  /** An extra admin-scope bearer token, for automation (STASHBOARD_ADMIN_TOKEN). */
+  adminToken: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export const DEFAULTS = {
+  host: '0.0.0.0',
+  port: 8080,
+  database: './data/stashboard.db',
+  bodyLimit: 64 * 1024,
+  logLevel: 'info',
+} as const;
+
+/** The flags `serve` (and the commands that open the database) accept. */
+export const SERVER_OPTIONS = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  database: { type: 'string' },
+  'body-limit': { type: 'string' },
+  'trust-proxy': { type: 'boolean' },
+  'log-level': { type: 'string' },
+} as const;
+
+export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (env HOST; default ${DEFAULTS.host})
+  --port P          port to listen on (env PORT; default ${DEFAULTS.port})
+  --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ${DEFAULTS.database})
+  --body-limit N    largest request body in bytes (env BODY_LIMIT; default ${DEFAULTS.bodyLimit})
+  --trust-proxy     honour X-Forwarded-Proto/-Host/-For (env TRUST_PROXY=true)
+  --log-level L     fatal, error, warn, info, debug or silent (env LOG_LEVEL; default ${DEFAULTS.logLevel})`;
+
+type Flags = Partial<Record<keyof typeof SERVER_OPTIONS, string | boolean>>;
+
+function integer(name: string, text: string, min: number, max: number): number {
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+function bool(name: string, text: string): boolean {
+  if (/^(1|true|yes)$/i.test(text)) return true;
+  if (/^(0|false|no|)$/i.test(text)) return false;
+  throw new ConfigError(`${name} must be true or false, not ${JSON.stringify(text)}`);
+}
+
+export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Config> {
+  const pick = (flag: keyof Flags, envName: string): string | undefined => {
+    const value = flags[flag];
+    if (typeof value === 'string') return value;
+    const fromEnv = env[envName];
+    return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+  };
+  const logLevel = pick('log-level', 'LOG_LEVEL') ?? DEFAULTS.logLevel;
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    throw new ConfigError(`log level must be one of fatal, error, warn, info, debug, trace, silent, not ${JSON.stringify(logLevel)}`);
+  }
+  const database = pick('database', 'DATABASE_URL') ?? DEFAULTS.database;
+  if (database.trim() === '') throw new ConfigError('database must not be empty');
+  return Object.freeze({
+    host: pick('host', 'HOST') ?? DEFAULTS.host,
+    port: integer('port', pick('port', 'PORT') ?? String(DEFAULTS.port), 0, 65535),
+    database,
+    bodyLimit: integer('body limit', pick('body-limit', 'BODY_LIMIT') ?? String(DEFAULTS.bodyLimit), 1024, 100 * 1024 * 1024),
+    trustProxy: flags['trust-proxy'] === true || bool('TRUST_PROXY', env.TRUST_PROXY ?? ''),
+    adminToken: env.STASHBOARD_ADMIN_TOKEN || undefined,
+    logLevel,
+  });
+}
+
+export function parseServerFlags(args: string[]): { flags: Flags; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args, options: SERVER_OPTIONS, allowPositionals: true, strict: true });
+    return { flags: values as Flags, positionals };
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}

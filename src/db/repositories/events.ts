@@ -1,0 +1,137 @@
+import type { Db } from '../connect.ts';
+import type { EventRow } from '../schema.ts';
+import type { Status, StatusEvent } from '../../domain/resources.ts';
+import { allStatuses } from './statuses.ts';
+
+type EventRowWithService = EventRow & { service_slug: string };
+
+function toEvent(row: EventRowWithService, statuses: Map<number, Status>): StatusEvent {
+  const status = statuses.get(row.status_id);
+  if (!status) throw new Error(`event ${row.sid} refers to missing status ${row.status_id}`);
+  return {
+    id: row.id,
+    sid: row.sid,
+    serviceId: row.service_id,
+    serviceSlug: row.service_slug,
+    message: row.message,
+    informational: Number(row.informational) === 1,
+    timestamp: Number(row.timestamp),
+    status,
+    author: row.author,
+  };
+}
+
+export async function statusesById(db: Db): Promise<Map<number, Status>> {
+  return new Map((await allStatuses(db)).map((s) => [s.id, s]));
+}
+
+function eventsWithService(db: Db) {
+  return db
+    .selectFrom('events')
+    .innerJoin('services', 'services.id', 'events.service_id')
+    .selectAll('events')
+    .select('services.slug as service_slug');
+}
+
+export interface EventQuery {
+  serviceId?: number;
+  serviceIds?: number[];
+  from?: number;
+  to?: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** Events newest first (by timestamp, then creation order). */
+export async function findEvents(db: Db, query: EventQuery, statuses?: Map<number, Status>): Promise<StatusEvent[]> {
+  let q = eventsWithService(db);
+  if (query.serviceId !== undefined) q = q.where('events.service_id', '=', query.serviceId);
+  if (query.serviceIds !== undefined) {
+    if (query.serviceIds.length === 0) return [];
+    q = q.where('events.service_id', 'in', query.serviceIds);
+  }
+  if (query.from !== undefined) q = q.where('events.timestamp', '>=', query.from);
+  if (query.to !== undefined) q = q.where('events.timestamp', '<=', query.to);
+  q = q.orderBy('events.timestamp', 'desc').orderBy('events.id', 'desc');
+  if (query.limit !== undefined) q = q.limit(query.limit);
+  if (query.offset !== undefined) q = q.offset(query.offset);
+  const rows = await q.execute();
+  const byId = statuses ?? (await statusesById(db));
+  return rows.map((r) => toEvent(r, byId));
+}
+
+export async function findEventBySid(db: Db, sid: string): Promise<StatusEvent | undefined> {
+  const row = await eventsWithService(db).where('events.sid', '=', sid).executeTakeFirst();
+  return row && toEvent(row, await statusesById(db));
+}
+
+/** The newest event of each service that has one, keyed by service id. */
+export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<number, StatusEvent>> {
+  let q = eventsWithService(db).where('events.id', 'in', (eb) =>
+    eb
+      .selectFrom('services as s')
+      .select((inner) =>
+        inner
+          .selectFrom('events as e2')
+          .select('e2.id')
+          .whereRef('e2.service_id', '=', 's.id')
+          .orderBy('e2.timestamp', 'desc')
+          .orderBy('e2.id', 'desc')
+          .limit(1)
+          .as('current_id'),
+      ),
+  );
+  if (serviceIds) {
+    if (serviceIds.length === 0) return new Map();
+    q = q.where('events.service_id', 'in', serviceIds);
+  }
+  const rows = await q.execute();
+  const statuses = await statusesById(db);
+  return new Map(rows.map((r) => [r.service_id, toEvent(r, statuses)]));
+}
+
+export async function insertEvent(
+  db: Db,
+  event: { sid: string; serviceId: number; statusId: number; message: string; informational: boolean; timestamp: number; author: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('events')
+    .values({
+      sid: event.sid,
+      service_id: event.serviceId,
+      status_id: event.statusId,
+      message: event.message,
+      informational: event.informational ? 1 : 0,
+      timestamp: event.timestamp,
+      author: event.author,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function deleteEvent(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('events').where('id', '=', id).execute();
+}
+
+export async function countEventsWithStatus(db: Db, statusId: number): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status_id', '=', statusId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function deleteEventsWithStatus(db: Db, statusId: number): Promise<void> {
+  await db.deleteFrom('events').where('status_id', '=', statusId).execute();
+}
+
+export async function countEventsOfService(db: Db, serviceId: number): Promise<number> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('service_id', '=', serviceId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,39 @@
+import type { Db } from '../connect.ts';
+import type { ServiceListRow } from '../schema.ts';
+import type { ServiceList } from '../../domain/resources.ts';
+import { byName } from '../../domain/ordering.ts';
+
+export function toList(row: ServiceListRow): ServiceList {
+  return { id: row.id, slug: row.slug, name: row.name, description: row.description };
+}
+
+export async function allLists(db: Db): Promise<ServiceList[]> {
+  const rows = await db.selectFrom('service_lists').selectAll().execute();
+  return rows.map(toList).sort(byName);
+}
+
+export async function findListBySlug(db: Db, slug: string): Promise<ServiceList | undefined> {
+  const row = await db.selectFrom('service_lists').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return row && toList(row);
+}
+
+export async function insertList(
+  db: Db, list: { slug: string; name: string; description: string; createdAt: number },
+): Promise<ServiceList> {
+  const row = await db
+    .insertInto('service_lists')
+    .values({ slug: list.slug, name: list.name, description: list.description, created_at: list.createdAt })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toList(row);
+}
+
+export async function updateList(db: Db, id: number, fields: { name?: string; description?: string }): Promise<void> {
+  if (fields.name === undefined && fields.description === undefined) return;
+  await db.updateTable('service_lists').set(fields).where('id', '=', id).execute();
+}
+
+export async function deleteList(db: Db, id: number): Promise<void> {
+  await db.updateTable('services').set({ list_id: null }).where('list_id', '=', id).execute();
+  await db.deleteFrom('service_lists').where('id', '=', id).execute();
+}

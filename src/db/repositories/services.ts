@@ -1,0 +1,73 @@
+import type { Db } from '../connect.ts';
+import type { ServiceRow } from '../schema.ts';
+import type { Service, ServiceList } from '../../domain/resources.ts';
+import { byName } from '../../domain/ordering.ts';
+import { toList } from './lists.ts';
+import { currentEvents } from './events.ts';
+
+async function hydrate(db: Db, rows: ServiceRow[]): Promise<Service[]> {
+  if (rows.length === 0) return [];
+  const listIds = [...new Set(rows.map((r) => r.list_id).filter((id): id is number => id !== null))];
+  const lists = new Map<number, ServiceList>();
+  if (listIds.length > 0) {
+    for (const row of await db.selectFrom('service_lists').selectAll().where('id', 'in', listIds).execute()) {
+      lists.set(row.id, toList(row));
+    }
+  }
+  const current = await currentEvents(db, rows.map((r) => r.id));
+  return rows
+    .map((row) => ({
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      description: row.description,
+      list: row.list_id === null ? null : (lists.get(row.list_id) ?? null),
+      currentEvent: current.get(row.id) ?? null,
+    }))
+    .sort(byName);
+}
+
+export async function allServices(db: Db, filter: { listId?: number } = {}): Promise<Service[]> {
+  let q = db.selectFrom('services').selectAll();
+  if (filter.listId !== undefined) q = q.where('list_id', '=', filter.listId);
+  return hydrate(db, await q.execute());
+}
+
+export async function findServiceBySlug(db: Db, slug: string): Promise<Service | undefined> {
+  const row = await db.selectFrom('services').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return row ? (await hydrate(db, [row]))[0] : undefined;
+}
+
+export async function insertService(
+  db: Db, service: { slug: string; name: string; description: string; listId: number | null; createdAt: number },
+): Promise<number> {
+  const row = await db
+    .insertInto('services')
+    .values({
+      slug: service.slug,
+      name: service.name,
+      description: service.description,
+      list_id: service.listId,
+      created_at: service.createdAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function updateService(
+  db: Db, id: number, fields: { name?: string; description?: string; listId?: number | null },
+): Promise<void> {
+  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id'>> = {};
+  if (fields.name !== undefined) set.name = fields.name;
+  if (fields.description !== undefined) set.description = fields.description;
+  if (fields.listId !== undefined) set.list_id = fields.listId;
+  if (Object.keys(set).length === 0) return;
+  await db.updateTable('services').set(set).where('id', '=', id).execute();
+}
+
+export async function deleteService(db: Db, id: number): Promise<void> {
+  // Explicit, not only ON DELETE CASCADE: the rule holds whatever the foreign-key setting.
+  await db.deleteFrom('events').where('service_id', '=', id).execute();
+  await db.deleteFrom('services').where('id', '=', id).execute();
+}

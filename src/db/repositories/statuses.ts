@@ -1,0 +1,74 @@
+import type { Db } from '../connect.ts';
+import type { StatusRow } from '../schema.ts';
+import type { Status } from '../../domain/resources.ts';
+import type { Level } from '../../domain/levels.ts';
+import { byName } from '../../domain/ordering.ts';
+
+export function toStatus(row: StatusRow): Status {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    level: row.level as Level,
+    image: row.image,
+    isDefault: Number(row.is_default) === 1,
+  };
+}
+
+export async function allStatuses(db: Db): Promise<Status[]> {
+  const rows = await db.selectFrom('statuses').selectAll().execute();
+  return rows.map(toStatus).sort(byName);
+}
+
+export async function findStatusBySlug(db: Db, slug: string): Promise<Status | undefined> {
+  const row = await db.selectFrom('statuses').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return row && toStatus(row);
+}
+
+export async function findDefaultStatus(db: Db): Promise<Status | undefined> {
+  const row = await db.selectFrom('statuses').selectAll().where('is_default', '=', 1).executeTakeFirst();
+  return row && toStatus(row);
+}
+
+export async function countStatuses(db: Db): Promise<number> {
+  const row = await db.selectFrom('statuses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertStatus(
+  db: Db,
+  status: Omit<Status, 'id'> & { createdAt: number },
+): Promise<Status> {
+  const row = await db
+    .insertInto('statuses')
+    .values({
+      slug: status.slug,
+      name: status.name,
+      description: status.description,
+      level: status.level,
+      image: status.image,
+      is_default: status.isDefault ? 1 : 0,
+      created_at: status.createdAt,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toStatus(row);
+}
+
+export async function updateStatus(
+  db: Db, id: number, fields: Partial<Pick<Status, 'name' | 'description' | 'level' | 'image'>>,
+): Promise<void> {
+  if (Object.values(fields).every((v) => v === undefined)) return;
+  await db.updateTable('statuses').set(fields).where('id', '=', id).execute();
+}
+
+/** Makes one status the default and clears the flag everywhere else. */
+export async function makeDefaultStatus(db: Db, id: number): Promise<void> {
+  await db.updateTable('statuses').set({ is_default: 0 }).where('id', '!=', id).where('is_default', '=', 1).execute();
+  await db.updateTable('statuses').set({ is_default: 1 }).where('id', '=', id).execute();
+}
+
+export async function deleteStatus(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('statuses').where('id', '=', id).execute();
+}

@@ -1,0 +1,80 @@
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+/** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
+export interface ServiceListsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  created_at: number;
+}
+
+export interface ServicesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  list_id: number | null;
+  created_at: number;
+}
+
+export interface StatusesTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: string;
+  level: string;
+  image: string;
+  is_default: number;
+  created_at: number;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  sid: string;
+  service_id: number;
+  status_id: number;
+  message: string;
+  informational: number;
+  timestamp: number;
+  author: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  scope: string;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface OauthNoncesTable {
+  consumer_key: string;
+  nonce: string;
+  timestamp: number;
+  seen_at: number;
+}
+
+export interface Schema {
+  service_lists: ServiceListsTable;
+  services: ServicesTable;
+  statuses: StatusesTable;
+  events: EventsTable;
+  api_tokens: ApiTokensTable;
+  settings: SettingsTable;
+  oauth_nonces: OauthNoncesTable;
+}
+
+export type ServiceListRow = Selectable<ServiceListsTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type StatusRow = Selectable<StatusesTable>;
+export type EventRow = Selectable<EventsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type NewEventRow = Insertable<EventsTable>;

@@ -1,0 +1,54 @@
+import type { Level } from './levels.ts';
+
+/** The resources of the Stashboard model, as use cases see them. */
+export interface ServiceList {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+}
+
+export interface Status {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  level: Level;
+  /** A name from the status image set. */
+  image: string;
+  isDefault: boolean;
+}
+
+export interface StatusEvent {
+  id: number;
+  sid: string;
+  serviceId: number;
+  serviceSlug: string;
+  message: string;
+  informational: boolean;
+  timestamp: number;
+  status: Status;
+  /** Who posted it: a token name, an OAuth client, a user. Never shown on the public mount. */
+  author: string;
+}
+
+export interface Service {
+  id: number;
+  slug: string;
+  name: string;
+  description: string;
+  list: ServiceList | null;
+  currentEvent: StatusEvent | null;
+}
+
+export type TokenScope = 'admin' | 'events';
+export const TOKEN_SCOPES: readonly TokenScope[] = ['admin', 'events'];
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  scope: TokenScope;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}

@@ -1,0 +1,48 @@
+import type { FastifyRequest } from 'fastify';
+import { Unauthorized } from '../../domain/errors.ts';
+import type { Actor, Context } from '../../services/context.ts';
+import { authenticateToken, secretsEqual } from '../../services/tokens.ts';
+import { authenticateOAuth } from '../../services/oauth.ts';
+import { parseOAuthHeader } from '../../domain/oauth-signature.ts';
+
+const ENV_TOKEN_ACTOR: Actor = { kind: 'env-token', name: 'STASHBOARD_ADMIN_TOKEN', scope: 'admin' };
+
+function queryEntries(request: FastifyRequest): Array<[string, string]> {
+  const query = request.url.split('?')[1];
+  return query === undefined ? [] : [...new URLSearchParams(query)];
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header && /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : undefined;
+}
+
+/** Whether the request carries a credential at all, judged before its body is read. */
+export function offersCredential(request: FastifyRequest): boolean {
+  if (request.headers.authorization) return true;
+  if (queryEntries(request).some(([key]) => key === 'oauth_signature')) return true;
+  // OAuth 1.0a clients may sign in the form body, which is not parsed yet.
+  return /^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '');
+}
+
+/** Resolves the request's credential to an actor, or throws Unauthorized. */
+export async function authenticate(ctx: Context, adminToken: string | undefined, request: FastifyRequest): Promise<Actor> {
+  const token = bearer(request);
+  if (token !== undefined) {
+    if (adminToken !== undefined && secretsEqual(token, adminToken)) return ENV_TOKEN_ACTOR;
+    return authenticateToken(ctx, token);
+  }
+  const header = request.headers.authorization;
+  const headerParams = header ? parseOAuthHeader(header) : [];
+  if (header && headerParams === undefined) throw new Unauthorized('The Authorization header must use Bearer or OAuth');
+  const params = [...(headerParams ?? []), ...queryEntries(request), ...(request.formEntries ?? [])];
+  if (!params.some(([key]) => key === 'oauth_signature')) throw new Unauthorized('An API token or OAuth signature is required');
+  return authenticateOAuth(ctx, {
+    method: request.method,
+    protocol: request.protocol,
+    host: request.host,
+    path: request.url.split('?')[0] ?? '/',
+    params,
+  });
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import type { Context } from '../../services/context.ts';
+import { HttpError } from '../errors.ts';
+import { v1Routes } from './v1/routes.ts';
+import { authenticate, offersCredential } from './auth.ts';
+import { jsonpCallback, safeJsonpCallback } from './jsonp.ts';
+import { Unauthorized } from '../../domain/errors.ts';
+
+export interface ApiMountOptions {
+  ctx: Context;
+  adminToken: string | undefined;
+}
+
+const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'events' } as const);
+
+/** Wraps JSON answers of GETs with a valid `callback` as JSONP. */
+function jsonpWrapping(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    jsonpCallback(request);
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    const callback = safeJsonpCallback(request);
+    if (!callback || typeof payload !== 'string') return payload;
+    reply.type('application/javascript; charset=utf-8');
+    return `${callback}(${payload});`;
+  });
+}
+
+function unknownPath(app: FastifyInstance): void {
+  const notFound = async (request: { url: string }) => {
+    throw new HttpError(404, `No such API resource: ${request.url.split('?')[0]}`);
+  };
+  app.all('/', notFound);
+  app.all('/*', notFound);
+}
+
+/** `/api`: the public, read-only mount, open to any origin. */
+export async function publicApi(app: FastifyInstance, options: ApiMountOptions): Promise<void> {
+  app.addHook('onRequest', async (request, reply) => {
+    request.actor = ANONYMOUS;
+    reply.header('access-control-allow-origin', '*');
+  });
+  jsonpWrapping(app);
+  unknownPath(app);
+  await app.register(v1Routes, { prefix: '/v1', mount: 'public', mountPath: '/api/v1', ctx: options.ctx });
+}
+
+/** `/admin/api`: the read-write mount; every request, reads included, needs an admin credential. */
+export async function adminApi(app: FastifyInstance, options: ApiMountOptions): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    if (!offersCredential(request)) throw new Unauthorized('An API token or OAuth signature is required');
+    if (request.headers.authorization?.match(/^Bearer\s/i)) {
+      request.actor = await authenticate(options.ctx, options.adminToken, request);
+    }
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.actor) request.actor = await authenticate(options.ctx, options.adminToken, request);
+    reply.header('cache-control', 'no-store');
+  });
+  jsonpWrapping(app);
+  unknownPath(app);
+  await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
+}

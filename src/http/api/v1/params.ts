@@ -1,0 +1,30 @@
+import type { FastifyRequest } from 'fastify';
+import { HttpError } from '../../errors.ts';
+
+/**
+ * A request parameter, from the body (form or JSON) or else the query string.
+ * Text fields must be strings; booleans may be booleans or "true"/"false".
+ */
+export function param(request: FastifyRequest, name: string): string | undefined {
+  const value = rawParam(request, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  throw new HttpError(400, `${name} must be a string`);
+}
+
+export function flagParam(request: FastifyRequest, name: string): unknown {
+  const value = rawParam(request, name);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  throw new HttpError(400, `${name} must be true or false`);
+}
+
+function rawParam(request: FastifyRequest, name: string): unknown {
+  const body = request.body;
+  if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+    throw new HttpError(400, 'The JSON body must be an object');
+  }
+  const fromBody = (body as Record<string, unknown> | undefined | null)?.[name];
+  const value = fromBody !== undefined ? fromBody : (request.query as Record<string, unknown>)[name];
+  return Array.isArray(value) ? value[0] : value;
+}

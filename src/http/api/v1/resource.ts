@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Context, Actor } from '../../../services/context.ts';
+import { HttpError } from '../../errors.ts';
+import { V1Serializer } from './serialize.ts';
+
+export type Mount = 'public' | 'admin';
+
+export interface V1Options {
+  mount: Mount;
+  /** The path the mount is served at, e.g. `/api/v1` (for absolute `url`s). */
+  mountPath: string;
+  ctx: Context;
+}
+
+export interface Call {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  ctx: Context;
+  /** The authenticated actor (admin mount only). */
+  actor: Actor;
+  json: V1Serializer;
+  params: Record<string, string>;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+export interface Handler {
+  run: (call: Call) => Promise<unknown>;
+  /** Whether an `events`-scope token may make this call. */
+  eventsScope?: boolean;
+  /** The status of a successful answer. */
+  status?: number;
+  /** Whether the answer changes state (refused on the public mount). */
+  write?: boolean;
+}
+
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
+
+/**
+ * Registers one resource path on a mount. Methods it does not support (all writes on the
+ * public mount, PUT everywhere) answer 405 with an `Allow` header.
+ */
+export function resource(
+  app: FastifyInstance, options: V1Options, path: string, handlers: Partial<Record<Method, Handler>>,
+): void {
+  const available = Object.entries(handlers).filter(([, h]) => options.mount === 'admin' || !h.write);
+  const supported = new Map(available as Array<[Method, Handler]>);
+  const allow = ['GET', 'HEAD', ...[...supported.keys()].filter((m) => m !== 'GET')].join(', ');
+  app.route({
+    method: [...ALL_METHODS],
+    url: path,
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      if (request.method === 'OPTIONS') {
+        return reply.code(204).header('allow', allow).header('access-control-allow-methods', allow).send();
+      }
+      const method = (request.method === 'HEAD' ? 'GET' : request.method) as Method;
+      const handler = supported.get(method);
+      if (!handler) {
+        throw new HttpError(405, `Method ${request.method} is not allowed here; allowed: ${allow}`, { allow });
+      }
+      const actor = request.actor;
+      if (options.mount === 'admin' && actor.scope === 'events' && !handler.eventsScope) {
+        throw new HttpError(403, `Token ${actor.name} has the events scope: it may only post and read events`);
+      }
+      const json = new V1Serializer(request, options.mountPath, options.mount === 'admin');
+      const body = await handler.run({
+        request, reply, ctx: options.ctx, actor, json, params: request.params as Record<string, string>,
+      });
+      return reply.code(handler.status ?? 200).type('application/json; charset=utf-8').send(body);
+    },
+  });
+}

@@ -1,0 +1,151 @@
+import type { FastifyInstance } from 'fastify';
+import { LEVELS } from '../../../domain/levels.ts';
+import * as lists from '../../../services/service-lists.ts';
+import * as services from '../../../services/services.ts';
+import * as statuses from '../../../services/statuses.ts';
+import * as events from '../../../services/events.ts';
+import { flagParam, param } from './params.ts';
+import { resource, type V1Options } from './resource.ts';
+
+/** The Stashboard v1 resource tree; mounted read-only at /api/v1 and read-write at /admin/api/v1. */
+export async function v1Routes(app: FastifyInstance, options: V1Options): Promise<void> {
+  resource(app, options, '/services', {
+    GET: { run: async ({ ctx, json }) => ({ services: (await services.listServices(ctx)).map((s) => json.service(s)) }) },
+    POST: {
+      write: true,
+      status: 201,
+      run: async ({ ctx, actor, json, request }) =>
+        json.service(
+          await services.createService(ctx, actor, {
+            name: param(request, 'name'),
+            description: param(request, 'description'),
+            list: param(request, 'list'),
+          }),
+        ),
+    },
+  });
+
+  resource(app, options, '/services/:service', {
+    GET: { run: async ({ ctx, json, params }) => json.service(await services.getService(ctx, params.service!)) },
+    POST: {
+      write: true,
+      run: async ({ ctx, actor, json, request, params }) =>
+        json.service(
+          await services.updateService(ctx, actor, params.service!, {
+            name: param(request, 'name'),
+            description: param(request, 'description'),
+            list: param(request, 'list'),
+          }),
+        ),
+    },
+    DELETE: {
+      write: true,
+      run: async ({ ctx, actor, json, params }) => json.service(await services.deleteService(ctx, actor, params.service!)),
+    },
+  });
+
+  resource(app, options, '/services/:service/events', {
+    GET: {
+      eventsScope: true,
+      run: async ({ ctx, json, request, params }) => ({
+        events: (
+          await events.listEvents(ctx, params.service!, { start: param(request, 'start'), end: param(request, 'end') })
+        ).map((e) => json.event(e)),
+      }),
+    },
+    POST: {
+      write: true,
+      eventsScope: true,
+      status: 201,
+      run: async ({ ctx, actor, json, request, params }) =>
+        json.event(
+          await events.postEvent(ctx, actor, params.service!, {
+            message: param(request, 'message'),
+            status: param(request, 'status'),
+            informational: flagParam(request, 'informational'),
+          }),
+        ),
+    },
+  });
+
+  resource(app, options, '/services/:service/events/current', {
+    GET: { eventsScope: true, run: async ({ ctx, json, params }) => json.event(await events.getCurrentEvent(ctx, params.service!)) },
+  });
+
+  resource(app, options, '/services/:service/events/:sid', {
+    GET: { eventsScope: true, run: async ({ ctx, json, params }) => json.event(await events.getEvent(ctx, params.service!, params.sid!)) },
+    DELETE: {
+      write: true,
+      run: async ({ ctx, actor, json, params }) => json.event(await events.deleteEvent(ctx, actor, params.service!, params.sid!)),
+    },
+  });
+
+  resource(app, options, '/service-lists', {
+    GET: { run: async ({ ctx, json }) => ({ lists: (await lists.listServiceLists(ctx)).map((l) => json.list(l)) }) },
+    POST: {
+      write: true,
+      status: 201,
+      run: async ({ ctx, actor, json, request }) =>
+        json.list(
+          await lists.createServiceList(ctx, actor, { name: param(request, 'name'), description: param(request, 'description') }),
+        ),
+    },
+  });
+
+  resource(app, options, '/service-lists/:list', {
+    GET: { run: async ({ ctx, json, params }) => json.list(await lists.getServiceList(ctx, params.list!)) },
+    POST: {
+      write: true,
+      run: async ({ ctx, actor, json, request, params }) =>
+        json.list(
+          await lists.updateServiceList(ctx, actor, params.list!, {
+            name: param(request, 'name'),
+            description: param(request, 'description'),
+          }),
+        ),
+    },
+    DELETE: {
+      write: true,
+      run: async ({ ctx, actor, json, params }) => json.list(await lists.deleteServiceList(ctx, actor, params.list!)),
+    },
+  });
+
+  const statusInput = (request: Parameters<typeof param>[0]) => ({
+    name: param(request, 'name'),
+    description: param(request, 'description'),
+    image: param(request, 'image'),
+    level: param(request, 'level'),
+    default: flagParam(request, 'default'),
+  });
+
+  resource(app, options, '/statuses', {
+    GET: { run: async ({ ctx, json }) => ({ statuses: (await statuses.listStatuses(ctx)).map((s) => json.status(s)) }) },
+    POST: {
+      write: true,
+      status: 201,
+      run: async ({ ctx, actor, json, request }) => json.status(await statuses.createStatus(ctx, actor, statusInput(request))),
+    },
+  });
+
+  resource(app, options, '/statuses/:status', {
+    GET: { run: async ({ ctx, json, params }) => json.status(await statuses.getStatus(ctx, params.status!)) },
+    POST: {
+      write: true,
+      run: async ({ ctx, actor, json, request, params }) =>
+        json.status(await statuses.updateStatus(ctx, actor, params.status!, statusInput(request))),
+    },
+    DELETE: {
+      write: true,
+      run: async ({ ctx, actor, json, request, params }) =>
+        json.status(await statuses.deleteStatus(ctx, actor, params.status!, { force: flagParam(request, 'force') })),
+    },
+  });
+
+  resource(app, options, '/status-images', {
+    GET: { run: async ({ json }) => ({ images: json.images() }) },
+  });
+
+  resource(app, options, '/levels', {
+    GET: { run: async () => ({ levels: [...LEVELS] }) },
+  });
+}

@@ -1,0 +1,32 @@
+import type { Database } from '../db/connect.ts';
+import type { ChangeBus } from '../changes/bus.ts';
+import type { TokenScope } from '../domain/resources.ts';
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Ids {
+  /** Opaque, URL-safe, unique event id. */
+  eventSid(): string;
+  /** Random secret material, URL-safe. */
+  secret(bytes: number): string;
+}
+
+/** Who is acting: recorded as the author of what they write. */
+export interface Actor {
+  kind: 'token' | 'oauth' | 'env-token' | 'user' | 'cli' | 'system';
+  name: string;
+  scope: TokenScope;
+}
+
+export interface Context {
+  database: Database;
+  clock: Clock;
+  ids: Ids;
+  changes: ChangeBus;
+}
+
+export function authorOf(actor: Actor): string {
+  return `${actor.kind}:${actor.name}`;
+}

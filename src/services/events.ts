@@ -1,0 +1,91 @@
+import { Invalid, NotFound } from '../domain/errors.ts';
+import { parseDateRange } from '../domain/dates.ts';
+import { parseBoolean } from '../domain/fields.ts';
+import type { StatusEvent } from '../domain/resources.ts';
+import * as events from '../db/repositories/events.ts';
+import * as services from '../db/repositories/services.ts';
+import * as statuses from '../db/repositories/statuses.ts';
+import { type Actor, type Context, authorOf } from './context.ts';
+import { required, requireAdmin } from './fields.ts';
+import { inTransaction, reading } from './transaction.ts';
+
+async function serviceOrNotFound(ctx: Context, slug: string) {
+  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
+  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  return service;
+}
+
+export async function listEvents(
+  ctx: Context, serviceSlug: string, filter: { start?: string; end?: string },
+): Promise<StatusEvent[]> {
+  const range = parseDateRange(filter.start, filter.end);
+  const service = await serviceOrNotFound(ctx, serviceSlug);
+  return reading(() => events.findEvents(ctx.database.db, { serviceId: service.id, ...range }));
+}
+
+export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promise<StatusEvent> {
+  const service = await serviceOrNotFound(ctx, serviceSlug);
+  if (!service.currentEvent) throw new NotFound(`Service ${serviceSlug} has no events`);
+  return service.currentEvent;
+}
+
+export async function getEvent(ctx: Context, serviceSlug: string, sid: string): Promise<StatusEvent> {
+  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const event = await reading(() => events.findEventBySid(ctx.database.db, sid));
+  if (!event || event.serviceId !== service.id) throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
+  return event;
+}
+
+export interface PostEventInput {
+  message?: string;
+  status?: string;
+  informational?: unknown;
+}
+
+export async function postEvent(
+  ctx: Context, actor: Actor, serviceSlug: string, input: PostEventInput,
+): Promise<StatusEvent> {
+  const message = required('message', input.message);
+  const informational =
+    input.informational === undefined || input.informational === '' ? false : parseBoolean('informational', input.informational);
+  return inTransaction(ctx, async (trx, changes) => {
+    const service = await services.findServiceBySlug(trx, serviceSlug);
+    if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
+    let status;
+    if (input.status !== undefined && input.status !== '') {
+      status = await statuses.findStatusBySlug(trx, input.status);
+      if (!status) throw new Invalid(`status ${JSON.stringify(input.status)} does not exist`);
+    } else {
+      status = service.currentEvent?.status ?? (await statuses.findDefaultStatus(trx));
+      if (!status) throw new Invalid('status is required: no status exists yet');
+    }
+    const sid = ctx.ids.eventSid();
+    const timestamp = ctx.clock.now();
+    const id = await events.insertEvent(trx, {
+      sid, serviceId: service.id, statusId: status.id, message, informational, timestamp, author: authorOf(actor),
+    });
+    changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
+    return {
+      id, sid, serviceId: service.id, serviceSlug: service.slug, message, informational, timestamp, status,
+      author: authorOf(actor),
+    };
+  });
+}
+
+export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
+  requireAdmin(actor);
+  return inTransaction(ctx, async (trx, changes) => {
+    const service = await services.findServiceBySlug(trx, serviceSlug);
+    if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
+    const event = await events.findEventBySid(trx, sid);
+    if (!event || event.serviceId !== service.id) throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
+    await events.deleteEvent(trx, event.id);
+    changes.push({ topic: 'event', action: 'deleted', slug: service.slug, sid });
+    return event;
+  });
+}
+
+/** The newest events across services, for feeds. */
+export function recentEvents(ctx: Context, options: { serviceIds?: number[]; limit: number }): Promise<StatusEvent[]> {
+  return reading(() => events.findEvents(ctx.database.db, { serviceIds: options.serviceIds, limit: options.limit }));
+}

@@ -1,0 +1,75 @@
+import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import type { Service } from '../domain/resources.ts';
+import type { Db } from '../db/connect.ts';
+import * as services from '../db/repositories/services.ts';
+import * as lists from '../db/repositories/lists.ts';
+import { countEventsOfService } from '../db/repositories/events.ts';
+import type { Actor, Context } from './context.ts';
+import { optional, required, requireAdmin, slugFor } from './fields.ts';
+import { inTransaction, reading } from './transaction.ts';
+
+export function listServices(ctx: Context): Promise<Service[]> {
+  return reading(() => services.allServices(ctx.database.db));
+}
+
+export async function getService(ctx: Context, slug: string): Promise<Service> {
+  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
+  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  return service;
+}
+
+/** How many events deleting the service would delete with it (for confirmations). */
+export async function countServiceEvents(ctx: Context, slug: string): Promise<number> {
+  const service = await getService(ctx, slug);
+  return reading(() => countEventsOfService(ctx.database.db, service.id));
+}
+
+async function listIdFor(trx: Db, slug: string): Promise<number> {
+  const list = await lists.findListBySlug(trx, slug);
+  if (!list) throw new Invalid(`list ${JSON.stringify(slug)} does not exist`);
+  return list.id;
+}
+
+export async function createService(
+  ctx: Context, actor: Actor, input: { name?: string; description?: string; list?: string },
+): Promise<Service> {
+  requireAdmin(actor);
+  const name = required('name', input.name);
+  const description = required('description', input.description);
+  const slug = slugFor(name);
+  return inTransaction(ctx, async (trx, changes) => {
+    const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
+    if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
+    await services.insertService(trx, { slug, name, description, listId, createdAt: ctx.clock.now() });
+    changes.push({ topic: 'service', action: 'created', slug });
+    return (await services.findServiceBySlug(trx, slug))!;
+  }, `Service ${slug} already exists`);
+}
+
+export async function updateService(
+  ctx: Context, actor: Actor, slug: string, input: { name?: string; description?: string; list?: string },
+): Promise<Service> {
+  requireAdmin(actor);
+  const name = optional('name', input.name);
+  const description = optional('description', input.description);
+  return inTransaction(ctx, async (trx, changes) => {
+    const service = await services.findServiceBySlug(trx, slug);
+    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    let listId: number | null | undefined;
+    if (input.list !== undefined) listId = input.list === '' ? null : await listIdFor(trx, input.list);
+    await services.updateService(trx, service.id, { name, description, listId });
+    changes.push({ topic: 'service', action: 'updated', slug });
+    return (await services.findServiceBySlug(trx, slug))!;
+  });
+}
+
+export async function deleteService(ctx: Context, actor: Actor, slug: string): Promise<Service> {
+  requireAdmin(actor);
+  return inTransaction(ctx, async (trx, changes) => {
+    const service = await services.findServiceBySlug(trx, slug);
+    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    await services.deleteService(trx, service.id);
+    changes.push({ topic: 'service', action: 'deleted', slug });
+    return service;
+  });
+}

@@ -1,0 +1,30 @@
+import { migrateToLatest } from '../db/migrate.ts';
+import { insertSettingIfAbsent } from '../db/repositories/settings.ts';
+import { insertStatus, makeDefaultStatus } from '../db/repositories/statuses.ts';
+import type { Context } from './context.ts';
+import { newOAuthCredentials } from './oauth.ts';
+
+/** What a new database holds: the statuses up (default), down and warning. */
+export const DEFAULT_STATUSES = [
+  { slug: 'up', name: 'Up', description: 'The service is up', level: 'NORMAL', image: 'tick-circle', isDefault: true },
+  { slug: 'down', name: 'Down', description: 'The service is currently down', level: 'ERROR', image: 'cross-circle', isDefault: false },
+  { slug: 'warning', name: 'Warning', description: 'The service is experiencing intermittent problems', level: 'WARNING', image: 'exclamation', isDefault: false },
+] as const;
+
+/**
+ * Migrates, then seeds a new database once: the default statuses and the OAuth credentials.
+ * The `seeded` marker keeps deleted defaults from coming back on the next start.
+ */
+export async function prepareDatabase(ctx: Context, options: { seed?: boolean } = {}): Promise<string[]> {
+  const applied = await migrateToLatest(ctx.database);
+  if (options.seed === false) return applied;
+  await ctx.database.db.transaction().execute(async (trx) => {
+    if (!(await insertSettingIfAbsent(trx, 'seeded', ctx.clock.now()))) return;
+    for (const status of DEFAULT_STATUSES) {
+      const row = await insertStatus(trx, { ...status, createdAt: ctx.clock.now() });
+      if (status.isDefault) await makeDefaultStatus(trx, row.id);
+    }
+    await insertSettingIfAbsent(trx, 'oauth.credentials', newOAuthCredentials(ctx));
+  });
+  return applied;
+}

@@ -1,0 +1,111 @@
+import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { isLevel, LEVELS, type Level } from '../domain/levels.ts';
+import { isStatusImageName } from '../domain/status-images.ts';
+import { parseBoolean } from '../domain/fields.ts';
+import type { Status } from '../domain/resources.ts';
+import * as statuses from '../db/repositories/statuses.ts';
+import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositories/events.ts';
+import type { Actor, Context } from './context.ts';
+import { optional, required, requireAdmin, slugFor } from './fields.ts';
+import { inTransaction, reading } from './transaction.ts';
+
+export interface StatusInput {
+  name?: string;
+  description?: string;
+  image?: string;
+  level?: string;
+  default?: unknown;
+}
+
+function checkLevel(value: string | undefined): Level | undefined {
+  if (value === undefined) return undefined;
+  if (!isLevel(value)) throw new Invalid(`level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+function checkImage(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isStatusImageName(value)) throw new Invalid(`image ${JSON.stringify(value)} is not a status image; see /status-images`);
+  return value;
+}
+
+function checkDefault(value: unknown): boolean | undefined {
+  return value === undefined ? undefined : parseBoolean('default', value);
+}
+
+export function listStatuses(ctx: Context): Promise<Status[]> {
+  return reading(() => statuses.allStatuses(ctx.database.db));
+}
+
+export async function getStatus(ctx: Context, slug: string): Promise<Status> {
+  const status = await reading(() => statuses.findStatusBySlug(ctx.database.db, slug));
+  if (!status) throw new NotFound(`Status ${slug} does not exist`);
+  return status;
+}
+
+export async function createStatus(ctx: Context, actor: Actor, input: StatusInput): Promise<Status> {
+  requireAdmin(actor);
+  const name = required('name', input.name);
+  const description = required('description', input.description);
+  if (input.image === undefined || input.image === '') throw new Invalid('image is required');
+  const image = checkImage(input.image)!;
+  const level = checkLevel(input.level) ?? 'NORMAL';
+  const makeDefault = checkDefault(input.default) ?? false;
+  const slug = slugFor(name);
+  return inTransaction(ctx, async (trx, changes) => {
+    if (await statuses.findStatusBySlug(trx, slug)) throw new Conflict(`Status ${slug} already exists`);
+    // Exactly one status is the default once any exists: the first one becomes it.
+    const isDefault = makeDefault || (await statuses.countStatuses(trx)) === 0;
+    const status = await statuses.insertStatus(trx, {
+      slug, name, description, level, image, isDefault: false, createdAt: ctx.clock.now(),
+    });
+    if (isDefault) await statuses.makeDefaultStatus(trx, status.id);
+    changes.push({ topic: 'status', action: 'created', slug });
+    return { ...status, isDefault };
+  }, `Status ${slug} already exists`);
+}
+
+export async function updateStatus(ctx: Context, actor: Actor, slug: string, input: StatusInput): Promise<Status> {
+  requireAdmin(actor);
+  const name = optional('name', input.name);
+  const description = optional('description', input.description);
+  const image = input.image === '' ? undefined : checkImage(input.image);
+  const level = checkLevel(input.level);
+  const makeDefault = checkDefault(input.default);
+  return inTransaction(ctx, async (trx, changes) => {
+    const status = await statuses.findStatusBySlug(trx, slug);
+    if (!status) throw new NotFound(`Status ${slug} does not exist`);
+    if (makeDefault === false && status.isDefault) {
+      throw new Invalid(`Status ${slug} is the default; make another status the default instead`);
+    }
+    await statuses.updateStatus(trx, status.id, { name, description, image, level });
+    if (makeDefault === true && !status.isDefault) await statuses.makeDefaultStatus(trx, status.id);
+    changes.push({ topic: 'status', action: 'updated', slug });
+    return (await statuses.findStatusBySlug(trx, slug))!;
+  });
+}
+
+export async function deleteStatus(
+  ctx: Context, actor: Actor, slug: string, options: { force?: unknown } = {},
+): Promise<Status> {
+  requireAdmin(actor);
+  const force = options.force === undefined ? false : parseBoolean('force', options.force);
+  return inTransaction(ctx, async (trx, changes) => {
+    const status = await statuses.findStatusBySlug(trx, slug);
+    if (!status) throw new NotFound(`Status ${slug} does not exist`);
+    if (status.isDefault && (await statuses.countStatuses(trx)) > 1) {
+      throw new Conflict(`Status ${slug} is the default; make another status the default before deleting it`);
+    }
+    const used = await countEventsWithStatus(trx, status.id);
+    if (used > 0 && !force) {
+      throw new Conflict(`Status ${slug} is used by ${used} event(s); delete with force=true to delete them too`);
+    }
+    if (used > 0) {
+      await deleteEventsWithStatus(trx, status.id);
+      changes.push({ topic: 'event', action: 'deleted' });
+    }
+    await statuses.deleteStatus(trx, status.id);
+    changes.push({ topic: 'status', action: 'deleted', slug });
+    return status;
+  });
+}

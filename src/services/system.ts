@@ -1,0 +1,13 @@
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+import type { Clock, Ids } from './context.ts';
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+export function systemIds(): Ids {
+  const ulid = monotonicFactory();
+  return {
+    eventSid: () => ulid(),
+    secret: (bytes) => randomBytes(bytes).toString('base64url'),
+  };
+}

@@ -1,0 +1,41 @@
+import type { Transaction } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import { isConnectionFailure, isUniqueViolation } from '../db/connect.ts';
+import { Conflict, Unavailable } from '../domain/errors.ts';
+import type { Change } from '../changes/bus.ts';
+import type { Context } from './context.ts';
+
+/**
+ * Runs a write as one transaction and publishes its change notices after the commit.
+ * A unique violation that slipped past the checks (a race) becomes a Conflict; a lost
+ * database connection becomes Unavailable.
+ */
+export async function inTransaction<T>(
+  ctx: Context,
+  work: (trx: Transaction<Schema>, changes: Change[]) => Promise<T>,
+  conflictMessage = 'That name is already taken',
+): Promise<T> {
+  const changes: Change[] = [];
+  let result: T;
+  try {
+    result = await ctx.database.db.transaction().execute((trx) => work(trx, changes));
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new Conflict(conflictMessage);
+    throw asUnavailable(error);
+  }
+  for (const change of changes) ctx.changes.publish(change);
+  return result;
+}
+
+/** Reads outside a transaction: a lost connection becomes Unavailable. */
+export async function reading<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw asUnavailable(error);
+  }
+}
+
+function asUnavailable(error: unknown): unknown {
+  return isConnectionFailure(error) ? new Unavailable('The database is unavailable; try again shortly') : error;
+}
