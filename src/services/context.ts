@@ -9,6 +9,8 @@ export interface Clock {
 export interface Ids {
   /** Opaque, URL-safe, unique event id. */
   eventSid(): string;
+  /** A short random identifier, lower-case hex (safe as a command-line argument). */
+  shortId(): string;
   /** Random secret material, URL-safe. */
   secret(bytes: number): string;
 }

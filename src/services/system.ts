@@ -8,6 +8,7 @@ export function systemIds(): Ids {
   const ulid = monotonicFactory();
   return {
     eventSid: () => ulid(),
+    shortId: () => randomBytes(6).toString('hex'),
     secret: (bytes) => randomBytes(bytes).toString('base64url'),
   };
 }

@@ -29,7 +29,7 @@ export async function createToken(
   const name = checkText('name', input.name);
   const scope = (input.scope ?? 'admin') as TokenScope;
   if (!TOKEN_SCOPES.includes(scope)) throw new Invalid(`scope must be one of ${TOKEN_SCOPES.join(', ')}, not ${JSON.stringify(input.scope)}`);
-  const id = ctx.ids.secret(9);
+  const id = ctx.ids.shortId();
   const secret = `sb_${id}.${ctx.ids.secret(32)}`;
   const token = await inTransaction(ctx, async (trx, changes) => {
     const created = await tokens.insertToken(trx, { id, name, scope, hash: hashToken(secret), createdAt: ctx.clock.now() });
