@@ -37,6 +37,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('actor', null as never);
   app.decorateRequest('formEntries', undefined);
 
+  if (ctx.freshness) {
+    const freshness = ctx.freshness;
+    // Another instance may have written: drop stale caches before serving a read.
+    // When the database is unreachable, serve what is cached.
+    app.addHook('onRequest', async (request) => {
+      if (request.method === 'GET' || request.method === 'HEAD') await freshness.check().catch(() => {});
+    });
+  }
+
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     const { entries, fields } = parseForm(body as string);
     request.formEntries = entries;

@@ -63,12 +63,12 @@ function parse(args: string[], options: Options, topic: string): { values: Recor
 
 async function withDatabase<T>(database: string | undefined, work: (ctx: Context) => Promise<T>): Promise<T> {
   const config = loadConfig({ database }, process.env);
-  const ctx = openContext(config);
+  const { ctx, close } = openContext(config);
   try {
     await prepareDatabase(ctx);
     return await work(ctx);
   } finally {
-    await ctx.database.close();
+    await close();
   }
 }
 
@@ -95,12 +95,12 @@ async function run(argv: string[]): Promise<number> {
       if (values.help) return print(HELP.migrate!), 0;
       if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.migrate}`);
       const config = loadConfig({ database: values.database as string | undefined }, process.env);
-      const ctx = openContext(config);
+      const { ctx, close } = openContext(config);
       try {
         const applied = await prepareDatabase(ctx);
         print(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
       } finally {
-        await ctx.database.close();
+        await close();
       }
       return 0;
     }

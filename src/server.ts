@@ -2,30 +2,60 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { connect } from './db/connect.ts';
+import { readDataVersion } from './db/repositories/data-version.ts';
 import { ChangeBus } from './changes/bus.ts';
+import { Freshness } from './changes/freshness.ts';
+import { bridgeOverPostgres } from './changes/postgres-bridge.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { systemClock, systemIds } from './services/system.ts';
 import type { Context } from './services/context.ts';
 
+export interface OpenContext {
+  ctx: Context;
+  close(): Promise<void>;
+}
+
 /** Opens the configured database and builds the use-case context around it. */
-export function openContext(config: Readonly<Config>): Context {
-  return { database: connect(config.database), clock: systemClock, ids: systemIds(), changes: new ChangeBus() };
+export function openContext(config: Readonly<Config>): OpenContext {
+  const database = connect(config.database);
+  const ctx: Context = { database, clock: systemClock, ids: systemIds(), changes: new ChangeBus() };
+  return { ctx, close: () => database.close() };
+}
+
+/**
+ * Like openContext, for a serving instance: on PostgreSQL, change notices travel between
+ * instances and reads check the shared data version first.
+ */
+function openServingContext(config: Readonly<Config>, log: { warn(obj: object, msg: string): void }): OpenContext {
+  const opened = openContext(config);
+  const { ctx } = opened;
+  if (ctx.database.dialect !== 'postgres') return opened;
+  ctx.freshness = new Freshness(() => readDataVersion(ctx.database.db), ctx.changes);
+  const bridge = bridgeOverPostgres(config.database, ctx.database.db, ctx.changes, log);
+  return {
+    ctx,
+    close: async () => {
+      await bridge.close();
+      await opened.close();
+    },
+  };
 }
 
 /** Opens, migrates and seeds the database, then listens; closes everything on SIGTERM/SIGINT. */
 export async function startServer(config: Readonly<Config>): Promise<FastifyInstance> {
-  const ctx = openContext(config);
-  await prepareDatabase(ctx);
-  const app = await buildApp({ config, ctx });
-  app.addHook('onClose', async () => ctx.database.close());
+  let app: FastifyInstance | undefined;
+  const opened = openServingContext(config, { warn: (obj, msg) => app?.log.warn(obj, msg) });
+  await prepareDatabase(opened.ctx);
+  app = await buildApp({ config, ctx: opened.ctx });
+  app.addHook('onClose', async () => opened.close());
   await app.listen({ host: config.host, port: config.port });
-  app.log.info({ database: ctx.database.description }, 'stashboard is serving');
+  app.log.info({ database: opened.ctx.database.description }, 'stashboard is serving');
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    app.close().then(
+    app!.close().then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -1,22 +1,46 @@
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './connect.ts';
+import type { Schema } from './schema.ts';
 import { coreMigration } from './migrations/2026-11-26-01-core.ts';
+import { dataVersionMigration } from './migrations/2026-11-26-03-data-version.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
   return {
     '2026-11-26-01-core': coreMigration(database.dialect),
+    '2026-11-26-03-data-version': dataVersionMigration,
   };
 }
 
-/**
- * Brings the schema up to date. On PostgreSQL, Kysely's migrator holds an advisory lock,
- * so instances starting at once migrate exactly once.
- */
-export async function migrateToLatest(database: Database): Promise<string[]> {
+// An arbitrary constant naming Stashboard's migration lock among PostgreSQL advisory locks.
+const MIGRATION_LOCK_ID = 7_271_001;
+
+async function runMigrations(db: Kysely<Schema>, database: Database): Promise<string[]> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(database) };
-  const migrator = new Migrator({ db: database.db, provider, migrationTableName: 'schema_migrations', migrationLockTableName: 'schema_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Brings the schema up to date. On PostgreSQL the whole run, including creating the
+ * bookkeeping tables, holds a session advisory lock, so instances starting at once
+ * migrate exactly once.
+ */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  if (database.dialect === 'sqlite') return runMigrations(database.db, database);
+  return database.db.connection().execute(async (connection) => {
+    await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(connection);
+    try {
+      return await runMigrations(connection, database);
+    } finally {
+      await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(connection);
+    }
+  });
 }

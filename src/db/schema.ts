@@ -62,7 +62,13 @@ export interface OauthNoncesTable {
   seen_at: number;
 }
 
+export interface DataVersionTable {
+  id: number;
+  version: number;
+}
+
 export interface Schema {
+  data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;
   statuses: StatusesTable;

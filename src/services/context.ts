@@ -1,5 +1,6 @@
 import type { Database } from '../db/connect.ts';
 import type { ChangeBus } from '../changes/bus.ts';
+import type { Freshness } from '../changes/freshness.ts';
 import type { TokenScope } from '../domain/resources.ts';
 
 export interface Clock {
@@ -27,6 +28,8 @@ export interface Context {
   clock: Clock;
   ids: Ids;
   changes: ChangeBus;
+  /** Present where several instances share the database (PostgreSQL). */
+  freshness?: Freshness;
 }
 
 export function authorOf(actor: Actor): string {

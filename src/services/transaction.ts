@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { isConnectionFailure, isUniqueViolation } from '../db/connect.ts';
+import { bumpDataVersion } from '../db/repositories/data-version.ts';
 import { Conflict, Unavailable } from '../domain/errors.ts';
 import type { Change } from '../changes/bus.ts';
 import type { Context } from './context.ts';
@@ -17,12 +18,18 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const changes: Change[] = [];
   let result: T;
+  let version: number | undefined;
   try {
-    result = await ctx.database.db.transaction().execute((trx) => work(trx, changes));
+    result = await ctx.database.db.transaction().execute(async (trx) => {
+      const value = await work(trx, changes);
+      if (changes.length > 0) version = await bumpDataVersion(trx);
+      return value;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new Conflict(conflictMessage);
     throw asUnavailable(error);
   }
+  if (version !== undefined) ctx.freshness?.observe(version);
   for (const change of changes) ctx.changes.publish(change);
   return result;
 }
