@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { checkSiteSetting, SITE_DEFAULTS, type SiteSettings } from './domain/site-settings.ts';
+import { DomainError } from './domain/errors.ts';
 
 /** Everything the process is configured with: flags > environment > defaults, validated once. */
 export interface Config {
@@ -10,6 +12,8 @@ export interface Config {
   /** An extra admin-scope bearer token, for automation (STASHBOARD_ADMIN_TOKEN). */
   adminToken: string | undefined;
   logLevel: string;
+  /** Public site defaults; the admin site may override them in the database. */
+  site: Readonly<SiteSettings>;
 }
 
 export class ConfigError extends Error {}
@@ -30,6 +34,12 @@ export const SERVER_OPTIONS = {
   'body-limit': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'site-name': { type: 'string' },
+  'logo-url': { type: 'string' },
+  'report-problem-url': { type: 'string' },
+  'time-zone': { type: 'string' },
+  'history-days': { type: 'string' },
+  'site-url': { type: 'string' },
 } as const;
 
 export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (env HOST; default ${DEFAULTS.host})
@@ -37,7 +47,14 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
   --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ${DEFAULTS.database})
   --body-limit N    largest request body in bytes (env BODY_LIMIT; default ${DEFAULTS.bodyLimit})
   --trust-proxy     honour X-Forwarded-Proto/-Host/-For (env TRUST_PROXY=true)
-  --log-level L     fatal, error, warn, info, debug or silent (env LOG_LEVEL; default ${DEFAULTS.logLevel})`;
+  --log-level L     fatal, error, warn, info, debug or silent (env LOG_LEVEL; default ${DEFAULTS.logLevel})
+  --site-name S     the status page's name (env SITE_NAME; default ${SITE_DEFAULTS.siteName})
+  --logo-url U      logo image URL or /path (env SITE_LOGO_URL; default none)
+  --report-problem-url U
+                    "report a problem" link, http(s) or mailto (env SITE_REPORT_PROBLEM_URL; default none)
+  --time-zone Z     IANA time zone days are counted in (env SITE_TIME_ZONE; default ${SITE_DEFAULTS.timeZone})
+  --history-days N  days in the history strips, 5 to 366 (env SITE_HISTORY_DAYS; default ${SITE_DEFAULTS.historyDays})
+  --site-url U      public base URL, e.g. https://status.example.com (env SITE_URL; default: the request's)`;
 
 type Flags = Partial<Record<keyof typeof SERVER_OPTIONS, string | boolean>>;
 
@@ -46,6 +63,17 @@ function integer(name: string, text: string, min: number, max: number): number {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(text)}`);
   }
   return Number(text);
+}
+
+/** A site setting from flags/env, checked by the same rule the admin site uses. */
+function siteSetting<K extends keyof SiteSettings>(key: K, text: string | undefined): SiteSettings[K] {
+  if (text === undefined) return SITE_DEFAULTS[key];
+  try {
+    return checkSiteSetting(key, text);
+  } catch (error) {
+    if (error instanceof DomainError) throw new ConfigError(error.message);
+    throw error;
+  }
 }
 
 function bool(name: string, text: string): boolean {
@@ -75,6 +103,14 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
     trustProxy: flags['trust-proxy'] === true || bool('TRUST_PROXY', env.TRUST_PROXY ?? ''),
     adminToken: env.STASHBOARD_ADMIN_TOKEN || undefined,
     logLevel,
+    site: Object.freeze({
+      siteName: siteSetting('siteName', pick('site-name', 'SITE_NAME')),
+      logoUrl: siteSetting('logoUrl', pick('logo-url', 'SITE_LOGO_URL')),
+      reportProblemUrl: siteSetting('reportProblemUrl', pick('report-problem-url', 'SITE_REPORT_PROBLEM_URL')),
+      timeZone: siteSetting('timeZone', pick('time-zone', 'SITE_TIME_ZONE')),
+      historyDays: siteSetting('historyDays', pick('history-days', 'SITE_HISTORY_DAYS')),
+      siteUrl: siteSetting('siteUrl', pick('site-url', 'SITE_URL')),
+    }),
   });
 }
 

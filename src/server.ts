@@ -18,7 +18,7 @@ export interface OpenContext {
 /** Opens the configured database and builds the use-case context around it. */
 export function openContext(config: Readonly<Config>): OpenContext {
   const database = connect(config.database);
-  const ctx: Context = { database, clock: systemClock, ids: systemIds(), changes: new ChangeBus() };
+  const ctx: Context = { database, clock: systemClock, ids: systemIds(), changes: new ChangeBus(), site: config.site };
   return { ctx, close: () => database.close() };
 }
 

@@ -2,6 +2,7 @@ import type { Database } from '../db/connect.ts';
 import type { ChangeBus } from '../changes/bus.ts';
 import type { Freshness } from '../changes/freshness.ts';
 import type { TokenScope } from '../domain/resources.ts';
+import type { SiteSettings } from '../domain/site-settings.ts';
 
 export interface Clock {
   now(): number;
@@ -28,6 +29,8 @@ export interface Context {
   clock: Clock;
   ids: Ids;
   changes: ChangeBus;
+  /** The configured site settings (flags/env); absent means the built-in defaults. Stored overrides apply on top. */
+  site?: Readonly<SiteSettings>;
   /** Present where several instances share the database (PostgreSQL). */
   freshness?: Freshness;
 }

@@ -84,7 +84,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const location = await freshDatabaseUrl(backend);
   const config = loadConfig({ database: location.url }, { LOG_LEVEL: options.logStream ? 'info' : 'silent', ...options.env });
   const clock = options.clock ?? new TestClock();
-  const ctx: Context = { database: connect(config.database), clock, ids: systemIds(), changes: new ChangeBus() };
+  const ctx: Context = { database: connect(config.database), clock, ids: systemIds(), changes: new ChangeBus(), site: config.site };
   await prepareDatabase(ctx);
   const app = await buildApp({ config, ctx, logStream: options.logStream });
   const { secret } = await createToken(ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { name: 'test admin', scope: 'admin' });

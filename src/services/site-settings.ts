@@ -1,0 +1,44 @@
+import { checkSiteSettings, mergeSiteSettings, SITE_DEFAULTS, type SiteSettings } from '../domain/site-settings.ts';
+import { readSetting, writeSetting } from '../db/repositories/settings.ts';
+import type { Actor, Context } from './context.ts';
+import { requireAdmin } from './fields.ts';
+import { inTransaction, reading } from './transaction.ts';
+
+/** The settings key under which the overrides (a JSON object) are stored. */
+export const SITE_SETTINGS_KEY = 'site';
+
+/** The site settings in force: the configured defaults overridden by what is stored in the database. */
+export async function getSiteSettings(ctx: Context): Promise<SiteSettings> {
+  const stored = await reading(() => readSetting<unknown>(ctx.database.db, SITE_SETTINGS_KEY));
+  return mergeSiteSettings(ctx.site ?? SITE_DEFAULTS, stored);
+}
+
+/**
+ * Validates and stores overrides. A key given as `null` clears a URL setting; a key given
+ * as `undefined` or absent keeps its stored value. Takes effect at once (a change notice
+ * drops every cached page on every instance).
+ */
+export async function updateSiteSettings(
+  ctx: Context, actor: Actor, partial: Partial<Record<keyof SiteSettings, unknown>>,
+): Promise<SiteSettings> {
+  requireAdmin(actor);
+  const checked = checkSiteSettings(partial as Record<string, unknown>);
+  const stored = await inTransaction(ctx, async (trx, changes) => {
+    const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
+    const next = { ...(current && typeof current === 'object' ? current : {}), ...checked };
+    await writeSetting(trx, SITE_SETTINGS_KEY, next);
+    changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
+    return next;
+  });
+  return mergeSiteSettings(ctx.site ?? SITE_DEFAULTS, stored);
+}
+
+/** Forgets every stored override: the configured defaults apply again. */
+export async function resetSiteSettings(ctx: Context, actor: Actor): Promise<SiteSettings> {
+  requireAdmin(actor);
+  await inTransaction(ctx, async (trx, changes) => {
+    await writeSetting(trx, SITE_SETTINGS_KEY, {});
+    changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
+  });
+  return { ...(ctx.site ?? SITE_DEFAULTS) };
+}
