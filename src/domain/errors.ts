@@ -6,7 +6,14 @@ export class DomainError extends Error {
   }
 }
 export class NotFound extends DomainError {}
-export class Invalid extends DomainError {}
+/** A parameter is missing or not valid; `field` names it when one field is at fault (forms show the message next to it). */
+export class Invalid extends DomainError {
+  readonly field: string | undefined;
+  constructor(message: string, field?: string) {
+    super(message);
+    this.field = field;
+  }
+}
 export class Conflict extends DomainError {}
 export class Forbidden extends DomainError {}
 export class Unauthorized extends DomainError {}

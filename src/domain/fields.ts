@@ -8,13 +8,13 @@ const CONTROL_IN_NAME = /[\u0000-\u001f\u007f]/;
 
 /** Checks a free-text field: non-empty when required, within its limit, no control characters. */
 export function checkText(field: keyof typeof LIMITS, value: string): string {
-  if (value.trim() === '') throw new Invalid(`${field} must not be empty`);
+  if (value.trim() === '') throw new Invalid(`${field} must not be empty`, field);
   const length = [...value].length;
   if (length > LIMITS[field]) {
-    throw new Invalid(`${field} is ${length} characters long; the limit is ${LIMITS[field]}`);
+    throw new Invalid(`${field} is ${length} characters long; the limit is ${LIMITS[field]}`, field);
   }
   const pattern = field === 'name' ? CONTROL_IN_NAME : CONTROL_IN_TEXT;
-  if (pattern.test(value)) throw new Invalid(`${field} contains a control character`);
+  if (pattern.test(value)) throw new Invalid(`${field} contains a control character`, field);
   return value;
 }
 
@@ -22,5 +22,5 @@ export function checkText(field: keyof typeof LIMITS, value: string): string {
 export function parseBoolean(field: string, value: unknown): boolean {
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw new Invalid(`${field} must be true or false, not ${JSON.stringify(value)}`);
+  throw new Invalid(`${field} must be true or false, not ${JSON.stringify(value)}`, field);
 }

@@ -54,10 +54,10 @@ export async function postEvent(
     let status;
     if (input.status !== undefined && input.status !== '') {
       status = await statuses.findStatusBySlug(trx, input.status);
-      if (!status) throw new Invalid(`status ${JSON.stringify(input.status)} does not exist`);
+      if (!status) throw new Invalid(`status ${JSON.stringify(input.status)} does not exist`, 'status');
     } else {
       status = service.currentEvent?.status ?? (await statuses.findDefaultStatus(trx));
-      if (!status) throw new Invalid('status is required: no status exists yet');
+      if (!status) throw new Invalid('status is required: no status exists yet', 'status');
     }
     const sid = ctx.ids.eventSid();
     const timestamp = ctx.clock.now();

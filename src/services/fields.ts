@@ -5,7 +5,7 @@ import type { Actor } from './context.ts';
 
 /** A required text parameter: present, non-empty and valid. */
 export function required(field: keyof typeof LIMITS, value: string | undefined): string {
-  if (value === undefined || value === '') throw new Invalid(`${field} is required`);
+  if (value === undefined || value === '') throw new Invalid(`${field} is required`, field);
   return checkText(field, value);
 }
 
@@ -16,7 +16,7 @@ export function optional(field: keyof typeof LIMITS, value: string | undefined):
 
 export function slugFor(name: string): string {
   const slug = slugify(name);
-  if (slug === '') throw new Invalid(`name ${JSON.stringify(name)} has no letters or digits to make a slug from`);
+  if (slug === '') throw new Invalid(`name ${JSON.stringify(name)} has no letters or digits to make a slug from`, 'name');
   return slug;
 }
 

@@ -26,7 +26,7 @@ export async function countServiceEvents(ctx: Context, slug: string): Promise<nu
 
 async function listIdFor(trx: Db, slug: string): Promise<number> {
   const list = await lists.findListBySlug(trx, slug);
-  if (!list) throw new Invalid(`list ${JSON.stringify(slug)} does not exist`);
+  if (!list) throw new Invalid(`list ${JSON.stringify(slug)} does not exist`, 'list');
   return list.id;
 }
 

@@ -19,13 +19,13 @@ export interface StatusInput {
 
 function checkLevel(value: string | undefined): Level | undefined {
   if (value === undefined) return undefined;
-  if (!isLevel(value)) throw new Invalid(`level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!isLevel(value)) throw new Invalid(`level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(value)}`, 'level');
   return value;
 }
 
 function checkImage(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!isStatusImageName(value)) throw new Invalid(`image ${JSON.stringify(value)} is not a status image; see /status-images`);
+  if (!isStatusImageName(value)) throw new Invalid(`image ${JSON.stringify(value)} is not a status image; see /status-images`, 'image');
   return value;
 }
 
@@ -47,7 +47,7 @@ export async function createStatus(ctx: Context, actor: Actor, input: StatusInpu
   requireAdmin(actor);
   const name = required('name', input.name);
   const description = required('description', input.description);
-  if (input.image === undefined || input.image === '') throw new Invalid('image is required');
+  if (input.image === undefined || input.image === '') throw new Invalid('image is required', 'image');
   const image = checkImage(input.image)!;
   const level = checkLevel(input.level) ?? 'NORMAL';
   const makeDefault = checkDefault(input.default) ?? false;
@@ -76,7 +76,7 @@ export async function updateStatus(ctx: Context, actor: Actor, slug: string, inp
     const status = await statuses.findStatusBySlug(trx, slug);
     if (!status) throw new NotFound(`Status ${slug} does not exist`);
     if (makeDefault === false && status.isDefault) {
-      throw new Invalid(`Status ${slug} is the default; make another status the default instead`);
+      throw new Invalid(`Status ${slug} is the default; make another status the default instead`, 'default');
     }
     await statuses.updateStatus(trx, status.id, { name, description, image, level });
     if (makeDefault === true && !status.isDefault) await statuses.makeDefaultStatus(trx, status.id);
