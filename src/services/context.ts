@@ -17,11 +17,14 @@ export interface Ids {
   secret(bytes: number): string;
 }
 
+/** What an actor may do: a token's scope, or `editor` (a user who may post and delete events and notes). */
+export type ActorScope = TokenScope | 'editor';
+
 /** Who is acting: recorded as the author of what they write. */
 export interface Actor {
   kind: 'token' | 'oauth' | 'env-token' | 'user' | 'cli' | 'system';
   name: string;
-  scope: TokenScope;
+  scope: ActorScope;
 }
 
 export interface Context {

@@ -6,7 +6,7 @@ import * as events from '../db/repositories/events.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
-import { required, requireAdmin } from './fields.ts';
+import { required, requireEventEditor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 async function serviceOrNotFound(ctx: Context, slug: string) {
@@ -73,7 +73,7 @@ export async function postEvent(
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
-  requireAdmin(actor);
+  requireEventEditor(actor);
   return inTransaction(ctx, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);

@@ -21,5 +21,11 @@ export function slugFor(name: string): string {
 }
 
 export function requireAdmin(actor: Actor): void {
+  if (actor.scope === 'editor') throw new Forbidden(`${actor.name} is an editor: editors may only post and delete events and notes`);
   if (actor.scope !== 'admin') throw new Forbidden(`${actor.name} may only post and read events`);
+}
+
+/** Deleting events: admins and editors (an `events`-scope token may only post and read). */
+export function requireEventEditor(actor: Actor): void {
+  if (actor.scope !== 'admin' && actor.scope !== 'editor') throw new Forbidden(`${actor.name} may only post and read events`);
 }
