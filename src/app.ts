@@ -9,19 +9,14 @@ import { imageRoutes } from './http/site/images.ts';
 import { healthRoutes } from './http/site/health.ts';
 import { requestLogLine } from './http/logging.ts';
 import { escapeText } from './views/escape.ts';
+import { parseFormBody } from './http/form-body.ts';
+import { frameworkErrors } from './http/framework-errors.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
   ctx: Context;
   /** A pino destination for logs (tests pass a stream to inspect them). */
   logStream?: NodeJS.WritableStream;
-}
-
-function parseForm(body: string): { entries: Array<[string, string]>; fields: Record<string, string> } {
-  const entries = [...new URLSearchParams(body)];
-  const fields: Record<string, string> = {};
-  for (const [key, value] of entries) if (!(key in fields)) fields[key] = value;
-  return { entries, fields };
 }
 
 /** Wires the HTTP application; never listens (tests inject into it). */
@@ -33,6 +28,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     disableRequestLogging: true,
     logger: { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   });
   app.decorateRequest('actor', null as never);
   app.decorateRequest('formEntries', undefined);
@@ -47,9 +43,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
-    const { entries, fields } = parseForm(body as string);
-    request.formEntries = entries;
-    done(null, fields);
+    let form;
+    try {
+      form = parseFormBody(body as string);
+    } catch (error) {
+      return done(error as Error, undefined);
+    }
+    request.formEntries = form.entries;
+    done(null, form.fields);
   });
 
   app.addHook('onResponse', async (request, reply) => {

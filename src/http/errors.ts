@@ -77,3 +77,7 @@ export function isApiPath(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0] ?? '';
   return /^\/(admin\/)?api(\/|$)/.test(path);
 }
+
+export function isPublicApiPath(request: FastifyRequest): boolean {
+  return /^\/api(\/|$)/.test(request.url.split('?')[0] ?? '');
+}

@@ -25,6 +25,8 @@ function rawParam(request: FastifyRequest, name: string): unknown {
     throw new HttpError(400, 'The JSON body must be an object');
   }
   const fromBody = (body as Record<string, unknown> | undefined | null)?.[name];
-  const value = fromBody !== undefined ? fromBody : (request.query as Record<string, unknown>)[name];
-  return Array.isArray(value) ? value[0] : value;
+  // A JSON array is a wrong type (refused by the callers); only a repeated query parameter takes its first value.
+  if (fromBody !== undefined) return fromBody;
+  const fromQuery = (request.query as Record<string, unknown>)[name];
+  return Array.isArray(fromQuery) ? fromQuery[0] : fromQuery;
 }
