@@ -2,12 +2,14 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import type { Database } from './connect.ts';
 import type { Schema } from './schema.ts';
 import { coreMigration } from './migrations/2026-11-26-01-core.ts';
+import { accountsMigration } from './migrations/2026-11-26-02-accounts.ts';
 import { dataVersionMigration } from './migrations/2026-11-26-03-data-version.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
   return {
     '2026-11-26-01-core': coreMigration(database.dialect),
+    '2026-11-26-02-accounts': accountsMigration(database.dialect),
     '2026-11-26-03-data-version': dataVersionMigration,
   };
 }

@@ -67,6 +67,47 @@ export interface DataVersionTable {
   version: number;
 }
 
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+  password_changed_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  address: string;
+  user_agent: string;
+}
+
+export interface LoginFailuresTable {
+  key: string;
+  failures: number;
+  last_failure_at: number;
+}
+
+export interface SetupCodesTable {
+  code_hash: string;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  target: string;
+  detail: string;
+  address: string;
+}
+
 export interface Schema {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
@@ -76,6 +117,11 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   settings: SettingsTable;
   oauth_nonces: OauthNoncesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
+  setup_codes: SetupCodesTable;
+  audit_log: AuditLogTable;
 }
 
 export type ServiceListRow = Selectable<ServiceListsTable>;

@@ -48,7 +48,7 @@ export async function postEvent(
   const message = required('message', input.message);
   const informational =
     input.informational === undefined || input.informational === '' ? false : parseBoolean('informational', input.informational);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
     let status;
@@ -74,7 +74,7 @@ export async function postEvent(
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
   requireEventEditor(actor);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
     const event = await events.findEventBySid(trx, sid);

@@ -42,7 +42,7 @@ export async function showOAuthCredentials(ctx: Context, actor: Actor): Promise<
 export async function regenerateOAuthCredentials(ctx: Context, actor: Actor): Promise<OAuthCredentials> {
   requireAdmin(actor);
   const credentials = newOAuthCredentials(ctx);
-  await inTransaction(ctx, async (trx, changes) => {
+  await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SETTING, credentials);
     changes.push({ topic: 'settings', action: 'updated', slug: 'oauth' });
   });

@@ -22,7 +22,7 @@ export async function createServiceList(
   const name = required('name', input.name);
   const description = required('description', input.description);
   const slug = slugFor(name);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     if (await lists.findListBySlug(trx, slug)) throw new Conflict(`Service list ${slug} already exists`);
     const list = await lists.insertList(trx, { slug, name, description, createdAt: ctx.clock.now() });
     changes.push({ topic: 'list', action: 'created', slug });
@@ -36,7 +36,7 @@ export async function updateServiceList(
   requireAdmin(actor);
   const name = optional('name', input.name);
   const description = optional('description', input.description);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const list = await lists.findListBySlug(trx, slug);
     if (!list) throw new NotFound(`Service list ${slug} does not exist`);
     await lists.updateList(trx, list.id, { name, description });
@@ -47,7 +47,7 @@ export async function updateServiceList(
 
 export async function deleteServiceList(ctx: Context, actor: Actor, slug: string): Promise<ServiceList> {
   requireAdmin(actor);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const list = await lists.findListBySlug(trx, slug);
     if (!list) throw new NotFound(`Service list ${slug} does not exist`);
     await lists.deleteList(trx, list.id);

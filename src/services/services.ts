@@ -37,7 +37,7 @@ export async function createService(
   const name = required('name', input.name);
   const description = required('description', input.description);
   const slug = slugFor(name);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
     if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
     await services.insertService(trx, { slug, name, description, listId, createdAt: ctx.clock.now() });
@@ -52,7 +52,7 @@ export async function updateService(
   requireAdmin(actor);
   const name = optional('name', input.name);
   const description = optional('description', input.description);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
     let listId: number | null | undefined;
@@ -65,7 +65,7 @@ export async function updateService(
 
 export async function deleteService(ctx: Context, actor: Actor, slug: string): Promise<Service> {
   requireAdmin(actor);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
     await services.deleteService(trx, service.id);

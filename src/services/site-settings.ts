@@ -23,7 +23,7 @@ export async function updateSiteSettings(
 ): Promise<SiteSettings> {
   requireAdmin(actor);
   const checked = checkSiteSettings(partial as Record<string, unknown>);
-  const stored = await inTransaction(ctx, async (trx, changes) => {
+  const stored = await inTransaction(ctx, actor, async (trx, changes) => {
     const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
     const next = { ...(current && typeof current === 'object' ? current : {}), ...checked };
     await writeSetting(trx, SITE_SETTINGS_KEY, next);
@@ -36,7 +36,7 @@ export async function updateSiteSettings(
 /** Forgets every stored override: the configured defaults apply again. */
 export async function resetSiteSettings(ctx: Context, actor: Actor): Promise<SiteSettings> {
   requireAdmin(actor);
-  await inTransaction(ctx, async (trx, changes) => {
+  await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SITE_SETTINGS_KEY, {});
     changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
   });

@@ -52,7 +52,7 @@ export async function createStatus(ctx: Context, actor: Actor, input: StatusInpu
   const level = checkLevel(input.level) ?? 'NORMAL';
   const makeDefault = checkDefault(input.default) ?? false;
   const slug = slugFor(name);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     if (await statuses.findStatusBySlug(trx, slug)) throw new Conflict(`Status ${slug} already exists`);
     // Exactly one status is the default once any exists: the first one becomes it.
     const isDefault = makeDefault || (await statuses.countStatuses(trx)) === 0;
@@ -72,7 +72,7 @@ export async function updateStatus(ctx: Context, actor: Actor, slug: string, inp
   const image = input.image === '' ? undefined : checkImage(input.image);
   const level = checkLevel(input.level);
   const makeDefault = checkDefault(input.default);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const status = await statuses.findStatusBySlug(trx, slug);
     if (!status) throw new NotFound(`Status ${slug} does not exist`);
     if (makeDefault === false && status.isDefault) {
@@ -90,7 +90,7 @@ export async function deleteStatus(
 ): Promise<Status> {
   requireAdmin(actor);
   const force = options.force === undefined ? false : parseBoolean('force', options.force);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const status = await statuses.findStatusBySlug(trx, slug);
     if (!status) throw new NotFound(`Status ${slug} does not exist`);
     if (status.isDefault && (await statuses.countStatuses(trx)) > 1) {

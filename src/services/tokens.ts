@@ -3,6 +3,7 @@ import { Invalid, NotFound, Unauthorized } from '../domain/errors.ts';
 import { checkText } from '../domain/fields.ts';
 import { TOKEN_SCOPES, type ApiToken, type TokenScope } from '../domain/resources.ts';
 import * as tokens from '../db/repositories/tokens.ts';
+import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { requireAdmin } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -31,9 +32,9 @@ export async function createToken(
   if (!TOKEN_SCOPES.includes(scope)) throw new Invalid(`scope must be one of ${TOKEN_SCOPES.join(', ')}, not ${JSON.stringify(input.scope)}`);
   const id = ctx.ids.shortId();
   const secret = `sb_${id}.${ctx.ids.secret(32)}`;
-  const token = await inTransaction(ctx, async (trx, changes) => {
+  const token = await inTransaction(ctx, actor, async (trx, changes) => {
     const created = await tokens.insertToken(trx, { id, name, scope, hash: hashToken(secret), createdAt: ctx.clock.now() });
-    changes.push({ topic: 'token', action: 'created' });
+    changes.push({ topic: 'token', action: 'created', slug: id });
     return created;
   });
   return { token, secret };
@@ -46,13 +47,13 @@ export function listTokens(ctx: Context, actor: Actor): Promise<ApiToken[]> {
 
 export async function revokeToken(ctx: Context, actor: Actor, id: string): Promise<ApiToken> {
   requireAdmin(actor);
-  return inTransaction(ctx, async (trx, changes) => {
+  return inTransaction(ctx, actor, async (trx, changes) => {
     const token = await tokens.findTokenById(trx, id);
     if (!token) throw new NotFound(`Token ${id} does not exist`);
     if (token.revokedAt !== null) return token;
     const at = ctx.clock.now();
     await tokens.revokeToken(trx, id, at);
-    changes.push({ topic: 'token', action: 'deleted' });
+    changes.push({ topic: 'token', action: 'deleted', slug: id });
     return { ...token, revokedAt: at };
   });
 }
@@ -71,6 +72,10 @@ export async function authenticateToken(ctx: Context, secret: string): Promise<A
   // Recorded at most once a minute, best effort: a failure here must not refuse a valid token.
   if (token.lastUsedAt === null || now - token.lastUsedAt > 60_000) {
     await tokens.markTokenUsed(ctx.database.db, token.id, now).catch(() => {});
+    // The audit log shows token use by name at the same rate: enough to see which scripts are alive.
+    await insertAuditEntries(ctx.database.db, [
+      { at: now, actor: `token:${token.name}`, action: 'token.used', target: token.id },
+    ]).catch(() => {});
   }
   return { kind: 'token', name: token.name, scope: token.scope };
 }

@@ -4,25 +4,50 @@ import { isConnectionFailure, isUniqueViolation } from '../db/connect.ts';
 import { bumpDataVersion } from '../db/repositories/data-version.ts';
 import { Conflict, Unavailable } from '../domain/errors.ts';
 import type { Change } from '../changes/bus.ts';
-import type { Context } from './context.ts';
+import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit-log.ts';
+import { authorOf, type Actor, type Context } from './context.ts';
+
+function auditEntryFor(ctx: Context, actor: Actor | undefined, change: Change): NewAuditEntry {
+  return {
+    at: ctx.clock.now(),
+    actor: actor ? authorOf(actor) : 'unknown',
+    action: `${change.topic}.${change.action}`,
+    target: change.slug ?? '',
+    detail: change.sid ?? '',
+  };
+}
+
+type Work<T> = (trx: Transaction<Schema>, changes: Change[]) => Promise<T>;
 
 /**
  * Runs a write as one transaction and publishes its change notices after the commit.
+ * Each change notice is also written to the audit log, in the same transaction, as done
+ * by `actor` (see docs/decisions/admin-audit-log.md).
  * A unique violation that slipped past the checks (a race) becomes a Conflict; a lost
  * database connection becomes Unavailable.
  */
+export async function inTransaction<T>(ctx: Context, actor: Actor, work: Work<T>, conflictMessage?: string): Promise<T>;
+/** @deprecated Pass the actor: without one, the audit log records the change as done by `unknown`. */
+export async function inTransaction<T>(ctx: Context, work: Work<T>, conflictMessage?: string): Promise<T>;
 export async function inTransaction<T>(
   ctx: Context,
-  work: (trx: Transaction<Schema>, changes: Change[]) => Promise<T>,
-  conflictMessage = 'That name is already taken',
+  actorOrWork: Actor | Work<T>,
+  workOrMessage?: Work<T> | string,
+  message?: string,
 ): Promise<T> {
+  const actor = typeof actorOrWork === 'function' ? undefined : actorOrWork;
+  const work = (typeof actorOrWork === 'function' ? actorOrWork : workOrMessage) as Work<T>;
+  const conflictMessage = (typeof actorOrWork === 'function' ? workOrMessage as string | undefined : message) ?? 'That name is already taken';
   const changes: Change[] = [];
   let result: T;
   let version: number | undefined;
   try {
     result = await ctx.database.db.transaction().execute(async (trx) => {
       const value = await work(trx, changes);
-      if (changes.length > 0) version = await bumpDataVersion(trx);
+      if (changes.length > 0) {
+        version = await bumpDataVersion(trx);
+        await insertAuditEntries(trx, changes.map((change) => auditEntryFor(ctx, actor, change)));
+      }
       return value;
     });
   } catch (error) {

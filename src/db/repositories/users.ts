@@ -1,0 +1,72 @@
+import type { Db } from '../connect.ts';
+import type { Role } from '../../domain/accounts.ts';
+
+export interface UserRecord {
+  id: number;
+  email: string;
+  role: Role;
+  createdAt: number;
+  passwordChangedAt: number;
+}
+
+type Row = { id: number; email: string; role: string; created_at: number; password_changed_at: number };
+
+function toUser(row: Row): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role as Role,
+    createdAt: Number(row.created_at),
+    passwordChangedAt: Number(row.password_changed_at),
+  };
+}
+
+const COLUMNS = ['id', 'email', 'role', 'created_at', 'password_changed_at'] as const;
+
+export async function countUsers(db: Db, role?: Role): Promise<number> {
+  let q = db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (role !== undefined) q = q.where('role', '=', role);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+export async function allUsers(db: Db): Promise<UserRecord[]> {
+  return (await db.selectFrom('users').select(COLUMNS).orderBy('email').execute()).map(toUser);
+}
+
+export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
+  const row = await db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row && toUser(row);
+}
+
+export async function findUserWithHash(db: Db, email: string): Promise<(UserRecord & { passwordHash: string }) | undefined> {
+  const row = await db.selectFrom('users').select([...COLUMNS, 'password_hash']).where('email', '=', email).executeTakeFirst();
+  return row && { ...toUser(row), passwordHash: row.password_hash };
+}
+
+export async function findPasswordHash(db: Db, id: number): Promise<string | undefined> {
+  const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+  return row?.password_hash;
+}
+
+export async function insertUser(
+  db: Db, user: { email: string; role: Role; passwordHash: string; createdAt: number },
+): Promise<UserRecord> {
+  const row = await db
+    .insertInto('users')
+    .values({ email: user.email, role: user.role, password_hash: user.passwordHash, created_at: user.createdAt, password_changed_at: user.createdAt })
+    .returning(COLUMNS)
+    .executeTakeFirstOrThrow();
+  return toUser(row);
+}
+
+export async function setRole(db: Db, id: number, role: Role): Promise<void> {
+  await db.updateTable('users').set({ role }).where('id', '=', id).execute();
+}
+
+export async function setPasswordHash(db: Db, id: number, passwordHash: string, at: number): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+}
+
+export async function deleteUser(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}
