@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Context } from './services/context.ts';
 import './http/request-types.ts';
@@ -25,7 +25,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    disableRequestLogging: true,
+    // One line per request is logged by the onResponse hook below, not Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     logger: { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,

@@ -1,9 +1,11 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, parseServerFlags, SERVER_OPTIONS_HELP } from './config.ts';
 import { openContext, startServer } from './server.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { createToken, listTokens, revokeToken } from './services/tokens.ts';
 import { showOAuthCredentials } from './services/oauth.ts';
+import { exportData, importData } from './services/transfer.ts';
 import { DomainError } from './domain/errors.ts';
 import type { Actor, Context } from './services/context.ts';
 
@@ -21,6 +23,8 @@ Commands:
   token list                             list API tokens
   token revoke ID                        revoke an API token
   oauth show                             print the OAuth 1.0a credentials for the admin API
+  export [--out FILE]                    write everything as one JSON document (to standard output by default)
+  import FILE                            load an export into a new, empty database
 
 Run \`stashboard <command> --help\` for a command's options.`,
   serve: `Usage: stashboard serve [options]
@@ -38,6 +42,20 @@ ${DATABASE_HELP}`,
   token create --name N [--scope admin|events]   create a token; the secret is printed once
   token list                                     list tokens (never their secrets)
   token revoke ID                                revoke a token at once
+
+${DATABASE_HELP}`,
+  export: `Usage: stashboard export [--out FILE] [--database URL]
+
+Writes everything (lists, services, statuses, events with their authors, API tokens as
+hashes, settings including the OAuth credentials) as one versioned JSON document.
+Keep the file as safe as the database: it holds the OAuth secrets.
+
+  --out FILE        write to FILE instead of standard output
+${DATABASE_HELP}`,
+  import: `Usage: stashboard import FILE [--database URL]
+
+Loads an export into a database that holds no lists, services, events or tokens yet,
+in one transaction: on any error nothing is written. Shows progress on a terminal.
 
 ${DATABASE_HELP}`,
   oauth: `Usage: stashboard oauth show [--database URL]
@@ -149,6 +167,46 @@ async function run(argv: string[]): Promise<number> {
       print(`Consumer secret:     ${c.consumerSecret}`);
       print(`Access token:        ${c.accessToken}`);
       print(`Access token secret: ${c.accessTokenSecret}`);
+      return 0;
+    }
+    case 'export': {
+      const { values, positionals } = parse(rest, { out: { type: 'string' } }, 'export');
+      if (values.help) return print(HELP.export!), 0;
+      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.export}`);
+      const doc = await withDatabase(values.database as string | undefined, (ctx) => exportData(ctx));
+      const text = `${JSON.stringify(doc, null, 2)}\n`;
+      if (typeof values.out === 'string') {
+        writeFileSync(values.out, text, { mode: 0o600 });
+        process.stderr.write(`Exported ${doc.services.length} services and ${doc.events.length} events to ${values.out}\n`);
+      } else {
+        process.stdout.write(text);
+      }
+      return 0;
+    }
+    case 'import': {
+      const { values, positionals } = parse(rest, {}, 'import');
+      if (values.help) return print(HELP.import!), 0;
+      if (positionals.length !== 1) throw new UsageError(`import needs exactly one FILE\n\n${HELP.import}`);
+      const file = positionals[0]!;
+      let data: unknown;
+      try {
+        data = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new DomainError(`cannot read ${file} as JSON: ${(error as Error).message}`);
+      }
+      const progress = process.stderr.isTTY
+        ? (done: number, total: number) => process.stderr.write(`\rImporting: ${done}/${total} records (${Math.floor((done / Math.max(total, 1)) * 100)}%)`)
+        : undefined;
+      const config = loadConfig({ database: values.database as string | undefined }, process.env);
+      const { ctx, close } = openContext(config);
+      try {
+        await prepareDatabase(ctx, { seed: false });
+        const result = await importData(ctx, data, progress);
+        if (progress) process.stderr.write('\n');
+        print(`Imported ${result.events} events into ${ctx.database.description}.`);
+      } finally {
+        await close();
+      }
       return 0;
     }
     default:

@@ -1,0 +1,169 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { Invalid } from '../domain/errors.ts';
+import { LEVELS } from '../domain/levels.ts';
+import { TOKEN_SCOPES } from '../domain/resources.ts';
+import { isStatusImageName } from '../domain/status-images.ts';
+import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from '../db/repositories/transfer.ts';
+import type { Context } from './context.ts';
+import { inTransaction, reading } from './transaction.ts';
+
+export const EXPORT_FORMAT = 'stashboard-export';
+export const EXPORT_VERSION = 1;
+
+const Instant = Type.Integer({ minimum: 0 });
+const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' });
+
+const ExportSchema = Type.Object({
+  format: Type.Literal(EXPORT_FORMAT),
+  version: Type.Literal(EXPORT_VERSION),
+  lists: Type.Array(Type.Object({ slug: Slug, name: Type.String(), description: Type.String(), createdAt: Instant })),
+  services: Type.Array(
+    Type.Object({ slug: Slug, name: Type.String(), description: Type.String(), list: Type.Union([Slug, Type.Null()]), createdAt: Instant }),
+  ),
+  statuses: Type.Array(
+    Type.Object({
+      slug: Slug, name: Type.String(), description: Type.String(),
+      level: Type.Union(LEVELS.map((l) => Type.Literal(l))), image: Type.String(), default: Type.Boolean(), createdAt: Instant,
+    }),
+  ),
+  events: Type.Array(
+    Type.Object({
+      sid: Type.String({ minLength: 1 }), service: Slug, status: Slug, message: Type.String(),
+      informational: Type.Boolean(), timestamp: Instant, author: Type.String(),
+    }),
+  ),
+  tokens: Type.Array(
+    Type.Object({
+      id: Type.String({ minLength: 1 }), name: Type.String(), scope: Type.Union(TOKEN_SCOPES.map((s) => Type.Literal(s))),
+      hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), createdAt: Instant,
+      lastUsedAt: Type.Union([Instant, Type.Null()]), revokedAt: Type.Union([Instant, Type.Null()]),
+    }),
+  ),
+  settings: Type.Array(Type.Object({ key: Type.String({ minLength: 1 }), value: Type.Unknown() })),
+});
+
+export type ExportDocument = Static<typeof ExportSchema>;
+
+/** Everything in the database as one versioned, deterministic document (no export time, stable order). */
+export async function exportData(ctx: Context): Promise<ExportDocument> {
+  const t = await reading(() => dumpTables(ctx.database.db));
+  const listSlug = new Map(t.lists.map((l) => [l.id, l.slug]));
+  const serviceSlug = new Map(t.services.map((s) => [s.id, s.slug]));
+  const statusSlug = new Map(t.statuses.map((s) => [s.id, s.slug]));
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    lists: t.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, createdAt: Number(l.created_at) })),
+    services: t.services.map((s) => ({
+      slug: s.slug, name: s.name, description: s.description,
+      list: s.list_id === null ? null : (listSlug.get(s.list_id) ?? null), createdAt: Number(s.created_at),
+    })),
+    statuses: t.statuses.map((s) => ({
+      slug: s.slug, name: s.name, description: s.description, level: s.level as ExportDocument['statuses'][number]['level'],
+      image: s.image, default: Number(s.is_default) === 1, createdAt: Number(s.created_at),
+    })),
+    events: t.events.map((e) => ({
+      sid: e.sid, service: serviceSlug.get(e.service_id)!, status: statusSlug.get(e.status_id)!, message: e.message,
+      informational: Number(e.informational) === 1, timestamp: Number(e.timestamp), author: e.author,
+    })),
+    tokens: t.tokens.map((k) => ({
+      id: k.id, name: k.name, scope: k.scope as ExportDocument['tokens'][number]['scope'], hash: k.token_hash,
+      createdAt: Number(k.created_at),
+      lastUsedAt: k.last_used_at === null ? null : Number(k.last_used_at),
+      revokedAt: k.revoked_at === null ? null : Number(k.revoked_at),
+    })),
+    settings: t.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.parse(s.value) as unknown })),
+  };
+}
+
+/** Checks a parsed file against the format and its internal references; throws Invalid naming the first problem. */
+export function checkExportDocument(data: unknown): ExportDocument {
+  const header = data as { format?: unknown; version?: unknown } | null;
+  if (typeof header !== 'object' || header === null || header.format !== EXPORT_FORMAT) {
+    throw new Invalid(`not a Stashboard export: "format" must be "${EXPORT_FORMAT}"`);
+  }
+  if (typeof header.version === 'number' && header.version > EXPORT_VERSION) {
+    throw new Invalid(`the file is export version ${header.version}, newer than this Stashboard reads (${EXPORT_VERSION}); upgrade Stashboard first`);
+  }
+  const first = Value.Errors(ExportSchema, data).First();
+  if (first) throw new Invalid(`the file is malformed at ${first.path || '/'}: ${first.message}`);
+  const doc = data as ExportDocument;
+  const unique = (what: string, keys: string[]) => {
+    const seen = new Set<string>();
+    for (const key of keys) {
+      if (seen.has(key)) throw new Invalid(`the file has two ${what} named ${key}`);
+      seen.add(key);
+    }
+    return seen;
+  };
+  const lists = unique('lists', doc.lists.map((l) => l.slug));
+  const services = unique('services', doc.services.map((s) => s.slug));
+  const statuses = unique('statuses', doc.statuses.map((s) => s.slug));
+  unique('events', doc.events.map((e) => e.sid));
+  unique('tokens', doc.tokens.map((t) => t.id));
+  unique('settings', doc.settings.map((s) => s.key));
+  for (const s of doc.services) if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
+  for (const s of doc.statuses) if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
+  const defaults = doc.statuses.filter((s) => s.default).length;
+  if (doc.statuses.length > 0 && defaults !== 1) throw new Invalid(`the file must mark exactly one default status, not ${defaults}`);
+  for (const e of doc.events) {
+    if (!services.has(e.service)) throw new Invalid(`event ${e.sid} names unknown service ${e.service}`);
+    if (!statuses.has(e.status)) throw new Invalid(`event ${e.sid} names unknown status ${e.status}`);
+  }
+  return doc;
+}
+
+/**
+ * Loads an export into a database that holds no lists, services, events or tokens (a new
+ * one: its seeded statuses and settings are replaced), in one transaction.
+ */
+export async function importData(
+  ctx: Context, data: unknown, onProgress?: (done: number, total: number) => void,
+): Promise<{ events: number }> {
+  const doc = checkExportDocument(data);
+  const total = doc.lists.length + doc.services.length + doc.statuses.length + doc.events.length + doc.tokens.length;
+  let done = 0;
+  const step = (n: number) => {
+    done += n;
+    onProgress?.(done, total);
+  };
+  await inTransaction(ctx, async (trx, changes) => {
+    if ((await countUserData(trx)) > 0) {
+      throw new Invalid('the database is not empty: import only into a new database');
+    }
+    await clearSeededData(trx);
+    await insertRows(trx, 'service_lists', doc.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, created_at: l.createdAt })));
+    step(doc.lists.length);
+    const listIds = await slugIds(trx, 'service_lists');
+    await insertRows(trx, 'services', doc.services.map((s) => ({
+      slug: s.slug, name: s.name, description: s.description, list_id: s.list === null ? null : listIds.get(s.list)!, created_at: s.createdAt,
+    })));
+    step(doc.services.length);
+    await insertRows(trx, 'statuses', doc.statuses.map((s) => ({
+      slug: s.slug, name: s.name, description: s.description, level: s.level, image: s.image, is_default: s.default ? 1 : 0, created_at: s.createdAt,
+    })));
+    step(doc.statuses.length);
+    const serviceIds = await slugIds(trx, 'services');
+    const statusIds = await slugIds(trx, 'statuses');
+    const CHUNK = 1000;
+    for (let i = 0; i < doc.events.length; i += CHUNK) {
+      const slice = doc.events.slice(i, i + CHUNK);
+      await insertRows(trx, 'events', slice.map((e) => ({
+        sid: e.sid, service_id: serviceIds.get(e.service)!, status_id: statusIds.get(e.status)!, message: e.message,
+        informational: e.informational ? 1 : 0, timestamp: e.timestamp, author: e.author,
+      })));
+      step(slice.length);
+    }
+    await insertRows(trx, 'api_tokens', doc.tokens.map((t) => ({
+      id: t.id, name: t.name, scope: t.scope, token_hash: t.hash, created_at: t.createdAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt,
+    })));
+    step(doc.tokens.length);
+    await insertRows(trx, 'settings', [
+      { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
+      ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),
+    ]);
+    changes.push({ topic: 'all', action: 'updated' });
+  }, 'the file repeats a name the database already holds');
+  return { events: doc.events.length };
+}
