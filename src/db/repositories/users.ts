@@ -1,4 +1,4 @@
-import type { Db } from '../connect.ts';
+import type { Db, Dialect } from '../connect.ts';
 import type { Role } from '../../domain/accounts.ts';
 
 export interface UserRecord {
@@ -69,4 +69,12 @@ export async function setPasswordHash(db: Db, id: number, passwordHash: string, 
 
 export async function deleteUser(db: Db, id: number): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute();
+}
+
+/**
+ * Locks the admins' rows until the transaction ends, so two concurrent demotions or removals
+ * cannot each see another admin left and leave none. SQLite serialises writers already.
+ */
+export async function lockAdminRows(db: Db, dialect: Dialect): Promise<void> {
+  if (dialect === 'postgres') await db.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
 }

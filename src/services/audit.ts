@@ -1,0 +1,38 @@
+import { Invalid } from '../domain/errors.ts';
+import { distinctAuditActions, findAuditEntries, type AuditEntry } from '../db/repositories/audit-log.ts';
+import type { Actor, Context } from './context.ts';
+import { requireAdmin } from './fields.ts';
+import { reading } from './transaction.ts';
+
+export type { AuditEntry };
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  target?: string;
+  /** Inclusive instants in ms. */
+  from?: number;
+  to?: number;
+  beforeId?: number;
+  limit?: number;
+}
+
+export const AUDIT_PAGE = 50;
+
+/** Audit entries newest first, one page at a time; admins only. */
+export async function browseAudit(
+  ctx: Context, actor: Actor, filter: AuditFilter,
+): Promise<{ entries: AuditEntry[]; actions: string[]; nextBeforeId: number | undefined }> {
+  requireAdmin(actor);
+  const limit = filter.limit ?? AUDIT_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
+  const [entries, actions] = await reading(() =>
+    Promise.all([
+      findAuditEntries(ctx.database.db, { ...filter, limit: limit + 1 }),
+      distinctAuditActions(ctx.database.db),
+    ]),
+  );
+  const more = entries.length > limit;
+  const page = entries.slice(0, limit);
+  return { entries: page, actions, nextBeforeId: more ? page[page.length - 1]?.id : undefined };
+}
