@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken });
-  await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken });
+  await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit });
   await app.register(rssRoutes, { ctx, siteName: 'Stashboard' });
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { checkSiteSetting, SITE_DEFAULTS, type SiteSettings } from './domain/site-settings.ts';
 import { DomainError } from './domain/errors.ts';
+import { parseAllowList, type AllowList } from './outbound/address-guard.ts';
 
 /** Everything the process is configured with: flags > environment > defaults, validated once. */
 export interface Config {
@@ -12,8 +13,14 @@ export interface Config {
   /** An extra admin-scope bearer token, for automation (STASHBOARD_ADMIN_TOKEN). */
   adminToken: string | undefined;
   logLevel: string;
+  /** Admin API requests one client address may make per minute (then 429). */
+  adminRateLimit: number;
   /** Public site defaults; the admin site may override them in the database. */
   site: Readonly<SiteSettings>;
+  /** Internal addresses and hosts outbound requests (checks, webhooks) may reach anyway (OUTBOUND_ALLOW). */
+  outboundAllow: Readonly<AllowList>;
+  /** Whether `serve` runs the built-in checks and heartbeats (MONITORS=false turns them off). */
+  monitors: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -23,6 +30,7 @@ export const DEFAULTS = {
   port: 8080,
   database: './data/stashboard.db',
   bodyLimit: 64 * 1024,
+  adminRateLimit: 600,
   logLevel: 'info',
 } as const;
 
@@ -34,12 +42,15 @@ export const SERVER_OPTIONS = {
   'body-limit': { type: 'string' },
   'trust-proxy': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'admin-rate-limit': { type: 'string' },
   'site-name': { type: 'string' },
   'logo-url': { type: 'string' },
   'report-problem-url': { type: 'string' },
   'time-zone': { type: 'string' },
   'history-days': { type: 'string' },
   'site-url': { type: 'string' },
+  'outbound-allow': { type: 'string' },
+  'no-monitors': { type: 'boolean' },
 } as const;
 
 export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (env HOST; default ${DEFAULTS.host})
@@ -47,6 +58,8 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
   --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ${DEFAULTS.database})
   --body-limit N    largest request body in bytes (env BODY_LIMIT; default ${DEFAULTS.bodyLimit})
   --trust-proxy     honour X-Forwarded-Proto/-Host/-For (env TRUST_PROXY=true)
+  --admin-rate-limit N
+                    admin API requests per minute per client address (env ADMIN_RATE_LIMIT; default ${DEFAULTS.adminRateLimit})
   --log-level L     fatal, error, warn, info, debug or silent (env LOG_LEVEL; default ${DEFAULTS.logLevel})
   --site-name S     the status page's name (env SITE_NAME; default ${SITE_DEFAULTS.siteName})
   --logo-url U      logo image URL or /path (env SITE_LOGO_URL; default none)
@@ -54,7 +67,12 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
                     "report a problem" link, http(s) or mailto (env SITE_REPORT_PROBLEM_URL; default none)
   --time-zone Z     IANA time zone days are counted in (env SITE_TIME_ZONE; default ${SITE_DEFAULTS.timeZone})
   --history-days N  days in the history strips, 5 to 366 (env SITE_HISTORY_DAYS; default ${SITE_DEFAULTS.historyDays})
-  --site-url U      public base URL, e.g. https://status.example.com (env SITE_URL; default: the request's)`;
+  --site-url U      public base URL, e.g. https://status.example.com (env SITE_URL; default: the request's)
+  --outbound-allow LIST
+                    comma-separated CIDRs, addresses or host names (.suffix for subdomains) that checks
+                    and webhooks may reach although they are loopback/private/link-local
+                    (env OUTBOUND_ALLOW; default none: only public addresses)
+  --no-monitors     do not run built-in checks and heartbeats in this process (env MONITORS=false)`;
 
 type Flags = Partial<Record<keyof typeof SERVER_OPTIONS, string | boolean>>;
 
@@ -82,6 +100,14 @@ function bool(name: string, text: string): boolean {
   throw new ConfigError(`${name} must be true or false, not ${JSON.stringify(text)}`);
 }
 
+function allowList(text: string): AllowList {
+  try {
+    return parseAllowList(text);
+  } catch (error) {
+    throw new ConfigError(`outbound allow-list: ${(error as Error).message}`);
+  }
+}
+
 export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Config> {
   const pick = (flag: keyof Flags, envName: string): string | undefined => {
     const value = flags[flag];
@@ -103,6 +129,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
     trustProxy: flags['trust-proxy'] === true || bool('TRUST_PROXY', env.TRUST_PROXY ?? ''),
     adminToken: env.STASHBOARD_ADMIN_TOKEN || undefined,
     logLevel,
+    adminRateLimit: integer('admin rate limit', pick('admin-rate-limit', 'ADMIN_RATE_LIMIT') ?? String(DEFAULTS.adminRateLimit), 1, 1_000_000),
     site: Object.freeze({
       siteName: siteSetting('siteName', pick('site-name', 'SITE_NAME')),
       logoUrl: siteSetting('logoUrl', pick('logo-url', 'SITE_LOGO_URL')),
@@ -111,6 +138,8 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
       historyDays: siteSetting('historyDays', pick('history-days', 'SITE_HISTORY_DAYS')),
       siteUrl: siteSetting('siteUrl', pick('site-url', 'SITE_URL')),
     }),
+    outboundAllow: Object.freeze(allowList(pick('outbound-allow', 'OUTBOUND_ALLOW') ?? '')),
+    monitors: flags['no-monitors'] !== true && bool('MONITORS', env.MONITORS || 'true'),
   });
 }
 

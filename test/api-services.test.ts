@@ -133,3 +133,20 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('admin API rate limit', () => {
+  it('answers 429 with Retry-After past the per-address limit, before checking credentials', async () => {
+    const t = await startTestApp('sqlite', { env: { ADMIN_RATE_LIMIT: '5' } });
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await t.get('/services')).statusCode, 200);
+      const limited = await t.inject({ method: 'GET', url: '/admin/api/v1/services' });
+      assert.equal(limited.statusCode, 429);
+      assert.equal(limited.json().code, 429);
+      assert.match(limited.headers['content-type'] as string, /^application\/json/);
+      assert.ok(Number(limited.headers['retry-after']) > 0);
+      assert.equal((await t.inject({ method: 'GET', url: '/api/v1/services' })).statusCode, 200, 'the public mount is not limited');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import type { Context } from '../../services/context.ts';
 import { HttpError } from '../errors.ts';
 import { v1Routes } from './v1/routes.ts';
@@ -9,6 +10,11 @@ import { Unauthorized } from '../../domain/errors.ts';
 export interface ApiMountOptions {
   ctx: Context;
   adminToken: string | undefined;
+}
+
+export interface AdminApiOptions extends ApiMountOptions {
+  /** Requests per minute per client address, counted before authentication. */
+  rateLimit: number;
 }
 
 const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'events' } as const);
@@ -46,12 +52,17 @@ export async function publicApi(app: FastifyInstance, options: ApiMountOptions):
 }
 
 /** `/admin/api`: the read-write mount; every request, reads included, needs an admin credential. */
-export async function adminApi(app: FastifyInstance, options: ApiMountOptions): Promise<void> {
-  app.addHook('onRequest', async (request) => {
+export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
+  // Counted per instance (each protects itself), before credentials are checked, so
+  // guessing tokens or signatures is slow.
+  await app.register(rateLimit, { max: options.rateLimit, timeWindow: 60_000, keyGenerator: (request) => request.ip });
+  // preParsing, not onRequest: the rate limit's (route-level) onRequest hook runs first.
+  app.addHook('preParsing', async (request, _reply, payload) => {
     if (!offersCredential(request)) throw new Unauthorized('An API token or OAuth signature is required');
     if (request.headers.authorization?.match(/^Bearer\s/i)) {
       request.actor = await authenticate(options.ctx, options.adminToken, request);
     }
+    return payload;
   });
   app.addHook('preHandler', async (request, reply) => {
     if (!request.actor) request.actor = await authenticate(options.ctx, options.adminToken, request);
