@@ -43,6 +43,12 @@ export async function getStatus(ctx: Context, slug: string): Promise<Status> {
   return status;
 }
 
+/** How many events use the status (deleting it needs force when any do). */
+export async function countStatusEvents(ctx: Context, slug: string): Promise<number> {
+  const status = await getStatus(ctx, slug);
+  return reading(() => countEventsWithStatus(ctx.database.db, status.id));
+}
+
 export async function createStatus(ctx: Context, actor: Actor, input: StatusInput): Promise<Status> {
   requireAdmin(actor);
   const name = required('name', input.name);
