@@ -8,7 +8,13 @@ import { rssRoutes } from './http/site/rss.ts';
 import { imageRoutes } from './http/site/images.ts';
 import { healthRoutes } from './http/site/health.ts';
 import { requestLogLine } from './http/logging.ts';
-import { escapeText } from './views/escape.ts';
+import { ResponseCache } from './http/cache/response-cache.ts';
+import { SiteAssets } from './http/site/assets.ts';
+import { sitePages } from './http/site/pages.ts';
+import { badgeRoutes } from './http/site/badges.ts';
+import { htmlErrorPages } from './http/site/error-pages.ts';
+import { LiveHub } from './http/live/live-hub.ts';
+import { listServices } from './services/services.ts';
 import { parseFormBody } from './http/form-body.ts';
 import { frameworkErrors } from './http/framework-errors.ts';
 
@@ -33,6 +39,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorateRequest('actor', null as never);
   app.decorateRequest('formEntries', undefined);
+
+  // Public pages and JSON are cached until the next change notice; live streams follow the same notices.
+  const cache = new ResponseCache({ bus: ctx.changes, now: () => ctx.clock.now() });
+  const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
+  const assets = new SiteAssets();
+  const htmlError = htmlErrorPages(ctx, assets);
+  app.addHook('preClose', async () => live.close());
+  app.addHook('onClose', async () => cache.close());
 
   if (ctx.freshness) {
     const freshness = ctx.freshness;
@@ -62,22 +76,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const answer = describeError(error, request.id);
     if (answer.unexpected) request.log.error({ err: error, reqId: request.id }, 'unexpected error');
     if (isApiPath(request)) return sendJsonError(reply, answer);
-    return reply
-      .code(answer.status)
-      .headers(answer.headers)
-      .type('text/html; charset=utf-8')
-      .send(`<!doctype html><title>${answer.status}</title><p>${escapeText(answer.message)}</p>`);
+    return htmlError(request, reply, answer);
   });
 
   app.setNotFoundHandler(async (request, reply) => {
     const message = `Nothing lives at ${request.url.split('?')[0]}`;
     if (isApiPath(request)) return sendJsonError(reply, { status: 404, message, headers: {} });
-    return reply.code(404).type('text/html; charset=utf-8').send(`<!doctype html><title>Not found</title><p>${escapeText(message)}</p>`);
+    return htmlError(request, reply, { status: 404, message, headers: {} });
   });
 
-  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken });
+  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
   await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit });
-  await app.register(rssRoutes, { ctx, siteName: 'Stashboard' });
+  await app.register(rssRoutes, { ctx, cache });
+  await app.register(sitePages, { ctx, cache, assets });
+  await app.register(badgeRoutes, { ctx, cache });
+  assets.register(app);
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });
   return app;

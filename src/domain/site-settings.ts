@@ -60,6 +60,15 @@ function url(field: string, value: unknown, schemes: RegExp, allowPath: boolean)
  * Strings may be given for numbers (flags, forms).
  */
 export function checkSiteSetting<K extends keyof SiteSettings>(key: K, value: unknown): SiteSettings[K] {
+  try {
+    return checkOne(key, value);
+  } catch (error) {
+    if (error instanceof Invalid && error.field === undefined) throw new Invalid(error.message, key);
+    throw error;
+  }
+}
+
+function checkOne<K extends keyof SiteSettings>(key: K, value: unknown): SiteSettings[K] {
   switch (key) {
     case 'siteName': {
       if (typeof value !== 'string' || value.trim() === '') throw new Invalid('siteName must not be empty');

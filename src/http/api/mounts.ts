@@ -6,10 +6,20 @@ import { v1Routes } from './v1/routes.ts';
 import { authenticate, offersCredential } from './auth.ts';
 import { jsonpCallback, safeJsonpCallback } from './jsonp.ts';
 import { Unauthorized } from '../../domain/errors.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
+import type { LiveHub } from '../live/live-hub.ts';
+import { liveRoutes } from './live.ts';
 
 export interface ApiMountOptions {
   ctx: Context;
   adminToken: string | undefined;
+}
+
+export interface PublicApiOptions extends ApiMountOptions {
+  /** Caches GET answers until the next change notice. */
+  cache?: ResponseCache;
+  /** Serves `/v1/live` (Server-Sent Events). */
+  live?: LiveHub;
 }
 
 export interface AdminApiOptions extends ApiMountOptions {
@@ -41,14 +51,15 @@ function unknownPath(app: FastifyInstance): void {
 }
 
 /** `/api`: the public, read-only mount, open to any origin. */
-export async function publicApi(app: FastifyInstance, options: ApiMountOptions): Promise<void> {
+export async function publicApi(app: FastifyInstance, options: PublicApiOptions): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     request.actor = ANONYMOUS;
     reply.header('access-control-allow-origin', '*');
   });
   jsonpWrapping(app);
   unknownPath(app);
-  await app.register(v1Routes, { prefix: '/v1', mount: 'public', mountPath: '/api/v1', ctx: options.ctx });
+  await app.register(v1Routes, { prefix: '/v1', mount: 'public', mountPath: '/api/v1', ctx: options.ctx, cache: options.cache });
+  if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
 }
 
 /** `/admin/api`: the read-write mount; every request, reads included, needs an admin credential. */

@@ -3,6 +3,9 @@ import type { Context } from '../../services/context.ts';
 import { listServices } from '../../services/services.ts';
 import { recentEvents } from '../../services/events.ts';
 import { renderRss } from '../../views/rss.ts';
+import { getSiteSettings } from '../../services/site-settings.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
+import { PUBLIC_CACHE_CONTROL } from './page-headers.ts';
 
 const FEED_SIZE = 50;
 
@@ -13,10 +16,11 @@ function requestedSlugs(query: unknown): string[] {
   return values.filter((v): v is string => typeof v === 'string').flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-export async function rssRoutes(app: FastifyInstance, options: { ctx: Context; siteName: string }): Promise<void> {
-  app.get('/rss', async (request, reply) => {
+export async function rssRoutes(app: FastifyInstance, options: { ctx: Context; cache: ResponseCache }): Promise<void> {
+  app.get('/rss', (request, reply) => options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => {
     const { ctx } = options;
-    const services = await listServices(ctx);
+    const [services, settings] = await Promise.all([listServices(ctx), getSiteSettings(ctx)]);
+    const siteName = settings.siteName;
     const wanted = new Set(requestedSlugs(request.query));
     const chosen = services.filter((s) => wanted.has(s.slug));
     const scope = chosen.length > 0 ? chosen : services;
@@ -25,13 +29,13 @@ export async function rssRoutes(app: FastifyInstance, options: { ctx: Context; s
       serviceIds: chosen.length > 0 ? chosen.map((s) => s.id) : undefined,
       limit: FEED_SIZE,
     });
-    const origin = `${request.protocol}://${request.host}`;
+    const origin = settings.siteUrl ?? `${request.protocol}://${request.host}`;
     const xml = renderRss({
-      title: options.siteName,
+      title: siteName,
       link: `${origin}/`,
       description: chosen.length > 0
         ? `Status changes of ${scope.map((s) => s.name).join(', ')}`
-        : `Status changes of every service on ${options.siteName}`,
+        : `Status changes of every service on ${siteName}`,
       items: events.map((event) => {
         const service = names.get(event.serviceId) ?? event.serviceSlug;
         return {
@@ -44,6 +48,6 @@ export async function rssRoutes(app: FastifyInstance, options: { ctx: Context; s
         };
       }),
     });
-    return reply.type('application/rss+xml; charset=utf-8').header('cache-control', 'public, max-age=0, must-revalidate').send(xml);
-  });
+    return { type: 'application/rss+xml; charset=utf-8', body: xml };
+  }));
 }

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context, Actor } from '../../../services/context.ts';
 import { HttpError } from '../../errors.ts';
 import { V1Serializer } from './serialize.ts';
+import type { ResponseCache } from '../../cache/response-cache.ts';
+import { PUBLIC_CACHE_CONTROL } from '../../site/page-headers.ts';
 
 export type Mount = 'public' | 'admin';
 
@@ -10,6 +12,8 @@ export interface V1Options {
   /** The path the mount is served at, e.g. `/api/v1` (for absolute `url`s). */
   mountPath: string;
   ctx: Context;
+  /** Caches GET answers (public mount only) until the next change notice. */
+  cache?: ResponseCache;
 }
 
 export interface Call {
@@ -63,9 +67,16 @@ export function resource(
         throw new HttpError(403, `Token ${actor.name} has the events scope: it may only post and read events`);
       }
       const json = new V1Serializer(request, options.mountPath, options.mount === 'admin');
-      const body = await handler.run({
+      const call = () => handler.run({
         request, reply, ctx: options.ctx, actor, json, params: request.params as Record<string, string>,
       });
+      // JSONP answers are wrapped per callback by the mount: they bypass the cache.
+      if (options.cache && options.mount === 'public' && method === 'GET' && !('callback' in (request.query as object))) {
+        return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => ({
+          type: 'application/json; charset=utf-8', body: JSON.stringify(await call()),
+        }));
+      }
+      const body = await call();
       return reply.code(handler.status ?? 200).type('application/json; charset=utf-8').send(body);
     },
   });

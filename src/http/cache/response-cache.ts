@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ChangeBus } from '../../changes/bus.ts';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** What a renderer produces; only these (200) answers are cached. */
+export interface Rendered {
+  type: string;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+  /** When the answer goes stale by itself (e.g. the day history rolls over at midnight). */
+  expiresAt?: number;
+}
+
+export interface CacheEntry {
+  type: string;
+  headers: Record<string, string>;
+  identity: Buffer;
+  gzip: Buffer | undefined;
+  br: Buffer | undefined;
+  etag: string;
+  expiresAt: number;
+  bytes: number;
+}
+
+export interface CacheOptions {
+  bus: ChangeBus;
+  /** Called before serving a read (e.g. a cross-instance freshness check); failures are ignored. */
+  beforeRead?: () => Promise<void> | undefined;
+  now?: () => number;
+  maxEntries?: number;
+  maxBytes?: number;
+  /** An upper bound on any entry's life, in case a notice is ever missed. */
+  maxAgeMs?: number;
+}
+
+/** Bodies below this are sent as they are: compression would not pay for its headers. */
+const COMPRESS_FROM = 256;
+
+/**
+ * Rendered pages and public JSON answers, keyed by origin and URL. Any change notice drops
+ * every entry (and forgets renders in flight), so an answer is never stale after a write.
+ * Each entry is compressed once (gzip and brotli); concurrent misses share one render; ETags
+ * give 304s.
+ */
+export class ResponseCache {
+  readonly #entries = new Map<string, CacheEntry>();
+  readonly #inflight = new Map<string, Promise<CacheEntry>>();
+  readonly #options: Required<Omit<CacheOptions, 'beforeRead'>> & Pick<CacheOptions, 'beforeRead'>;
+  readonly #unsubscribe: () => void;
+  #generation = 0;
+  #bytes = 0;
+  readonly stats = { hits: 0, misses: 0, renders: 0, invalidations: 0 };
+
+  constructor(options: CacheOptions) {
+    this.#options = {
+      now: Date.now, maxEntries: 2_000, maxBytes: 64 * 1024 * 1024, maxAgeMs: 5 * 60_000, ...options,
+    };
+    this.#unsubscribe = options.bus.subscribe(() => this.invalidate());
+  }
+
+  invalidate(): void {
+    this.#generation += 1;
+    this.#entries.clear();
+    this.#inflight.clear();
+    this.#bytes = 0;
+    this.stats.invalidations += 1;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    this.invalidate();
+  }
+
+  /** The cache key: answers hold absolute URLs, so the origin is part of it. */
+  static keyOf(request: FastifyRequest): string {
+    return `${request.protocol}://${request.host}${request.url}`;
+  }
+
+  async serve(
+    request: FastifyRequest, reply: FastifyReply, cacheControl: string, render: () => Promise<Rendered>,
+  ): Promise<FastifyReply> {
+    const entry = await this.lookup(ResponseCache.keyOf(request), render);
+    return send(request, reply, entry, cacheControl);
+  }
+
+  async lookup(key: string, render: () => Promise<Rendered>): Promise<CacheEntry> {
+    if (this.#options.beforeRead) {
+      try {
+        await this.#options.beforeRead();
+      } catch {
+        // The freshness check could not run: serve what we have rather than fail.
+      }
+    }
+    const now = this.#options.now();
+    const hit = this.#entries.get(key);
+    if (hit && hit.expiresAt > now) {
+      this.stats.hits += 1;
+      // Most recently used last: eviction takes from the front.
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+      return hit;
+    }
+    if (hit) this.#remove(key, hit);
+    this.stats.misses += 1;
+    const generation = this.#generation;
+    const flightKey = `${generation}\u0000${key}`;
+    let flight = this.#inflight.get(flightKey);
+    if (!flight) {
+      flight = this.#build(render, now).then(
+        (entry) => {
+          if (this.#inflight.get(flightKey) === flight) this.#inflight.delete(flightKey);
+          // A change arrived while rendering: the result may predate it, so do not keep it.
+          if (generation === this.#generation) this.#store(key, entry);
+          return entry;
+        },
+        (error: unknown) => {
+          if (this.#inflight.get(flightKey) === flight) this.#inflight.delete(flightKey);
+          throw error;
+        },
+      );
+      this.#inflight.set(flightKey, flight);
+    }
+    return flight;
+  }
+
+  async #build(render: () => Promise<Rendered>, now: number): Promise<CacheEntry> {
+    this.stats.renders += 1;
+    const rendered = await render();
+    const identity = typeof rendered.body === 'string' ? Buffer.from(rendered.body) : rendered.body;
+    const compress = identity.length >= COMPRESS_FROM;
+    const [gz, br] = compress
+      ? await Promise.all([
+        gzipAsync(identity, { level: 6 }),
+        brotliAsync(identity, {
+          params: {
+            [zlib.BROTLI_PARAM_QUALITY]: identity.length > 256 * 1024 ? 5 : 9,
+            [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length,
+          },
+        }),
+      ])
+      : [undefined, undefined];
+    const etag = createHash('sha1').update(identity).digest('base64url').slice(0, 20);
+    const maxExpiry = now + this.#options.maxAgeMs;
+    return {
+      type: rendered.type,
+      headers: rendered.headers ?? {},
+      identity,
+      gzip: gz,
+      br,
+      etag,
+      expiresAt: Math.min(rendered.expiresAt ?? maxExpiry, maxExpiry),
+      bytes: identity.length + (gz?.length ?? 0) + (br?.length ?? 0),
+    };
+  }
+
+  #store(key: string, entry: CacheEntry): void {
+    const old = this.#entries.get(key);
+    if (old) this.#remove(key, old);
+    if (entry.bytes > this.#options.maxBytes / 4) return;
+    this.#entries.set(key, entry);
+    this.#bytes += entry.bytes;
+    for (const [k, e] of this.#entries) {
+      if (this.#entries.size <= this.#options.maxEntries && this.#bytes <= this.#options.maxBytes) break;
+      this.#remove(k, e);
+    }
+  }
+
+  #remove(key: string, entry: CacheEntry): void {
+    if (this.#entries.get(key) === entry) {
+      this.#entries.delete(key);
+      this.#bytes -= entry.bytes;
+    }
+  }
+}
+
+type Encoding = 'br' | 'gzip' | 'identity';
+
+/** Picks br, then gzip, then identity, honouring q=0 refusals. */
+export function chooseEncoding(header: string | undefined): Encoding {
+  if (!header) return 'identity';
+  const accepted = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    accepted.set(name!, q ? Number(q[1]) : 1);
+  }
+  const ok = (name: string) => (accepted.get(name) ?? accepted.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return 'identity';
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === '*' || tag.replace(/^"|"$/g, '').replace(/-(br|gz)$/, '') === etag;
+  });
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, cacheControl: string): FastifyReply {
+  const encoding = chooseEncoding(request.headers['accept-encoding'] as string | undefined);
+  const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : undefined;
+  // One ETag per representation (RFC 9110): the encodings differ byte for byte.
+  const suffix = body ? (encoding === 'br' ? '-br' : '-gz') : '';
+  reply
+    .headers(entry.headers)
+    .header('cache-control', cacheControl)
+    .header('vary', 'Accept-Encoding')
+    .header('etag', `"${entry.etag}${suffix}"`);
+  if (matchesEtag(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
+  reply.type(entry.type);
+  if (body) reply.header('content-encoding', encoding);
+  return reply.send(body ?? entry.identity);
+}

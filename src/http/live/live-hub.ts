@@ -1,0 +1,133 @@
+import type { ServerResponse } from 'node:http';
+import type { Change, ChangeBus } from '../../changes/bus.ts';
+import type { Service } from '../../domain/resources.ts';
+import { overallOf, overallText } from '../../views/site/components.ts';
+
+/** The overall state as the live stream reports it (the widget shows exactly this). */
+export interface LiveOverall {
+  level: string;
+  status: string | null;
+  text: string;
+  message: string | null;
+  affected: number;
+  total: number;
+}
+
+export function liveOverall(services: readonly Service[]): LiveOverall {
+  const overall = overallOf(services);
+  const worstService = overall.level === 'NORMAL' ? undefined : services.find((s) => s.currentEvent?.status.id === overall.worst?.id);
+  return {
+    level: overall.level,
+    status: overall.worst?.name ?? null,
+    text: overallText(overall),
+    message: worstService?.currentEvent?.message ?? null,
+    affected: overall.affected,
+    total: overall.total,
+  };
+}
+
+interface Connection {
+  res: ServerResponse;
+  /** Service slugs followed; null: all. */
+  services: Set<string> | null;
+}
+
+export interface LiveHubOptions {
+  bus: ChangeBus;
+  loadServices: () => Promise<Service[]>;
+  heartbeatMs?: number;
+}
+
+/**
+ * Fans change notices out to Server-Sent Events connections. Each notice is read once
+ * (one query for the overall state) whatever the number of connections; notices are
+ * sent in the order they arrived.
+ */
+export class LiveHub {
+  readonly #connections = new Set<Connection>();
+  readonly #options: LiveHubOptions;
+  readonly #unsubscribe: () => void;
+  readonly #heartbeat: NodeJS.Timeout;
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(options: LiveHubOptions) {
+    this.#options = options;
+    this.#unsubscribe = options.bus.subscribe((change) => {
+      if (change.topic === 'token') return;
+      this.#queue = this.#queue.then(() => this.#broadcast(change));
+    });
+    this.#heartbeat = setInterval(() => {
+      for (const c of this.#connections) c.res.write(': heartbeat\n\n');
+    }, options.heartbeatMs ?? 15_000);
+    this.#heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  async open(res: ServerResponse, services: string[]): Promise<void> {
+    const connection: Connection = { res, services: services.length > 0 ? new Set(services) : null };
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'access-control-allow-origin': '*',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    });
+    res.write('retry: 3000\n\n');
+    this.#connections.add(connection);
+    res.on('close', () => this.#connections.delete(connection));
+    let overall: LiveOverall | undefined;
+    try {
+      overall = liveOverall(this.#scope(await this.#options.loadServices(), connection));
+    } catch {
+      // The database is unreachable: greet without the state; notices will follow.
+    }
+    send(connection, { topic: 'hello', ...(overall ? { overall } : {}) });
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    clearInterval(this.#heartbeat);
+    for (const c of this.#connections) c.res.end();
+    this.#connections.clear();
+  }
+
+  #scope(services: Service[], connection: Connection): Service[] {
+    const wanted = connection.services;
+    if (!wanted) return services;
+    const chosen = services.filter((s) => wanted.has(s.slug));
+    // As with the feed: when none of the slugs is known, follow everything.
+    return chosen.length > 0 ? chosen : services;
+  }
+
+  #concerns(change: Change, connection: Connection): boolean {
+    if (!connection.services || change.slug === undefined) return true;
+    if (change.topic !== 'event' && change.topic !== 'service') return true;
+    return connection.services.has(change.slug);
+  }
+
+  async #broadcast(change: Change): Promise<void> {
+    const targets = [...this.#connections].filter((c) => this.#concerns(change, c));
+    if (targets.length === 0) return;
+    let services: Service[] | undefined;
+    try {
+      services = await this.#options.loadServices();
+    } catch {
+      services = undefined;
+    }
+    for (const c of targets) {
+      const message: Record<string, unknown> = { topic: change.topic, action: change.action };
+      if (change.slug !== undefined) message[change.topic === 'event' ? 'service' : 'slug'] = change.slug;
+      if (change.sid !== undefined) message.sid = change.sid;
+      if (services) message.overall = liveOverall(this.#scope(services, c));
+      send(c, message);
+    }
+  }
+}
+
+function send(connection: Connection, data: unknown): void {
+  connection.res.write(`event: change\ndata: ${JSON.stringify(data)}\n\n`);
+}

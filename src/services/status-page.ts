@@ -1,0 +1,146 @@
+import { NotFound } from '../domain/errors.ts';
+import { lastDays, neighbours, period, type Period, type ZonedDay } from '../domain/calendar.ts';
+import { dayHistory, groupByService, type DaySummary } from '../domain/day-history.ts';
+import type { Service, ServiceList, Status, StatusEvent } from '../domain/resources.ts';
+import type { SiteSettings } from '../domain/site-settings.ts';
+import { allServices, findServiceBySlug } from '../db/repositories/services.ts';
+import { allLists, findListBySlug } from '../db/repositories/lists.ts';
+import { findEvents, statusesById } from '../db/repositories/events.ts';
+import { historyWindow } from '../db/repositories/history.ts';
+import type { Context } from './context.ts';
+import { getSiteSettings } from './site-settings.ts';
+import { reading } from './transaction.ts';
+
+/** A service with its day-history strip. */
+export interface ServiceRow {
+  service: Service;
+  history: DaySummary[];
+}
+
+/** Everything the front page (and its filtered variants) shows. */
+export interface StatusBoard {
+  settings: SiteSettings;
+  now: number;
+  days: ZonedDay[];
+  lists: ServiceList[];
+  statuses: Status[];
+  /** Every service, for the overall banner and summaries. */
+  all: Service[];
+  /** The services shown (after filtering), with their history, ordered by name. */
+  rows: ServiceRow[];
+}
+
+export interface BoardFilter {
+  /** List slugs: keep services in any of them. */
+  lists?: string[];
+  /** Status slugs: keep services whose current status is any of them. */
+  statuses?: string[];
+}
+
+function matches(service: Service, filter: BoardFilter): boolean {
+  if (filter.lists && filter.lists.length > 0 && !filter.lists.includes(service.list?.slug ?? '')) return false;
+  if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(service.currentEvent?.status.slug ?? '')) return false;
+  return true;
+}
+
+/** The front page's data: services, lists, statuses and each shown service's day history. */
+export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promise<StatusBoard> {
+  const settings = await getSiteSettings(ctx);
+  const now = ctx.clock.now();
+  const days = lastDays(now, settings.historyDays, settings.timeZone);
+  return reading(async () => {
+    const db = ctx.database.db;
+    const statusMap = await statusesById(db);
+    const [all, lists] = await Promise.all([allServices(db), allLists(db)]);
+    const shown = all.filter((s) => matches(s, filter));
+    const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap);
+    const grouped = groupByService(window.inside);
+    return {
+      settings, now, days, lists, all,
+      statuses: [...statusMap.values()],
+      rows: shown.map((service) => ({
+        service,
+        history: dayHistory(days, window.before.get(service.id), grouped.get(service.id) ?? []),
+      })),
+    };
+  });
+}
+
+export async function listBoard(ctx: Context, listSlug: string): Promise<StatusBoard & { list: ServiceList }> {
+  const list = await reading(() => findListBySlug(ctx.database.db, listSlug));
+  if (!list) throw new NotFound(`Service list ${listSlug} does not exist`);
+  return { ...(await statusBoard(ctx, { lists: [list.slug] })), list };
+}
+
+/** A service's page: its strip and a page of events, newest first. */
+export interface ServicePage {
+  settings: SiteSettings;
+  now: number;
+  service: Service;
+  days: ZonedDay[];
+  history: DaySummary[];
+  events: StatusEvent[];
+  page: number;
+  hasNext: boolean;
+  /** The archive period shown, when this is an archive page. */
+  period?: Period;
+  previous?: Period;
+  next?: Period;
+}
+
+export const EVENTS_PER_PAGE = 25;
+
+async function serviceOrNotFound(ctx: Context, slug: string): Promise<Service> {
+  const service = await reading(() => findServiceBySlug(ctx.database.db, slug));
+  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  return service;
+}
+
+export async function servicePage(
+  ctx: Context, slug: string, options: { page?: number; archive?: { year: number; month?: number; day?: number } } = {},
+): Promise<ServicePage> {
+  const settings = await getSiteSettings(ctx);
+  const now = ctx.clock.now();
+  let shownPeriod: Period | undefined;
+  if (options.archive) {
+    const { year, month, day } = options.archive;
+    shownPeriod = period(settings.timeZone, year, month, day);
+    if (!shownPeriod) throw new NotFound(`There is no such date: ${[year, month, day].filter((n) => n !== undefined).join('-')}`);
+  }
+  const service = await serviceOrNotFound(ctx, slug);
+  const page = Math.max(1, options.page ?? 1);
+  const days = lastDays(now, settings.historyDays, settings.timeZone);
+  return reading(async () => {
+    const db = ctx.database.db;
+    const statusMap = await statusesById(db);
+    const found = await findEvents(db, {
+      serviceId: service.id,
+      from: shownPeriod?.start,
+      to: shownPeriod ? shownPeriod.end - 1 : undefined,
+      limit: EVENTS_PER_PAGE + 1,
+      offset: (page - 1) * EVENTS_PER_PAGE,
+    }, statusMap);
+    const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap, service.id);
+    const mine = window.inside;
+    const around = shownPeriod ? neighbours(shownPeriod, settings.timeZone) : {};
+    return {
+      settings, now, service, days,
+      history: dayHistory(days, window.before.get(service.id), mine),
+      events: found.slice(0, EVENTS_PER_PAGE),
+      page,
+      hasNext: found.length > EVENTS_PER_PAGE,
+      period: shownPeriod,
+      previous: around.previous,
+      next: around.next && around.next.start <= now ? around.next : undefined,
+    };
+  });
+}
+
+/** Lists and services with their current events, without history (lists page, summary). */
+export async function servicesAndLists(ctx: Context): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[] }> {
+  const settings = await getSiteSettings(ctx);
+  return reading(async () => {
+    const [all, lists] = await Promise.all([allServices(ctx.database.db), allLists(ctx.database.db)]);
+    return { settings, lists, all };
+  });
+}

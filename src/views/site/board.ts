@@ -1,0 +1,69 @@
+import { html, type Html } from '../html.ts';
+import type { ServiceList, Status } from '../../domain/resources.ts';
+import type { DaySummary } from '../../domain/day-history.ts';
+import type { ZonedDay } from '../../domain/calendar.ts';
+import type { Service } from '../../domain/resources.ts';
+import { layout, type PageChrome } from './layout.ts';
+import { banner, lastUpdate, legend, overallOf, serviceRow } from './components.ts';
+
+export interface BoardView {
+  now: number;
+  days: ZonedDay[];
+  lists: ServiceList[];
+  statuses: Status[];
+  all: Service[];
+  rows: Array<{ service: Service; history: DaySummary[] }>;
+}
+
+/** Active filters, as the page was asked for them (unknown slugs included, shown as given). */
+export interface BoardFilterView {
+  lists: string[];
+  statuses: string[];
+}
+
+function groups(view: BoardView): Html {
+  const byList = new Map<number | null, BoardView['rows']>();
+  for (const row of view.rows) {
+    const key = row.service.list?.id ?? null;
+    if (!byList.has(key)) byList.set(key, []);
+    byList.get(key)!.push(row);
+  }
+  const sections: Html[] = [];
+  for (const list of view.lists) {
+    const rows = byList.get(list.id);
+    if (!rows) continue;
+    sections.push(html`<section class="group" aria-labelledby="list-${list.slug}">
+<h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
+<ul class="services">${rows.map((r) => serviceRow(r.service, view.days, r.history))}</ul>
+</section>`);
+  }
+  const loose = byList.get(null);
+  if (loose) {
+    sections.push(html`<section class="group" aria-labelledby="list-none">
+<h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
+<ul class="services">${loose.map((r) => serviceRow(r.service, view.days, r.history))}</ul>
+</section>`);
+  }
+  return html`${sections}`;
+}
+
+function filterNotice(filter: BoardFilterView, view: BoardView): Html {
+  if (filter.lists.length === 0 && filter.statuses.length === 0) return html``;
+  const listNames = filter.lists.map((slug) => view.lists.find((l) => l.slug === slug)?.name ?? slug);
+  const statusNames = filter.statuses.map((slug) => view.statuses.find((s) => s.slug === slug)?.name ?? slug);
+  return html`<p class="notice" role="status">Showing ${view.rows.length} of ${view.all.length} services${listNames.length ? html` in ${listNames.join(' or ')}` : ''}${statusNames.length ? html` whose status is ${statusNames.join(' or ')}` : ''}. <a href="/">Show all services</a></p>`;
+}
+
+export function boardPage(chrome: PageChrome, view: BoardView, options: { filter?: BoardFilterView; list?: ServiceList } = {}): Html {
+  const scope = options.list ? view.rows.map((r) => r.service) : view.all;
+  const body = html`${banner(overallOf(scope), lastUpdate(scope), chrome.settings.timeZone)}
+${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
+${options.filter ? filterNotice(options.filter, view) : ''}
+${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view)}
+${legend(view.statuses)}`;
+  return layout(chrome, {
+    title: options.list ? options.list.name : chrome.settings.siteName,
+    body,
+    feed: options.list ? `/rss?services=${view.rows.map((r) => r.service.slug).join(',')}` : undefined,
+  });
+}

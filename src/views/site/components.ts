@@ -1,0 +1,116 @@
+import { html, type Html } from '../html.ts';
+import { levelRank, type Level } from '../../domain/levels.ts';
+import type { Service, Status, StatusEvent } from '../../domain/resources.ts';
+import type { DaySummary } from '../../domain/day-history.ts';
+import type { ZonedDay } from '../../domain/calendar.ts';
+import { statusImagePath } from '../../domain/status-images.ts';
+import { civilDay, dateTime, isoInstant, levelClass, pad2, plural } from './format.ts';
+
+/** A status as icon and text (never colour alone). */
+export function statusLabel(status: Status | null | undefined): Html {
+  if (!status) return html`<span class="st ln">No status yet</span>`;
+  return html`<span class="st ${levelClass(status.level)}"><img src="${statusImagePath(status.image)}" alt="" width="16" height="16">${status.name}</span>`;
+}
+
+/** The message of a service's current event, shown unless it is just the default status. */
+export function currentMessage(service: Service): Html {
+  const event = service.currentEvent;
+  if (!event || (event.status.isDefault && !event.informational)) return html``;
+  return html`<p class="msg">${event.message}</p>`;
+}
+
+function dayLabel(day: ZonedDay, summary: DaySummary): string {
+  const parts = [summary.worst ? summary.worst.name : 'No data'];
+  parts.push(summary.events === 0 ? 'no events' : plural(summary.events, 'event'));
+  if (summary.notes > 0) parts.push(plural(summary.notes, 'note'));
+  return `${civilDay(day.year, day.month, day.day)}: ${parts.join(', ')}`;
+}
+
+export function dayPath(slug: string, day: { year: number; month: number; day: number }): string {
+  return `/services/${encodeURIComponent(slug)}/${day.year}/${pad2(day.month)}/${pad2(day.day)}`;
+}
+
+/**
+ * The day-history strip: one focusable link per day, each with a text label (shown as a
+ * tooltip on hover and focus). The page script turns the strip into one tab stop with
+ * arrow keys; without script every day is its own tab stop.
+ */
+export function dayStrip(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+  const cells = history.map((summary, i) => {
+    const day = days[i]!;
+    const cls = `${levelClass(summary.worst?.level ?? null)}${summary.notes > 0 ? ' n' : ''}`;
+    return html`<li><a class="${cls}" href="${dayPath(service.slug, day)}"><span>${dayLabel(day, summary)}</span></a></li>`;
+  });
+  return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">${cells}</ol>
+<div class="strip-ends" aria-hidden="true"><span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span><span>Today</span></div>`;
+}
+
+export interface Overall {
+  level: Level;
+  worst: Status | null;
+  affected: number;
+  total: number;
+}
+
+export function overallOf(services: readonly Service[]): Overall {
+  let worst: Status | null = null;
+  let affected = 0;
+  for (const service of services) {
+    const status = service.currentEvent?.status;
+    if (!status) continue;
+    if (status.level !== 'NORMAL') affected += 1;
+    if (!worst || levelRank(status.level) > levelRank(worst.level)) worst = status;
+  }
+  return { level: worst?.level ?? 'NORMAL', worst, affected, total: services.length };
+}
+
+const BANNER_ICON: Record<Level, string> = {
+  NORMAL: 'tick-circle', WARNING: 'exclamation', ERROR: 'cross-circle', CRITICAL: 'cross-circle',
+};
+
+export function overallText(overall: Overall): string {
+  if (overall.total === 0) return 'No services are monitored yet';
+  if (overall.level === 'NORMAL') return 'All systems operational';
+  return `${overall.worst!.name}: ${overall.affected} of ${plural(overall.total, 'service')} affected`;
+}
+
+/** The newest current event's time among the services: when the overall state last changed. */
+export function lastUpdate(services: readonly Service[]): number | null {
+  let newest: number | null = null;
+  for (const s of services) if (s.currentEvent && (newest === null || s.currentEvent.timestamp > newest)) newest = s.currentEvent.timestamp;
+  return newest;
+}
+
+export function banner(overall: Overall, updatedAt: number | null, timeZone: string): Html {
+  return html`<section class="banner ${levelClass(overall.level)}" aria-labelledby="overall">
+<img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28">
+<div><h1 id="overall">${overallText(overall)}</h1>
+${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}</div>
+</section>`;
+}
+
+export function legend(statuses: readonly Status[]): Html {
+  const sorted = [...statuses].sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.name.localeCompare(b.name));
+  return html`<section class="legend" aria-labelledby="legend-title">
+<h2 id="legend-title">Legend</h2>
+<ul>${sorted.map((s) => html`<li><span class="sw ${levelClass(s.level)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
+<li><span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span><span class="desc">Before the service's first event</span></li>
+<li><span class="sw l0 n" aria-hidden="true"></span><span class="st">Note</span><span class="desc">A day with informational notes</span></li>
+</ul>
+</section>`;
+}
+
+export function eventItem(event: StatusEvent, timeZone: string): Html {
+  return html`<li class="ev${event.informational ? ' note' : ''}">
+<div class="ev-head">${event.informational ? html`<span class="tag">Note</span>` : statusLabel(event.status)}<time datetime="${isoInstant(event.timestamp)}">${dateTime(event.timestamp, timeZone)}</time></div>
+<p>${event.message}</p>
+</li>`;
+}
+
+export function serviceRow(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+  return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
+<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${statusLabel(service.currentEvent?.status)}</div>
+${currentMessage(service)}
+${dayStrip(service, days, history)}
+</li>`;
+}

@@ -1,0 +1,51 @@
+import type { Level } from '../../domain/levels.ts';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(key: string, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const id = `${key}|${timeZone}`;
+  let f = formatters.get(id);
+  if (!f) formatters.set(id, (f = new Intl.DateTimeFormat('en-GB', { timeZone, ...options })));
+  return f;
+}
+
+/** `28 Jun 2010, 22:17 UTC` in the site's zone. */
+export function dateTime(ms: number, timeZone: string): string {
+  return formatter('dt', timeZone, {
+    day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+  }).format(ms);
+}
+
+/** `Mon 28 Jun 2010` for a civil date (formatted at UTC noon, so no zone can move it). */
+export function civilDay(year: number, month: number, day: number): string {
+  const parts = formatter('day', 'UTC', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(Date.UTC(year, month - 1, day, 12));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
+}
+
+export function civilMonth(year: number, month: number): string {
+  return formatter('month', 'UTC', { month: 'long', year: 'numeric' }).format(Date.UTC(year, month - 1, 15));
+}
+
+export function isoInstant(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The CSS class of a level (colours live in the stylesheet; text always accompanies them). */
+export function levelClass(level: Level | null): string {
+  switch (level) {
+    case 'NORMAL': return 'l0';
+    case 'WARNING': return 'l1';
+    case 'ERROR': return 'l2';
+    case 'CRITICAL': return 'l3';
+    default: return 'ln';
+  }
+}
+
+export function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
