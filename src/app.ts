@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Context } from './services/context.ts';
 import './http/request-types.ts';
@@ -17,12 +17,15 @@ import { LiveHub } from './http/live/live-hub.ts';
 import { listServices } from './services/services.ts';
 import { parseFormBody } from './http/form-body.ts';
 import { frameworkErrors } from './http/framework-errors.ts';
+import { adminSite } from './http/admin/site.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
   ctx: Context;
   /** A pino destination for logs (tests pass a stream to inspect them). */
   logStream?: NodeJS.WritableStream;
+  /** Called for every route as it is added (tests list the admin routes from the router itself). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Wires the HTTP application; never listens (tests inject into it). */
@@ -37,6 +40,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,
   });
+  if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   app.decorateRequest('actor', null as never);
   app.decorateRequest('formEntries', undefined);
 
@@ -93,5 +97,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   assets.register(app);
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });
+  await app.register(adminSite, { prefix: '/admin', ctx });
   return app;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.ts';
+import { buildApp, type AppDeps } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { connect } from '../../src/db/connect.ts';
 import { ChangeBus } from '../../src/changes/bus.ts';
@@ -78,6 +78,8 @@ export interface TestAppOptions {
   clock?: Clock;
   env?: Record<string, string>;
   logStream?: NodeJS.WritableStream;
+  /** Sees every route as the app adds it. */
+  onRoute?: AppDeps['onRoute'];
 }
 
 export async function startTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
@@ -86,7 +88,7 @@ export async function startTestApp(backend: Backend, options: TestAppOptions = {
   const clock = options.clock ?? new TestClock();
   const ctx: Context = { database: connect(config.database), clock, ids: systemIds(), changes: new ChangeBus(), site: config.site };
   await prepareDatabase(ctx);
-  const app = await buildApp({ config, ctx, logStream: options.logStream });
+  const app = await buildApp({ config, ctx, logStream: options.logStream, onRoute: options.onRoute });
   const { secret } = await createToken(ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { name: 'test admin', scope: 'admin' });
   const admin = { authorization: `Bearer ${secret}` };
   const inject = (o: InjectOptions) => app.inject(o);

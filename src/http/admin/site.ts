@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import type { Context } from '../../services/context.ts';
+import './request-types.ts';
+import { guardAdminSite } from './guard.ts';
+import { adminAssetRoutes } from './assets.ts';
+import { accountRoutes } from './account-routes.ts';
+import { dashboardRoutes } from './dashboard-routes.ts';
+import { manageRoutes } from './manage-routes.ts';
+
+/** `/admin`: the admin site, server-rendered HTML over the same use cases as the admin API. */
+export async function adminSite(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
+  const { ctx } = options;
+  guardAdminSite(app, ctx);
+  await app.register(adminAssetRoutes);
+  await app.register(accountRoutes, { ctx });
+  await app.register(dashboardRoutes, { ctx });
+  await app.register(manageRoutes, { ctx });
+}

@@ -1,0 +1,58 @@
+import { html, type Html } from '../html.ts';
+import type { Service, Status } from '../../domain/resources.ts';
+import { statusImagePath } from '../../domain/status-images.ts';
+import { csrfField, page, type Chrome } from './layout.ts';
+import { checkbox, EMPTY_FORM, errorSummary, radios, textarea, type FormState } from './forms.ts';
+import { time } from './time.ts';
+
+export interface DashboardData {
+  services: Service[];
+  statuses: Status[];
+  timeZone: string;
+  /** The service whose form was just refused, with what was typed. */
+  failed?: { slug: string; state: FormState };
+}
+
+export function statusBadge(status: Status): Html {
+  return html`<span class="status"><img src="${statusImagePath(status.image)}" alt="" width="16" height="16">${status.name}</span>`;
+}
+
+function serviceCard(service: Service, data: DashboardData, chrome: Chrome): Html {
+  const state = data.failed?.slug === service.slug ? data.failed.state : EMPTY_FORM;
+  const current = service.currentEvent;
+  const defaultStatus = data.statuses.find((s) => s.isDefault);
+  const prefix = `svc-${service.slug}`;
+  return html`<section class="card" aria-labelledby="${prefix}-name">
+  <div class="service-head">
+    <h2 id="${prefix}-name" class="wrap">${service.name}</h2>
+    ${service.list ? html`<span class="list-name">${service.list.name}</span>` : ''}
+  </div>
+  <p class="current">${current
+    ? html`${statusBadge(current.status)} <span class="muted small">since ${time(current.timestamp, data.timeZone)}</span>
+      <span class="message">${current.informational ? html`<strong>Note:</strong> ` : ''}${current.message}</span>`
+    : html`<span class="muted">No events yet${defaultStatus ? html` (shown as ${defaultStatus.name})` : ''}.</span>`}</p>
+  ${errorSummary(state, prefix)}
+  <form method="post" action="/admin/services/${service.slug}/events" class="stack" novalidate>
+    ${csrfField(chrome)}
+    ${radios({
+      state, idPrefix: prefix, name: 'status', label: 'Status', className: 'status-picker',
+      value: current?.status.slug ?? defaultStatus?.slug ?? '',
+      options: data.statuses.map((s) => ({ value: s.slug, label: s.name, icon: statusImagePath(s.image) })),
+    })}
+    ${textarea({ state, idPrefix: prefix, name: 'message', label: 'Message', required: true, rows: 2, maxlength: 10_000 })}
+    ${checkbox({
+      state, idPrefix: prefix, name: 'informational', label: 'Note only',
+      checked: state.values.informational === 'true', hint: 'Explains the current state without changing it: the status stays as it is.',
+    })}
+    <div class="row"><button type="submit">Post</button> <a href="/admin/services/${service.slug}/events">Events of ${service.name}</a></div>
+  </form>
+</section>`;
+}
+
+export function dashboardPage(chrome: Chrome, data: DashboardData): Html {
+  const body = data.services.length === 0
+    ? html`<div class="card"><p>No services yet.${chrome.user?.role === 'admin'
+        ? html` <a href="/admin/services">Create the first service</a>.` : ' An admin has to create them first.'}</p></div>`
+    : html`<div class="cards">${data.services.map((s) => serviceCard(s, data, chrome))}</div>`;
+  return page(chrome, 'Dashboard', body, { lead: 'Every service with its current status. Post a change or a note from its card.' });
+}
