@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
+import { issueSetupCode } from './services/first-run.ts';
 import { connect } from './db/connect.ts';
 import { readDataVersion } from './db/repositories/data-version.ts';
 import { ChangeBus } from './changes/bus.ts';
@@ -50,6 +51,11 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   app.addHook('onClose', async () => opened.close());
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: opened.ctx.database.description }, 'stashboard is serving');
+  const setupCode = await issueSetupCode(opened.ctx);
+  if (setupCode) {
+    // Only while no user exists: whoever can read this log may create the first admin.
+    app.log.warn({ setupCode, setupPath: '/admin/setup' }, `No user exists yet. Open /admin/setup and enter the setup code ${setupCode} (or run \`stashboard user create --admin\`).`);
+  }
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
