@@ -42,7 +42,7 @@ ${rows.length === 0 ? html`<p class="empty">No services yet.</p>` : html`<div cl
 <thead><tr><th scope="col">List</th><th scope="col">Status</th><th scope="col">Services</th></tr></thead>
 <tbody>${rows.map((row) => {
     const overall = overallOf(row.members);
-    return html`<tr class="${levelClass(overall.level)}"><th scope="row">${row.href ? html`<a href="${row.href}">${row.name}</a>` : row.name}</th>
+    return html`<tr class="${levelClass(overall.worst?.level ?? null)}"><th scope="row">${row.href ? html`<a href="${row.href}">${row.name}</a>` : row.name}</th>
 <td>${overall.worst ? statusLabel(overall.worst) : statusLabel(null)}</td>
 <td>${overall.level === 'NORMAL' ? plural(row.members.length, 'service') : overallText(overall).replace(/^[^:]*: /, '')}</td></tr>`;
   })}</tbody></table></div>`}`;

@@ -1,0 +1,100 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChangeBus } from '../src/changes/bus.ts';
+import { chooseEncoding, ResponseCache, type Rendered } from '../src/http/cache/response-cache.ts';
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => { resolve = r; });
+  return { promise, resolve };
+}
+
+describe('response cache', () => {
+  it('renders concurrent misses once and serves hits from memory', async () => {
+    const bus = new ChangeBus();
+    const cache = new ResponseCache({ bus });
+    let renders = 0;
+    const gate = deferred<void>();
+    const render = async (): Promise<Rendered> => {
+      renders += 1;
+      await gate.promise;
+      return { type: 'text/plain', body: 'x'.repeat(1000) };
+    };
+    const all = Promise.all(Array.from({ length: 50 }, () => cache.lookup('k', render)));
+    gate.resolve();
+    const entries = await all;
+    assert.equal(renders, 1);
+    assert.ok(entries.every((e) => e === entries[0]));
+    assert.ok(entries[0]!.br && entries[0]!.gzip, 'compressed once, both encodings');
+    await cache.lookup('k', render);
+    assert.equal(renders, 1);
+    cache.close();
+  });
+
+  it('drops everything on a change notice, and never keeps a render that a change overtook', async () => {
+    const bus = new ChangeBus();
+    const cache = new ResponseCache({ bus });
+    let version = 1;
+    const gate = deferred<void>();
+    const slow = async (): Promise<Rendered> => {
+      const seen = version;
+      await gate.promise;
+      return { type: 'text/plain', body: `v${seen}` };
+    };
+    const before = cache.lookup('k', slow);
+    version = 2;
+    bus.publish({ topic: 'event', action: 'created', slug: 'api' });
+    // A request after the change must not join the render that started before it.
+    const after = cache.lookup('k', async () => ({ type: 'text/plain', body: `v${version}` }));
+    gate.resolve();
+    assert.equal((await before).identity.toString(), 'v1');
+    assert.equal((await after).identity.toString(), 'v2');
+    assert.equal((await cache.lookup('k', slow)).identity.toString(), 'v2', 'the overtaken render was not stored');
+    bus.publish({ topic: 'settings', action: 'updated', slug: 'site' });
+    let rendered = false;
+    await cache.lookup('k', async () => { rendered = true; return { type: 'text/plain', body: 'v3' }; });
+    assert.ok(rendered);
+    cache.close();
+  });
+
+  it('expires entries at their own deadline, and does not cache failures', async () => {
+    let now = 1_000;
+    const cache = new ResponseCache({ bus: new ChangeBus(), now: () => now });
+    let renders = 0;
+    const render = async (): Promise<Rendered> => ({ type: 'text/plain', body: `r${++renders}`, expiresAt: 2_000 });
+    await cache.lookup('k', render);
+    now = 1_999;
+    assert.equal((await cache.lookup('k', render)).identity.toString(), 'r1');
+    now = 2_000;
+    assert.equal((await cache.lookup('k', render)).identity.toString(), 'r2');
+    await assert.rejects(cache.lookup('bad', async () => { throw new Error('boom'); }), /boom/);
+    assert.equal((await cache.lookup('bad', render)).identity.toString(), 'r3');
+    cache.close();
+  });
+
+  it('evicts the least recently used entries beyond its bound', async () => {
+    const cache = new ResponseCache({ bus: new ChangeBus(), maxEntries: 2 });
+    let renders = 0;
+    const render = async (): Promise<Rendered> => ({ type: 'text/plain', body: `r${++renders}` });
+    await cache.lookup('a', render);
+    await cache.lookup('b', render);
+    await cache.lookup('a', render);
+    await cache.lookup('c', render);
+    assert.equal(renders, 3);
+    await cache.lookup('a', render);
+    assert.equal(renders, 3, 'a was used recently and kept');
+    await cache.lookup('b', render);
+    assert.equal(renders, 4, 'b was evicted');
+    cache.close();
+  });
+
+  it('negotiates encodings', () => {
+    assert.equal(chooseEncoding(undefined), 'identity');
+    assert.equal(chooseEncoding('gzip, deflate, br'), 'br');
+    assert.equal(chooseEncoding('gzip'), 'gzip');
+    assert.equal(chooseEncoding('br;q=0, gzip;q=0.5'), 'gzip');
+    assert.equal(chooseEncoding('*'), 'br');
+    assert.equal(chooseEncoding('identity'), 'identity');
+    assert.equal(chooseEncoding('gzip;q=0'), 'identity');
+  });
+});
