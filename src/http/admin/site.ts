@@ -6,6 +6,7 @@ import { adminAssetRoutes } from './assets.ts';
 import { accountRoutes } from './account-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 import { manageRoutes } from './manage-routes.ts';
+import { adminOnlyRoutes } from './admin-routes.ts';
 
 /** `/admin`: the admin site, server-rendered HTML over the same use cases as the admin API. */
 export async function adminSite(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
@@ -15,4 +16,5 @@ export async function adminSite(app: FastifyInstance, options: { ctx: Context })
   await app.register(accountRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(manageRoutes, { ctx });
+  await app.register(adminOnlyRoutes, { ctx });
 }

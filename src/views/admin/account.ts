@@ -10,7 +10,7 @@ export function setupPage(chrome: Chrome, state: FormState): Html {
   ${errorSummary(state, 'setup')}
   <form method="post" action="/admin/setup" class="stack" novalidate>
     ${csrfField(chrome)}
-    ${input({ state, idPrefix: 'setup', name: 'code', label: 'Setup code', required: true, autocomplete: 'off', hint: 'For example ABCD-EFGH-JKMN-PQRS' })}
+    ${input({ state, idPrefix: 'setup', name: 'code', label: 'Setup code', required: true, autocomplete: 'off', hint: 'Five groups of four letters and digits, for example ABCD-EFGH-JKMN-PQRS-TVWX' })}
     ${input({ state, idPrefix: 'setup', name: 'email', label: 'Your email', type: 'email', required: true, autocomplete: 'username' })}
     ${input({ state, idPrefix: 'setup', name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'new-password', hint: `At least ${PASSWORD_MIN} characters` })}
     ${input({ state, idPrefix: 'setup', name: 'confirm', label: 'Password again', type: 'password', required: true, autocomplete: 'new-password' })}
