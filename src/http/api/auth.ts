@@ -1,9 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { Unauthorized } from '../../domain/errors.ts';
+import { Forbidden, Unauthorized } from '../../domain/errors.ts';
 import type { Actor, Context } from '../../services/context.ts';
 import { authenticateToken, secretsEqual } from '../../services/tokens.ts';
 import { authenticateOAuth } from '../../services/oauth.ts';
 import { parseOAuthHeader } from '../../domain/oauth-signature.ts';
+import { resumeSession } from '../../services/sessions.ts';
+import { sessionSecret } from '../admin/cookies.ts';
 
 const ENV_TOKEN_ACTOR: Actor = { kind: 'env-token', name: 'STASHBOARD_ADMIN_TOKEN', scope: 'admin' };
 
@@ -22,8 +24,29 @@ function bearer(request: FastifyRequest): string | undefined {
 export function offersCredential(request: FastifyRequest): boolean {
   if (request.headers.authorization) return true;
   if (queryEntries(request).some(([key]) => key === 'oauth_signature')) return true;
+  // The admin site's session cookie (the admin UI calling the API).
+  if (sessionSecret(request) !== undefined) return true;
   // OAuth 1.0a clients may sign in the form body, which is not parsed yet.
   return /^application\/x-www-form-urlencoded/i.test(request.headers['content-type'] ?? '');
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The admin site's session, for requests with no other credential. A cookie is sent by the
+ * browser whoever made the page, so writes must also prove they come from an admin page:
+ * the session's CSRF token in the X-CSRF-Token header (every admin page carries it).
+ */
+async function authenticateSession(ctx: Context, request: FastifyRequest, secret: string): Promise<Actor> {
+  const session = await resumeSession(ctx, secret);
+  if (!session) throw new Unauthorized('The admin session has ended: log in again');
+  if (!SAFE_METHODS.has(request.method)) {
+    const sent = request.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || !secretsEqual(sent, session.csrfToken)) {
+      throw new Forbidden('A write authenticated by the admin session cookie needs the session\'s CSRF token in the X-CSRF-Token header');
+    }
+  }
+  return session.actor;
 }
 
 /** Resolves the request's credential to an actor, or throws Unauthorized. */
@@ -37,7 +60,11 @@ export async function authenticate(ctx: Context, adminToken: string | undefined,
   const headerParams = header ? parseOAuthHeader(header) : [];
   if (header && headerParams === undefined) throw new Unauthorized('The Authorization header must use Bearer or OAuth');
   const params = [...(headerParams ?? []), ...queryEntries(request), ...(request.formEntries ?? [])];
-  if (!params.some(([key]) => key === 'oauth_signature')) throw new Unauthorized('An API token or OAuth signature is required');
+  if (!params.some(([key]) => key === 'oauth_signature')) {
+    const secret = header ? undefined : sessionSecret(request);
+    if (secret !== undefined) return authenticateSession(ctx, request, secret);
+    throw new Unauthorized('An API token or OAuth signature is required');
+  }
   return authenticateOAuth(ctx, {
     method: request.method,
     protocol: request.protocol,

@@ -44,6 +44,7 @@ export function page(chrome: Chrome, title: string, body: HtmlValue, options: { 
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
+${chrome.user ? html`<meta name="csrf-token" content="${chrome.csrf}">` : ''}
 <title>${title} · Stashboard admin</title>
 <link rel="stylesheet" href="${chrome.stylesheet}">
 </head>
