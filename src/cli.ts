@@ -5,6 +5,7 @@ import { openContext, startServer } from './server.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { createToken, listTokens, revokeToken } from './services/tokens.ts';
 import { showOAuthCredentials } from './services/oauth.ts';
+import { createUser, listUsers, resetPassword } from './services/users.ts';
 import { exportData, importData } from './services/transfer.ts';
 import { DomainError } from './domain/errors.ts';
 import type { Actor, Context } from './services/context.ts';
@@ -23,6 +24,9 @@ Commands:
   token list                             list API tokens
   token revoke ID                        revoke an API token
   oauth show                             print the OAuth 1.0a credentials for the admin API
+  user create --email E --admin|--editor create an admin site user; prints a generated password once
+  user list                              list admin site users
+  user reset-password --email E          set a new password (printed once) and end the user's sessions
   export [--out FILE]                    write everything as one JSON document (to standard output by default)
   import FILE                            load an export into a new, empty database
 
@@ -58,6 +62,16 @@ Loads an export into a database that holds no lists, services, events or tokens 
 in one transaction: on any error nothing is written. Shows progress on a terminal.
 
 ${DATABASE_HELP}`,
+  user: `Usage: stashboard user <create|list|reset-password> [options]
+
+  user create --email E --admin          create an admin (may do everything)
+  user create --email E --editor         create an editor (may post and delete events and notes)
+  user list                              list users and their roles
+  user reset-password --email E          set a new password and end the user's sessions
+
+A new password is generated and printed once, unless --password-stdin is given:
+  --password-stdin  read the password from standard input (at least 10 characters)
+${DATABASE_HELP}`,
   oauth: `Usage: stashboard oauth show [--database URL]
 
 Prints the OAuth 1.0a consumer key and secret and the access token and secret that
@@ -88,6 +102,11 @@ async function withDatabase<T>(database: string | undefined, work: (ctx: Context
   } finally {
     await close();
   }
+}
+
+/** The whole of standard input, less one trailing newline (as `echo` or a password manager gives it). */
+function readPasswordFromStdin(): string {
+  return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
 }
 
 function print(line: string): void {
@@ -157,6 +176,49 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       throw new UsageError(`${sub === undefined ? 'token needs a subcommand' : `unknown token subcommand: ${sub}`}\n\n${HELP.token}`);
+    }
+    case 'user': {
+      const { values, positionals } = parse(rest, {
+        email: { type: 'string' }, admin: { type: 'boolean' }, editor: { type: 'boolean' }, 'password-stdin': { type: 'boolean' },
+      }, 'user');
+      if (values.help) return print(HELP.user!), 0;
+      const [sub, ...args] = positionals;
+      const database = values.database as string | undefined;
+      if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.user}`);
+      const password = values['password-stdin'] ? readPasswordFromStdin() : undefined;
+      if (sub === 'create') {
+        if (typeof values.email !== 'string' || values.email === '') throw new UsageError(`user create needs --email\n\n${HELP.user}`);
+        if (values.admin === values.editor) throw new UsageError(`user create needs exactly one of --admin and --editor\n\n${HELP.user}`);
+        const { user, generatedPassword } = await withDatabase(database, (ctx) =>
+          createUser(ctx, CLI_ACTOR, { email: values.email as string, role: values.admin ? 'admin' : 'editor', password }),
+        );
+        print(`Created ${user.role} ${user.email}.`);
+        if (generatedPassword) {
+          print('Their password is shown only this once (change it after logging in at /admin/account):');
+          print(generatedPassword);
+        }
+        return 0;
+      }
+      if (values.admin || values.editor) throw new UsageError(`--admin and --editor go with user create\n\n${HELP.user}`);
+      if (sub === 'list') {
+        const users = await withDatabase(database, (ctx) => listUsers(ctx, CLI_ACTOR));
+        if (users.length === 0) print('No users. Create the first admin with `stashboard user create --email E --admin`.');
+        for (const u of users) print(`${u.id}\t${u.role}\tsince ${new Date(u.createdAt).toISOString()}\t${u.email}`);
+        return 0;
+      }
+      if (sub === 'reset-password') {
+        if (typeof values.email !== 'string' || values.email === '') throw new UsageError(`user reset-password needs --email\n\n${HELP.user}`);
+        const { user, generatedPassword } = await withDatabase(database, (ctx) =>
+          resetPassword(ctx, CLI_ACTOR, values.email as string, password),
+        );
+        print(`Set a new password for ${user.email}; their sessions have ended.`);
+        if (generatedPassword) {
+          print('The new password is shown only this once:');
+          print(generatedPassword);
+        }
+        return 0;
+      }
+      throw new UsageError(`${sub === undefined ? 'user needs a subcommand' : `unknown user subcommand: ${sub}`}\n\n${HELP.user}`);
     }
     case 'oauth': {
       const { values, positionals } = parse(rest, {}, 'oauth');
