@@ -1,5 +1,5 @@
 // Stashboard status widget: <script src="https://status.example.com/widget.js" async></script>
-// Draws a small corner badge inside a closed shadow root, so the host page's styles cannot
+// Draws a small corner badge inside a shadow root, so the host page's styles cannot
 // reach it and it cannot restyle the host page. Text is set with textContent only.
 (() => {
   'use strict';
@@ -32,7 +32,7 @@
   const place = { position: 'fixed', bottom: '16px', 'z-index': '2147483000', margin: '0', padding: '0', border: '0' };
   place[left ? 'left' : 'right'] = '16px';
   for (const [name, value] of Object.entries(place)) host.style.setProperty(name, value, 'important');
-  const root = host.attachShadow({ mode: 'closed' });
+  const root = host.attachShadow({ mode: 'open' });
   if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function' && 'replaceSync' in CSSStyleSheet.prototype) {
     const sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);

@@ -48,7 +48,7 @@ export const DOCUMENTED_ENDPOINTS: DocumentedEndpoint[] = [
 ];
 
 function code(text: string): Html {
-  return html`<pre><code>${text}</code></pre>`;
+  return html`<pre tabindex="0"><code>${text}</code></pre>`;
 }
 
 function endpoint(e: DocumentedEndpoint, origin: string): Html {
