@@ -18,6 +18,8 @@ import { listServices } from './services/services.ts';
 import { parseFormBody } from './http/form-body.ts';
 import { frameworkErrors } from './http/framework-errors.ts';
 import { adminSite } from './http/admin/site.ts';
+import type { MailSender } from './services/delivery-transports.ts';
+import { SmtpMailer } from './outbound/smtp-mailer.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -26,6 +28,8 @@ export interface AppDeps {
   logStream?: NodeJS.WritableStream;
   /** Called for every route as it is added (tests list the admin routes from the router itself). */
   onRoute?: (route: RouteOptions) => void;
+  /** Sends the admin's SMTP test email (default: a mailer of the app's own, closed with it). */
+  mailer?: MailSender;
 }
 
 /** Wires the HTTP application; never listens (tests inject into it). */
@@ -90,7 +94,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
-  await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit });
+  const mailer = deps.mailer ?? ownMailer(app);
+  await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit, mailer });
   await app.register(rssRoutes, { ctx, cache });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });
@@ -99,4 +104,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ctx });
   await app.register(adminSite, { prefix: '/admin', ctx });
   return app;
+}
+
+function ownMailer(app: FastifyInstance): MailSender {
+  const smtp = new SmtpMailer();
+  app.addHook('onClose', async () => smtp.close());
+  return (settings, mail) => smtp.send(settings, mail);
 }

@@ -21,6 +21,20 @@ export interface Config {
   outboundAllow: Readonly<AllowList>;
   /** Whether `serve` runs the built-in checks and heartbeats (MONITORS=false turns them off). */
   monitors: boolean;
+  /** Outbound notification delivery (env NOTIFY_*; see docs/notifications.md). */
+  notifications: Readonly<NotificationConfig>;
+}
+
+export interface NotificationConfig {
+  /** Whether `serve` runs the delivery worker (NOTIFY_WORKER=false: another instance delivers). */
+  worker: boolean;
+  /** How often the worker looks for due deliveries when nothing woke it. */
+  pollMs: number;
+  /** The wait after a delivery's first failure; doubles with each further failure. */
+  retryBaseMs: number;
+  maxAttempts: number;
+  /** Failed attempts in a row after which a channel is paused. */
+  pauseAfterFailures: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,6 +154,13 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
     }),
     outboundAllow: Object.freeze(allowList(pick('outbound-allow', 'OUTBOUND_ALLOW') ?? '')),
     monitors: flags['no-monitors'] !== true && bool('MONITORS', env.MONITORS || 'true'),
+    notifications: Object.freeze({
+      worker: bool('NOTIFY_WORKER', env.NOTIFY_WORKER || 'true'),
+      pollMs: integer('NOTIFY_POLL_MS', env.NOTIFY_POLL_MS || '1000', 10, 3_600_000),
+      retryBaseMs: integer('NOTIFY_RETRY_BASE_MS', env.NOTIFY_RETRY_BASE_MS || '10000', 1, 3_600_000),
+      maxAttempts: integer('NOTIFY_MAX_ATTEMPTS', env.NOTIFY_MAX_ATTEMPTS || '12', 1, 100),
+      pauseAfterFailures: integer('NOTIFY_PAUSE_AFTER', env.NOTIFY_PAUSE_AFTER || '10', 1, 1000),
+    }),
   });
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { issueSetupCode } from './services/first-run.ts';
+import { startDelivery } from './delivery-runtime.ts';
 import { connect } from './db/connect.ts';
 import { readDataVersion } from './db/repositories/data-version.ts';
 import { ChangeBus } from './changes/bus.ts';
@@ -49,8 +50,17 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   await prepareDatabase(opened.ctx);
   app = await buildApp({ config, ctx: opened.ctx });
   app.addHook('onClose', async () => opened.close());
+  let delivery: ReturnType<typeof startDelivery> | undefined;
+  // Before the database closes: the pass in progress records what it sent.
+  app.addHook('preClose', async () => delivery?.stop());
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: opened.ctx.database.description }, 'stashboard is serving');
+  if (config.notifications.worker) {
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    delivery = startDelivery(config, opened.ctx, `http://${host.includes(':') ? `[${host}]` : host}:${port}`, app.log);
+  }
   const setupCode = await issueSetupCode(opened.ctx);
   if (setupCode) {
     // Only while no user exists: whoever can read this log may create the first admin.

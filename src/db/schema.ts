@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { NotificationTables } from './schema-notifications.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -108,7 +109,7 @@ export interface AuditLogTable {
   address: string;
 }
 
-export interface Schema {
+export interface Schema extends NotificationTables {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;

@@ -8,6 +8,7 @@ import * as statuses from '../db/repositories/statuses.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { required, requireEventEditor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { recordEventNotice } from './notices.ts';
 
 async function serviceOrNotFound(ctx: Context, slug: string) {
   const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
@@ -65,10 +66,12 @@ export async function postEvent(
       sid, serviceId: service.id, statusId: status.id, message, informational, timestamp, author: authorOf(actor),
     });
     changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-    return {
+    const event: StatusEvent = {
       id, sid, serviceId: service.id, serviceSlug: service.slug, message, informational, timestamp, status,
       author: authorOf(actor),
     };
+    await recordEventNotice(trx, 'event.created', event, service, timestamp);
+    return event;
   });
 }
 
@@ -81,6 +84,7 @@ export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: strin
     if (!event || event.serviceId !== service.id) throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
     await events.deleteEvent(trx, event.id);
     changes.push({ topic: 'event', action: 'deleted', slug: service.slug, sid });
+    await recordEventNotice(trx, 'event.deleted', event, service, ctx.clock.now());
     return event;
   });
 }

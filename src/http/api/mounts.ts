@@ -9,6 +9,8 @@ import { Unauthorized } from '../../domain/errors.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { liveRoutes } from './live.ts';
+import { notificationApi } from './v1/notifications.ts';
+import type { MailSender } from '../../services/delivery-transports.ts';
 
 export interface ApiMountOptions {
   ctx: Context;
@@ -25,6 +27,8 @@ export interface PublicApiOptions extends ApiMountOptions {
 export interface AdminApiOptions extends ApiMountOptions {
   /** Requests per minute per client address, counted before authentication. */
   rateLimit: number;
+  /** Sends the admin's SMTP test email (channels, subscribers and SMTP live under /admin/api/v1 too). */
+  mailer: MailSender;
 }
 
 const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'events' } as const);
@@ -82,4 +86,5 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   jsonpWrapping(app);
   unknownPath(app);
   await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
+  await app.register(notificationApi, { prefix: '/v1', ctx: options.ctx, mailer: options.mailer });
 }

@@ -1,0 +1,59 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { SmtpSettings } from '../domain/smtp-settings.ts';
+
+export interface MailMessage {
+  to: string[];
+  /** Blind copies: the members of an email list do not see each other. */
+  bcc?: string[];
+  subject: string;
+  text: string;
+  html: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Sends email through the configured SMTP server, keeping one pooled connection per
+ * distinct settings (a change of settings opens a new pool and closes the old one).
+ */
+export class SmtpMailer {
+  #key = '';
+  #transport: Transporter | undefined;
+
+  #transportFor(settings: SmtpSettings): Transporter {
+    const key = JSON.stringify(settings);
+    if (this.#transport && key === this.#key) return this.#transport;
+    this.#transport?.close();
+    this.#key = key;
+    this.#transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: 3,
+      host: settings.host,
+      port: settings.port,
+      secure: settings.security === 'tls',
+      requireTLS: settings.security === 'starttls',
+      ignoreTLS: settings.security === 'none',
+      ...(settings.user !== '' ? { auth: { user: settings.user, pass: settings.password } } : {}),
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+    return this.#transport;
+  }
+
+  async send(settings: SmtpSettings, message: MailMessage): Promise<void> {
+    await this.#transportFor(settings).sendMail({
+      from: settings.from,
+      to: message.to,
+      bcc: message.bcc,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      headers: message.headers,
+    });
+  }
+
+  close(): void {
+    this.#transport?.close();
+    this.#transport = undefined;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Context } from './context.ts';
+import { deliverDue, type DeliveryDeps } from './delivery.ts';
+
+export interface DeliveryWorker {
+  /** Runs a pass soon (e.g. right after an event was written). */
+  kick(): void;
+  /** Stops polling and waits for the pass in progress to finish recording. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `deliverDue` every `pollMs` and whenever an event changes (on any instance, through
+ * the change bus). Several instances may run one each: leases keep them from sending the
+ * same delivery twice. Errors are logged and the next pass tries again.
+ */
+export function startDeliveryWorker(
+  ctx: Context, deps: DeliveryDeps, options: { pollMs: number; log: { error(obj: object, msg: string): void } },
+): DeliveryWorker {
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  const schedule = (ms: number) => {
+    if (stopped) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(pass, ms);
+    timer.unref();
+  };
+
+  function pass(): void {
+    timer = undefined;
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = deliverDue(ctx, deps)
+      .then(() => undefined, (error: unknown) => options.log.error({ err: error }, 'notification delivery pass failed'))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          schedule(0);
+        } else {
+          schedule(options.pollMs);
+        }
+      });
+  }
+
+  const unsubscribe = ctx.changes.subscribe((change) => {
+    if (change.topic === 'event') schedule(0);
+  });
+  schedule(0);
+  return {
+    kick: () => schedule(0),
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,277 @@
+import { createHmac } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Channel } from '../domain/channels.ts';
+import { idempotencyKey, wantsNotice, type EventNotice } from '../domain/notices.ts';
+import { retryDelay, type DeliveryPolicy } from '../domain/delivery-policy.ts';
+import { smtpConfigured, type SmtpSettings } from '../domain/smtp-settings.ts';
+import { allChannels, recordChannelFailure, recordChannelSuccess } from '../db/repositories/channels.ts';
+import { findOutboxPayloads, markPlanned, unplannedEntries, type OutboxEntry } from '../db/repositories/outbox.ts';
+import {
+  claimDueDeliveries, insertAttempts, insertDeliveries, markDelivered, markFailed, releaseClaim, type DueDelivery,
+} from '../db/repositories/deliveries.ts';
+import { confirmedSubscriberPage, findSubscriber, type Subscriber } from '../db/repositories/subscribers.ts';
+import { insertSubscriberTokens } from '../db/repositories/subscriber-tokens.ts';
+import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import { webhookBody, type NoticeLinks } from '../views/notices/webhook-body.ts';
+import { slackMessage } from '../views/notices/slack-message.ts';
+import { confirmationEmail, noticeEmail } from '../views/notices/emails.ts';
+import type { Context } from './context.ts';
+import type { DeliveryTransports, OutgoingMail } from './delivery-transports.ts';
+import { getSiteSettings } from './site-settings.ts';
+import { readSmtpSettings } from './smtp-settings.ts';
+import { newLinkToken } from './link-tokens.ts';
+import { reading } from './transaction.ts';
+
+export interface DeliveryDeps {
+  transports: DeliveryTransports;
+  policy: DeliveryPolicy;
+  /** Names this instance in leases: unique per process. */
+  owner: string;
+  /** The public base URL when the site settings name none. */
+  fallbackBaseUrl: string;
+  /** Deliveries claimed at once (default 50). */
+  batchSize?: number;
+  /** Deliveries sent at the same time (default 8). */
+  concurrency?: number;
+}
+
+export interface DeliveryRun {
+  planned: number;
+  delivered: number;
+  failed: number;
+}
+
+/** Subscribers get status changes and notes of the services they chose, never withdrawals. */
+const subscriberFilter = (s: Subscriber) => ({ services: s.services, notes: true, deletions: false });
+/** Channels get what they were set up for; webhooks and Slack also hear of withdrawn events. */
+const channelFilter = (c: Channel) => ({ services: c.services, notes: c.notes, deletions: c.kind !== 'email' });
+
+/**
+ * Writes the deliveries of notices not planned yet: one per channel and per confirmed
+ * subscriber that wants the notice. Idempotent: a (notice, recipient) pair is written once
+ * whichever instance plans it, and the notice is marked planned in the same transaction.
+ */
+async function planNotices(ctx: Context, now: number): Promise<number> {
+  let planned = 0;
+  for (;;) {
+    const entries = await reading(() => unplannedEntries(ctx.database.db, 50));
+    if (entries.length === 0) return planned;
+    const channels = await reading(() => allChannels(ctx.database.db));
+    for (const entry of entries) {
+      await ctx.database.db.transaction().execute(async (trx) => {
+        await insertDeliveries(trx, entry.id, await recipientsOf(trx, entry, channels), now);
+        await markPlanned(trx, entry.id, now);
+      });
+      planned += 1;
+    }
+  }
+}
+
+async function recipientsOf(db: Parameters<typeof confirmedSubscriberPage>[0], entry: OutboxEntry, channels: Channel[]) {
+  if (entry.topic === 'subscription.confirm') return [{ channelId: null, subscriberId: entry.subscriberId }];
+  const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
+  const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
+  for (const channel of channels) if (wantsNotice(channelFilter(channel), notice)) recipients.push({ channelId: channel.id, subscriberId: null });
+  let after = 0;
+  for (;;) {
+    const page = await confirmedSubscriberPage(db, after, 1000);
+    for (const s of page) if (wantsNotice(subscriberFilter(s), notice)) recipients.push({ channelId: null, subscriberId: s.id });
+    if (page.length < 1000) break;
+    after = page[page.length - 1]!.id;
+  }
+  return recipients;
+}
+
+/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`, as documented in docs/notifications.md. */
+export function webhookSignature(secret: string, timestampSeconds: number, body: string): string {
+  const mac = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
+  return `t=${timestampSeconds},v1=${mac}`;
+}
+
+interface Outcome {
+  ok: boolean;
+  statusCode: number | null;
+  error: string;
+  durationMs: number;
+}
+
+interface BatchContext {
+  links: NoticeLinks;
+  smtp: SmtpSettings;
+  channels: Map<number, Channel>;
+  subscribers: Map<number, Subscriber>;
+  payloads: Map<number, { topic: string; payload: string }>;
+  /** Raw link tokens made for this batch, by delivery id (their hashes are stored first). */
+  tokens: Map<number, string>;
+  /** Channels paused during this batch: their remaining deliveries are given back untried. */
+  paused: Set<number>;
+  now: number;
+}
+
+async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelivery): Promise<Outcome> {
+  const started = performance.now();
+  const done = (ok: boolean, statusCode: number | null, error = ''): Outcome => ({ ok, statusCode, error, durationMs: performance.now() - started });
+  try {
+    const entry = batch.payloads.get(delivery.outboxId);
+    if (!entry) return done(false, null, 'the notice no longer exists');
+    const key = idempotencyKey(delivery.outboxId, delivery);
+    if (delivery.channelId !== null) {
+      const channel = batch.channels.get(delivery.channelId);
+      if (!channel) return done(false, null, 'the channel no longer exists');
+      const notice = JSON.parse(entry.payload) as EventNotice;
+      if (channel.kind === 'email') {
+        if (!smtpConfigured(batch.smtp)) return done(false, null, 'SMTP is not configured');
+        const content = noticeEmail(notice, batch.links);
+        await deps.transports.sendMail(batch.smtp, {
+          to: [], bcc: channel.addresses, ...content, headers: { 'X-Stashboard-Delivery': key },
+        });
+        return done(true, null);
+      }
+      const timestamp = Math.floor(batch.now / 1000);
+      const body = channel.kind === 'slack' ? slackMessage(notice, batch.links) : webhookBody(notice, { id: key, noticeId: delivery.outboxId }, batch.links);
+      const headers: Record<string, string> = { 'idempotency-key': key, 'x-stashboard-delivery': key, 'x-stashboard-event': notice.topic };
+      if (channel.kind === 'webhook') {
+        headers['x-stashboard-timestamp'] = String(timestamp);
+        headers['x-stashboard-signature'] = webhookSignature(channel.secret, timestamp, body);
+      }
+      const answer = await deps.transports.postJson(channel.url!, body, headers);
+      const ok = answer.status >= 200 && answer.status < 300;
+      return done(ok, answer.status, ok ? '' : `HTTP ${answer.status}`);
+    }
+    const subscriber = batch.subscribers.get(delivery.subscriberId!);
+    if (!subscriber) return done(false, null, 'the subscriber no longer exists');
+    if (!smtpConfigured(batch.smtp)) return done(false, null, 'SMTP is not configured');
+    const token = batch.tokens.get(delivery.id)!;
+    let mail: OutgoingMail;
+    if (entry.topic === 'subscription.confirm') {
+      const url = `${batch.links.baseUrl}/subscribe/confirm?token=${encodeURIComponent(token)}`;
+      mail = { to: [subscriber.email], ...confirmationEmail(batch.links, url, subscriber.pendingServices) };
+    } else {
+      const url = `${batch.links.baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+      mail = {
+        to: [subscriber.email],
+        ...noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url),
+        headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      };
+    }
+    mail.headers = { ...mail.headers, 'X-Stashboard-Delivery': key };
+    await deps.transports.sendMail(batch.smtp, mail);
+    return done(true, null);
+  } catch (error) {
+    return done(false, null, (error as Error)?.message ?? String(error));
+  }
+}
+
+/**
+ * Records an attempt and its consequence in one transaction: delivered, or the next
+ * attempt scheduled with back-off (or given up); the channel's failure count, and a pause
+ * (with an audit entry) when it reaches the policy's limit. Nothing is recorded when the
+ * lease was lost: the instance that holds it now records its own attempt.
+ */
+async function record(ctx: Context, deps: DeliveryDeps, delivery: DueDelivery, outcome: Outcome, now: number): Promise<boolean> {
+  return ctx.database.db.transaction().execute(async (trx) => {
+    const { policy } = deps;
+    let marked: boolean;
+    if (outcome.ok) {
+      marked = await markDelivered(trx, delivery.id, deps.owner, now);
+    } else {
+      const nextAt = delivery.attempts >= policy.maxAttempts ? null : now + retryDelay(policy, delivery.attempts);
+      marked = await markFailed(trx, delivery.id, deps.owner, outcome.error, nextAt);
+    }
+    if (!marked) return false;
+    await insertAttempts(trx, [{
+      deliveryId: delivery.id, channelId: delivery.channelId, at: now, durationMs: outcome.durationMs, ok: outcome.ok,
+      statusCode: outcome.statusCode, error: outcome.error,
+    }]);
+    if (delivery.channelId === null) return false;
+    if (outcome.ok) {
+      await recordChannelSuccess(trx, delivery.channelId);
+      return false;
+    }
+    const reason = `${policy.pauseAfterFailures} failed attempts in a row; the last: ${outcome.error}`.slice(0, 500);
+    if (!(await recordChannelFailure(trx, delivery.channelId, policy.pauseAfterFailures, now, reason))) return false;
+    await insertAuditEntries(trx, [{ at: now, actor: 'system:delivery', action: 'channel.paused', target: String(delivery.channelId), detail: reason }]);
+    return true;
+  });
+}
+
+async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * One pass of the worker: plans new notices, then claims due deliveries in batches and
+ * sends them, until none is due at `now`. Tests call it with a moved clock instead of waiting.
+ */
+export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clock.now()): Promise<DeliveryRun> {
+  const run: DeliveryRun = { planned: await planNotices(ctx, now), delivered: 0, failed: 0 };
+  const batchSize = deps.batchSize ?? 50;
+  for (let round = 0; round < 100; round += 1) {
+    const due = await reading(() => claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize));
+    if (due.length === 0) break;
+    const batch = await prepareBatch(ctx, deps, due, now);
+    // A channel's deliveries go one after another, in notice order; channels and subscribers in parallel.
+    const lanes = new Map<string, DueDelivery[]>();
+    for (const d of due) {
+      const key = d.channelId !== null ? `c${d.channelId}` : `d${d.id}`;
+      lanes.set(key, [...(lanes.get(key) ?? []), d]);
+    }
+    await runLimited([...lanes.values()], deps.concurrency ?? 8, async (lane) => {
+      for (const delivery of lane) {
+        if (delivery.channelId !== null && batch.paused.has(delivery.channelId)) {
+          await reading(() => releaseClaim(ctx.database.db, delivery.id, deps.owner));
+          continue;
+        }
+        const outcome = await send(deps, batch, delivery);
+        if (await record(ctx, deps, delivery, outcome, now)) batch.paused.add(delivery.channelId!);
+        if (outcome.ok) run.delivered += 1;
+        else run.failed += 1;
+      }
+    });
+    if (due.length < batchSize) break;
+  }
+  return run;
+}
+
+async function prepareBatch(ctx: Context, deps: DeliveryDeps, due: DueDelivery[], now: number): Promise<BatchContext> {
+  const db = ctx.database.db;
+  const [site, smtp, channels, payloads] = await Promise.all([
+    getSiteSettings(ctx),
+    readSmtpSettings(ctx),
+    reading(() => allChannels(db)),
+    reading(() => findOutboxPayloads(db, [...new Set(due.map((d) => d.outboxId))])),
+  ]);
+  const subscribers = new Map<number, Subscriber>();
+  for (const id of new Set(due.map((d) => d.subscriberId).filter((id): id is number => id !== null))) {
+    const s = await reading(() => findSubscriber(db, id));
+    if (s) subscribers.set(id, s);
+  }
+  // Each email to a subscriber carries a fresh link token; its hash is stored before the email leaves.
+  const tokens = new Map<number, string>();
+  const rows: Parameters<typeof insertSubscriberTokens>[1] = [];
+  for (const d of due) {
+    if (d.subscriberId === null || !subscribers.has(d.subscriberId)) continue;
+    const { token, hash } = newLinkToken(ctx);
+    tokens.set(d.id, token);
+    const purpose = payloads.get(d.outboxId)?.topic === 'subscription.confirm' ? 'confirm' : 'unsubscribe';
+    rows.push({ tokenHash: hash, subscriberId: d.subscriberId, purpose, createdAt: now });
+  }
+  await reading(() => insertSubscriberTokens(db, rows));
+  return {
+    links: { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') },
+    smtp,
+    channels: new Map(channels.map((c) => [c.id, c])),
+    subscribers,
+    payloads,
+    tokens,
+    paused: new Set(),
+    now,
+  };
+}

@@ -1,0 +1,87 @@
+import { html, type Html } from '../html.ts';
+import type { EventNotice } from '../../domain/notices.ts';
+import type { NoticeLinks } from './webhook-body.ts';
+
+/** An email in both forms; headers are added by the sender. */
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+function page(title: string, body: Html, footer: Html): string {
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24; max-width: 40em">
+${body}
+<hr style="border: 0; border-top: 1px solid #ccd">
+<p style="font-size: 0.85em; color: #555">${footer}</p>
+</body></html>
+`.value;
+}
+
+function headline(notice: EventNotice): string {
+  if (notice.topic === 'event.deleted') return `${notice.service.name}: an update was withdrawn`;
+  if (notice.informational) return `${notice.service.name}: note (${notice.status.name})`;
+  return `${notice.service.name} is ${notice.status.name}`;
+}
+
+/**
+ * A notice to one subscriber or an email list. `unsubscribeUrl` is absent for operator
+ * lists (they are managed in the admin site, not by their readers).
+ */
+export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribeUrl?: string): EmailContent {
+  const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
+  const when = new Date(notice.timestamp).toUTCString();
+  const title = headline(notice);
+  const subject = `[${links.siteName}] ${title}`;
+  const text = [
+    title,
+    '',
+    notice.message,
+    '',
+    `Status: ${notice.status.name} (${notice.status.description})`,
+    `Time: ${when}`,
+    `Details: ${serviceUrl}`,
+    '',
+    '-- ',
+    `You get this from ${links.siteName} (${links.baseUrl}/).`,
+    ...(unsubscribeUrl ? [`Unsubscribe with one click: ${unsubscribeUrl}`] : []),
+    '',
+  ].join('\n');
+  const body = html`<h1 style="font-size: 1.3em">${title}</h1>
+<p>${notice.message}</p>
+<p><strong>Status:</strong> ${notice.status.name} — ${notice.status.description}<br>
+<strong>Time:</strong> ${when}</p>
+<p><a href="${serviceUrl}">See ${notice.service.name} on ${links.siteName}</a></p>`;
+  const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
+    unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
+  }`;
+  return { subject, text, html: page(subject, body, footer) };
+}
+
+/** The double opt-in email: nothing else is sent before its link is opened. */
+export function confirmationEmail(links: NoticeLinks, confirmUrl: string, services: string[] | null): EmailContent {
+  const subject = `[${links.siteName}] Confirm your subscription`;
+  const what = services === null ? 'every service' : services.join(', ');
+  const text = [
+    `Someone (hopefully you) asked to receive status updates of ${links.siteName} by email, for ${what}.`,
+    '',
+    `To confirm, open this link: ${confirmUrl}`,
+    '',
+    'If you did not ask for this, ignore this email: nothing will be sent to you.',
+    '',
+  ].join('\n');
+  const body = html`<p>Someone (hopefully you) asked to receive status updates of <a href="${links.baseUrl}/">${links.siteName}</a> by email, for ${what}.</p>
+<p><a href="${confirmUrl}">Confirm the subscription</a></p>`;
+  const footer = html`If you did not ask for this, ignore this email: nothing will be sent to you.`;
+  return { subject, text, html: page(subject, body, footer) };
+}
+
+/** The admin's test-send. */
+export function testEmail(links: NoticeLinks): EmailContent {
+  const subject = `[${links.siteName}] Test email`;
+  const text = `This is a test email from ${links.siteName} (${links.baseUrl}/). The SMTP settings work.\n`;
+  const body = html`<p>This is a test email from <a href="${links.baseUrl}/">${links.siteName}</a>. The SMTP settings work.</p>`;
+  return { subject, text, html: page(subject, body, html``) };
+}
