@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { checkSiteSetting, SITE_DEFAULTS, type SiteSettings } from './domain/site-settings.ts';
 import { DomainError } from './domain/errors.ts';
 import { parseAllowList, type AllowList } from './outbound/address-guard.ts';
+import { DEFAULT_ALERTMANAGER_RULES, parseSeverityMap, type AlertmanagerRules } from './domain/alertmanager.ts';
+import { isAutomationState } from './domain/automation-state.ts';
 
 /** Everything the process is configured with: flags > environment > defaults, validated once. */
 export interface Config {
@@ -21,6 +23,8 @@ export interface Config {
   outboundAllow: Readonly<AllowList>;
   /** Whether `serve` runs the built-in checks and heartbeats (MONITORS=false turns them off). */
   monitors: boolean;
+  /** Checks, heartbeats and the Alertmanager receiver (env MONITOR_*, CHECK_*, ALERTMANAGER_*; see docs/monitoring.md). */
+  monitoring: Readonly<MonitoringConfig>;
   /** Outbound notification delivery (env NOTIFY_*; see docs/notifications.md). */
   notifications: Readonly<NotificationConfig>;
 }
@@ -35,6 +39,14 @@ export interface NotificationConfig {
   maxAttempts: number;
   /** Failed attempts in a row after which a channel is paused. */
   pauseAfterFailures: number;
+}
+
+export interface MonitoringConfig {
+  /** How often the scheduler looks for due checks and silent heartbeats. */
+  tickMs: number;
+  /** Days of check response times kept. */
+  sampleRetentionDays: number;
+  alertmanager: Readonly<AlertmanagerRules>;
 }
 
 export class ConfigError extends Error {}
@@ -122,6 +134,27 @@ function allowList(text: string): AllowList {
   }
 }
 
+function monitoringConfig(env: NodeJS.ProcessEnv): Readonly<MonitoringConfig> {
+  let severities = DEFAULT_ALERTMANAGER_RULES.severities;
+  try {
+    if (env.ALERTMANAGER_SEVERITIES) severities = Object.freeze(parseSeverityMap(env.ALERTMANAGER_SEVERITIES));
+  } catch (error) {
+    throw new ConfigError(`ALERTMANAGER_SEVERITIES: ${(error as Error).message}`);
+  }
+  const unmapped = env.ALERTMANAGER_UNMAPPED || DEFAULT_ALERTMANAGER_RULES.unmappedState;
+  if (!isAutomationState(unmapped)) throw new ConfigError(`ALERTMANAGER_UNMAPPED must be up, warning or down, not ${JSON.stringify(unmapped)}`);
+  return Object.freeze({
+    tickMs: integer('MONITOR_TICK_MS', env.MONITOR_TICK_MS || '1000', 10, 60_000),
+    sampleRetentionDays: integer('CHECK_RETENTION_DAYS', env.CHECK_RETENTION_DAYS || '7', 1, 3660),
+    alertmanager: Object.freeze({
+      serviceLabel: env.ALERTMANAGER_SERVICE_LABEL || DEFAULT_ALERTMANAGER_RULES.serviceLabel,
+      severityLabel: env.ALERTMANAGER_SEVERITY_LABEL || DEFAULT_ALERTMANAGER_RULES.severityLabel,
+      severities,
+      unmappedState: unmapped,
+    }),
+  });
+}
+
 export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Config> {
   const pick = (flag: keyof Flags, envName: string): string | undefined => {
     const value = flags[flag];
@@ -154,6 +187,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
     }),
     outboundAllow: Object.freeze(allowList(pick('outbound-allow', 'OUTBOUND_ALLOW') ?? '')),
     monitors: flags['no-monitors'] !== true && bool('MONITORS', env.MONITORS || 'true'),
+    monitoring: monitoringConfig(env),
     notifications: Object.freeze({
       worker: bool('NOTIFY_WORKER', env.NOTIFY_WORKER || 'true'),
       pollMs: integer('NOTIFY_POLL_MS', env.NOTIFY_POLL_MS || '1000', 10, 3_600_000),

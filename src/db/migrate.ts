@@ -4,6 +4,7 @@ import type { Schema } from './schema.ts';
 import { coreMigration } from './migrations/2026-11-26-01-core.ts';
 import { accountsMigration } from './migrations/2026-11-26-02-accounts.ts';
 import { dataVersionMigration } from './migrations/2026-11-26-03-data-version.ts';
+import { monitoringMigration } from './migrations/2026-11-26-04-monitoring.ts';
 import { notificationsMigration } from './migrations/2026-11-26-05-notifications.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
@@ -12,6 +13,7 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-26-01-core': coreMigration(database.dialect),
     '2026-11-26-02-accounts': accountsMigration(database.dialect),
     '2026-11-26-03-data-version': dataVersionMigration,
+    '2026-11-26-04-monitoring': monitoringMigration(database.dialect),
     '2026-11-26-05-notifications': notificationsMigration(database.dialect),
   };
 }

@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { NotificationTables } from './schema-notifications.ts';
+import type { MonitoringTables } from './schema-monitoring.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -109,7 +110,7 @@ export interface AuditLogTable {
   address: string;
 }
 
-export interface Schema extends NotificationTables {
+export interface Schema extends NotificationTables, MonitoringTables {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;

@@ -3,6 +3,7 @@ import type { ChangeBus } from '../changes/bus.ts';
 import type { Freshness } from '../changes/freshness.ts';
 import type { TokenScope } from '../domain/resources.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
+import type { AutomationSource } from '../domain/escalation.ts';
 
 export interface Clock {
   now(): number;
@@ -22,9 +23,11 @@ export type ActorScope = TokenScope | 'editor';
 
 /** Who is acting: recorded as the author of what they write. */
 export interface Actor {
-  kind: 'token' | 'oauth' | 'env-token' | 'user' | 'cli' | 'system';
+  kind: 'token' | 'oauth' | 'env-token' | 'user' | 'cli' | 'system' | 'automation';
   name: string;
   scope: ActorScope;
+  /** Set on built-in automation (checks, push, heartbeat, Alertmanager): the escalation policy applies. */
+  source?: AutomationSource;
 }
 
 export interface Context {
@@ -39,5 +42,13 @@ export interface Context {
 }
 
 export function authorOf(actor: Actor): string {
+  // Automation names itself: `check:api-http`, `push`, `heartbeat`, `alertmanager:<groupKey>`.
+  if (actor.kind === 'automation') return actor.name;
   return `${actor.kind}:${actor.name}`;
+}
+
+/** The automated source an actor speaks for, or undefined for a human (the escalation policy's distinction). */
+export function automationSourceOf(actor: Actor): AutomationSource | undefined {
+  if (actor.source !== undefined) return actor.source;
+  return actor.kind === 'token' && actor.scope === 'events' ? 'token' : undefined;
 }

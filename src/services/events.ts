@@ -1,4 +1,8 @@
-import { Invalid, NotFound } from '../domain/errors.ts';
+import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import type { Transaction } from 'kysely';
+import type { Schema } from '../db/schema.ts';
+import type { Change } from '../changes/bus.ts';
+import { planEvent, recordEventEffects } from './escalation.ts';
 import { parseDateRange } from '../domain/dates.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import type { StatusEvent } from '../domain/resources.ts';
@@ -43,13 +47,45 @@ export interface PostEventInput {
   informational?: unknown;
 }
 
+/**
+ * What became of a posted event under the escalation policy (see src/domain/escalation.ts):
+ * posted as asked, turned into a note, or not posted at all.
+ */
+export type PostOutcome =
+  | { outcome: 'posted' | 'noted'; event: StatusEvent }
+  | { outcome: 'ignored'; event: null }
+  | { outcome: 'suppressed'; event: null; retryAt: number };
+
+/**
+ * Posts an event. Automated actors (Actor.source, `events`-scope tokens) are held to the
+ * service's escalation policy: a held recovery is posted as a note instead; a change the
+ * policy refuses outright is a Conflict.
+ */
 export async function postEvent(
   ctx: Context, actor: Actor, serviceSlug: string, input: PostEventInput,
 ): Promise<StatusEvent> {
-  const message = required('message', input.message);
-  const informational =
-    input.informational === undefined || input.informational === '' ? false : parseBoolean('informational', input.informational);
   return inTransaction(ctx, actor, async (trx, changes) => {
+    const result = await postEventIn(trx, changes, ctx, actor, serviceSlug, input);
+    if (result.outcome === 'ignored') {
+      throw new Conflict(`Service ${serviceSlug} waits for a human to confirm its recovery; the note is already posted`);
+    }
+    if (result.outcome === 'suppressed') {
+      throw new Conflict(
+        `Service ${serviceSlug} changed status too recently for automation to change it again; allowed from ${new Date(result.retryAt).toISOString()}`,
+      );
+    }
+    return result.event;
+  });
+}
+
+/** postEvent inside the caller's transaction, reporting the policy's outcome instead of refusing. */
+export async function postEventIn(
+  trx: Transaction<Schema>, changes: Change[], ctx: Context, actor: Actor, serviceSlug: string, input: PostEventInput,
+): Promise<PostOutcome> {
+  const requestedMessage = required('message', input.message);
+  const requestedInformational =
+    input.informational === undefined || input.informational === '' ? false : parseBoolean('informational', input.informational);
+  {
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
     let status;
@@ -60,8 +96,13 @@ export async function postEvent(
       status = service.currentEvent?.status ?? (await statuses.findDefaultStatus(trx));
       if (!status) throw new Invalid('status is required: no status exists yet', 'status');
     }
-    const sid = ctx.ids.eventSid();
     const timestamp = ctx.clock.now();
+    const plan = await planEvent(trx, actor, service, { status, message: requestedMessage, informational: requestedInformational }, timestamp);
+    if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
+    if (plan.decision.action === 'suppress') return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
+    ({ status } = plan);
+    const { message, informational } = plan;
+    const sid = ctx.ids.eventSid();
     const id = await events.insertEvent(trx, {
       sid, serviceId: service.id, statusId: status.id, message, informational, timestamp, author: authorOf(actor),
     });
@@ -71,8 +112,9 @@ export async function postEvent(
       author: authorOf(actor),
     };
     await recordEventNotice(trx, 'event.created', event, service, timestamp);
-    return event;
-  });
+    await recordEventEffects(trx, actor, service, plan, timestamp);
+    return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
+  }
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {

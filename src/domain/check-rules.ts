@@ -1,0 +1,148 @@
+import { Invalid } from './errors.ts';
+import type { AutomationState } from './automation-state.ts';
+
+/** Built-in checks: what a check is, what counts as a pass, and when a run changes the status. */
+
+export type CheckKind = 'http' | 'tcp';
+
+export const MIN_INTERVAL_MS = 10_000;
+export const MAX_INTERVAL_MS = 24 * 3600_000;
+export const MIN_TIMEOUT_MS = 100;
+
+export interface CheckSpec {
+  name: string;
+  kind: CheckKind;
+  /** http(s) URL for HTTP checks, host:port for TCP. */
+  target: string;
+  /** e.g. `200-299,301`. */
+  expectedStatuses: string;
+  keyword: string | null;
+  /** true: the body must NOT contain the keyword. */
+  keywordAbsent: boolean;
+  latencyWarningMs: number | null;
+  intervalMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+}
+
+const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+export function parseStatusRanges(text: string): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const match = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
+    const from = match ? Number(match[1]) : NaN;
+    const to = match?.[2] ? Number(match[2]) : from;
+    if (!match || from < 100 || to > 599 || to < from) {
+      throw new Invalid(`expected statuses must be codes or ranges like 200-299,301, not ${JSON.stringify(text)}`, 'expected_statuses');
+    }
+    ranges.push([from, to]);
+  }
+  if (ranges.length === 0) throw new Invalid('expected statuses must name at least one code', 'expected_statuses');
+  return ranges;
+}
+
+export function parseTcpTarget(target: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s/[\]]+):(\d{1,5})$/.exec(target);
+  const port = match ? Number(match[2]) : 0;
+  if (!match || port < 1 || port > 65535) throw new Invalid(`a TCP target is host:port, not ${JSON.stringify(target)}`, 'target');
+  return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** Checks a complete spec; throws Invalid naming the first field at fault. */
+export function checkSpec(spec: CheckSpec): CheckSpec {
+  if (!NAME.test(spec.name) || spec.name.length > 64) {
+    throw new Invalid(`name must be lower-case letters, digits and dashes (at most 64), not ${JSON.stringify(spec.name)}`, 'name');
+  }
+  if (spec.kind !== 'http' && spec.kind !== 'tcp') throw new Invalid(`kind must be http or tcp, not ${JSON.stringify(spec.kind)}`, 'kind');
+  if (spec.kind === 'http') {
+    let url: URL | undefined;
+    try {
+      url = new URL(spec.target);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+      throw new Invalid(`an HTTP check's target is an http(s) URL without credentials, not ${JSON.stringify(spec.target)}`, 'target');
+    }
+    parseStatusRanges(spec.expectedStatuses);
+  } else {
+    parseTcpTarget(spec.target);
+    if (spec.keyword !== null) throw new Invalid('a TCP check has no keyword', 'keyword');
+  }
+  if (spec.keyword !== null && (spec.keyword === '' || spec.keyword.length > 1000)) {
+    throw new Invalid('keyword must be 1 to 1000 characters', 'keyword');
+  }
+  if (!Number.isInteger(spec.intervalMs) || spec.intervalMs < MIN_INTERVAL_MS || spec.intervalMs > MAX_INTERVAL_MS) {
+    throw new Invalid(`interval must be from ${MIN_INTERVAL_MS / 1000} to ${MAX_INTERVAL_MS / 1000} seconds`, 'interval');
+  }
+  if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < MIN_TIMEOUT_MS || spec.timeoutMs >= spec.intervalMs) {
+    throw new Invalid(`timeout must be at least ${MIN_TIMEOUT_MS} ms and shorter than the interval`, 'timeout');
+  }
+  if (!Number.isInteger(spec.failureThreshold) || spec.failureThreshold < 1 || spec.failureThreshold > 100) {
+    throw new Invalid('failure threshold must be a whole number from 1 to 100', 'failure_threshold');
+  }
+  if (spec.latencyWarningMs !== null && (!Number.isInteger(spec.latencyWarningMs) || spec.latencyWarningMs < 1)) {
+    throw new Invalid('latency warning must be a positive number of milliseconds', 'latency_warning');
+  }
+  return spec;
+}
+
+/** One run's outcome. `latencyMs` is null when nothing answered. */
+export interface RunResult {
+  state: AutomationState;
+  message: string;
+  latencyMs: number | null;
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  elapsedMs: number;
+}
+
+export function evaluateHttp(spec: CheckSpec, answer: HttpAnswer): RunResult {
+  const latencyMs = Math.round(answer.elapsedMs);
+  const ranges = parseStatusRanges(spec.expectedStatuses);
+  if (!ranges.some(([from, to]) => answer.status >= from && answer.status <= to)) {
+    return { state: 'down', message: `HTTP ${answer.status} (expected ${spec.expectedStatuses})`, latencyMs };
+  }
+  if (spec.keyword !== null) {
+    const found = answer.body.includes(spec.keyword);
+    if (found && spec.keywordAbsent) return { state: 'down', message: `the answer contains ${JSON.stringify(spec.keyword)}`, latencyMs };
+    if (!found && !spec.keywordAbsent) return { state: 'down', message: `the answer lacks ${JSON.stringify(spec.keyword)}`, latencyMs };
+  }
+  return latencyResult(spec, latencyMs, `HTTP ${answer.status}`);
+}
+
+export function evaluateTcp(spec: CheckSpec, elapsedMs: number): RunResult {
+  return latencyResult(spec, Math.round(elapsedMs), 'connected');
+}
+
+function latencyResult(spec: CheckSpec, latencyMs: number, what: string): RunResult {
+  if (spec.latencyWarningMs !== null && latencyMs > spec.latencyWarningMs) {
+    return { state: 'warning', message: `${what} in ${latencyMs} ms, slower than ${spec.latencyWarningMs} ms`, latencyMs };
+  }
+  return { state: 'up', message: `${what} in ${latencyMs} ms`, latencyMs };
+}
+
+export function failedRun(message: string): RunResult {
+  return { state: 'down', message, latencyMs: null };
+}
+
+export interface ThresholdState {
+  consecutiveFailures: number;
+  /** What the check stands for; null until it first counts. */
+  effective: AutomationState | null;
+}
+
+/**
+ * Applies the failure threshold: a pass counts at once; a failure (down or warning) changes
+ * what the check stands for only after `threshold` failures in a row.
+ */
+export function applyThreshold(previous: ThresholdState, result: AutomationState, threshold: number): ThresholdState {
+  if (result === 'up') return { consecutiveFailures: 0, effective: 'up' };
+  const consecutiveFailures = previous.consecutiveFailures + 1;
+  if (consecutiveFailures >= threshold) return { consecutiveFailures, effective: result };
+  return { consecutiveFailures, effective: previous.effective };
+}

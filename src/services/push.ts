@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { NotFound } from '../domain/errors.ts';
+import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
+import * as services from '../db/repositories/services.ts';
+import { findAutomation, findAutomationByPushHash, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
+import type { Actor, Context } from './context.ts';
+import { requireAdmin } from './fields.ts';
+import { inTransaction, reading } from './transaction.ts';
+import { secretsEqual } from './tokens.ts';
+import { automationActor, postAutomatedState } from './automated-events.ts';
+
+/**
+ * Push URLs: `/api/push/<secret>` sets a service's status from any script or cron job, and
+ * feeds its heartbeat. The secret is random (unguessable) and kept so the admin site can
+ * show it again; it is looked up by its SHA-256 and then compared in constant time.
+ */
+
+function hashPushSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+async function serviceOrNotFound(ctx: Context, slug: string) {
+  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
+  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  return service;
+}
+
+/** The service's push secret, or null when it has no push URL. Admin only: the secret is a credential. */
+export async function getPushSecret(ctx: Context, actor: Actor, slug: string): Promise<{ secret: string | null; lastPushAt: number | null }> {
+  requireAdmin(actor);
+  const service = await serviceOrNotFound(ctx, slug);
+  const automation = await reading(() => findAutomation(ctx.database.db, service.id));
+  return { secret: automation.pushSecret, lastPushAt: automation.lastPushAt };
+}
+
+/** Creates or replaces the service's push secret; the old URL stops working at once. */
+export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: string): Promise<{ secret: string }> {
+  requireAdmin(actor);
+  const secret = ctx.ids.secret(24);
+  await inTransaction(ctx, actor, async (trx, changes) => {
+    const service = await services.findServiceBySlug(trx, slug);
+    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    await updateAutomation(trx, service.id, { push_secret: secret, push_secret_hash: hashPushSecret(secret) });
+    changes.push({ topic: 'service', action: 'updated', slug });
+  });
+  return { secret };
+}
+
+export async function removePushSecret(ctx: Context, actor: Actor, slug: string): Promise<void> {
+  requireAdmin(actor);
+  await inTransaction(ctx, actor, async (trx, changes) => {
+    const service = await services.findServiceBySlug(trx, slug);
+    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: null });
+    changes.push({ topic: 'service', action: 'updated', slug });
+  });
+}
+
+export interface PushResult {
+  service: string;
+  state: AutomationState;
+  /** posted, noted (recovery held for a human), unchanged (already at that status), ignored or suppressed (policy). */
+  outcome: 'posted' | 'noted' | 'unchanged' | 'ignored' | 'suppressed';
+}
+
+/**
+ * A push: records that the service is alive (its heartbeat) and, when the status it reports
+ * differs from the service's, posts it (author `push`). `status` is up (default), warning or down.
+ */
+export async function receivePush(ctx: Context, secret: string, input: { status?: string; message?: string }): Promise<PushResult> {
+  const state = parseAutomationState('status', input.status === undefined || input.status === '' ? 'up' : input.status);
+  const unknown = () => new NotFound('No service has this push URL');
+  if (secret.length < 16 || secret.length > 128) throw unknown();
+  const actor = automationActor('push');
+  return inTransaction(ctx, actor, async (trx, changes) => {
+    const automation = await findAutomationByPushHash(trx, hashPushSecret(secret));
+    if (!automation || automation.pushSecret === null || !secretsEqual(automation.pushSecret, secret)) throw unknown();
+    const slug = await serviceSlugById(trx, automation.serviceId);
+    const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
+    if (!service) throw unknown();
+    const now = ctx.clock.now();
+    await updateAutomation(trx, service.id, { last_push_at: now, heartbeat_fired_at: null });
+    const result: PushResult = { service: service.slug, state, outcome: 'unchanged' };
+    if (service.currentEvent?.status.slug === automation.statuses[state]) return result;
+    const message = input.message?.trim() ? input.message : `Push reports ${state}`;
+    const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, state, message);
+    return { ...result, outcome: posted.outcome };
+  });
+}
