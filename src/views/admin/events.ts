@@ -6,16 +6,16 @@ import { time } from './time.ts';
 
 export function eventsPage(chrome: Chrome, service: Service, events: StatusEvent[], timeZone: string, shown: number): Html {
   const rows = events.slice(0, shown).map((e) => html`<tr>
-    <td>${time(e.timestamp, timeZone)}</td>
-    <td>${statusBadge(e.status)}${e.informational ? html`<br><span class="small muted">note</span>` : ''}</td>
-    <td class="wrap">${e.message}</td>
-    <td class="small wrap">${e.author}</td>
+    <td data-label="When">${time(e.timestamp, timeZone)}</td>
+    <td data-label="Status">${statusBadge(e.status)}${e.informational ? html` <span class="small muted">(note)</span>` : ''}</td>
+    <td class="wrap" data-label="Message">${e.message}</td>
+    <td class="small wrap" data-label="By">${e.author}</td>
     <td class="actions"><a href="/admin/services/${service.slug}/events/${e.sid}/delete">Delete<span class="visually-hidden"> event of ${time(e.timestamp, timeZone)}</span></a></td>
   </tr>`);
   return page(chrome, `Events of ${service.name}`, html`
   <p><a href="/admin">Back to the dashboard</a>${chrome.user?.role === 'admin' ? html` · <a href="/admin/services/${service.slug}">Edit the service</a>` : ''}</p>
   ${events.length === 0 ? html`<div class="card"><p>No events yet.</p></div>` : html`
-  <div class="table-wrap"><table>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Events (scrolls sideways)"><table class="stack-sm">
     <caption class="visually-hidden">Events of ${service.name}, newest first</caption>
     <thead><tr><th scope="col">When</th><th scope="col">Status</th><th scope="col">Message</th><th scope="col">By</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody>

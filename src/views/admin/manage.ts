@@ -37,7 +37,7 @@ export function servicesPage(chrome: Chrome, services: Service[], lists: Service
     <td class="actions"><a href="/admin/services/${s.slug}/events">Events</a> · <a href="/admin/services/${s.slug}/delete">Delete<span class="visually-hidden"> ${s.name}</span></a></td>
   </tr>`);
   return page(chrome, 'Services', html`
-  ${services.length === 0 ? html`<div class="card"><p>No services yet.</p></div>` : html`<div class="table-wrap"><table>
+  ${services.length === 0 ? html`<div class="card"><p>No services yet.</p></div>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Services (scrolls sideways)"><table>
     <thead><tr><th scope="col">Service</th><th scope="col">List</th><th scope="col">Now</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`}
   <section class="card" aria-labelledby="new-service">
@@ -71,7 +71,7 @@ export function listsPage(chrome: Chrome, lists: ServiceList[], counts: Map<stri
   </tr>`);
   return page(chrome, 'Service lists', html`
   <p class="lead">Lists group services on the status page. Move a service between lists on its edit page.</p>
-  ${lists.length === 0 ? html`<div class="card"><p>No lists yet.</p></div>` : html`<div class="table-wrap"><table>
+  ${lists.length === 0 ? html`<div class="card"><p>No lists yet.</p></div>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Service lists (scrolls sideways)"><table>
     <thead><tr><th scope="col">List</th><th scope="col">Description</th><th scope="col">Services</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`}
   <section class="card" aria-labelledby="new-list">
@@ -124,7 +124,7 @@ export function statusesPage(chrome: Chrome, statuses: Status[]): Html {
   </tr>`);
   return page(chrome, 'Statuses', html`
   <p><a class="button" href="/admin/statuses/new">New status</a></p>
-  <div class="table-wrap"><table>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Statuses (scrolls sideways)"><table>
     <thead><tr><th scope="col">Status</th><th scope="col">Level</th><th scope="col">Description</th><th scope="col">Default</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`);
 }

@@ -33,7 +33,7 @@ export function usersPage(
     <p>Give them this password, shown only this once; they should change it under “your account” after logging in:</p>
     <p><code>${options.created.password}</code></p>
   </section>` : ''}
-  <div class="table-wrap"><table>
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Users (scrolls sideways)"><table>
     <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>
   <p class="muted small">Admins may do everything; editors post and delete events and notes. There is always at least one admin.</p>
