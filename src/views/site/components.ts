@@ -19,11 +19,22 @@ export function currentMessage(service: Service): Html {
   return html`<p class="msg">${event.message}</p>`;
 }
 
-function dayLabel(day: ZonedDay, summary: DaySummary): string {
-  const parts = [summary.worst ? summary.worst.name : 'No data'];
-  parts.push(summary.events === 0 ? 'no events' : plural(summary.events, 'event'));
-  if (summary.notes > 0) parts.push(plural(summary.notes, 'note'));
-  return `${civilDay(day.year, day.month, day.day)}: ${parts.join(', ')}`;
+const dayParts = new WeakMap<readonly ZonedDay[], Array<{ path: string; title: string }>>();
+
+/** Per-day pieces shared by every strip of a page (formatting dates is the costly part). */
+function partsOf(days: readonly ZonedDay[]): Array<{ path: string; title: string }> {
+  let parts = dayParts.get(days);
+  if (!parts) {
+    parts = days.map((d) => ({ path: `/${d.year}/${pad2(d.month)}/${pad2(d.day)}`, title: civilDay(d.year, d.month, d.day) }));
+    dayParts.set(days, parts);
+  }
+  return parts;
+}
+
+function dayLabel(title: string, summary: DaySummary): string {
+  let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}, ${summary.events === 0 ? 'no events' : plural(summary.events, 'event')}`;
+  if (summary.notes > 0) label += `, ${plural(summary.notes, 'note')}`;
+  return label;
 }
 
 export function dayPath(slug: string, day: { year: number; month: number; day: number }): string {
@@ -36,10 +47,12 @@ export function dayPath(slug: string, day: { year: number; month: number; day: n
  * arrow keys; without script every day is its own tab stop.
  */
 export function dayStrip(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+  const parts = partsOf(days);
+  const base = `/services/${encodeURIComponent(service.slug)}`;
   const cells = history.map((summary, i) => {
-    const day = days[i]!;
-    const cls = `${levelClass(summary.worst?.level ?? null)}${summary.notes > 0 ? ' n' : ''}`;
-    return html`<li><a class="${cls}" href="${dayPath(service.slug, day)}"><span>${dayLabel(day, summary)}</span></a></li>`;
+    const part = parts[i]!;
+    const cls = summary.notes > 0 ? `${levelClass(summary.worst?.level ?? null)} n` : levelClass(summary.worst?.level ?? null);
+    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a></li>`;
   });
   return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">${cells}</ol>
 <div class="strip-ends" aria-hidden="true"><span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span><span>Today</span></div>`;
