@@ -18,6 +18,8 @@ import { listServices } from './services/services.ts';
 import { parseFormBody } from './http/form-body.ts';
 import { frameworkErrors } from './http/framework-errors.ts';
 import { adminSite } from './http/admin/site.ts';
+import { pushRoutes } from './http/api/push.ts';
+import { responseTimeRoutes } from './http/site/response-times.ts';
 import type { MailSender } from './services/delivery-transports.ts';
 import { SmtpMailer } from './outbound/smtp-mailer.ts';
 
@@ -95,7 +97,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
   const mailer = deps.mailer ?? ownMailer(app);
-  await app.register(adminApi, { prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit, mailer });
+  await app.register(adminApi, {
+    prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit, mailer, alertmanager: config.monitoring.alertmanager,
+  });
+  await app.register(pushRoutes, { ctx });
+  await app.register(responseTimeRoutes, { ctx });
   await app.register(rssRoutes, { ctx, cache });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });

@@ -11,6 +11,9 @@ import { bridgeOverPostgres } from './changes/postgres-bridge.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { systemClock, systemIds } from './services/system.ts';
 import type { Context } from './services/context.ts';
+import { MonitorLoop } from './services/monitor-loop.ts';
+import { CheckProbe } from './outbound/check-probe.ts';
+import { AddressGuard } from './outbound/address-guard.ts';
 
 export interface OpenContext {
   ctx: Context;
@@ -53,6 +56,17 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   let delivery: ReturnType<typeof startDelivery> | undefined;
   // Before the database closes: the pass in progress records what it sent.
   app.addHook('preClose', async () => delivery?.stop());
+  // Checks and heartbeats: every instance runs the loop; leases in the database share the work.
+  const monitors = config.monitors
+    ? new MonitorLoop({
+      ctx: opened.ctx,
+      runner: new CheckProbe(new AddressGuard({ allow: config.outboundAllow })),
+      tickMs: config.monitoring.tickMs,
+      retentionDays: config.monitoring.sampleRetentionDays,
+      log: app.log,
+    })
+    : undefined;
+  app.addHook('preClose', async () => monitors?.stop());
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: opened.ctx.database.description }, 'stashboard is serving');
   if (config.notifications.worker) {
@@ -61,6 +75,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     delivery = startDelivery(config, opened.ctx, `http://${host.includes(':') ? `[${host}]` : host}:${port}`, app.log);
   }
+  monitors?.start();
   const setupCode = await issueSetupCode(opened.ctx);
   if (setupCode) {
     // Only while no user exists: whoever can read this log may create the first admin.

@@ -1,4 +1,4 @@
-import { Invalid, NotFound } from '../domain/errors.ts';
+import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { checkSpec, type CheckKind, type CheckSpec, type RunResult, applyThreshold } from '../domain/check-rules.ts';
 import { worstState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
@@ -84,8 +84,13 @@ function specFrom(input: CheckInput, base: CheckSpec | undefined, name: string):
   });
 }
 
-/** Creates the check, or replaces the settings of the service's check of that name. */
-export async function saveCheck(ctx: Context, actor: Actor, slug: string, input: CheckInput): Promise<{ check: Check; created: boolean }> {
+/**
+ * `create`: adds a check (Conflict when the name is taken); `update`: changes the settings of
+ * the check of that name (NotFound when there is none); fields not given keep their values.
+ */
+export async function saveCheck(
+  ctx: Context, actor: Actor, slug: string, input: CheckInput, mode: 'create' | 'update',
+): Promise<{ check: Check; created: boolean }> {
   requireAdmin(actor);
   const name = input.name ?? '';
   if (name === '') throw new Invalid('name is required', 'name');
@@ -93,6 +98,8 @@ export async function saveCheck(ctx: Context, actor: Actor, slug: string, input:
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
     const existing = await checks.findCheck(trx, service.id, name);
+    if (mode === 'create' && existing) throw new Conflict(`Service ${slug} already has a check ${name}`);
+    if (mode === 'update' && !existing) throw new NotFound(`Service ${slug} has no check ${name}`);
     const spec = specFrom(input, existing, name);
     const enabled = input.enabled === undefined || input.enabled === '' ? (existing?.enabled ?? true) : parseBoolean('enabled', input.enabled);
     if (existing) await checks.updateCheck(trx, existing.id, spec, enabled);

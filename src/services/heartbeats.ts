@@ -6,8 +6,8 @@ import { automationActor, postAutomatedState } from './automated-events.ts';
 import type { PostOutcome } from './events.ts';
 
 function duration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 2 * 3_600_000) return `${Math.floor(ms / 3_600_000)} h`;
+  if (ms >= 120_000) return `${Math.floor(ms / 60_000)} min`;
   return `${Math.round(ms / 1000)} s`;
 }
 
@@ -26,7 +26,7 @@ export async function runSilentHeartbeats(ctx: Context, now: number): Promise<Ar
       if (!service) continue;
       const period = automation.heartbeatPeriodMs!;
       const silent = now - (automation.lastPushAt ?? now);
-      const message = `No push received for ${duration(Math.floor(silent / 1000) * 1000)} (expected at least every ${duration(period)})`;
+      const message = `No push received for ${duration(silent)} (expected at least every ${duration(period)})`;
       if (service.currentEvent?.status.slug === automation.statuses[automation.heartbeatState]) {
         results.push({ service: service.slug, outcome: 'ignored' });
         continue;

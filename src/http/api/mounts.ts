@@ -10,6 +10,8 @@ import type { ResponseCache } from '../cache/response-cache.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { liveRoutes } from './live.ts';
 import { notificationApi } from './v1/notifications.ts';
+import { monitoringApi } from './v1/monitoring.ts';
+import { DEFAULT_ALERTMANAGER_RULES, type AlertmanagerRules } from '../../domain/alertmanager.ts';
 import type { MailSender } from '../../services/delivery-transports.ts';
 
 export interface ApiMountOptions {
@@ -29,6 +31,8 @@ export interface AdminApiOptions extends ApiMountOptions {
   rateLimit: number;
   /** Sends the admin's SMTP test email (channels, subscribers and SMTP live under /admin/api/v1 too). */
   mailer: MailSender;
+  /** How Alertmanager's alerts name services and map severities (default: label `service`, critical -> down). */
+  alertmanager?: Readonly<AlertmanagerRules>;
 }
 
 const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'events' } as const);
@@ -87,4 +91,5 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   unknownPath(app);
   await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
   await app.register(notificationApi, { prefix: '/v1', ctx: options.ctx, mailer: options.mailer });
+  await app.register(monitoringApi, { prefix: '/v1', ctx: options.ctx, alertmanager: options.alertmanager ?? DEFAULT_ALERTMANAGER_RULES });
 }
