@@ -4,6 +4,8 @@ import * as services from '../../services/services.ts';
 import * as lists from '../../services/service-lists.ts';
 import * as statuses from '../../services/statuses.ts';
 import { html } from '../../views/html.ts';
+import { page } from '../../views/admin/layout.ts';
+import { Conflict } from '../../domain/errors.ts';
 import { EMPTY_FORM } from '../../views/admin/forms.ts';
 import {
   confirmPage, editListPage, editServicePage, editStatusPage, listsPage, newStatusPage, servicesPage, statusesPage,
@@ -185,8 +187,14 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
   });
 
   app.post<SlugParams>('/statuses/:slug/delete', async (request, reply) => {
-    // The confirmation page has shown how many events go with it.
-    const deleted = await statuses.deleteStatus(ctx, actorOf(request), request.params.slug, { force: 'true' });
-    return redirectAfterPost(request, reply, '/admin/statuses', `Status ${deleted.name} deleted.`);
+    try {
+      // The confirmation page has shown how many events go with it.
+      const deleted = await statuses.deleteStatus(ctx, actorOf(request), request.params.slug, { force: 'true' });
+      return redirectAfterPost(request, reply, '/admin/statuses', `Status ${deleted.name} deleted.`);
+    } catch (error) {
+      if (!(error instanceof Conflict)) throw error;
+      return sendPage(reply, page(chrome(request, reply), 'The status was not deleted',
+        html`<div class="alert" role="alert">${error.message}</div><p><a href="/admin/statuses">Back to statuses</a></p>`), 409);
+    }
   });
 }
