@@ -21,7 +21,7 @@ function alert(fingerprint: string, labels: Record<string, string>, options: { s
 
 function payload(groupKey: string, alerts: ReturnType<typeof alert>[]) {
   const firing = alerts.some((a) => a.status === 'firing');
-  const common = alerts.length > 0 ? alerts[0]!.labels : {};
+  const common: Record<string, string> = alerts.length > 0 ? alerts[0]!.labels : {};
   return {
     receiver: 'stashboard',
     status: firing ? 'firing' : 'resolved',

@@ -102,7 +102,7 @@ export async function claimDueChecks(db: Db, now: number, limit = 100): Promise<
   const due = db.selectFrom('checks').select('id').where('enabled', '=', 1).where('lease_until', '<=', now).orderBy('lease_until').limit(limit);
   const rows = await db
     .updateTable('checks')
-    .set((eb) => ({ lease_until: eb(eb.val(now), '+', eb.ref('interval_ms')) }))
+    .set((eb) => ({ lease_until: eb(eb.cast<number>(eb.val(now), 'bigint'), '+', eb.ref('interval_ms')) }))
     .where('id', 'in', due)
     .where('lease_until', '<=', now)
     .returningAll()
