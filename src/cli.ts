@@ -223,7 +223,10 @@ async function run(argv: string[]): Promise<number> {
     case 'oauth': {
       const { values, positionals } = parse(rest, {}, 'oauth');
       if (values.help) return print(HELP.oauth!), 0;
-      if (positionals[0] !== 'show' || positionals.length > 1) throw new UsageError(`${HELP.oauth}`);
+      if (positionals[0] !== 'show' || positionals.length > 1) {
+        const problem = positionals[0] === undefined ? 'oauth needs a subcommand' : positionals[0] !== 'show' ? `unknown oauth subcommand: ${positionals[0]}` : `unexpected argument: ${positionals[1]}`;
+        throw new UsageError(`${problem}\n\n${HELP.oauth}`);
+      }
       const c = await withDatabase(values.database as string | undefined, (ctx) => showOAuthCredentials(ctx, CLI_ACTOR));
       print(`Consumer key:        ${c.consumerKey}`);
       print(`Consumer secret:     ${c.consumerSecret}`);

@@ -346,3 +346,27 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('OAuth 1.0a signed with the default port in the URL', () => {
+  it('accepts a signature over http://host:80/... as well as over http://host/...', async () => {
+    const { default: OAuth } = await import('oauth-1.0a');
+    const { createHmac } = await import('node:crypto');
+    const { readOAuthCredentials } = await import('../src/services/oauth.ts');
+    const t = await startTestApp('sqlite', { clock: { now: () => Date.now() } });
+    try {
+      const c = (await readOAuthCredentials(t.ctx.database.db))!;
+      const oauth = new OAuth({
+        consumer: { key: c.consumerKey, secret: c.consumerSecret },
+        signature_method: 'HMAC-SHA1',
+        hash_function: (base: string, key: string) => createHmac('sha1', key).update(base).digest('base64'),
+      });
+      for (const signedUrl of ['http://example.org:80/admin/api/v1/services', 'http://example.org/admin/api/v1/services']) {
+        const header = oauth.toHeader(oauth.authorize({ url: signedUrl, method: 'GET' }, { key: c.accessToken, secret: c.accessTokenSecret }));
+        const res = await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: { host: 'example.org', ...header } });
+        assert.equal(res.statusCode, 200, signedUrl);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -37,10 +37,21 @@ async function runMigrations(db: Kysely<Schema>, database: Database): Promise<st
 /**
  * Brings the schema up to date. On PostgreSQL the whole run, including creating the
  * bookkeeping tables, holds a session advisory lock, so instances starting at once
- * migrate exactly once.
+ * migrate exactly once. On SQLite each migration's transaction serializes writers.
  */
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  if (database.dialect === 'sqlite') return runMigrations(database.db, database);
+  if (database.dialect === 'sqlite') {
+    // SQLite has no advisory lock: when another process migrates the same new file at the
+    // same moment, one run fails; by the time it retries, the other's work is committed.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runMigrations(database.db, database);
+      } catch (error) {
+        if (attempt >= 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
   return database.db.connection().execute(async (connection) => {
     await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(connection);
     try {

@@ -77,9 +77,18 @@ export async function authenticateOAuth(ctx: Context, request: SignedRequest): P
   if (!credentials || !secretsEqual(consumerKey, credentials.consumerKey) || !secretsEqual(token, credentials.accessToken)) {
     throw new Unauthorized('The OAuth consumer key or access token is not valid');
   }
-  const base = signatureBaseString(request.method, baseStringUri(request.protocol, request.host, request.path), request.params);
-  const expected = hmacSha1Signature(base, credentials.consumerSecret, credentials.accessTokenSecret);
-  if (!secretsEqual(signature, expected)) throw new Unauthorized('The OAuth signature is not valid');
+  // RFC 5849 leaves the default port out of the signed URI; some clients sign it anyway.
+  const scheme = request.protocol.toLowerCase();
+  const host = request.host.toLowerCase();
+  const defaultPort = scheme === 'https' ? 443 : 80;
+  const uris = new Set([
+    baseStringUri(scheme, host, request.path),
+    `${scheme}://${/:\d+$/.test(host) ? host : `${host}:${defaultPort}`}${request.path}`,
+  ]);
+  const valid = [...uris].some((uri) =>
+    secretsEqual(signature, hmacSha1Signature(signatureBaseString(request.method, uri, request.params), credentials.consumerSecret, credentials.accessTokenSecret)),
+  );
+  if (!valid) throw new Unauthorized('The OAuth signature is not valid');
   const fresh = await reading(() =>
     rememberNonce(ctx.database.db, { consumerKey, nonce, timestamp, seenAt: now }),
   );

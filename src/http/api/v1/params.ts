@@ -21,6 +21,9 @@ export function flagParam(request: FastifyRequest, name: string): unknown {
 
 function rawParam(request: FastifyRequest, name: string): unknown {
   const body = request.body;
+  if (typeof body === 'string') {
+    throw new HttpError(400, 'Send parameters as application/x-www-form-urlencoded or application/json');
+  }
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
     throw new HttpError(400, 'The JSON body must be an object');
   }
