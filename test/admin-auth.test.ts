@@ -216,6 +216,25 @@ for (const backend of BACKENDS) {
     });
   });
 
+  describe(`cookies behind an HTTPS proxy (${backend})`, () => {
+    it('marks the session cookie Secure when the request came over HTTPS', async () => {
+      const t = await startTestApp(backend, { env: { TRUST_PROXY: 'true' } });
+      try {
+        await addUser(t, 'secure@example.com', 'admin');
+        const client = new AdminClient(t);
+        const https = { 'x-forwarded-proto': 'https' };
+        await client.get('/admin/login', https);
+        const response = await client.post('/admin/login', { email: 'secure@example.com', password: PASSWORD }, https);
+        assert.equal(response.statusCode, 303);
+        const cookie = [response.headers['set-cookie']].flat().find((c) => String(c).startsWith('sb_session='))!;
+        assert.match(cookie, /; Secure/);
+        assert.match(cookie, /HttpOnly/);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+
   describe(`first-run setup (${backend})`, () => {
     let t: TestApp;
     before(async () => {
