@@ -35,6 +35,11 @@ async function populate(backend: Backend): Promise<{ url: string; drop: () => Pr
     clock.advance(61_000);
   }
   await t.post('/statuses/maintenance', { default: 'true' });
+  // Monitoring settings travel too (docs/monitoring.md).
+  await t.post('/services/api/push');
+  await t.post('/services/api/automation', { recovery_needs_human: 'true', min_change_interval: '120', heartbeat_period: '600', status_down: 'maintenance' });
+  await t.post('/services/api/checks', { name: 'api-http', target: 'https://status.example.com/health', interval: '30', keyword: 'ok', latency_warning_ms: '800' });
+  await t.post('/services/website/checks', { name: 'web-tcp', kind: 'tcp', target: 'example.com:443', interval: '60', failure_threshold: '3' });
   const { app, ctx } = t;
   await app.close();
   await ctx.database.close();
@@ -63,6 +68,11 @@ describe('export and import', () => {
         assert.match(doc.tokens[0].hash, /^[0-9a-f]{64}$/);
         assert.ok(doc.events.every((e: { author: string }) => e.author === 'token:test admin'));
         assert.ok(doc.settings.some((s: { key: string }) => s.key === 'oauth.credentials'));
+        assert.deepEqual(doc.checks.map((c: { name: string }) => c.name), ['api-http', 'web-tcp']);
+        const api = doc.automation.find((a: { service: string }) => a.service === 'api');
+        assert.equal(api.recoveryNeedsHuman, true);
+        assert.equal(api.statuses.down, 'maintenance');
+        assert.match(api.pushSecret, /^[A-Za-z0-9_-]{32}$/);
         const imported = await cli(['import', first, '--database', target.url]);
         assert.equal(imported.code, 0, imported.stderr);
         assert.match(imported.stdout, /Imported 25 events/);

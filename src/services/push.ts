@@ -15,7 +15,7 @@ import { automationActor, postAutomatedState } from './automated-events.ts';
  * show it again; it is looked up by its SHA-256 and then compared in constant time.
  */
 
-function hashPushSecret(secret: string): string {
+export function hashPushSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Invalid } from '../domain/errors.ts';
+import { hashPushSecret } from './push.ts';
 import { LEVELS } from '../domain/levels.ts';
 import { TOKEN_SCOPES } from '../domain/resources.ts';
 import { isStatusImageName } from '../domain/status-images.ts';
@@ -13,6 +14,7 @@ export const EXPORT_VERSION = 1;
 
 const Instant = Type.Integer({ minimum: 0 });
 const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' });
+const AutomationStateSchema = Type.Union([Type.Literal('up'), Type.Literal('warning'), Type.Literal('down')]);
 
 const ExportSchema = Type.Object({
   format: Type.Literal(EXPORT_FORMAT),
@@ -41,6 +43,23 @@ const ExportSchema = Type.Object({
     }),
   ),
   settings: Type.Array(Type.Object({ key: Type.String({ minLength: 1 }), value: Type.Unknown() })),
+  // Added within version 1: files written before monitoring existed have neither.
+  automation: Type.Optional(Type.Array(
+    Type.Object({
+      service: Slug, pushSecret: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
+      heartbeatPeriodMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]), heartbeatState: AutomationStateSchema,
+      statuses: Type.Object({ up: Slug, warning: Slug, down: Slug }),
+      recoveryNeedsHuman: Type.Boolean(), minChangeIntervalMs: Type.Integer({ minimum: 0 }),
+    }),
+  )),
+  checks: Type.Optional(Type.Array(
+    Type.Object({
+      service: Slug, name: Slug, kind: Type.Union([Type.Literal('http'), Type.Literal('tcp')]), target: Type.String(),
+      expectedStatuses: Type.String(), keyword: Type.Union([Type.String(), Type.Null()]), keywordAbsent: Type.Boolean(),
+      latencyWarningMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]), intervalMs: Type.Integer(), timeoutMs: Type.Integer(),
+      failureThreshold: Type.Integer({ minimum: 1 }), enabled: Type.Boolean(), createdAt: Instant,
+    }),
+  )),
 });
 
 export type ExportDocument = Static<typeof ExportSchema>;
@@ -74,6 +93,24 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       revokedAt: k.revoked_at === null ? null : Number(k.revoked_at),
     })),
     settings: t.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.parse(s.value) as unknown })),
+    automation: t.automation
+      .map((a) => ({
+        service: serviceSlug.get(a.service_id)!, pushSecret: a.push_secret,
+        heartbeatPeriodMs: a.heartbeat_period_ms === null ? null : Number(a.heartbeat_period_ms),
+        heartbeatState: a.heartbeat_state as 'up' | 'warning' | 'down',
+        statuses: { up: a.status_up, warning: a.status_warning, down: a.status_down },
+        recoveryNeedsHuman: Number(a.recovery_needs_human) === 1, minChangeIntervalMs: Number(a.min_change_interval_ms),
+      }))
+      .sort((x, y) => x.service.localeCompare(y.service)),
+    checks: t.checks
+      .map((c) => ({
+        service: serviceSlug.get(c.service_id)!, name: c.name, kind: c.kind as 'http' | 'tcp', target: c.target,
+        expectedStatuses: c.expected_statuses, keyword: c.keyword, keywordAbsent: Number(c.keyword_absent) === 1,
+        latencyWarningMs: c.latency_warning_ms === null ? null : Number(c.latency_warning_ms),
+        intervalMs: Number(c.interval_ms), timeoutMs: Number(c.timeout_ms), failureThreshold: Number(c.failure_threshold),
+        enabled: Number(c.enabled) === 1, createdAt: Number(c.created_at),
+      }))
+      .sort((x, y) => x.service.localeCompare(y.service) || x.name.localeCompare(y.name)),
   };
 }
 
@@ -103,6 +140,13 @@ export function checkExportDocument(data: unknown): ExportDocument {
   unique('events', doc.events.map((e) => e.sid));
   unique('tokens', doc.tokens.map((t) => t.id));
   unique('settings', doc.settings.map((s) => s.key));
+  unique('automation entries', (doc.automation ?? []).map((a) => a.service));
+  unique('checks', (doc.checks ?? []).map((c) => `${c.service}/${c.name}`));
+  for (const a of doc.automation ?? []) {
+    if (!services.has(a.service)) throw new Invalid(`automation names unknown service ${a.service}`);
+    for (const slug of Object.values(a.statuses)) if (!statuses.has(slug)) throw new Invalid(`automation of ${a.service} names unknown status ${slug}`);
+  }
+  for (const c of doc.checks ?? []) if (!services.has(c.service)) throw new Invalid(`check ${c.name} names unknown service ${c.service}`);
   for (const s of doc.services) if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
   for (const s of doc.statuses) if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
   const defaults = doc.statuses.filter((s) => s.default).length;
@@ -159,6 +203,20 @@ export async function importData(
       id: t.id, name: t.name, scope: t.scope, token_hash: t.hash, created_at: t.createdAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt,
     })));
     step(doc.tokens.length);
+    await insertRows(trx, 'service_automation', (doc.automation ?? []).map((a) => ({
+      service_id: serviceIds.get(a.service)!, push_secret: a.pushSecret,
+      push_secret_hash: a.pushSecret === null ? null : hashPushSecret(a.pushSecret),
+      heartbeat_period_ms: a.heartbeatPeriodMs, heartbeat_state: a.heartbeatState,
+      // The silence is counted from the import, not from a push the old database saw.
+      last_push_at: a.heartbeatPeriodMs === null ? null : ctx.clock.now(),
+      status_up: a.statuses.up, status_warning: a.statuses.warning, status_down: a.statuses.down,
+      recovery_needs_human: a.recoveryNeedsHuman ? 1 : 0, min_change_interval_ms: a.minChangeIntervalMs,
+    })));
+    await insertRows(trx, 'checks', (doc.checks ?? []).map((c) => ({
+      service_id: serviceIds.get(c.service)!, name: c.name, kind: c.kind, target: c.target, expected_statuses: c.expectedStatuses,
+      keyword: c.keyword, keyword_absent: c.keywordAbsent ? 1 : 0, latency_warning_ms: c.latencyWarningMs, interval_ms: c.intervalMs,
+      timeout_ms: c.timeoutMs, failure_threshold: c.failureThreshold, enabled: c.enabled ? 1 : 0, lease_until: 0, created_at: c.createdAt,
+    })));
     await insertRows(trx, 'settings', [
       { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
       ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),

@@ -10,7 +10,12 @@ export async function dumpTables(db: Db) {
     db.selectFrom('api_tokens').selectAll().orderBy('created_at').orderBy('id').execute(),
     db.selectFrom('settings').selectAll().orderBy('key').execute(),
   ]);
-  return { lists, services, statuses, events, tokens, settings };
+  // Monitoring settings (not their run state, samples or alert states: those start afresh).
+  const [automation, checks] = await Promise.all([
+    db.selectFrom('service_automation').selectAll().orderBy('service_id').execute(),
+    db.selectFrom('checks').selectAll().orderBy('service_id').orderBy('name').execute(),
+  ]);
+  return { lists, services, statuses, events, tokens, settings, automation, checks };
 }
 
 /** Counts rows that make a database "in use" (statuses and settings alone do not). */
@@ -33,7 +38,7 @@ export async function slugIds(db: Db, table: 'service_lists' | 'services' | 'sta
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
 
-export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings'>(
+export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings' | 'service_automation' | 'checks'>(
   db: Db, table: T, rows: Array<Record<string, unknown>>, chunk = 500,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
