@@ -213,6 +213,9 @@ for (const backend of BACKENDS) {
       assert.equal(json.checks[0].name, 'api-http');
       assert.ok(json.checks[0].buckets.some((b: { runs: number }) => b.runs > 0));
       assert.equal((await t.inject({ method: 'GET', url: '/services/ghost/response-times.svg' })).statusCode, 404);
+      const page = await t.inject({ method: 'GET', url: '/services/api' });
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /<img src="\/services\/api\/response-times\.svg" width="320" height="64" alt="Graph of API.s response times over the last 24 hours">/);
       clock.advance(8 * 86_400_000);
       const deleted = await pruneMonitoringData(t.ctx, clock.now(), 7);
       assert.ok(deleted >= 20, `deleted ${deleted}`);
@@ -224,6 +227,8 @@ for (const backend of BACKENDS) {
       assert.equal((await t.del('/services/strict/checks/local')).statusCode, 200);
       assert.equal((await t.get('/services/strict/checks/local')).statusCode, 404);
       assert.deepEqual((await t.get('/services/strict/checks')).json(), { checks: [] });
+      const page = await t.inject({ method: 'GET', url: '/services/strict' });
+      assert.doesNotMatch(page.body, /response-times/, 'no graph without checks');
     });
   });
 }

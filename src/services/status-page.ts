@@ -10,6 +10,7 @@ import { historyWindow } from '../db/repositories/history.ts';
 import type { Context } from './context.ts';
 import { getSiteSettings } from './site-settings.ts';
 import { reading } from './transaction.ts';
+import { hasResponseTimes } from './response-times.ts';
 
 /** A service with its day-history strip. */
 export interface ServiceRow {
@@ -86,6 +87,8 @@ export interface ServicePage {
   period?: Period;
   previous?: Period;
   next?: Period;
+  /** Whether the service has checks whose response times the page graphs (docs/monitoring.md). */
+  responseTimes: boolean;
 }
 
 export const EVENTS_PER_PAGE = 25;
@@ -110,6 +113,7 @@ export async function servicePage(
   const service = await serviceOrNotFound(ctx, slug);
   const page = Math.max(1, options.page ?? 1);
   const days = lastDays(now, settings.historyDays, settings.timeZone);
+  const responseTimes = await hasResponseTimes(ctx, service.id);
   return reading(async () => {
     const db = ctx.database.db;
     const statusMap = await statusesById(db);
@@ -132,6 +136,7 @@ export async function servicePage(
       period: shownPeriod,
       previous: around.previous,
       next: around.next && around.next.start <= now ? around.next : undefined,
+      responseTimes,
     };
   });
 }

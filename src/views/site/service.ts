@@ -5,6 +5,7 @@ import type { Period, ZonedDay } from '../../domain/calendar.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { currentMessage, dayStrip, eventItem, statusLabel } from './components.ts';
 import { civilDay, civilMonth, dateTime, isoInstant, pad2 } from './format.ts';
+import { responseTimesFigure } from '../response-times-figure.ts';
 
 export interface ServiceView {
   now: number;
@@ -17,6 +18,8 @@ export interface ServiceView {
   period?: Period;
   previous?: Period;
   next?: Period;
+  /** Show the response-time graph (the service has checks). */
+  responseTimes?: boolean;
 }
 
 export function periodPath(slug: string, p: Period): string {
@@ -68,6 +71,7 @@ export function servicePageView(chrome: PageChrome, view: ServiceView): Html {
 ${currentMessage(service)}
 ${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : ''}
 ${dayStrip(service, view.days, view.history)}
+${view.responseTimes && !view.period ? responseTimesFigure(service.slug, service.name) : ''}
 </section>
 ${periodNav(service.slug, view)}
 <section class="card" aria-labelledby="changes-title">
