@@ -85,36 +85,34 @@ export async function postEventIn(
   const requestedMessage = required('message', input.message);
   const requestedInformational =
     input.informational === undefined || input.informational === '' ? false : parseBoolean('informational', input.informational);
-  {
-    const service = await services.findServiceBySlug(trx, serviceSlug);
-    if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
-    let status;
-    if (input.status !== undefined && input.status !== '') {
-      status = await statuses.findStatusBySlug(trx, input.status);
-      if (!status) throw new Invalid(`status ${JSON.stringify(input.status)} does not exist`, 'status');
-    } else {
-      status = service.currentEvent?.status ?? (await statuses.findDefaultStatus(trx));
-      if (!status) throw new Invalid('status is required: no status exists yet', 'status');
-    }
-    const timestamp = ctx.clock.now();
-    const plan = await planEvent(trx, actor, service, { status, message: requestedMessage, informational: requestedInformational }, timestamp);
-    if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
-    if (plan.decision.action === 'suppress') return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
-    ({ status } = plan);
-    const { message, informational } = plan;
-    const sid = ctx.ids.eventSid();
-    const id = await events.insertEvent(trx, {
-      sid, serviceId: service.id, statusId: status.id, message, informational, timestamp, author: authorOf(actor),
-    });
-    changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-    const event: StatusEvent = {
-      id, sid, serviceId: service.id, serviceSlug: service.slug, message, informational, timestamp, status,
-      author: authorOf(actor),
-    };
-    await recordEventNotice(trx, 'event.created', event, service, timestamp);
-    await recordEventEffects(trx, actor, service, plan, timestamp);
-    return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
+  const service = await services.findServiceBySlug(trx, serviceSlug);
+  if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
+  let status;
+  if (input.status !== undefined && input.status !== '') {
+    status = await statuses.findStatusBySlug(trx, input.status);
+    if (!status) throw new Invalid(`status ${JSON.stringify(input.status)} does not exist`, 'status');
+  } else {
+    status = service.currentEvent?.status ?? (await statuses.findDefaultStatus(trx));
+    if (!status) throw new Invalid('status is required: no status exists yet', 'status');
   }
+  const timestamp = ctx.clock.now();
+  const plan = await planEvent(trx, actor, service, { status, message: requestedMessage, informational: requestedInformational }, timestamp);
+  if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
+  if (plan.decision.action === 'suppress') return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
+  ({ status } = plan);
+  const { message, informational } = plan;
+  const sid = ctx.ids.eventSid();
+  const id = await events.insertEvent(trx, {
+    sid, serviceId: service.id, statusId: status.id, message, informational, timestamp, author: authorOf(actor),
+  });
+  changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
+  const event: StatusEvent = {
+    id, sid, serviceId: service.id, serviceSlug: service.slug, message, informational, timestamp, status,
+    author: authorOf(actor),
+  };
+  await recordEventNotice(trx, 'event.created', event, service, timestamp);
+  await recordEventEffects(trx, actor, service, plan, timestamp);
+  return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
