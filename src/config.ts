@@ -75,6 +75,7 @@ export const SERVER_OPTIONS = {
   'time-zone': { type: 'string' },
   'history-days': { type: 'string' },
   'site-url': { type: 'string' },
+  about: { type: 'string' },
   'outbound-allow': { type: 'string' },
   'no-monitors': { type: 'boolean' },
 } as const;
@@ -94,6 +95,7 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
   --time-zone Z     IANA time zone days are counted in (env SITE_TIME_ZONE; default ${SITE_DEFAULTS.timeZone})
   --history-days N  days in the history strips, 5 to 366 (env SITE_HISTORY_DAYS; default ${SITE_DEFAULTS.historyDays})
   --site-url U      public base URL, e.g. https://status.example.com (env SITE_URL; default: the request's)
+  --about TEXT      a short text shown at the top of the status page (env SITE_ABOUT; default none)
   --outbound-allow LIST
                     comma-separated CIDRs, addresses or host names (.suffix for subdomains) that checks
                     and webhooks may reach although they are loopback/private/link-local
@@ -184,6 +186,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
       timeZone: siteSetting('timeZone', pick('time-zone', 'SITE_TIME_ZONE')),
       historyDays: siteSetting('historyDays', pick('history-days', 'SITE_HISTORY_DAYS')),
       siteUrl: siteSetting('siteUrl', pick('site-url', 'SITE_URL')),
+      about: siteSetting('about', pick('about', 'SITE_ABOUT')),
     }),
     outboundAllow: Object.freeze(allowList(pick('outbound-allow', 'OUTBOUND_ALLOW') ?? '')),
     monitors: flags['no-monitors'] !== true && bool('MONITORS', env.MONITORS || 'true'),

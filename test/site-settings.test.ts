@@ -80,3 +80,23 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+for (const backend of BACKENDS) {
+  describe(`the about text (${backend})`, () => {
+    it('is shown on the front page at once, escaped, in paragraphs; empty removes it', async () => {
+      const t = await startTestApp(backend);
+      try {
+        assert.doesNotMatch((await t.inject({ method: 'GET', url: '/' })).body, /class="about"/);
+        await updateSiteSettings(t.ctx, ADMIN, { about: 'We run <b>Acme</b> & friends.\n\nSecond paragraph.' });
+        const page = (await t.inject({ method: 'GET', url: '/' })).body;
+        assert.match(page, /<div class="about"><p>We run &lt;b&gt;Acme&lt;\/b&gt; &amp; friends.<\/p><p>Second paragraph.<\/p><\/div>/);
+        await assert.rejects(updateSiteSettings(t.ctx, ADMIN, { about: 'x'.repeat(2001) }), /about is longer than 2000/);
+        await updateSiteSettings(t.ctx, ADMIN, { about: '' });
+        assert.equal((await getSiteSettings(t.ctx)).about, null);
+        assert.doesNotMatch((await t.inject({ method: 'GET', url: '/' })).body, /class="about"/);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

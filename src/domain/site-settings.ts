@@ -13,6 +13,8 @@ export interface SiteSettings {
   historyDays: number;
   /** The public base URL (e.g. https://status.example.com), or null to use the request's. */
   siteUrl: string | null;
+  /** Plain text shown at the top of the front page (paragraphs separated by blank lines), or null. */
+  about: string | null;
 }
 
 export const SITE_DEFAULTS: Readonly<SiteSettings> = Object.freeze({
@@ -22,12 +24,14 @@ export const SITE_DEFAULTS: Readonly<SiteSettings> = Object.freeze({
   timeZone: 'UTC',
   historyDays: 90,
   siteUrl: null,
+  about: null,
 });
 
 export const HISTORY_DAYS_MIN = 5;
 export const HISTORY_DAYS_MAX = 366;
 const SITE_NAME_MAX = 100;
 const URL_MAX = 2_000;
+const ABOUT_MAX = 2_000;
 
 export const SITE_SETTING_KEYS = Object.keys(SITE_DEFAULTS) as Array<keyof SiteSettings>;
 
@@ -83,6 +87,13 @@ function checkOne<K extends keyof SiteSettings>(key: K, value: unknown): SiteSet
     case 'siteUrl': {
       const checked = url('siteUrl', value, /^(https?:)$/, false);
       return (checked === null ? null : checked.replace(/\/+$/, '')) as SiteSettings[K];
+    }
+    case 'about': {
+      if (value === null || (typeof value === 'string' && value.trim() === '')) return null as SiteSettings[K];
+      if (typeof value !== 'string') throw new Invalid('about must be text');
+      if ([...value].length > ABOUT_MAX) throw new Invalid(`about is longer than ${ABOUT_MAX} characters`);
+      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw new Invalid('about contains a control character');
+      return value.trim().replace(/\r\n?/g, '\n') as SiteSettings[K];
     }
     case 'timeZone': {
       if (typeof value !== 'string' || !isTimeZone(value)) throw new Invalid(`timeZone must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(value)}`);

@@ -56,7 +56,11 @@ function filterNotice(filter: BoardFilterView, view: BoardView): Html {
 
 export function boardPage(chrome: PageChrome, view: BoardView, options: { filter?: BoardFilterView; list?: ServiceList } = {}): Html {
   const scope = options.list ? view.rows.map((r) => r.service) : view.all;
-  const body = html`${banner(overallOf(scope), lastUpdate(scope), chrome.settings.timeZone)}
+  const filtering = options.filter !== undefined && (options.filter.lists.length > 0 || options.filter.statuses.length > 0);
+  const about = !options.list && !filtering && chrome.settings.about
+    ? html`<div class="about">${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>`
+    : '';
+  const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), chrome.settings.timeZone)}
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
 ${options.filter ? filterNotice(options.filter, view) : ''}
 ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view)}
