@@ -266,7 +266,7 @@ async function run(argv: string[]): Promise<number> {
       const { ctx, close } = openContext(config);
       try {
         await prepareDatabase(ctx, { seed: false });
-        const result = await importData(ctx, data, progress);
+        const result = await importData(ctx, CLI_ACTOR, data, progress);
         if (progress) process.stderr.write('\n');
         print(`Imported ${result.events} events into ${ctx.database.description}.`);
       } finally {

@@ -7,10 +7,10 @@ import type { Change } from '../changes/bus.ts';
 import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit-log.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 
-function auditEntryFor(ctx: Context, actor: Actor | undefined, change: Change): NewAuditEntry {
+function auditEntryFor(ctx: Context, actor: Actor, change: Change): NewAuditEntry {
   return {
     at: ctx.clock.now(),
-    actor: actor ? authorOf(actor) : 'unknown',
+    actor: authorOf(actor),
     action: `${change.topic}.${change.action}`,
     target: change.slug ?? '',
     detail: change.sid ?? '',
@@ -26,18 +26,12 @@ type Work<T> = (trx: Transaction<Schema>, changes: Change[]) => Promise<T>;
  * A unique violation that slipped past the checks (a race) becomes a Conflict; a lost
  * database connection becomes Unavailable.
  */
-export async function inTransaction<T>(ctx: Context, actor: Actor, work: Work<T>, conflictMessage?: string): Promise<T>;
-/** @deprecated Pass the actor: without one, the audit log records the change as done by `unknown`. */
-export async function inTransaction<T>(ctx: Context, work: Work<T>, conflictMessage?: string): Promise<T>;
 export async function inTransaction<T>(
   ctx: Context,
-  actorOrWork: Actor | Work<T>,
-  workOrMessage?: Work<T> | string,
-  message?: string,
+  actor: Actor,
+  work: Work<T>,
+  conflictMessage = 'That name is already taken',
 ): Promise<T> {
-  const actor = typeof actorOrWork === 'function' ? undefined : actorOrWork;
-  const work = (typeof actorOrWork === 'function' ? actorOrWork : workOrMessage) as Work<T>;
-  const conflictMessage = (typeof actorOrWork === 'function' ? workOrMessage as string | undefined : message) ?? 'That name is already taken';
   const changes: Change[] = [];
   let result: T;
   let version: number | undefined;

@@ -6,7 +6,7 @@ import { LEVELS } from '../domain/levels.ts';
 import { TOKEN_SCOPES } from '../domain/resources.ts';
 import { isStatusImageName } from '../domain/status-images.ts';
 import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from '../db/repositories/transfer.ts';
-import type { Context } from './context.ts';
+import type { Actor, Context } from './context.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export const EXPORT_FORMAT = 'stashboard-export';
@@ -163,7 +163,7 @@ export function checkExportDocument(data: unknown): ExportDocument {
  * one: its seeded statuses and settings are replaced), in one transaction.
  */
 export async function importData(
-  ctx: Context, data: unknown, onProgress?: (done: number, total: number) => void,
+  ctx: Context, actor: Actor, data: unknown, onProgress?: (done: number, total: number) => void,
 ): Promise<{ events: number }> {
   const doc = checkExportDocument(data);
   const total = doc.lists.length + doc.services.length + doc.statuses.length + doc.events.length + doc.tokens.length;
@@ -172,7 +172,7 @@ export async function importData(
     done += n;
     onProgress?.(done, total);
   };
-  await inTransaction(ctx, async (trx, changes) => {
+  await inTransaction(ctx, actor, async (trx, changes) => {
     if ((await countUserData(trx)) > 0) {
       throw new Invalid('the database is not empty: import only into a new database');
     }
