@@ -22,6 +22,8 @@ import { pushRoutes } from './http/api/push.ts';
 import { responseTimeRoutes } from './http/site/response-times.ts';
 import type { MailSender } from './services/delivery-transports.ts';
 import { SmtpMailer } from './outbound/smtp-mailer.ts';
+import { atomRoutes } from './http/site/atom.ts';
+import { subscribeRoutes } from './http/site/subscribe.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -103,6 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pushRoutes, { ctx });
   await app.register(responseTimeRoutes, { ctx });
   await app.register(rssRoutes, { ctx, cache });
+  await app.register(atomRoutes, { ctx, cache });
+  await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });
   assets.register(app);

@@ -26,7 +26,7 @@ export class SmtpMailer {
     this.#key = key;
     this.#transport = nodemailer.createTransport({
       pool: true,
-      maxConnections: 3,
+      maxConnections: 5,
       host: settings.host,
       port: settings.port,
       secure: settings.security === 'tls',

@@ -36,7 +36,9 @@ export function startDeliveryWorker(
       return;
     }
     running = deliverDue(ctx, deps)
-      .then(() => undefined, (error: unknown) => options.log.error({ err: error }, 'notification delivery pass failed'))
+      .then((run) => {
+        if (run.more) again = true;
+      }, (error: unknown) => options.log.error({ err: error }, 'notification delivery pass failed'))
       .finally(() => {
         running = undefined;
         if (again) {

@@ -15,6 +15,7 @@ import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { webhookBody, type NoticeLinks } from '../views/notices/webhook-body.ts';
 import { slackMessage } from '../views/notices/slack-message.ts';
 import { confirmationEmail, noticeEmail } from '../views/notices/emails.ts';
+import type { Db } from '../db/connect.ts';
 import type { Context } from './context.ts';
 import type { DeliveryTransports, OutgoingMail } from './delivery-transports.ts';
 import { getSiteSettings } from './site-settings.ts';
@@ -31,7 +32,7 @@ export interface DeliveryDeps {
   fallbackBaseUrl: string;
   /** Deliveries claimed at once (default 50). */
   batchSize?: number;
-  /** Deliveries sent at the same time (default 8). */
+  /** Deliveries sent at the same time (default 16). */
   concurrency?: number;
 }
 
@@ -39,6 +40,8 @@ export interface DeliveryRun {
   planned: number;
   delivered: number;
   failed: number;
+  /** Work was left for the next pass (the pass stopped at its bounds). */
+  more: boolean;
 }
 
 /** Subscribers get status changes and notes of the services they chose, never withdrawals. */
@@ -51,24 +54,26 @@ const channelFilter = (c: Channel) => ({ services: c.services, notes: c.notes, d
  * subscriber that wants the notice. Idempotent: a (notice, recipient) pair is written once
  * whichever instance plans it, and the notice is marked planned in the same transaction.
  */
-async function planNotices(ctx: Context, now: number): Promise<number> {
-  let planned = 0;
-  for (;;) {
-    const entries = await reading(() => unplannedEntries(ctx.database.db, 50));
-    if (entries.length === 0) return planned;
-    const channels = await reading(() => allChannels(ctx.database.db));
-    for (const entry of entries) {
-      await ctx.database.db.transaction().execute(async (trx) => {
-        await insertDeliveries(trx, entry.id, await recipientsOf(trx, entry, channels), now);
-        await markPlanned(trx, entry.id, now);
-      });
-      planned += 1;
-    }
+async function planNotices(ctx: Context, now: number, limit: number): Promise<number> {
+  // Bounded per pass, so that a flood of new notices cannot starve the deliveries already due.
+  const entries = await reading(() => unplannedEntries(ctx.database.db, limit));
+  if (entries.length === 0) return 0;
+  const channels = await reading(() => allChannels(ctx.database.db));
+  for (const entry of entries) {
+    await ctx.database.db.transaction().execute(async (trx) => {
+      await insertDeliveries(trx, entry.id, await recipientsOf(trx, entry, channels), now);
+      await markPlanned(trx, entry.id, now);
+    });
   }
+  return entries.length;
 }
 
 async function recipientsOf(db: Parameters<typeof confirmedSubscriberPage>[0], entry: OutboxEntry, channels: Channel[]) {
-  if (entry.topic === 'subscription.confirm') return [{ channelId: null, subscriberId: entry.subscriberId }];
+  if (entry.topic === 'subscription.confirm') {
+    // The address may have been removed before its confirmation went out.
+    const subscriber = entry.subscriberId === null ? undefined : await findSubscriber(db, entry.subscriberId);
+    return subscriber ? [{ channelId: null, subscriberId: subscriber.id }] : [];
+  }
   const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
   const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
   for (const channel of channels) if (wantsNotice(channelFilter(channel), notice)) recipients.push({ channelId: channel.id, subscriberId: null });
@@ -168,8 +173,8 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
  * (with an audit entry) when it reaches the policy's limit. Nothing is recorded when the
  * lease was lost: the instance that holds it now records its own attempt.
  */
-async function record(ctx: Context, deps: DeliveryDeps, delivery: DueDelivery, outcome: Outcome, now: number): Promise<boolean> {
-  return ctx.database.db.transaction().execute(async (trx) => {
+async function record(trx: Db, deps: DeliveryDeps, delivery: DueDelivery, outcome: Outcome, now: number): Promise<boolean> {
+  {
     const { policy } = deps;
     let marked: boolean;
     if (outcome.ok) {
@@ -192,7 +197,44 @@ async function record(ctx: Context, deps: DeliveryDeps, delivery: DueDelivery, o
     if (!(await recordChannelFailure(trx, delivery.channelId, policy.pauseAfterFailures, now, reason))) return false;
     await insertAuditEntries(trx, [{ at: now, actor: 'system:delivery', action: 'channel.paused', target: String(delivery.channelId), detail: reason }]);
     return true;
-  });
+  }
+}
+
+/**
+ * Group commit: outcomes that finish while a commit is running are recorded together in
+ * the next one. Each sender waits for the commit that holds its outcome before it counts
+ * the delivery done, so at most the outcomes of one commit are at stake in a crash.
+ */
+class Recorder {
+  #queue: Array<{ delivery: DueDelivery; outcome: Outcome; settle: (paused: boolean) => void; fail: (e: unknown) => void }> = [];
+  #flushing = false;
+
+  constructor(private readonly ctx: Context, private readonly deps: DeliveryDeps, private readonly now: number) {}
+
+  record(delivery: DueDelivery, outcome: Outcome): Promise<boolean> {
+    return new Promise((settle, fail) => {
+      this.#queue.push({ delivery, outcome, settle, fail });
+      if (!this.#flushing) void this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#queue.length > 0) {
+      const items = this.#queue.splice(0);
+      try {
+        const paused = await this.ctx.database.db.transaction().execute(async (trx) => {
+          const result: boolean[] = [];
+          for (const item of items) result.push(await record(trx, this.deps, item.delivery, item.outcome, this.now));
+          return result;
+        });
+        items.forEach((item, i) => item.settle(paused[i]!));
+      } catch (error) {
+        for (const item of items) item.fail(error);
+      }
+    }
+    this.#flushing = false;
+  }
 }
 
 async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -211,26 +253,33 @@ async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promi
  * sends them, until none is due at `now`. Tests call it with a moved clock instead of waiting.
  */
 export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clock.now()): Promise<DeliveryRun> {
-  const run: DeliveryRun = { planned: await planNotices(ctx, now), delivered: 0, failed: 0 };
+  const PLAN_LIMIT = 100;
+  const planned = await planNotices(ctx, now, PLAN_LIMIT);
+  const run: DeliveryRun = { planned, delivered: 0, failed: 0, more: planned === PLAN_LIMIT };
   const batchSize = deps.batchSize ?? 50;
-  for (let round = 0; round < 100; round += 1) {
+  for (let round = 0; ; round += 1) {
+    if (round === 100) {
+      run.more = true;
+      break;
+    }
     const due = await reading(() => claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize));
     if (due.length === 0) break;
     const batch = await prepareBatch(ctx, deps, due, now);
+    const recorder = new Recorder(ctx, deps, now);
     // A channel's deliveries go one after another, in notice order; channels and subscribers in parallel.
     const lanes = new Map<string, DueDelivery[]>();
     for (const d of due) {
       const key = d.channelId !== null ? `c${d.channelId}` : `d${d.id}`;
       lanes.set(key, [...(lanes.get(key) ?? []), d]);
     }
-    await runLimited([...lanes.values()], deps.concurrency ?? 8, async (lane) => {
+    await runLimited([...lanes.values()], deps.concurrency ?? 16, async (lane) => {
       for (const delivery of lane) {
         if (delivery.channelId !== null && batch.paused.has(delivery.channelId)) {
           await reading(() => releaseClaim(ctx.database.db, delivery.id, deps.owner));
           continue;
         }
         const outcome = await send(deps, batch, delivery);
-        if (await record(ctx, deps, delivery, outcome, now)) batch.paused.add(delivery.channelId!);
+        if (await recorder.record(delivery, outcome)) batch.paused.add(delivery.channelId!);
         if (outcome.ok) run.delivered += 1;
         else run.failed += 1;
       }

@@ -50,6 +50,7 @@ ${page.body}
 <footer class="foot"><div class="wrap">
 <p>Times are shown in ${settings.timeZone}. ${settings.reportProblemUrl ? html`<a href="${settings.reportProblemUrl}">Report a problem</a>` : ''}</p>
 <p class="live" data-live hidden><span class="pulse" aria-hidden="true"></span> Live: this page updates itself</p>
+<p><a href="/subscribe">Get updates by email</a> · <a href="/atom">Atom feed</a></p>
 <p>Powered by <a href="/documentation">Stashboard</a></p>
 </div></footer>
 </body>
