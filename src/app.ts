@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   assets.register(app);
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });
-  await app.register(adminSite, { prefix: '/admin', ctx });
+  await app.register(adminSite, { prefix: '/admin', ctx, mailer });
   return app;
 }
 

@@ -27,6 +27,7 @@ export function chrome(request: FastifyRequest, reply: FastifyReply, csrfOverrid
     csrf: csrfOverride ?? session?.csrfToken ?? '',
     path: request.url.split('?')[0] ?? '/admin',
     flash: takeFlash(request, reply),
+    banner: request.adminBanner,
     stylesheet: stylesheetUrl(),
   };
 }

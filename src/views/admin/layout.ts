@@ -7,6 +7,8 @@ export interface Chrome {
   /** The path of the page, to mark the current navigation item. */
   path: string;
   flash?: string;
+  /** A site-wide warning shown above every page (e.g. a paused notification channel). */
+  banner?: Html;
   stylesheet: string;
 }
 
@@ -18,6 +20,7 @@ const NAV: Array<{ href: string; label: string; adminOnly: boolean }> = [
   { href: '/admin/credentials', label: 'Credentials', adminOnly: true },
   { href: '/admin/users', label: 'Users', adminOnly: true },
   { href: '/admin/settings', label: 'Settings', adminOnly: true },
+  { href: '/admin/notifications', label: 'Notifications', adminOnly: true },
   { href: '/admin/audit', label: 'Audit log', adminOnly: true },
 ];
 
@@ -54,6 +57,7 @@ ${chrome.user ? html`<meta name="csrf-token" content="${chrome.csrf}">` : ''}
 <main id="main">
 <h1>${title}</h1>
 ${options.lead ? html`<p class="lead">${options.lead}</p>` : ''}
+${chrome.banner ?? ''}
 ${chrome.flash ? html`<p class="flash" role="status">${chrome.flash}</p>` : ''}
 ${body}
 </main>

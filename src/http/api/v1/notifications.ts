@@ -41,7 +41,9 @@ function subscriberJson(s: Subscriber) {
 }
 
 function channelInput(request: FastifyRequest): channels.ChannelInput {
-  const raw = (request.body as Record<string, unknown> | undefined)?.services ?? (request.query as Record<string, unknown>).services;
+  const repeated = (request.formEntries ?? []).filter(([key]) => key === 'services').map(([, value]) => value);
+  const raw = repeated.length > 1 ? repeated
+    : (request.body as Record<string, unknown> | undefined)?.services ?? (request.query as Record<string, unknown>).services;
   if (raw !== undefined && raw !== null && typeof raw !== 'string' && !(Array.isArray(raw) && raw.every((v) => typeof v === 'string'))) {
     throw new HttpError(400, 'services must be a list of service slugs or text separated by commas');
   }
