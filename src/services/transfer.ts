@@ -60,6 +60,20 @@ const ExportSchema = Type.Object({
       failureThreshold: Type.Integer({ minimum: 1 }), enabled: Type.Boolean(), createdAt: Instant,
     }),
   )),
+  // Added within version 1: files written before notifications existed have neither.
+  channels: Type.Optional(Type.Array(
+    Type.Object({
+      kind: Type.Union([Type.Literal('webhook'), Type.Literal('slack'), Type.Literal('email')]), name: Type.String({ minLength: 1 }),
+      target: Type.String({ minLength: 1 }), secret: Type.String(), services: Type.Union([Type.Array(Slug), Type.Null()]),
+      notes: Type.Boolean(), pausedAt: Type.Union([Instant, Type.Null()]), pauseReason: Type.String(), createdAt: Instant,
+    }),
+  )),
+  subscribers: Type.Optional(Type.Array(
+    Type.Object({
+      email: Type.String({ minLength: 3 }), services: Type.Union([Type.Array(Slug), Type.Null()]),
+      confirmedAt: Type.Union([Instant, Type.Null()]), createdAt: Instant,
+    }),
+  )),
 });
 
 export type ExportDocument = Static<typeof ExportSchema>;
@@ -111,6 +125,15 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
         enabled: Number(c.enabled) === 1, createdAt: Number(c.created_at),
       }))
       .sort((x, y) => x.service.localeCompare(y.service) || x.name.localeCompare(y.name)),
+    channels: t.channels.map((c) => ({
+      kind: c.kind as 'webhook' | 'slack' | 'email', name: c.name, target: c.target, secret: c.secret,
+      services: c.services === null ? null : (JSON.parse(c.services) as string[]), notes: Number(c.include_notes) === 1,
+      pausedAt: c.paused_at === null ? null : Number(c.paused_at), pauseReason: c.pause_reason, createdAt: Number(c.created_at),
+    })),
+    subscribers: t.subscribers.map((s) => ({
+      email: s.email, services: s.services === null ? null : (JSON.parse(s.services) as string[]),
+      confirmedAt: s.confirmed_at === null ? null : Number(s.confirmed_at), createdAt: Number(s.created_at),
+    })),
   };
 }
 
@@ -147,6 +170,7 @@ export function checkExportDocument(data: unknown): ExportDocument {
     for (const slug of Object.values(a.statuses)) if (!statuses.has(slug)) throw new Invalid(`automation of ${a.service} names unknown status ${slug}`);
   }
   for (const c of doc.checks ?? []) if (!services.has(c.service)) throw new Invalid(`check ${c.name} names unknown service ${c.service}`);
+  unique('subscribers', (doc.subscribers ?? []).map((s) => s.email));
   for (const s of doc.services) if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
   for (const s of doc.statuses) if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
   const defaults = doc.statuses.filter((s) => s.default).length;
@@ -217,6 +241,14 @@ export async function importData(
       keyword: c.keyword, keyword_absent: c.keywordAbsent ? 1 : 0, latency_warning_ms: c.latencyWarningMs, interval_ms: c.intervalMs,
       timeout_ms: c.timeoutMs, failure_threshold: c.failureThreshold, enabled: c.enabled ? 1 : 0, lease_until: 0, created_at: c.createdAt,
     })));
+    await insertRows(trx, 'notification_channels', (doc.channels ?? []).map((c) => ({
+      kind: c.kind, name: c.name, target: c.target, secret: c.secret, services: c.services === null ? null : JSON.stringify(c.services),
+      include_notes: c.notes ? 1 : 0, paused_at: c.pausedAt, pause_reason: c.pauseReason, created_at: c.createdAt,
+    })));
+    await insertRows(trx, 'subscribers', (doc.subscribers ?? []).map((s) => {
+      const services = s.services === null ? null : JSON.stringify(s.services);
+      return { email: s.email, services, pending_services: services, confirmed_at: s.confirmedAt, created_at: s.createdAt };
+    }));
     await insertRows(trx, 'settings', [
       { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
       ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),

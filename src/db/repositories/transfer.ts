@@ -15,7 +15,12 @@ export async function dumpTables(db: Db) {
     db.selectFrom('service_automation').selectAll().orderBy('service_id').execute(),
     db.selectFrom('checks').selectAll().orderBy('service_id').orderBy('name').execute(),
   ]);
-  return { lists, services, statuses, events, tokens, settings, automation, checks };
+  // Notification channels and subscribers (not the outbox, deliveries or link tokens: see docs/notifications.md).
+  const [channels, subscribers] = await Promise.all([
+    db.selectFrom('notification_channels').selectAll().orderBy('name').orderBy('created_at').orderBy('id').execute(),
+    db.selectFrom('subscribers').selectAll().orderBy('email').execute(),
+  ]);
+  return { lists, services, statuses, events, tokens, settings, automation, checks, channels, subscribers };
 }
 
 /** Counts rows that make a database "in use" (statuses and settings alone do not). */
@@ -38,7 +43,7 @@ export async function slugIds(db: Db, table: 'service_lists' | 'services' | 'sta
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
 
-export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings' | 'service_automation' | 'checks'>(
+export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings' | 'service_automation' | 'checks' | 'notification_channels' | 'subscribers'>(
   db: Db, table: T, rows: Array<Record<string, unknown>>, chunk = 500,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
