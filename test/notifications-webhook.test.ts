@@ -208,6 +208,30 @@ for (const backend of BACKENDS) {
       await t.del(`/channels/${hook.id}`);
     });
 
+    it('starts no send once half the lease is gone: the rest is given back and sent by a later pass, once', async () => {
+      receiver.arrivals.length = 0;
+      receiver.answer = () => 200;
+      const hook = await channel({ kind: 'webhook', name: 'Slow lane', url: `${receiver.url}/lane` });
+      for (let i = 0; i < 5; i += 1) await t.post('/services/api/events', { message: `lane ${i}`, status: 'down' });
+      const base = workerDeps(t, { leaseMs: 200 });
+      // Each send takes 40 ms: half the lease (100 ms) is gone after two or three of them.
+      const deps = { ...base, transports: { ...base.transports, postJson: async (...args: Parameters<typeof base.transports.postJson>) => {
+        await new Promise((r) => setTimeout(r, 40));
+        return base.transports.postJson(...args);
+      } } };
+      const first = await deliverDue(t.ctx, deps, clock.now());
+      assert.ok(first.delivered >= 1 && first.delivered < 5, `delivered ${first.delivered} before the lease ran half out`);
+      assert.equal(first.more, true);
+      for (let i = 0; i < 10 && receiver.arrivals.length < 5; i += 1) {
+        clock.advance(201);
+        await deliverDue(t.ctx, deps, clock.now());
+      }
+      assert.deepEqual(receiver.arrivals.map((a) => JSON.parse(a.body).event.message), ['lane 0', 'lane 1', 'lane 2', 'lane 3', 'lane 4']);
+      const history = (await t.get(`/channels/${hook.id}/deliveries`)).json().deliveries;
+      assert.ok(history.every((d: { attempts: number; tries: unknown[] }) => d.attempts === 1 && d.tries.length === 1), 'given-back claims are not counted as attempts');
+      await t.del(`/channels/${hook.id}`);
+    });
+
     it('refuses private targets unless the allow-list names them', async () => {
       receiver.arrivals.length = 0;
       receiver.answer = () => 200;

@@ -8,7 +8,11 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   /** A channel is paused after this many failed attempts in a row, whichever deliveries they were. */
   pauseAfterFailures: number;
-  /** How long a claimed delivery stays reserved for the instance that claimed it. */
+  /**
+   * How long a claimed delivery stays reserved for the instance that claimed it. No send
+   * starts after half of it has passed (the rest is left for the slowest send to finish), so a
+   * delivery is never sent by two instances because a lease ran out mid-batch.
+   */
   leaseMs: number;
 }
 
@@ -17,7 +21,7 @@ export const DEFAULT_DELIVERY_POLICY: Readonly<DeliveryPolicy> = Object.freeze({
   retryMaxMs: 60 * 60_000,
   maxAttempts: 12,
   pauseAfterFailures: 10,
-  leaseMs: 60_000,
+  leaseMs: 120_000,
 });
 
 /** The wait before attempt `attempts + 1`, after `attempts` failures: base, 2x base, 4x base, ... capped. */

@@ -264,6 +264,7 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
     }
     const due = await reading(() => claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize));
     if (due.length === 0) break;
+    const claimedAt = performance.now();
     const batch = await prepareBatch(ctx, deps, due, now);
     const recorder = new Recorder(ctx, deps, now);
     // A channel's deliveries go one after another, in notice order; channels and subscribers in parallel.
@@ -274,7 +275,9 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
     }
     await runLimited([...lanes.values()], deps.concurrency ?? 16, async (lane) => {
       for (const delivery of lane) {
-        if (delivery.channelId !== null && batch.paused.has(delivery.channelId)) {
+        const leaseRunningOut = performance.now() - claimedAt > deps.policy.leaseMs / 2;
+        if (leaseRunningOut || (delivery.channelId !== null && batch.paused.has(delivery.channelId))) {
+          run.more ||= leaseRunningOut;
           await reading(() => releaseClaim(ctx.database.db, delivery.id, deps.owner));
           continue;
         }
