@@ -248,6 +248,28 @@ for (const backend of BACKENDS) {
       await t.del(`/channels/${hook.id}`);
     });
 
+    it('forgets settled notices after 30 days, keeping those still waiting', async () => {
+      receiver.arrivals.length = 0;
+      receiver.answer = (a) => (a.path === '/ok' ? 200 : 503);
+      const ok = await channel({ kind: 'webhook', name: 'Fine', url: `${receiver.url}/ok` });
+      const failing = await channel({ kind: 'webhook', name: 'Down', url: `${receiver.url}/down` });
+      await t.post('/services/api/events', { message: 'old news', status: 'down' });
+      await t.post('/services/website/events', { message: 'only for the fine one', status: 'down' });
+      await t.post(`/channels/${failing.id}`, { services: 'api' });
+      const deps = workerDeps(t);
+      await drain(deps);
+      clock.advance(31 * 24 * 60 * 60_000);
+      const { pruneNotifications } = await import('../src/services/notification-retention.ts');
+      const pruned = await pruneNotifications(t.ctx);
+      assert.ok(pruned.notices >= 1);
+      const okHistory = (await t.get(`/channels/${ok.id}/deliveries`)).json().deliveries;
+      const failingHistory = (await t.get(`/channels/${failing.id}/deliveries`)).json().deliveries;
+      assert.deepEqual(failingHistory.map((d: { state: string }) => d.state), ['pending'], 'a notice still waiting is kept');
+      assert.equal(okHistory.length, 1, 'only the notice the failing channel still waits for remains');
+      await t.del(`/channels/${ok.id}`);
+      await t.del(`/channels/${failing.id}`);
+    });
+
     it('checks channel input and needs the admin scope', async () => {
       assert.equal((await t.post('/channels', { kind: 'pigeon', name: 'x', url: receiver.url })).statusCode, 400);
       assert.equal((await t.post('/channels', { kind: 'webhook', name: 'x', url: 'ftp://example.com/' })).statusCode, 400);

@@ -1,5 +1,8 @@
 import type { Context } from './context.ts';
 import { deliverDue, type DeliveryDeps } from './delivery.ts';
+import { pruneNotifications } from './notification-retention.ts';
+
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 export interface DeliveryWorker {
   /** Runs a pass soon (e.g. right after an event was written). */
@@ -20,6 +23,7 @@ export function startDeliveryWorker(
   let running: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let prunedAt = 0;
 
   const schedule = (ms: number) => {
     if (stopped) return;
@@ -36,9 +40,14 @@ export function startDeliveryWorker(
       return;
     }
     running = deliverDue(ctx, deps)
-      .then((run) => {
+      .then(async (run) => {
         if (run.more) again = true;
-      }, (error: unknown) => options.log.error({ err: error }, 'notification delivery pass failed'))
+        if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
+          prunedAt = Date.now();
+          await pruneNotifications(ctx);
+        }
+      })
+      .catch((error: unknown) => options.log.error({ err: error }, 'notification delivery pass failed'))
       .finally(() => {
         running = undefined;
         if (again) {

@@ -40,3 +40,18 @@ export async function findOutboxPayloads(db: Db, ids: number[]): Promise<Map<num
   const rows = await db.selectFrom('outbox').select(['id', 'topic', 'payload']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, { topic: r.topic, payload: r.payload }]));
 }
+
+/**
+ * Deletes notices written before `before` that nothing waits for any more (every delivery
+ * delivered or given up); their deliveries and attempts go with them (foreign-key cascade).
+ */
+export async function pruneSettledEntries(db: Db, before: number): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where('created_at', '<', before)
+    .where('planned_at', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.outbox_id', '=', 'outbox.id').where('deliveries.state', '=', 'pending'))))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

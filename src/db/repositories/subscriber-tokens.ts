@@ -23,3 +23,9 @@ export async function findSubscriberToken(
 export async function deleteSubscriberTokens(db: Db, subscriberId: number, purpose: TokenPurpose): Promise<void> {
   await db.deleteFrom('subscriber_tokens').where('subscriber_id', '=', subscriberId).where('purpose', '=', purpose).execute();
 }
+
+/** Forgets tokens of one purpose made before `before` (expired confirmation links). */
+export async function pruneSubscriberTokens(db: Db, purpose: TokenPurpose, before: number): Promise<number> {
+  const result = await db.deleteFrom('subscriber_tokens').where('purpose', '=', purpose).where('created_at', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
