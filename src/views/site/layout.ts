@@ -36,6 +36,7 @@ export function layout(chrome: PageChrome, page: { title: string; body: Html; de
 <link rel="stylesheet" href="${chrome.assets.css}">
 <link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <link rel="alternate" type="application/rss+xml" title="${settings.siteName} status feed" href="${page.feed ?? '/rss'}">
+<link rel="alternate" type="application/atom+xml" title="${settings.siteName} status feed (Atom)" href="${(page.feed ?? '/rss').replace(/^\/rss/, '/atom')}">
 <script src="${chrome.assets.js}" defer></script>
 </head>
 <body>
