@@ -74,3 +74,14 @@ export async function serviceSlugById(db: Db, serviceId: number): Promise<string
   const row = await db.selectFrom('services').select('slug').where('id', '=', serviceId).executeTakeFirst();
   return row?.slug;
 }
+
+/** Services whose recovery the escalation policy holds for a person, with when and to what. */
+export async function heldRecoveries(db: Db): Promise<Array<{ slug: string; since: number; status: string | null }>> {
+  const rows = await db
+    .selectFrom('service_automation')
+    .innerJoin('services', 'services.id', 'service_automation.service_id')
+    .select(['services.slug as slug', 'service_automation.recovery_pending_since as since', 'service_automation.recovery_pending_status as status'])
+    .where('service_automation.recovery_pending_since', 'is not', null)
+    .execute();
+  return rows.map((r) => ({ slug: r.slug, since: Number(r.since), status: r.status }));
+}

@@ -4,6 +4,7 @@ import { listServices, getService } from '../../services/services.ts';
 import { listStatuses } from '../../services/statuses.ts';
 import { deleteEvent, getEvent, listEvents, postEvent } from '../../services/events.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
+import { listRecoveryHolds } from '../../services/recovery-holds.ts';
 import { dashboardPage } from '../../views/admin/dashboard.ts';
 import { deleteEventPage, eventsPage } from '../../views/admin/events.ts';
 import type { FormState } from '../../views/admin/forms.ts';
@@ -21,8 +22,10 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
   const editor = { config: { access: 'editor' as const } };
 
   async function showDashboard(request: FastifyRequest, reply: FastifyReply, failed?: { slug: string; state: FormState }) {
-    const [services, statuses, site] = await Promise.all([listServices(ctx), listStatuses(ctx), getSiteSettings(ctx)]);
-    return sendPage(reply, dashboardPage(chrome(request, reply), { services, statuses, timeZone: site.timeZone, failed }), failed ? 400 : 200);
+    const [services, statuses, site, holds] = await Promise.all([
+      listServices(ctx), listStatuses(ctx), getSiteSettings(ctx), listRecoveryHolds(ctx, request.adminSession!.actor),
+    ]);
+    return sendPage(reply, dashboardPage(chrome(request, reply), { services, statuses, timeZone: site.timeZone, failed, holds }), failed ? 400 : 200);
   }
 
   app.get('/', editor, async (request, reply) => showDashboard(request, reply));

@@ -7,6 +7,7 @@ import { accountRoutes } from './account-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 import { manageRoutes } from './manage-routes.ts';
 import { adminOnlyRoutes } from './admin-routes.ts';
+import { monitoringRoutes } from './monitoring-routes.ts';
 import { notificationRoutes, pausedChannelBanner } from './notification-routes.ts';
 import type { MailSender } from '../../services/delivery-transports.ts';
 
@@ -19,6 +20,7 @@ export async function adminSite(app: FastifyInstance, options: { ctx: Context; m
   await app.register(accountRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(manageRoutes, { ctx });
+  await app.register(monitoringRoutes, { ctx });
   await app.register(adminOnlyRoutes, { ctx });
   await app.register(notificationRoutes, { ctx, mailer: options.mailer });
 }

@@ -4,6 +4,8 @@ import { statusImagePath } from '../../domain/status-images.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, EMPTY_FORM, errorSummary, radios, textarea, type FormState } from './forms.ts';
 import { time } from './time.ts';
+import { eventSource } from './event-source.ts';
+import { recoveryHoldNotice } from './monitoring.ts';
 
 export interface DashboardData {
   services: Service[];
@@ -11,6 +13,8 @@ export interface DashboardData {
   timeZone: string;
   /** The service whose form was just refused, with what was typed. */
   failed?: { slug: string; state: FormState };
+  /** Recoveries held by the escalation policy until a person confirms them, by service slug. */
+  holds?: ReadonlyMap<string, { since: number; status: string | null }>;
 }
 
 export function statusBadge(status: Status): Html {
@@ -22,15 +26,17 @@ function serviceCard(service: Service, data: DashboardData, chrome: Chrome): Htm
   const current = service.currentEvent;
   const defaultStatus = data.statuses.find((s) => s.isDefault);
   const prefix = `svc-${service.slug}`;
+  const hold = data.holds?.get(service.slug);
   return html`<section class="card" aria-labelledby="${prefix}-name">
   <div class="service-head">
     <h2 id="${prefix}-name" class="wrap">${service.name}</h2>
     ${service.list ? html`<span class="list-name">${service.list.name}</span>` : ''}
   </div>
   <p class="current">${current
-    ? html`${statusBadge(current.status)} <span class="muted small">since ${time(current.timestamp, data.timeZone)}</span>
+    ? html`${statusBadge(current.status)} <span class="muted small">since ${time(current.timestamp, data.timeZone)} · by ${eventSource(current.author).label}</span>
       <span class="message">${current.informational ? html`<strong>Note:</strong> ` : ''}${current.message}</span>`
     : html`<span class="muted">No events yet${defaultStatus ? html` (shown as ${defaultStatus.name})` : ''}.</span>`}</p>
+  ${hold ? recoveryHoldNotice(chrome, service, hold, data.statuses, data.timeZone) : ''}
   ${errorSummary(state, prefix)}
   <form method="post" action="/admin/services/${service.slug}/events" class="stack" novalidate>
     ${csrfField(chrome)}
@@ -44,7 +50,8 @@ function serviceCard(service: Service, data: DashboardData, chrome: Chrome): Htm
       state, idPrefix: prefix, name: 'informational', label: 'Note only',
       checked: state.values.informational === 'true', hint: 'Explains the current state without changing it: the status stays as it is.',
     })}
-    <div class="row"><button type="submit">Post</button> <a href="/admin/services/${service.slug}/events">Events of ${service.name}</a></div>
+    <div class="row"><button type="submit">Post</button> <a href="/admin/services/${service.slug}/events">Events of ${service.name}</a>${
+      chrome.user?.role === 'admin' ? html` <a href="/admin/services/${service.slug}/monitoring">Monitoring of ${service.name}</a>` : ''}</div>
   </form>
 </section>`;
 }

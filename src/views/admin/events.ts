@@ -3,13 +3,14 @@ import type { Service, StatusEvent } from '../../domain/resources.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { statusBadge } from './dashboard.ts';
 import { time } from './time.ts';
+import { eventSourceLabel } from './event-source.ts';
 
 export function eventsPage(chrome: Chrome, service: Service, events: StatusEvent[], timeZone: string, shown: number): Html {
   const rows = events.slice(0, shown).map((e) => html`<tr>
     <td data-label="When">${time(e.timestamp, timeZone)}</td>
     <td data-label="Status">${statusBadge(e.status)}${e.informational ? html` <span class="small muted">(note)</span>` : ''}</td>
     <td class="wrap" data-label="Message">${e.message}</td>
-    <td class="small wrap" data-label="By">${e.author}</td>
+    <td class="small wrap" data-label="By">${eventSourceLabel(e.author)}</td>
     <td class="actions"><a href="/admin/services/${service.slug}/events/${e.sid}/delete">Delete<span class="visually-hidden"> event of ${time(e.timestamp, timeZone)}</span></a></td>
   </tr>`);
   return page(chrome, `Events of ${service.name}`, html`
@@ -30,6 +31,7 @@ export function deleteEventPage(chrome: Chrome, service: Service, event: StatusE
     <dt>When</dt><dd>${time(event.timestamp, timeZone)}</dd>
     <dt>Status</dt><dd>${statusBadge(event.status)}${event.informational ? ' (note)' : ''}</dd>
     <dt>Message</dt><dd>${event.message}</dd>
+    <dt>By</dt><dd>${eventSourceLabel(event.author)}</dd>
   </dl>
   <p>The event disappears from the status page and its history. This cannot be undone.</p>
   <form method="post" action="/admin/services/${service.slug}/events/${event.sid}/delete" class="row">

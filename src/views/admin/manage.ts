@@ -34,7 +34,7 @@ export function servicesPage(chrome: Chrome, services: Service[], lists: Service
     <td><a href="/admin/services/${s.slug}">${s.name}</a><br><code class="small">${s.slug}</code></td>
     <td>${s.list?.name ?? html`<span class="muted">none</span>`}</td>
     <td>${s.currentEvent ? statusBadge(s.currentEvent.status) : html`<span class="muted">no events</span>`}</td>
-    <td class="actions"><a href="/admin/services/${s.slug}/events">Events</a> · <a href="/admin/services/${s.slug}/delete">Delete<span class="visually-hidden"> ${s.name}</span></a></td>
+    <td class="actions"><a href="/admin/services/${s.slug}/events">Events</a> · <a href="/admin/services/${s.slug}/monitoring">Monitoring</a> · <a href="/admin/services/${s.slug}/delete">Delete<span class="visually-hidden"> ${s.name}</span></a></td>
   </tr>`);
   return page(chrome, 'Services', html`
   ${services.length === 0 ? html`<div class="card"><p>No services yet.</p></div>` : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Services (scrolls sideways)"><table>
@@ -59,7 +59,7 @@ export function editServicePage(chrome: Chrome, service: Service, lists: Service
       ${serviceFields(state, 'svc', lists, service)}
       <div class="row"><button type="submit">Save</button> <a href="/admin/services">Back to services</a></div>
     </form></div>
-    <p><a href="/admin/services/${service.slug}/events">Events of ${service.name}</a> · <a href="/admin/services/${service.slug}/delete">Delete ${service.name}</a></p>`);
+    <p><a href="/admin/services/${service.slug}/events">Events of ${service.name}</a> · <a href="/admin/services/${service.slug}/monitoring">Monitoring of ${service.name}</a> · <a href="/admin/services/${service.slug}/delete">Delete ${service.name}</a></p>`);
 }
 
 export function listsPage(chrome: Chrome, lists: ServiceList[], counts: Map<string, number>, state: FormState): Html {
