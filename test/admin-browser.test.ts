@@ -156,6 +156,44 @@ for (const backend of BACKENDS) {
       }
       assert.match(await page.goto(`${server.url}/admin/services/api/delete`).then(() => page.locator('main').textContent()) ?? '', /1 event/);
 
+      // Monitoring: push URL, automation settings, a check, and a held recovery confirmed from the dashboard.
+      await page.goto(`${server.url}/admin/services/api`);
+      await page.getByRole('link', { name: 'Monitoring of API' }).click();
+      await check('monitoring-empty');
+      await page.getByRole('button', { name: 'Create a push URL' }).click();
+      assert.match(await flash(), /new push URL/);
+      const pushUrl = (await page.locator('code.url').textContent()) ?? '';
+      assert.match(pushUrl, /\/api\/push\//);
+      await page.getByLabel('Recovery needs a human').check();
+      await page.getByRole('button', { name: 'Save automation settings' }).click();
+      assert.match(await flash(), /Automation settings of API saved/);
+      await page.getByLabel('Name', { exact: true }).fill('api-http');
+      await page.getByLabel('Target').fill('https://api.example.com/health');
+      await page.getByLabel('Interval (seconds)').fill('5');
+      await page.getByRole('button', { name: 'Create check' }).click();
+      assert.match(await page.locator('#check-interval-error').textContent() ?? '', /at least|from 10/);
+      assert.equal(await page.getByLabel('Target').inputValue(), 'https://api.example.com/health');
+      await check('monitoring-error');
+      await page.getByLabel('Interval (seconds)').fill('60');
+      await page.getByRole('button', { name: 'Create check' }).click();
+      assert.match(await flash(), /Check api-http created/);
+      await page.locator('details').first().evaluate((d) => { (d as HTMLDetailsElement).open = true; });
+      await check('monitoring');
+      await page.getByRole('link', { name: 'Edit api-http' }).click();
+      await check('check-edit');
+      await page.goto(`${server.url}/admin/services/api/monitoring/push/regenerate`);
+      await check('push-regenerate');
+      const pushed = await (await fetch(`${pushUrl}?status=up&msg=Looks+fine`)).json() as { outcome: string };
+      assert.equal(pushed.outcome, 'noted');
+      await page.goto(`${server.url}/admin`);
+      const held = page.getByRole('region', { name: 'API' });
+      assert.match(await held.locator('.hold').textContent() ?? '', /Recovery waiting for confirmation since/);
+      await check('dashboard-hold');
+      await held.getByRole('button', { name: 'Confirm recovery of API' }).click();
+      assert.match(await flash(), /Recovery of API confirmed/);
+      const recovered = await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json() as { status: { id: string } };
+      assert.equal(recovered.status.id, 'up');
+
       await page.goto(`${server.url}/admin/credentials`);
       await page.getByLabel('Name').fill('uptime checker');
       await page.getByRole('button', { name: 'Create token' }).click();
