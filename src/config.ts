@@ -39,6 +39,11 @@ export interface NotificationConfig {
   maxAttempts: number;
   /** Failed attempts in a row after which a channel is paused. */
   pauseAfterFailures: number;
+  /**
+   * How long a claimed delivery stays reserved for this instance; after a crash, its
+   * deliveries wait this long. Keep it above twice the 10-second send timeout.
+   */
+  leaseMs: number;
 }
 
 export interface MonitoringConfig {
@@ -197,6 +202,7 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
       retryBaseMs: integer('NOTIFY_RETRY_BASE_MS', env.NOTIFY_RETRY_BASE_MS || '10000', 1, 3_600_000),
       maxAttempts: integer('NOTIFY_MAX_ATTEMPTS', env.NOTIFY_MAX_ATTEMPTS || '12', 1, 100),
       pauseAfterFailures: integer('NOTIFY_PAUSE_AFTER', env.NOTIFY_PAUSE_AFTER || '10', 1, 1000),
+      leaseMs: integer('NOTIFY_LEASE_MS', env.NOTIFY_LEASE_MS || '120000', 1000, 3_600_000),
     }),
   });
 }

@@ -31,7 +31,7 @@ export function startDelivery(
   const n = config.notifications;
   const worker = startDeliveryWorker(ctx, {
     transports,
-    policy: { ...DEFAULT_DELIVERY_POLICY, retryBaseMs: n.retryBaseMs, maxAttempts: n.maxAttempts, pauseAfterFailures: n.pauseAfterFailures },
+    policy: { ...DEFAULT_DELIVERY_POLICY, retryBaseMs: n.retryBaseMs, maxAttempts: n.maxAttempts, pauseAfterFailures: n.pauseAfterFailures, leaseMs: n.leaseMs },
     owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     fallbackBaseUrl,
   }, { pollMs: n.pollMs, log });

@@ -15,6 +15,8 @@ function env(port: number): Record<string, string> {
     NOTIFY_RETRY_BASE_MS: '50',
     NOTIFY_MAX_ATTEMPTS: '100',
     NOTIFY_PAUSE_AFTER: '1000',
+    // The killed instance may hold a claim; a short lease lets the restarted one take it over.
+    NOTIFY_LEASE_MS: '3000',
     SITE_URL: `http://127.0.0.1:${port}`,
     MONITORS: 'false',
   };
