@@ -22,6 +22,7 @@ import { pushRoutes } from './http/api/push.ts';
 import { responseTimeRoutes } from './http/site/response-times.ts';
 import type { MailSender } from './services/delivery-transports.ts';
 import { SmtpMailer } from './outbound/smtp-mailer.ts';
+import { AddressGuard } from './outbound/address-guard.ts';
 import { atomRoutes } from './http/site/atom.ts';
 import { subscribeRoutes } from './http/site/subscribe.ts';
 
@@ -98,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
-  const mailer = deps.mailer ?? ownMailer(app);
+  const mailer = deps.mailer ?? ownMailer(app, config);
   await app.register(adminApi, {
     prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit, mailer, alertmanager: config.monitoring.alertmanager,
   });
@@ -116,8 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function ownMailer(app: FastifyInstance): MailSender {
-  const smtp = new SmtpMailer();
+function ownMailer(app: FastifyInstance, config: Readonly<Config>): MailSender {
+  const smtp = new SmtpMailer(new AddressGuard({ allow: config.outboundAllow }));
   app.addHook('onClose', async () => smtp.close());
   return (settings, mail) => smtp.send(settings, mail);
 }

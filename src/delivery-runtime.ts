@@ -11,12 +11,13 @@ import type { DeliveryTransports } from './services/delivery-transports.ts';
 import { startDeliveryWorker, type DeliveryWorker } from './services/delivery-worker.ts';
 
 /**
- * The real outbound transports: webhooks and Slack through the private-address guard (with
- * the operator's allow-list, as for checks), email through the SMTP settings.
+ * The real outbound transports: webhooks, Slack and SMTP through the private-address guard
+ * (with the operator's allow-list, as for checks).
  */
 export function deliveryTransports(config: Readonly<Config>): { transports: DeliveryTransports; close(): void } {
-  const client = new GuardedFetch({ guard: new AddressGuard({ allow: config.outboundAllow }), userAgent: 'Stashboard-Notifications' });
-  const mailer = new SmtpMailer();
+  const guard = new AddressGuard({ allow: config.outboundAllow });
+  const client = new GuardedFetch({ guard, userAgent: 'Stashboard-Notifications' });
+  const mailer = new SmtpMailer(guard);
   return {
     transports: { postJson: webhookPoster(client), sendMail: (settings, mail) => mailer.send(settings, mail) },
     close: () => mailer.close(),

@@ -1,5 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { SmtpSettings } from '../domain/smtp-settings.ts';
+import type { AddressGuard } from './address-guard.ts';
 
 export interface MailMessage {
   to: string[];
@@ -14,21 +15,31 @@ export interface MailMessage {
 /**
  * Sends email through the configured SMTP server, keeping one pooled connection per
  * distinct settings (a change of settings opens a new pool and closes the old one).
+ * The server's address passes the same private-address guard as every outbound request
+ * (a relay on localhost or the LAN needs --outbound-allow); the connection goes to the
+ * checked address, while TLS still verifies the certificate against the host name.
  */
 export class SmtpMailer {
+  readonly #guard: AddressGuard;
   #key = '';
   #transport: Transporter | undefined;
 
-  #transportFor(settings: SmtpSettings): Transporter {
-    const key = JSON.stringify(settings);
+  constructor(guard: AddressGuard) {
+    this.#guard = guard;
+  }
+
+  async #transportFor(settings: SmtpSettings): Promise<Transporter> {
+    const target = await this.#guard.resolve(settings.host);
+    const key = JSON.stringify([settings, target.address]);
     if (this.#transport && key === this.#key) return this.#transport;
     this.#transport?.close();
     this.#key = key;
     this.#transport = nodemailer.createTransport({
       pool: true,
       maxConnections: 5,
-      host: settings.host,
+      host: target.address,
       port: settings.port,
+      tls: { servername: settings.host },
       secure: settings.security === 'tls',
       requireTLS: settings.security === 'starttls',
       ignoreTLS: settings.security === 'none',
@@ -41,7 +52,7 @@ export class SmtpMailer {
   }
 
   async send(settings: SmtpSettings, message: MailMessage): Promise<void> {
-    await this.#transportFor(settings).sendMail({
+    await (await this.#transportFor(settings)).sendMail({
       from: settings.from,
       to: message.to,
       bcc: message.bcc,
