@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKENDS, TestClock, freshDatabaseUrl, startTestApp, type Backend } from './support/harness.ts';
 import { CLI } from './support/server-process.ts';
+import { createUser } from '../src/services/users.ts';
 
 const run = promisify(execFile);
 
@@ -35,6 +36,7 @@ async function populate(backend: Backend): Promise<{ url: string; drop: () => Pr
     clock.advance(61_000);
   }
   await t.post('/statuses/maintenance', { default: 'true' });
+  await createUser(t.ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { email: 'oncall@example.com', role: 'admin', password: 'correct horse battery staple' });
   // Monitoring settings travel too (docs/monitoring.md).
   await t.post('/services/api/push');
   await t.post('/services/api/automation', { recovery_needs_human: 'true', min_change_interval: '120', heartbeat_period: '600', status_down: 'maintenance' });
@@ -66,6 +68,8 @@ describe('export and import', () => {
         assert.equal(doc.events.length, 25);
         assert.equal(doc.tokens.length, 1);
         assert.match(doc.tokens[0].hash, /^[0-9a-f]{64}$/);
+        assert.deepEqual(doc.users.map((u: { email: string; role: string }) => [u.email, u.role]), [['oncall@example.com', 'admin']]);
+        assert.match(doc.users[0].passwordHash, /^\$argon2id\$/);
         assert.ok(doc.events.every((e: { author: string }) => e.author === 'token:test admin'));
         assert.ok(doc.settings.some((s: { key: string }) => s.key === 'oauth.credentials'));
         assert.deepEqual(doc.checks.map((c: { name: string }) => c.name), ['api-http', 'web-tcp']);

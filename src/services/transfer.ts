@@ -74,6 +74,13 @@ const ExportSchema = Type.Object({
       confirmedAt: Type.Union([Instant, Type.Null()]), createdAt: Instant,
     }),
   )),
+  // Added within version 1: admin-site accounts, with their argon2id password hashes.
+  users: Type.Optional(Type.Array(
+    Type.Object({
+      email: Type.String({ minLength: 3 }), role: Type.Union([Type.Literal('admin'), Type.Literal('editor')]),
+      passwordHash: Type.String({ pattern: '^\\$argon2id\\$' }), createdAt: Instant, passwordChangedAt: Instant,
+    }),
+  )),
 });
 
 export type ExportDocument = Static<typeof ExportSchema>;
@@ -134,6 +141,10 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       email: s.email, services: s.services === null ? null : (JSON.parse(s.services) as string[]),
       confirmedAt: s.confirmed_at === null ? null : Number(s.confirmed_at), createdAt: Number(s.created_at),
     })),
+    users: t.users.map((u) => ({
+      email: u.email, role: u.role as 'admin' | 'editor', passwordHash: u.password_hash,
+      createdAt: Number(u.created_at), passwordChangedAt: Number(u.password_changed_at),
+    })),
   };
 }
 
@@ -171,6 +182,7 @@ export function checkExportDocument(data: unknown): ExportDocument {
   }
   for (const c of doc.checks ?? []) if (!services.has(c.service)) throw new Invalid(`check ${c.name} names unknown service ${c.service}`);
   unique('subscribers', (doc.subscribers ?? []).map((s) => s.email));
+  unique('users', (doc.users ?? []).map((u) => u.email));
   for (const s of doc.services) if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
   for (const s of doc.statuses) if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
   const defaults = doc.statuses.filter((s) => s.default).length;
@@ -249,6 +261,9 @@ export async function importData(
       const services = s.services === null ? null : JSON.stringify(s.services);
       return { email: s.email, services, pending_services: services, confirmed_at: s.confirmedAt, created_at: s.createdAt };
     }));
+    await insertRows(trx, 'users', (doc.users ?? []).map((u) => ({
+      email: u.email, role: u.role, password_hash: u.passwordHash, created_at: u.createdAt, password_changed_at: u.passwordChangedAt,
+    })));
     await insertRows(trx, 'settings', [
       { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
       ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),

@@ -20,13 +20,15 @@ export async function dumpTables(db: Db) {
     db.selectFrom('notification_channels').selectAll().orderBy('name').orderBy('created_at').orderBy('id').execute(),
     db.selectFrom('subscribers').selectAll().orderBy('email').execute(),
   ]);
-  return { lists, services, statuses, events, tokens, settings, automation, checks, channels, subscribers };
+  // Accounts with their password hashes (not sessions, login failures or the audit log).
+  const users = await db.selectFrom('users').selectAll().orderBy('email').execute();
+  return { lists, services, statuses, events, tokens, settings, automation, checks, channels, subscribers, users };
 }
 
 /** Counts rows that make a database "in use" (statuses and settings alone do not). */
 export async function countUserData(db: Db): Promise<number> {
   let total = 0;
-  for (const table of ['service_lists', 'services', 'events', 'api_tokens'] as const) {
+  for (const table of ['service_lists', 'services', 'events', 'api_tokens', 'users'] as const) {
     const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     total += Number(row.n);
   }
@@ -43,7 +45,7 @@ export async function slugIds(db: Db, table: 'service_lists' | 'services' | 'sta
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
 
-export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings' | 'service_automation' | 'checks' | 'notification_channels' | 'subscribers'>(
+export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings' | 'service_automation' | 'checks' | 'notification_channels' | 'subscribers' | 'users'>(
   db: Db, table: T, rows: Array<Record<string, unknown>>, chunk = 500,
 ): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
