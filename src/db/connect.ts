@@ -51,6 +51,18 @@ export function connect(url: string): Database {
   return { db, dialect: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
 }
 
+/**
+ * An auto-incrementing integer primary key in either dialect, for migrations:
+ * `.addColumn('id', id, idColumn)`.
+ */
+export function autoIncrementId(dialect: Dialect) {
+  return {
+    id: dialect === 'postgres' ? ('serial' as const) : ('integer' as const),
+    idColumn: <B extends { primaryKey(): B; autoIncrement(): B }>(builder: B): B =>
+      dialect === 'sqlite' ? builder.primaryKey().autoIncrement() : builder.primaryKey(),
+  };
+}
+
 /** True when the error is a unique-constraint violation, in either dialect. */
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

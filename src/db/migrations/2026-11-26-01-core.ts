@@ -1,13 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../connect.ts';
+import { autoIncrementId, type Dialect } from '../connect.ts';
 
 /** The Stashboard core: lists, services, statuses, events, API tokens, settings, OAuth nonces. */
 export function coreMigration(dialect: Dialect) {
-  const id = dialect === 'postgres' ? 'serial' : 'integer';
-  const idColumn = (builder: { primaryKey(): any }) => {
-    const primary = builder.primaryKey();
-    return dialect === 'sqlite' ? primary.autoIncrement() : primary;
-  };
+  const { id, idColumn } = autoIncrementId(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema

@@ -1,16 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../connect.ts';
+import { autoIncrementId, type Dialect } from '../connect.ts';
 
 /**
  * Accounts for the admin site: users, their sessions, failed-login counters, one-time
  * setup codes and the audit log. Instants are integer ms since the epoch; booleans 0/1.
  */
 export function accountsMigration(dialect: Dialect) {
-  const id = dialect === 'postgres' ? 'serial' : 'integer';
-  const idColumn = (builder: { primaryKey(): any }) => {
-    const primary = builder.primaryKey();
-    return dialect === 'sqlite' ? primary.autoIncrement() : primary;
-  };
+  const { id, idColumn } = autoIncrementId(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema

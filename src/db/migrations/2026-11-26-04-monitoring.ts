@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../connect.ts';
+import { autoIncrementId, type Dialect } from '../connect.ts';
 
 /**
  * Status that posts itself: per-service automation settings and state (push URL, heartbeat,
@@ -7,11 +7,7 @@ import type { Dialect } from '../connect.ts';
  * Alertmanager alerts seen, by fingerprint. Instants are integer ms since the epoch; booleans 0/1.
  */
 export function monitoringMigration(dialect: Dialect) {
-  const id = dialect === 'postgres' ? 'serial' : 'integer';
-  const idColumn = (builder: { primaryKey(): any }) => {
-    const primary = builder.primaryKey();
-    return dialect === 'sqlite' ? primary.autoIncrement() : primary;
-  };
+  const { id, idColumn } = autoIncrementId(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema

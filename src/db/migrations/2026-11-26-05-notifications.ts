@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Dialect } from '../connect.ts';
+import { autoIncrementId, type Dialect } from '../connect.ts';
 
 /**
  * Outbound notifications: channels (webhook, Slack, email list), email subscribers and the
@@ -7,11 +7,7 @@ import type { Dialect } from '../connect.ts';
  * every delivery attempt. Instants are integer ms since the epoch; booleans 0/1.
  */
 export function notificationsMigration(dialect: Dialect) {
-  const id = dialect === 'postgres' ? 'serial' : 'integer';
-  const idColumn = (builder: { primaryKey(): any }) => {
-    const primary = builder.primaryKey();
-    return dialect === 'sqlite' ? primary.autoIncrement() : primary;
-  };
+  const { id, idColumn } = autoIncrementId(dialect);
   return {
     async up(db: Kysely<any>): Promise<void> {
       await db.schema
