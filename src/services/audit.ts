@@ -1,21 +1,13 @@
 import { Invalid } from '../domain/errors.ts';
-import { distinctAuditActions, findAuditEntries, type AuditEntry } from '../db/repositories/audit-log.ts';
+import { distinctAuditActions, findAuditEntries, type AuditEntry, type AuditQuery } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { requireAdmin } from './fields.ts';
 import { reading } from './transaction.ts';
 
 export type { AuditEntry };
 
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  target?: string;
-  /** Inclusive instants in ms. */
-  from?: number;
-  to?: number;
-  beforeId?: number;
-  limit?: number;
-}
+/** The repository's query, with the page size optional (AUDIT_PAGE by default). */
+export type AuditFilter = Omit<AuditQuery, 'limit'> & { limit?: number };
 
 export const AUDIT_PAGE = 50;
 

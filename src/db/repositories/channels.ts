@@ -23,15 +23,8 @@ function toChannel(row: ChannelRow): Channel {
   };
 }
 
-export interface ChannelFields {
-  kind: ChannelKind;
-  name: string;
-  url: string | null;
-  addresses: string[];
-  secret: string;
-  services: string[] | null;
-  notes: boolean;
-}
+/** What an admin sets on a channel; the rest (id, failures, pause, creation) the system keeps. */
+export type ChannelFields = Pick<Channel, 'kind' | 'name' | 'url' | 'addresses' | 'secret' | 'services' | 'notes'>;
 
 function targetOf(fields: Pick<ChannelFields, 'kind' | 'url' | 'addresses'>): string {
   return fields.kind === 'email' ? fields.addresses.join('\n') : (fields.url ?? '');
