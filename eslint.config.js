@@ -1,0 +1,67 @@
+// Lint rules that catch real defects here, and the import rule of docs/architecture.md.
+import tseslint from 'typescript-eslint';
+
+/** Import patterns a folder may not use (paths are relative imports resolved by pattern). */
+const layer = (forbidden) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: forbidden.map((folder) => ({
+        group: [`**/${folder}/*`, `**/${folder}/**`, `../${folder}`, `./${folder}`],
+        message: `This folder may not import ${folder}/ (see docs/architecture.md, "Import rule").`,
+      })),
+    },
+  ],
+});
+
+/** What only the composition root (main, cli, server, app, config) may touch. */
+const injectedOnly = {
+  'no-restricted-properties': [
+    'error',
+    { object: 'Date', property: 'now', message: 'Use the injected clock (ctx.clock / deps.now).' },
+    { object: 'Math', property: 'random', message: 'Use the injected id generator or node:crypto.' },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    {
+      selector: "MemberExpression[object.name='process'][property.name='env']",
+      message: 'Only config.ts reads the environment; pass configuration in.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'data/**', 'test-artifacts/**', 'assets/**', 'bin/**'] },
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.base],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+      ],
+      '@typescript-eslint/only-throw-error': 'error',
+      '@typescript-eslint/consistent-type-assertions': [
+        'error',
+        { assertionStyle: 'as', objectLiteralTypeAssertions: 'never' },
+      ],
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/return-await': 'off',
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  { files: ['src/**/*.ts'], ignores: ['src/main.ts', 'src/cli.ts', 'src/server.ts', 'src/app.ts', 'src/config.ts'], rules: injectedOnly },
+  { files: ['src/domain/**/*.ts'], rules: layer(['services', 'db', 'http', 'views', 'changes', 'outbound', 'workers']) },
+  { files: ['src/services/**/*.ts'], rules: layer(['http', 'views']) },
+  { files: ['src/http/**/*.ts'], rules: layer(['db']) },
+  { files: ['src/views/**/*.ts'], rules: layer(['services', 'db']) },
+);
