@@ -46,7 +46,11 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/consistent-type-assertions': [
@@ -59,8 +63,15 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['src/**/*.ts'], ignores: ['src/main.ts', 'src/cli.ts', 'src/server.ts', 'src/app.ts', 'src/config.ts'], rules: injectedOnly },
-  { files: ['src/domain/**/*.ts'], rules: layer(['services', 'db', 'http', 'views', 'changes', 'outbound', 'workers']) },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts', 'src/cli.ts', 'src/server.ts', 'src/app.ts', 'src/config.ts'],
+    rules: injectedOnly,
+  },
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: layer(['services', 'db', 'http', 'views', 'changes', 'outbound', 'workers']),
+  },
   { files: ['src/services/**/*.ts'], rules: layer(['http', 'views']) },
   { files: ['src/http/**/*.ts'], rules: layer(['db']) },
   { files: ['src/views/**/*.ts'], rules: layer(['services', 'db']) },

@@ -41,12 +41,24 @@ function hasTaskset(): boolean {
 /** Seeds a database: `services` services in 4 lists, events spread over `days` days. */
 async function seed(file: string, services: number, days: number): Promise<void> {
   const now = Date.now();
-  const ctx: Context = { database: connect(file), clock: { now: () => now }, ids: systemIds(), changes: new ChangeBus() };
+  const ctx: Context = {
+    database: connect(file),
+    clock: { now: () => now },
+    ids: systemIds(),
+    changes: new ChangeBus(),
+  };
   await prepareDatabase(ctx);
-  for (const name of ['Core', 'Edge', 'Data']) await createServiceList(ctx, ADMIN, { name, description: `${name} services` });
+  for (const name of ['Core', 'Edge', 'Data'])
+    await createServiceList(ctx, ADMIN, { name, description: `${name} services` });
   const created: Array<{ id: number; name: string }> = [];
   for (let i = 0; i < services; i += 1) {
-    created.push(await createService(ctx, ADMIN, { name: `Service ${String(i).padStart(3, '0')}`, description: `Service number ${i}`, list: ['core', 'edge', 'data', ''][i % 4] }));
+    created.push(
+      await createService(ctx, ADMIN, {
+        name: `Service ${String(i).padStart(3, '0')}`,
+        description: `Service number ${i}`,
+        list: ['core', 'edge', 'data', ''][i % 4],
+      }),
+    );
   }
   const statuses = new Map((await allStatuses(ctx.database.db)).map((s) => [s.slug, s.id]));
   await ctx.database.db.transaction().execute(async (trx) => {
@@ -55,8 +67,13 @@ async function seed(file: string, services: number, days: number): Promise<void>
       for (let d = days + 5; d >= 0; d -= 1 + ((i + d) % 2)) {
         const status = d % 23 === i % 23 ? 'down' : d % 7 === i % 7 ? 'warning' : 'up';
         await insertEvent(trx, {
-          sid: ctx.ids.eventSid(), serviceId: service.id, statusId: statuses.get(status)!, message: `Check ${d} of ${service.name}`,
-          informational: d % 13 === 0, timestamp: now - d * DAY - (i % 24) * 3_600_000, author: 'cli:bench',
+          sid: ctx.ids.eventSid(),
+          serviceId: service.id,
+          statusId: statuses.get(status)!,
+          message: `Check ${d} of ${service.name}`,
+          informational: d % 13 === 0,
+          timestamp: now - d * DAY - (i % 24) * 3_600_000,
+          author: 'cli:bench',
         });
       }
     }
@@ -64,7 +81,11 @@ async function seed(file: string, services: number, days: number): Promise<void>
   await ctx.database.close();
 }
 
-async function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; output: string }> {
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; output: string }> {
   const command = pinning ? 'taskset' : process.execPath;
   const argv = pinning ? ['-c', '0', process.execPath, ...args] : args;
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -89,34 +110,64 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function startStashboard(database: string, port: number): Promise<ChildProcess> {
-  const { child } = await startProcess(['--import', 'tsx', 'src/main.ts'], {
-    DATABASE_URL: database, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', STASHBOARD_ADMIN_TOKEN: TOKEN, ADMIN_RATE_LIMIT: '100000',
-  }, /stashboard is serving|listening|No user exists yet/);
+  const { child } = await startProcess(
+    ['--import', 'tsx', 'src/main.ts'],
+    {
+      DATABASE_URL: database,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      STASHBOARD_ADMIN_TOKEN: TOKEN,
+      ADMIN_RATE_LIMIT: '100000',
+    },
+    /stashboard is serving|listening|No user exists yet/,
+  );
   // Wait until it answers.
   for (let i = 0; i < 100; i += 1) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
-    } catch { /* not yet */ }
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('stashboard did not start');
 }
 
-async function load(url: string, seconds = SECONDS): Promise<{ rps: number; p99: number; p50: number; errors: number; non2xx: number }> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, headers: { 'accept-encoding': ENCODING } });
+async function load(
+  url: string,
+  seconds = SECONDS,
+): Promise<{ rps: number; p99: number; p50: number; errors: number; non2xx: number }> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { 'accept-encoding': ENCODING },
+  });
   return {
-    rps: result.requests.average, p99: result.latency.p99, p50: result.latency.p50, errors: result.errors, non2xx: result.non2xx,
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    p50: result.latency.p50,
+    errors: result.errors,
+    non2xx: result.non2xx,
   };
 }
 
 /** A GET that keeps the body as sent (fetch would decompress it). */
-function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function rawGet(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-    }).on('error', reject);
+    http
+      .get(url, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      })
+      .on('error', reject);
   });
 }
 
@@ -129,7 +180,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'stashboard-bench-'));
   const children: ChildProcess[] = [];
   try {
-    process.stdout.write(`Stashboard bench: ${SECONDS} s per run, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'server on CPU 0, load generator on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n\n`);
+    process.stdout.write(
+      `Stashboard bench: ${SECONDS} s per run, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'server on CPU 0, load generator on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n\n`,
+    );
     const small = join(dir, 'small.db');
     await seed(small, 20, 90);
     const port = freePort();
@@ -144,7 +197,16 @@ async function main(): Promise<void> {
       const res = await rawGet(`${base}${path}`, { 'accept-encoding': ENCODING });
       const body = res.body;
       const headers: Record<string, string> = {};
-      for (const name of ['content-type', 'content-encoding', 'etag', 'cache-control', 'vary', 'content-security-policy', 'x-content-type-options', 'access-control-allow-origin']) {
+      for (const name of [
+        'content-type',
+        'content-encoding',
+        'etag',
+        'cache-control',
+        'vary',
+        'content-security-policy',
+        'x-content-type-options',
+        'access-control-allow-origin',
+      ]) {
         const value = res.headers[name];
         if (typeof value === 'string') headers[name] = value;
       }
@@ -163,7 +225,11 @@ async function main(): Promise<void> {
     await stop(server);
 
     const barePort = freePort();
-    const bare = await startProcess(['--import', 'tsx', 'bench/bare.ts', fixtureFile, String(barePort)], {}, /listening/);
+    const bare = await startProcess(
+      ['--import', 'tsx', 'bench/bare.ts', fixtureFile, String(barePort)],
+      {},
+      /listening/,
+    );
     children.push(bare.child);
     const bareResults: Record<string, Awaited<ReturnType<typeof load>>> = {};
     for (const path of paths) {
@@ -172,11 +238,15 @@ async function main(): Promise<void> {
     }
     await stop(bare.child);
 
-    process.stdout.write('endpoint (20 services x 90 days)   bytes   stashboard req/s   bare node req/s   ratio   p99 ms (stash/bare)\n');
+    process.stdout.write(
+      'endpoint (20 services x 90 days)   bytes   stashboard req/s   bare node req/s   ratio   p99 ms (stash/bare)\n',
+    );
     for (const [i, path] of paths.entries()) {
       const s = stash[path]!;
       const b = bareResults[path]!;
-      process.stdout.write(`${path.padEnd(34)} ${String(fixtures[i]!.bytes).padStart(6)}   ${s.rps.toFixed(0).padStart(16)}   ${b.rps.toFixed(0).padStart(15)}   ${(s.rps / b.rps).toFixed(2).padStart(5)}   ${s.p99}/${b.p99}${s.non2xx || s.errors ? `  (errors ${s.errors}, non-2xx ${s.non2xx})` : ''}\n`);
+      process.stdout.write(
+        `${path.padEnd(34)} ${String(fixtures[i]!.bytes).padStart(6)}   ${s.rps.toFixed(0).padStart(16)}   ${b.rps.toFixed(0).padStart(15)}   ${(s.rps / b.rps).toFixed(2).padStart(5)}   ${s.p99}/${b.p99}${s.non2xx || s.errors ? `  (errors ${s.errors}, non-2xx ${s.non2xx})` : ''}\n`,
+      );
     }
 
     // p99 under writes: events posted 10 times a second while `/` and the API are loaded.
@@ -192,14 +262,26 @@ async function main(): Promise<void> {
         method: 'POST',
         headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ status: statuses[n % 4]!, message: `Bench write ${n}` }),
-      }).then((r) => { if (r.status === 201) posted += 1; else failed += 1; }, () => { failed += 1; });
+      }).then(
+        (r) => {
+          if (r.status === 201) posted += 1;
+          else failed += 1;
+        },
+        () => {
+          failed += 1;
+        },
+      );
     }, 100);
     const underWrites = await load(`${base}/`);
     const apiUnderWrites = await load(`${base}/api/v1/services`);
     clearInterval(ticker);
     process.stdout.write(`\nwhile posting 10 events/s (${posted} posted, ${failed} failed):\n`);
-    process.stdout.write(`  /                 p99 ${underWrites.p99} ms, p50 ${underWrites.p50} ms, ${underWrites.rps.toFixed(0)} req/s (without writes: p99 ${stash['/']!.p99} ms)\n`);
-    process.stdout.write(`  /api/v1/services  p99 ${apiUnderWrites.p99} ms, p50 ${apiUnderWrites.p50} ms, ${apiUnderWrites.rps.toFixed(0)} req/s (without writes: p99 ${stash['/api/v1/services']!.p99} ms)\n`);
+    process.stdout.write(
+      `  /                 p99 ${underWrites.p99} ms, p50 ${underWrites.p50} ms, ${underWrites.rps.toFixed(0)} req/s (without writes: p99 ${stash['/']!.p99} ms)\n`,
+    );
+    process.stdout.write(
+      `  /api/v1/services  p99 ${apiUnderWrites.p99} ms, p50 ${apiUnderWrites.p50} ms, ${apiUnderWrites.rps.toFixed(0)} req/s (without writes: p99 ${stash['/api/v1/services']!.p99} ms)\n`,
+    );
     await stop(writer);
 
     // The first, uncached render of `/` with 200 services x 90 days.
@@ -219,7 +301,8 @@ async function main(): Promise<void> {
     const renders: number[] = [];
     for (let i = 0; i < 5; i += 1) {
       await fetch(`${base}/admin/api/v1/services/service-000/events`, {
-        method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ message: `Invalidate ${i}` }),
       });
       renders.push((await time()).ms);
@@ -227,8 +310,12 @@ async function main(): Promise<void> {
     const identity = await time({});
     renders.sort((a, b) => a - b);
     process.stdout.write(`\n/ with 200 services x 90 days (seeded in ${(seeded / 1000).toFixed(1)} s):\n`);
-    process.stdout.write(`  first uncached render (cold process): ${first.ms.toFixed(0)} ms, ${first.bytes} B brotli, ${identity.bytes} B uncompressed\n`);
-    process.stdout.write(`  re-render after a write (median of 5, warm): ${renders[2]!.toFixed(0)} ms; cached hit: ${cached.ms.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `  first uncached render (cold process): ${first.ms.toFixed(0)} ms, ${first.bytes} B brotli, ${identity.bytes} B uncompressed\n`,
+    );
+    process.stdout.write(
+      `  re-render after a write (median of 5, warm): ${renders[2]!.toFixed(0)} ms; cached hit: ${cached.ms.toFixed(1)} ms\n`,
+    );
     await stop(bigServer);
   } finally {
     for (const child of children) await stop(child).catch(() => {});

@@ -101,7 +101,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
   const mailer = deps.mailer ?? ownMailer(app, config);
   await app.register(adminApi, {
-    prefix: '/admin/api', ctx, adminToken: config.adminToken, rateLimit: config.adminRateLimit, mailer, alertmanager: config.monitoring.alertmanager,
+    prefix: '/admin/api',
+    ctx,
+    adminToken: config.adminToken,
+    rateLimit: config.adminRateLimit,
+    mailer,
+    alertmanager: config.monitoring.alertmanager,
   });
   await app.register(pushRoutes, { ctx });
   await app.register(responseTimeRoutes, { ctx });

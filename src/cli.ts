@@ -12,7 +12,8 @@ import type { Actor, Context } from './services/context.ts';
 
 const CLI_ACTOR: Actor = { kind: 'cli', name: 'command line', scope: 'admin' };
 
-const DATABASE_HELP = '  --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ./data/stashboard.db)';
+const DATABASE_HELP =
+  '  --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ./data/stashboard.db)';
 
 const HELP: Record<string, string> = {
   main: `Usage: stashboard <command> [options]
@@ -84,7 +85,11 @@ class UsageError extends Error {}
 
 type Options = Record<string, { type: 'string' | 'boolean'; short?: string }>;
 
-function parse(args: string[], options: Options, topic: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  args: string[],
+  options: Options,
+  topic: string,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const all: Options = { ...options, help: { type: 'boolean', short: 'h' }, database: { type: 'string' } };
     return parseArgs({ args, options: all, allowPositionals: true, strict: true }) as never;
@@ -121,7 +126,7 @@ async function run(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'serve': {
-      if (rest.includes('--help') || rest.includes('-h')) return print(HELP.serve!), 0;
+      if (rest.includes('--help') || rest.includes('-h')) return (print(HELP.serve!), 0);
       const { flags, positionals } = parseServerFlags(rest);
       if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.serve}`);
       await startServer(loadConfig(flags, process.env));
@@ -129,13 +134,17 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'migrate': {
       const { values, positionals } = parse(rest, {}, 'migrate');
-      if (values.help) return print(HELP.migrate!), 0;
+      if (values.help) return (print(HELP.migrate!), 0);
       if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.migrate}`);
       const config = loadConfig({ database: values.database as string | undefined }, process.env);
       const { ctx, close } = openContext(config);
       try {
         const applied = await prepareDatabase(ctx);
-        print(applied.length > 0 ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+        print(
+          applied.length > 0
+            ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+            : 'The database is up to date.',
+        );
       } finally {
         await close();
       }
@@ -143,21 +152,26 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'token': {
       const { values, positionals } = parse(rest, { name: { type: 'string' }, scope: { type: 'string' } }, 'token');
-      if (values.help) return print(HELP.token!), 0;
+      if (values.help) return (print(HELP.token!), 0);
       const [sub, ...args] = positionals;
       const database = values.database as string | undefined;
       if (sub === 'create') {
         if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.token}`);
-        if (typeof values.name !== 'string' || values.name === '') throw new UsageError(`token create needs --name\n\n${HELP.token}`);
+        if (typeof values.name !== 'string' || values.name === '')
+          throw new UsageError(`token create needs --name\n\n${HELP.token}`);
         const { token, secret } = await withDatabase(database, (ctx) =>
-          createToken(ctx, CLI_ACTOR, { name: values.name as string, scope: (values.scope as string | undefined) ?? 'admin' }),
+          createToken(ctx, CLI_ACTOR, {
+            name: values.name as string,
+            scope: (values.scope as string | undefined) ?? 'admin',
+          }),
         );
         print(`Created token ${token.id} "${token.name}" with scope ${token.scope}.`);
         print('Its secret is shown only this once:');
         print(secret);
         return 0;
       }
-      if (values.name !== undefined || values.scope !== undefined) throw new UsageError(`--name and --scope go with token create\n\n${HELP.token}`);
+      if (values.name !== undefined || values.scope !== undefined)
+        throw new UsageError(`--name and --scope go with token create\n\n${HELP.token}`);
       if (sub === 'list') {
         if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.token}`);
         const tokens = await withDatabase(database, (ctx) => listTokens(ctx, CLI_ACTOR));
@@ -175,22 +189,37 @@ async function run(argv: string[]): Promise<number> {
         print(`Revoked token ${token.id} "${token.name}".`);
         return 0;
       }
-      throw new UsageError(`${sub === undefined ? 'token needs a subcommand' : `unknown token subcommand: ${sub}`}\n\n${HELP.token}`);
+      throw new UsageError(
+        `${sub === undefined ? 'token needs a subcommand' : `unknown token subcommand: ${sub}`}\n\n${HELP.token}`,
+      );
     }
     case 'user': {
-      const { values, positionals } = parse(rest, {
-        email: { type: 'string' }, admin: { type: 'boolean' }, editor: { type: 'boolean' }, 'password-stdin': { type: 'boolean' },
-      }, 'user');
-      if (values.help) return print(HELP.user!), 0;
+      const { values, positionals } = parse(
+        rest,
+        {
+          email: { type: 'string' },
+          admin: { type: 'boolean' },
+          editor: { type: 'boolean' },
+          'password-stdin': { type: 'boolean' },
+        },
+        'user',
+      );
+      if (values.help) return (print(HELP.user!), 0);
       const [sub, ...args] = positionals;
       const database = values.database as string | undefined;
       if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.user}`);
       const password = values['password-stdin'] ? readPasswordFromStdin() : undefined;
       if (sub === 'create') {
-        if (typeof values.email !== 'string' || values.email === '') throw new UsageError(`user create needs --email\n\n${HELP.user}`);
-        if (values.admin === values.editor) throw new UsageError(`user create needs exactly one of --admin and --editor\n\n${HELP.user}`);
+        if (typeof values.email !== 'string' || values.email === '')
+          throw new UsageError(`user create needs --email\n\n${HELP.user}`);
+        if (values.admin === values.editor)
+          throw new UsageError(`user create needs exactly one of --admin and --editor\n\n${HELP.user}`);
         const { user, generatedPassword } = await withDatabase(database, (ctx) =>
-          createUser(ctx, CLI_ACTOR, { email: values.email as string, role: values.admin ? 'admin' : 'editor', password }),
+          createUser(ctx, CLI_ACTOR, {
+            email: values.email as string,
+            role: values.admin ? 'admin' : 'editor',
+            password,
+          }),
         );
         print(`Created ${user.role} ${user.email}.`);
         if (generatedPassword) {
@@ -199,15 +228,18 @@ async function run(argv: string[]): Promise<number> {
         }
         return 0;
       }
-      if (values.admin || values.editor) throw new UsageError(`--admin and --editor go with user create\n\n${HELP.user}`);
+      if (values.admin || values.editor)
+        throw new UsageError(`--admin and --editor go with user create\n\n${HELP.user}`);
       if (sub === 'list') {
         const users = await withDatabase(database, (ctx) => listUsers(ctx, CLI_ACTOR));
-        if (users.length === 0) print('No users. Create the first admin with `stashboard user create --email E --admin`.');
+        if (users.length === 0)
+          print('No users. Create the first admin with `stashboard user create --email E --admin`.');
         for (const u of users) print(`${u.id}\t${u.role}\tsince ${new Date(u.createdAt).toISOString()}\t${u.email}`);
         return 0;
       }
       if (sub === 'reset-password') {
-        if (typeof values.email !== 'string' || values.email === '') throw new UsageError(`user reset-password needs --email\n\n${HELP.user}`);
+        if (typeof values.email !== 'string' || values.email === '')
+          throw new UsageError(`user reset-password needs --email\n\n${HELP.user}`);
         const { user, generatedPassword } = await withDatabase(database, (ctx) =>
           resetPassword(ctx, CLI_ACTOR, values.email as string, password),
         );
@@ -218,16 +250,25 @@ async function run(argv: string[]): Promise<number> {
         }
         return 0;
       }
-      throw new UsageError(`${sub === undefined ? 'user needs a subcommand' : `unknown user subcommand: ${sub}`}\n\n${HELP.user}`);
+      throw new UsageError(
+        `${sub === undefined ? 'user needs a subcommand' : `unknown user subcommand: ${sub}`}\n\n${HELP.user}`,
+      );
     }
     case 'oauth': {
       const { values, positionals } = parse(rest, {}, 'oauth');
-      if (values.help) return print(HELP.oauth!), 0;
+      if (values.help) return (print(HELP.oauth!), 0);
       if (positionals[0] !== 'show' || positionals.length > 1) {
-        const problem = positionals[0] === undefined ? 'oauth needs a subcommand' : positionals[0] !== 'show' ? `unknown oauth subcommand: ${positionals[0]}` : `unexpected argument: ${positionals[1]}`;
+        const problem =
+          positionals[0] === undefined
+            ? 'oauth needs a subcommand'
+            : positionals[0] !== 'show'
+              ? `unknown oauth subcommand: ${positionals[0]}`
+              : `unexpected argument: ${positionals[1]}`;
         throw new UsageError(`${problem}\n\n${HELP.oauth}`);
       }
-      const c = await withDatabase(values.database as string | undefined, (ctx) => showOAuthCredentials(ctx, CLI_ACTOR));
+      const c = await withDatabase(values.database as string | undefined, (ctx) =>
+        showOAuthCredentials(ctx, CLI_ACTOR),
+      );
       print(`Consumer key:        ${c.consumerKey}`);
       print(`Consumer secret:     ${c.consumerSecret}`);
       print(`Access token:        ${c.accessToken}`);
@@ -236,13 +277,15 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'export': {
       const { values, positionals } = parse(rest, { out: { type: 'string' } }, 'export');
-      if (values.help) return print(HELP.export!), 0;
+      if (values.help) return (print(HELP.export!), 0);
       if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.export}`);
       const doc = await withDatabase(values.database as string | undefined, (ctx) => exportData(ctx));
       const text = `${JSON.stringify(doc, null, 2)}\n`;
       if (typeof values.out === 'string') {
         writeFileSync(values.out, text, { mode: 0o600 });
-        process.stderr.write(`Exported ${doc.services.length} services and ${doc.events.length} events to ${values.out}\n`);
+        process.stderr.write(
+          `Exported ${doc.services.length} services and ${doc.events.length} events to ${values.out}\n`,
+        );
       } else {
         process.stdout.write(text);
       }
@@ -250,7 +293,7 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'import': {
       const { values, positionals } = parse(rest, {}, 'import');
-      if (values.help) return print(HELP.import!), 0;
+      if (values.help) return (print(HELP.import!), 0);
       if (positionals.length !== 1) throw new UsageError(`import needs exactly one FILE\n\n${HELP.import}`);
       const file = positionals[0]!;
       let data: unknown;
@@ -260,7 +303,10 @@ async function run(argv: string[]): Promise<number> {
         throw new DomainError(`cannot read ${file} as JSON: ${(error as Error).message}`);
       }
       const progress = process.stderr.isTTY
-        ? (done: number, total: number) => process.stderr.write(`\rImporting: ${done}/${total} records (${Math.floor((done / Math.max(total, 1)) * 100)}%)`)
+        ? (done: number, total: number) =>
+            process.stderr.write(
+              `\rImporting: ${done}/${total} records (${Math.floor((done / Math.max(total, 1)) * 100)}%)`,
+            )
         : undefined;
       const config = loadConfig({ database: values.database as string | undefined }, process.env);
       const { ctx, close } = openContext(config);

@@ -149,7 +149,8 @@ function monitoringConfig(env: NodeJS.ProcessEnv): Readonly<MonitoringConfig> {
     throw new ConfigError(`ALERTMANAGER_SEVERITIES: ${(error as Error).message}`);
   }
   const unmapped = env.ALERTMANAGER_UNMAPPED || DEFAULT_ALERTMANAGER_RULES.unmappedState;
-  if (!isAutomationState(unmapped)) throw new ConfigError(`ALERTMANAGER_UNMAPPED must be up, warning or down, not ${JSON.stringify(unmapped)}`);
+  if (!isAutomationState(unmapped))
+    throw new ConfigError(`ALERTMANAGER_UNMAPPED must be up, warning or down, not ${JSON.stringify(unmapped)}`);
   return Object.freeze({
     tickMs: integer('MONITOR_TICK_MS', env.MONITOR_TICK_MS || '1000', 10, 60_000),
     sampleRetentionDays: integer('CHECK_RETENTION_DAYS', env.CHECK_RETENTION_DAYS || '7', 1, 3660),
@@ -171,7 +172,9 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
   };
   const logLevel = pick('log-level', 'LOG_LEVEL') ?? DEFAULTS.logLevel;
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
-    throw new ConfigError(`log level must be one of fatal, error, warn, info, debug, trace, silent, not ${JSON.stringify(logLevel)}`);
+    throw new ConfigError(
+      `log level must be one of fatal, error, warn, info, debug, trace, silent, not ${JSON.stringify(logLevel)}`,
+    );
   }
   const database = pick('database', 'DATABASE_URL') ?? DEFAULTS.database;
   if (database.trim() === '') throw new ConfigError('database must not be empty');
@@ -179,11 +182,21 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
     host: pick('host', 'HOST') ?? DEFAULTS.host,
     port: integer('port', pick('port', 'PORT') ?? String(DEFAULTS.port), 0, 65535),
     database,
-    bodyLimit: integer('body limit', pick('body-limit', 'BODY_LIMIT') ?? String(DEFAULTS.bodyLimit), 1024, 100 * 1024 * 1024),
+    bodyLimit: integer(
+      'body limit',
+      pick('body-limit', 'BODY_LIMIT') ?? String(DEFAULTS.bodyLimit),
+      1024,
+      100 * 1024 * 1024,
+    ),
     trustProxy: flags['trust-proxy'] === true || bool('TRUST_PROXY', env.TRUST_PROXY ?? ''),
     adminToken: env.STASHBOARD_ADMIN_TOKEN || undefined,
     logLevel,
-    adminRateLimit: integer('admin rate limit', pick('admin-rate-limit', 'ADMIN_RATE_LIMIT') ?? String(DEFAULTS.adminRateLimit), 1, 1_000_000),
+    adminRateLimit: integer(
+      'admin rate limit',
+      pick('admin-rate-limit', 'ADMIN_RATE_LIMIT') ?? String(DEFAULTS.adminRateLimit),
+      1,
+      1_000_000,
+    ),
     site: Object.freeze({
       siteName: siteSetting('siteName', pick('site-name', 'SITE_NAME')),
       logoUrl: siteSetting('logoUrl', pick('logo-url', 'SITE_LOGO_URL')),

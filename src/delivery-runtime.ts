@@ -26,16 +26,29 @@ export function deliveryTransports(config: Readonly<Config>): { transports: Deli
 
 /** Starts this instance's delivery worker; `stop` waits for the pass in progress. */
 export function startDelivery(
-  config: Readonly<Config>, ctx: Context, fallbackBaseUrl: string, log: { error(obj: object, msg: string): void },
+  config: Readonly<Config>,
+  ctx: Context,
+  fallbackBaseUrl: string,
+  log: { error(obj: object, msg: string): void },
 ): { worker: DeliveryWorker; stop(): Promise<void> } {
   const { transports, close } = deliveryTransports(config);
   const n = config.notifications;
-  const worker = startDeliveryWorker(ctx, {
-    transports,
-    policy: { ...DEFAULT_DELIVERY_POLICY, retryBaseMs: n.retryBaseMs, maxAttempts: n.maxAttempts, pauseAfterFailures: n.pauseAfterFailures, leaseMs: n.leaseMs },
-    owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    fallbackBaseUrl,
-  }, { pollMs: n.pollMs, log });
+  const worker = startDeliveryWorker(
+    ctx,
+    {
+      transports,
+      policy: {
+        ...DEFAULT_DELIVERY_POLICY,
+        retryBaseMs: n.retryBaseMs,
+        maxAttempts: n.maxAttempts,
+        pauseAfterFailures: n.pauseAfterFailures,
+        leaseMs: n.leaseMs,
+      },
+      owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+      fallbackBaseUrl,
+    },
+    { pollMs: n.pollMs, log },
+  );
   return {
     worker,
     stop: async () => {

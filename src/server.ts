@@ -59,12 +59,12 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   // Checks and heartbeats: every instance runs the loop; leases in the database share the work.
   const monitors = config.monitors
     ? new MonitorLoop({
-      ctx: opened.ctx,
-      runner: new CheckProbe(new AddressGuard({ allow: config.outboundAllow })),
-      tickMs: config.monitoring.tickMs,
-      retentionDays: config.monitoring.sampleRetentionDays,
-      log: app.log,
-    })
+        ctx: opened.ctx,
+        runner: new CheckProbe(new AddressGuard({ allow: config.outboundAllow })),
+        tickMs: config.monitoring.tickMs,
+        retentionDays: config.monitoring.sampleRetentionDays,
+        log: app.log,
+      })
     : undefined;
   app.addHook('preClose', async () => monitors?.stop());
   await app.listen({ host: config.host, port: config.port });
@@ -79,7 +79,10 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   const setupCode = await issueSetupCode(opened.ctx);
   if (setupCode) {
     // Only while no user exists: whoever can read this log may create the first admin.
-    app.log.warn({ setupCode, setupPath: '/admin/setup' }, `No user exists yet. Open /admin/setup and enter the setup code ${setupCode} (or run \`stashboard user create --admin\`).`);
+    app.log.warn(
+      { setupCode, setupPath: '/admin/setup' },
+      `No user exists yet. Open /admin/setup and enter the setup code ${setupCode} (or run \`stashboard user create --admin\`).`,
+    );
   }
   let closing = false;
   const shutdown = (signal: string) => {

@@ -9,18 +9,29 @@ import { ChangeBus } from '../src/changes/bus.ts';
 import { systemIds } from '../src/services/system.ts';
 import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../src/domain/login-throttle.ts';
 
-interface SeenRoute { method: string; url: string; access: string | undefined }
+interface SeenRoute {
+  method: string;
+  url: string;
+  access: string | undefined;
+}
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 /** The only admin routes open to anonymous users; any other public one fails the test. */
-const EXPECTED_PUBLIC = ['GET /admin/assets/admin.css', 'GET /admin/login', 'GET /admin/setup', 'POST /admin/login', 'POST /admin/setup'];
+const EXPECTED_PUBLIC = [
+  'GET /admin/assets/admin.css',
+  'GET /admin/login',
+  'GET /admin/setup',
+  'POST /admin/login',
+  'POST /admin/setup',
+];
 
 function collect(into: SeenRoute[]) {
   return (route: RouteOptions) => {
     const url = String(route.url);
     if (!url.startsWith('/admin')) return;
     for (const method of [route.method].flat()) {
-      if (METHODS.has(method)) into.push({ method, url, access: (route.config as { access?: string } | undefined)?.access });
+      if (METHODS.has(method))
+        into.push({ method, url, access: (route.config as { access?: string } | undefined)?.access });
     }
   };
 }
@@ -30,13 +41,20 @@ const isApi = (url: string) => url.startsWith('/admin/api');
 
 async function counts(t: TestApp) {
   const [services, lists, statuses, tokens] = await Promise.all([
-    t.get('/services'), t.get('/service-lists'), t.get('/statuses'), t.ctx.database.db.selectFrom('api_tokens').select('id').execute(),
+    t.get('/services'),
+    t.get('/service-lists'),
+    t.get('/statuses'),
+    t.ctx.database.db.selectFrom('api_tokens').select('id').execute(),
   ]);
   const users = await t.ctx.database.db.selectFrom('users').selectAll().execute();
   const events = await t.ctx.database.db.selectFrom('events').select('id').execute();
   return {
-    services: services.json().services.length, lists: lists.json().lists.length, statuses: statuses.json().statuses.length,
-    tokens: tokens.length, users: users.map((u) => `${u.email}:${u.role}:${u.password_hash}`).join(','), events: events.length,
+    services: services.json().services.length,
+    lists: lists.json().lists.length,
+    statuses: statuses.json().statuses.length,
+    tokens: tokens.length,
+    users: users.map((u) => `${u.email}:${u.role}:${u.password_hash}`).join(','),
+    events: events.length,
   };
 }
 
@@ -60,7 +78,10 @@ for (const backend of BACKENDS) {
       const site = routes.filter((r) => !isApi(r.url));
       assert.ok(site.length > 40, `only ${site.length} admin site routes seen`);
       assert.ok(routes.some((r) => isApi(r.url)));
-      const open = site.filter((r) => r.access === 'public' && r.method !== 'HEAD').map((r) => `${r.method} ${r.url}`).sort();
+      const open = site
+        .filter((r) => r.access === 'public' && r.method !== 'HEAD')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort();
       assert.deepEqual(open, EXPECTED_PUBLIC);
     });
 
@@ -70,8 +91,12 @@ for (const backend of BACKENDS) {
         if (route.access === 'public') continue;
         const url = concrete(route.url);
         const response = await t.inject({
-          method: route.method as 'GET', url, remoteAddress: '10.9.9.9',
-          ...(route.method === 'POST' ? { payload: 'name=x&_csrf=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
+          method: route.method as 'GET',
+          url,
+          remoteAddress: '10.9.9.9',
+          ...(route.method === 'POST'
+            ? { payload: 'name=x&_csrf=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+            : {}),
         });
         if (isApi(route.url)) {
           assert.equal(response.statusCode, 401, `${route.method} ${url}: ${response.statusCode}`);
@@ -89,7 +114,11 @@ for (const backend of BACKENDS) {
       const response = await t.inject({ method: 'GET', url: '/admin', headers: { cookie: 'sb_session=made-up' } });
       assert.equal(response.statusCode, 303);
       assert.match(String(response.headers['set-cookie']), /sb_session=;.*Max-Age=0/);
-      const api = await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: { cookie: 'sb_session=made-up' } });
+      const api = await t.inject({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { cookie: 'sb_session=made-up' },
+      });
       assert.equal(api.statusCode, 401);
     });
 
@@ -99,7 +128,10 @@ for (const backend of BACKENDS) {
       for (const route of routes) {
         if (isApi(route.url) || route.access === 'public' || route.access === 'editor') continue;
         const url = concrete(route.url);
-        const response = route.method === 'POST' ? await editor.post(url, { name: 'Hijack', description: 'x', role: 'admin' }) : await editor.get(url);
+        const response =
+          route.method === 'POST'
+            ? await editor.post(url, { name: 'Hijack', description: 'x', role: 'admin' })
+            : await editor.get(url);
         if (route.method === 'HEAD') continue;
         assert.equal(response.statusCode, 403, `${route.method} ${url}: ${response.statusCode}`);
         checked += 1;
@@ -121,22 +153,55 @@ for (const backend of BACKENDS) {
       const read = await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: { cookie: cookie(admin) } });
       assert.equal(read.statusCode, 200);
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
-      const noToken = await t.inject({ method: 'POST', url: '/admin/api/v1/service-lists', payload: 'name=Sneaky&description=x', headers: { ...form, cookie: cookie(admin) } });
+      const noToken = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/service-lists',
+        payload: 'name=Sneaky&description=x',
+        headers: { ...form, cookie: cookie(admin) },
+      });
       assert.equal(noToken.statusCode, 403);
-      const wrong = await t.inject({ method: 'POST', url: '/admin/api/v1/service-lists', payload: 'name=Sneaky&description=x', headers: { ...form, cookie: cookie(admin), 'x-csrf-token': editor.csrf } });
+      const wrong = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/service-lists',
+        payload: 'name=Sneaky&description=x',
+        headers: { ...form, cookie: cookie(admin), 'x-csrf-token': editor.csrf },
+      });
       assert.equal(wrong.statusCode, 403);
-      const del = await t.inject({ method: 'DELETE', url: '/admin/api/v1/services/api', headers: { cookie: cookie(admin) } });
+      const del = await t.inject({
+        method: 'DELETE',
+        url: '/admin/api/v1/services/api',
+        headers: { cookie: cookie(admin) },
+      });
       assert.equal(del.statusCode, 403);
       assert.equal((await t.get('/service-lists/sneaky')).statusCode, 404);
       assert.equal((await t.get('/services/api')).statusCode, 200);
-      const ok = await t.inject({ method: 'POST', url: '/admin/api/v1/service-lists', payload: 'name=Sneaky&description=x', headers: { ...form, cookie: cookie(admin), 'x-csrf-token': admin.csrf } });
+      const ok = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/service-lists',
+        payload: 'name=Sneaky&description=x',
+        headers: { ...form, cookie: cookie(admin), 'x-csrf-token': admin.csrf },
+      });
       assert.equal(ok.statusCode, 201);
-      const byEditor = await t.inject({ method: 'POST', url: '/admin/api/v1/services', payload: 'name=Other&description=x', headers: { ...form, cookie: cookie(editor), 'x-csrf-token': editor.csrf } });
+      const byEditor = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        payload: 'name=Other&description=x',
+        headers: { ...form, cookie: cookie(editor), 'x-csrf-token': editor.csrf },
+      });
       assert.equal(byEditor.statusCode, 403);
-      const event = await t.inject({ method: 'POST', url: '/admin/api/v1/services/api/events', payload: 'status=up&message=ok', headers: { ...form, cookie: cookie(editor), 'x-csrf-token': editor.csrf } });
+      const event = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services/api/events',
+        payload: 'status=up&message=ok',
+        headers: { ...form, cookie: cookie(editor), 'x-csrf-token': editor.csrf },
+      });
       assert.equal(event.statusCode, 201);
       assert.equal(event.json().author, 'user:editor@example.com');
-      const gone = await t.inject({ method: 'DELETE', url: `/admin/api/v1/services/api/events/${event.json().sid}`, headers: { cookie: cookie(editor), 'x-csrf-token': editor.csrf } });
+      const gone = await t.inject({
+        method: 'DELETE',
+        url: `/admin/api/v1/services/api/events/${event.json().sid}`,
+        headers: { cookie: cookie(editor), 'x-csrf-token': editor.csrf },
+      });
       assert.equal(gone.statusCode, 200);
     });
 
@@ -144,16 +209,30 @@ for (const backend of BACKENDS) {
       await t.post('/services/api/events', { status: 'down', message: 'for deletion' });
       const sid = (await t.get('/services/api/events/current')).json().sid;
       const before = await counts(t);
-      const posts = routes.filter((r) => r.method === 'POST' && !isApi(r.url) && r.url !== '/admin/login' && r.url !== '/admin/setup');
+      const posts = routes.filter(
+        (r) => r.method === 'POST' && !isApi(r.url) && r.url !== '/admin/login' && r.url !== '/admin/setup',
+      );
       assert.ok(posts.length > 15);
       for (const route of posts) {
         const url = route.url.replace(':slug', 'api').replace(':sid', sid).replace(':id', '1').replace(':', '');
         for (const token of [undefined, '', 'wrong-token', editor.csrf]) {
-          const form: Record<string, string> = { name: 'Changed', description: 'x', role: 'editor', message: 'x', status: 'up', siteName: 'Changed' };
+          const form: Record<string, string> = {
+            name: 'Changed',
+            description: 'x',
+            role: 'editor',
+            message: 'x',
+            status: 'up',
+            siteName: 'Changed',
+          };
           const body = new URLSearchParams(token === undefined ? form : { ...form, _csrf: token }).toString();
           const response = await t.inject({
-            method: 'POST', url, payload: body,
-            headers: { cookie: `sb_session=${admin.cookies.get('sb_session')}`, 'content-type': 'application/x-www-form-urlencoded' },
+            method: 'POST',
+            url,
+            payload: body,
+            headers: {
+              cookie: `sb_session=${admin.cookies.get('sb_session')}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
           });
           assert.equal(response.statusCode, 403, `POST ${url} with token ${token}: ${response.statusCode}`);
         }
@@ -166,11 +245,21 @@ for (const backend of BACKENDS) {
     it('refuses the login and setup forms without the form token', async () => {
       const anonymous = new AdminClient(t, '10.0.0.7');
       await anonymous.get('/admin/login');
-      const response = await anonymous.post('/admin/login', { email: 'admin@example.com', password: PASSWORD, _csrf: 'forged' });
+      const response = await anonymous.post('/admin/login', {
+        email: 'admin@example.com',
+        password: PASSWORD,
+        _csrf: 'forged',
+      });
       assert.equal(response.statusCode, 403);
       assert.equal(anonymous.cookies.has('sb_session'), false);
       const noCookie = await t.inject({
-        method: 'POST', url: '/admin/login', payload: new URLSearchParams({ email: 'admin@example.com', password: PASSWORD, _csrf: anonymous.csrf }).toString(),
+        method: 'POST',
+        url: '/admin/login',
+        payload: new URLSearchParams({
+          email: 'admin@example.com',
+          password: PASSWORD,
+          _csrf: anonymous.csrf,
+        }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       assert.equal(noCookie.statusCode, 403);
@@ -279,7 +368,12 @@ for (const backend of BACKENDS) {
         await addUser(t2, 'cli@example.com', 'admin');
         const client = new AdminClient(t2);
         await client.get('/admin/login');
-        const response = await client.post('/admin/setup', { code, email: 'late@example.com', password: PASSWORD, confirm: PASSWORD });
+        const response = await client.post('/admin/setup', {
+          code,
+          email: 'late@example.com',
+          password: PASSWORD,
+          confirm: PASSWORD,
+        });
         assert.equal(response.statusCode, 400);
         assert.equal((await t2.ctx.database.db.selectFrom('setup_codes').selectAll().execute()).length, 0);
       } finally {
@@ -298,8 +392,10 @@ for (const backend of BACKENDS) {
     after(async () => t.close());
 
     it('slows an account down after a few failures, then locks it, from any address, even for the right password', async () => {
-      const attempt = (password: string, address: string) => new AdminClient(t, address).login('victim@example.com', password);
-      for (let i = 0; i < ACCOUNT_POLICY.freeFailures; i += 1) assert.equal((await attempt('wrong password!', `10.1.0.${i}`)).statusCode, 401);
+      const attempt = (password: string, address: string) =>
+        new AdminClient(t, address).login('victim@example.com', password);
+      for (let i = 0; i < ACCOUNT_POLICY.freeFailures; i += 1)
+        assert.equal((await attempt('wrong password!', `10.1.0.${i}`)).statusCode, 401);
       const slowed = await attempt('wrong password!', '10.1.1.1');
       assert.equal(slowed.statusCode, 401);
       assert.match(slowed.body, /Wait 2 seconds/);
@@ -317,7 +413,10 @@ for (const backend of BACKENDS) {
       assert.equal(locked.statusCode, 429);
       assert.match(locked.body, /minutes/);
       const other = connect(t.databaseUrl);
-      const otherApp = await buildApp({ config: t.config, ctx: { database: other, clock, ids: systemIds(), changes: new ChangeBus() } });
+      const otherApp = await buildApp({
+        config: t.config,
+        ctx: { database: other, clock, ids: systemIds(), changes: new ChangeBus() },
+      });
       try {
         const client = new AdminClient({ ...t, inject: (o) => otherApp.inject(o) }, '10.1.3.2');
         assert.equal((await client.login('victim@example.com', PASSWORD)).statusCode, 429);
@@ -327,7 +426,11 @@ for (const backend of BACKENDS) {
       }
       clock.advance(ACCOUNT_POLICY.lockMs);
       assert.equal((await attempt(PASSWORD, '10.1.3.3')).statusCode, 303);
-      const audit = await t.ctx.database.db.selectFrom('audit_log').select('action').where('target', '=', 'victim@example.com').execute();
+      const audit = await t.ctx.database.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('target', '=', 'victim@example.com')
+        .execute();
       assert.ok(audit.some((a) => a.action === 'login.failed'));
       assert.ok(audit.some((a) => a.action === 'login.throttled'));
       assert.ok(audit.some((a) => a.action === 'login.succeeded'));
@@ -335,7 +438,8 @@ for (const backend of BACKENDS) {
 
     it('slows down one address guessing many accounts, and not the others', async () => {
       clock.advance(ADDRESS_POLICY.windowMs);
-      const from = (address: string, email: string, password: string) => new AdminClient(t, address).login(email, password);
+      const from = (address: string, email: string, password: string) =>
+        new AdminClient(t, address).login(email, password);
       for (let i = 0; i < ADDRESS_POLICY.freeFailures; i += 1) {
         assert.equal((await from('10.2.0.1', `guess${i}@example.com`, 'nope nope nope')).statusCode, 401);
       }

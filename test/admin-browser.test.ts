@@ -27,13 +27,19 @@ for (const backend of BACKENDS) {
       page = await browser.context.newPage();
       await page.setViewportSize({ width: 375, height: 812 });
       // Failed loads are judged by the response handler below, with their URLs.
-      page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console: ${m.text()}`); });
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+          problems.push(`console: ${m.text()}`);
+      });
       page.on('response', (r) => {
-        const expected = (r.status() === 400 && r.request().method() === 'POST') || new URL(r.url()).pathname === '/favicon.ico';
+        const expected =
+          (r.status() === 400 && r.request().method() === 'POST') || new URL(r.url()).pathname === '/favicon.ico';
         if (r.status() >= 400 && !expected) problems.push(`${r.status()}: ${r.request().method()} ${r.url()}`);
       });
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-      page.on('request', (r) => { if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`external: ${r.url()}`); });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) problems.push(`external: ${r.url()}`);
+      });
     });
 
     after(async () => {
@@ -48,7 +54,8 @@ for (const backend of BACKENDS) {
       assert.deepEqual(violations, [], `${name}: ${JSON.stringify(violations, null, 1)}`);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 375, `${name} is ${width} px wide`);
-      if (backend === 'sqlite') await page.screenshot({ path: new URL(`admin-${name}.png`, ARTIFACTS).pathname, fullPage: true });
+      if (backend === 'sqlite')
+        await page.screenshot({ path: new URL(`admin-${name}.png`, ARTIFACTS).pathname, fullPage: true });
     }
 
     async function flash(): Promise<string> {
@@ -56,7 +63,10 @@ for (const backend of BACKENDS) {
     }
 
     it('goes from setup to logout: list, service, status, event on the public page, note, deletion', async () => {
-      const code = await waitFor('the setup code in the log', async () => /"setupCode":"([0-9A-Z-]+)"/.exec(server.output())?.[1]);
+      const code = await waitFor(
+        'the setup code in the log',
+        async () => /"setupCode":"([0-9A-Z-]+)"/.exec(server.output())?.[1],
+      );
 
       await page.goto(`${server.url}/admin`);
       assert.equal(new URL(page.url()).pathname, '/admin/setup');
@@ -66,7 +76,7 @@ for (const backend of BACKENDS) {
       await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await page.getByLabel('Password again').fill(PASSWORD);
       await page.getByRole('button', { name: 'Create the admin account' }).click();
-      assert.match(await page.locator('#setup-code-error').textContent() ?? '', /wrong or was used/);
+      assert.match((await page.locator('#setup-code-error').textContent()) ?? '', /wrong or was used/);
       assert.equal(await page.getByLabel('Your email').inputValue(), EMAIL);
       await check('setup-error');
       await page.getByLabel('Setup code').fill(code);
@@ -92,7 +102,7 @@ for (const backend of BACKENDS) {
 
       await page.getByRole('link', { name: 'Services' }).click();
       await page.getByRole('button', { name: 'Create service' }).click();
-      assert.match(await page.locator('#new-svc-name-error').textContent() ?? '', /name is required/);
+      assert.match((await page.locator('#new-svc-name-error').textContent()) ?? '', /name is required/);
       await check('services-error');
       await page.getByLabel('Name').fill('API');
       await page.getByLabel('Description').fill('The public REST API');
@@ -119,12 +129,18 @@ for (const backend of BACKENDS) {
       await check('dashboard');
       await card.getByRole('button', { name: 'Post' }).click();
       assert.match(await flash(), /Status posted for API/);
-      assert.match(await page.getByRole('region', { name: 'API' }).locator('.current').textContent() ?? '', /Down[\s\S]*Elevated error rates/);
+      assert.match(
+        (await page.getByRole('region', { name: 'API' }).locator('.current').textContent()) ?? '',
+        /Down[\s\S]*Elevated error rates/,
+      );
 
       await page.goto(`${server.url}/`);
-      assert.match(await page.locator('body').textContent() ?? '', /Elevated error rates on writes/);
+      assert.match((await page.locator('body').textContent()) ?? '', /Elevated error rates on writes/);
       await page.screenshot({ path: new URL(`admin-public-page-${backend}.png`, ARTIFACTS).pathname, fullPage: true });
-      const current = await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json() as { status: { id: string }; message: string };
+      const current = (await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json()) as {
+        status: { id: string };
+        message: string;
+      };
       assert.equal(current.status.id, 'down');
 
       await page.goto(`${server.url}/admin`);
@@ -133,28 +149,44 @@ for (const backend of BACKENDS) {
       await card2.getByLabel('Note only').check();
       await card2.getByRole('button', { name: 'Post' }).click();
       assert.match(await flash(), /Note posted for API/);
-      const note = await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json() as { status: { id: string }; informational: boolean };
+      const note = (await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json()) as {
+        status: { id: string };
+        informational: boolean;
+      };
       assert.deepEqual([note.status.id, note.informational], ['down', true]);
 
       await page.getByRole('region', { name: 'API' }).getByRole('link', { name: 'Events of API' }).click();
       await check('events');
-      await page.getByRole('link', { name: /^Delete/ }).first().click();
-      assert.match(await page.locator('main').textContent() ?? '', /We are rolling back a deploy/);
+      await page
+        .getByRole('link', { name: /^Delete/ })
+        .first()
+        .click();
+      assert.match((await page.locator('main').textContent()) ?? '', /We are rolling back a deploy/);
       await check('event-delete');
       await page.getByRole('button', { name: 'Delete the event' }).click();
       assert.match(await flash(), /deleted/);
-      const events = await (await fetch(`${server.url}/api/v1/services/api/events`)).json() as { events: unknown[] };
+      const events = (await (await fetch(`${server.url}/api/v1/services/api/events`)).json()) as { events: unknown[] };
       assert.equal(events.events.length, 1);
 
       for (const [name, path] of [
-        ['service-edit', '/admin/services/api'], ['service-delete', '/admin/services/api/delete'], ['list-edit', '/admin/lists/core'],
-        ['status-edit', '/admin/statuses/maintenance'], ['users', '/admin/users'], ['settings', '/admin/settings'],
-        ['account', '/admin/account'], ['audit', '/admin/audit'], ['oauth-regenerate', '/admin/credentials/oauth/regenerate'],
+        ['service-edit', '/admin/services/api'],
+        ['service-delete', '/admin/services/api/delete'],
+        ['list-edit', '/admin/lists/core'],
+        ['status-edit', '/admin/statuses/maintenance'],
+        ['users', '/admin/users'],
+        ['settings', '/admin/settings'],
+        ['account', '/admin/account'],
+        ['audit', '/admin/audit'],
+        ['oauth-regenerate', '/admin/credentials/oauth/regenerate'],
       ] as const) {
         await page.goto(`${server.url}${path}`);
         await check(name);
       }
-      assert.match(await page.goto(`${server.url}/admin/services/api/delete`).then(() => page.locator('main').textContent()) ?? '', /1 event/);
+      assert.match(
+        (await page.goto(`${server.url}/admin/services/api/delete`).then(() => page.locator('main').textContent())) ??
+          '',
+        /1 event/,
+      );
 
       // Monitoring: push URL, automation settings, a check, and a held recovery confirmed from the dashboard.
       await page.goto(`${server.url}/admin/services/api`);
@@ -171,27 +203,34 @@ for (const backend of BACKENDS) {
       await page.getByLabel('Target').fill('https://api.example.com/health');
       await page.getByLabel('Interval (seconds)').fill('5');
       await page.getByRole('button', { name: 'Create check' }).click();
-      assert.match(await page.locator('#check-interval-error').textContent() ?? '', /at least|from 10/);
+      assert.match((await page.locator('#check-interval-error').textContent()) ?? '', /at least|from 10/);
       assert.equal(await page.getByLabel('Target').inputValue(), 'https://api.example.com/health');
       await check('monitoring-error');
       await page.getByLabel('Interval (seconds)').fill('60');
       await page.getByRole('button', { name: 'Create check' }).click();
       assert.match(await flash(), /Check api-http created/);
-      await page.locator('details').first().evaluate((d) => { (d as HTMLDetailsElement).open = true; });
+      await page
+        .locator('details')
+        .first()
+        .evaluate((d) => {
+          (d as HTMLDetailsElement).open = true;
+        });
       await check('monitoring');
       await page.getByRole('link', { name: 'Edit api-http' }).click();
       await check('check-edit');
       await page.goto(`${server.url}/admin/services/api/monitoring/push/regenerate`);
       await check('push-regenerate');
-      const pushed = await (await fetch(`${pushUrl}?status=up&msg=Looks+fine`)).json() as { outcome: string };
+      const pushed = (await (await fetch(`${pushUrl}?status=up&msg=Looks+fine`)).json()) as { outcome: string };
       assert.equal(pushed.outcome, 'noted');
       await page.goto(`${server.url}/admin`);
       const held = page.getByRole('region', { name: 'API' });
-      assert.match(await held.locator('.hold').textContent() ?? '', /Recovery waiting for confirmation since/);
+      assert.match((await held.locator('.hold').textContent()) ?? '', /Recovery waiting for confirmation since/);
       await check('dashboard-hold');
       await held.getByRole('button', { name: 'Confirm recovery of API' }).click();
       assert.match(await flash(), /Recovery of API confirmed/);
-      const recovered = await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json() as { status: { id: string } };
+      const recovered = (await (await fetch(`${server.url}/api/v1/services/api/events/current`)).json()) as {
+        status: { id: string };
+      };
       assert.equal(recovered.status.id, 'up');
 
       await page.goto(`${server.url}/admin/credentials`);
@@ -200,12 +239,21 @@ for (const backend of BACKENDS) {
       const secret = (await page.locator('.secret p code').first().textContent()) ?? '';
       assert.match(secret, /^sb_/);
       await check('credentials-token');
-      const viaToken = await fetch(`${server.url}/admin/api/v1/services/api/events`, { headers: { authorization: `Bearer ${secret}` } });
+      const viaToken = await fetch(`${server.url}/admin/api/v1/services/api/events`, {
+        headers: { authorization: `Bearer ${secret}` },
+      });
       assert.equal(viaToken.status, 200);
 
       await page.goto(`${server.url}/admin/audit`);
       const audit = (await page.locator('main').textContent()) ?? '';
-      for (const action of ['setup.completed', 'login.succeeded', 'event.created', 'event.deleted', 'token.created', 'token.used']) {
+      for (const action of [
+        'setup.completed',
+        'login.succeeded',
+        'event.created',
+        'event.deleted',
+        'token.created',
+        'token.used',
+      ]) {
         assert.ok(audit.includes(action), `audit log lacks ${action}`);
       }
       await page.getByLabel('What', { exact: true }).selectOption('event');

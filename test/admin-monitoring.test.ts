@@ -11,12 +11,25 @@ const pushSecretIn = (body: string) => /\/api\/push\/([A-Za-z0-9_-]{16,})/.exec(
 const PAGE = '/admin/services/api/monitoring';
 
 const AUTOMATION = {
-  recovery_needs_human: 'true', min_change_interval: '0', heartbeat_period: '0', heartbeat_state: 'down',
-  status_up: 'up', status_warning: 'warning', status_down: 'down',
+  recovery_needs_human: 'true',
+  min_change_interval: '0',
+  heartbeat_period: '0',
+  heartbeat_state: 'down',
+  status_up: 'up',
+  status_warning: 'warning',
+  status_down: 'down',
 };
 const CHECK = {
-  name: 'api-http', kind: 'http', target: 'https://api.example.com/health', expected_statuses: '200-299', keyword: 'ok',
-  latency_warning: '800', interval: '30', timeout: '5', failure_threshold: '1', enabled: 'true',
+  name: 'api-http',
+  kind: 'http',
+  target: 'https://api.example.com/health',
+  expected_statuses: '200-299',
+  keyword: 'ok',
+  latency_warning: '800',
+  interval: '30',
+  timeout: '5',
+  failure_threshold: '1',
+  enabled: 'true',
 };
 
 for (const backend of BACKENDS) {
@@ -85,7 +98,10 @@ for (const backend of BACKENDS) {
       const badInterval = await admin.post(`${PAGE}/automation`, { ...AUTOMATION, min_change_interval: 'soon' });
       assert.equal(badInterval.statusCode, 400);
       assert.match(errorNear(badInterval.body, 'auto-min_change_interval') ?? '', /whole number of seconds/);
-      assert.match(badInterval.body, /id="auto-min_change_interval" name="min_change_interval" type="text" value="soon"/);
+      assert.match(
+        badInterval.body,
+        /id="auto-min_change_interval" name="min_change_interval" type="text" value="soon"/,
+      );
       assert.match(badInterval.body, /id="auto-recovery_needs_human" name="recovery_needs_human" value="true" checked/);
       const badPeriod = await admin.post(`${PAGE}/automation`, { ...AUTOMATION, heartbeat_period: '5' });
       assert.equal(badPeriod.statusCode, 400);
@@ -96,9 +112,16 @@ for (const backend of BACKENDS) {
       assert.match(errorNear(badStatus.body, 'auto-status_down') ?? '', /does not exist/);
       assert.deepEqual(await automation(), before);
 
-      assert.equal((await admin.post(`${PAGE}/automation`, { ...AUTOMATION, min_change_interval: '0', heartbeat_period: '600' })).statusCode, 303);
+      assert.equal(
+        (await admin.post(`${PAGE}/automation`, { ...AUTOMATION, min_change_interval: '0', heartbeat_period: '600' }))
+          .statusCode,
+        303,
+      );
       const saved = await automation();
-      assert.deepEqual([saved.recovery_needs_human, saved.heartbeat_period, saved.heartbeat_state], [true, 600, 'down']);
+      assert.deepEqual(
+        [saved.recovery_needs_human, saved.heartbeat_period, saved.heartbeat_state],
+        [true, 600, 'down'],
+      );
       const form = (await admin.get(PAGE)).body;
       assert.match(form, /name="heartbeat_period" type="text" value="600"/);
       // An unticked box turns the setting off (a browser sends nothing for it).
@@ -118,10 +141,16 @@ for (const backend of BACKENDS) {
       assert.equal(dup.statusCode, 400);
       assert.match(errorNear(dup.body, 'check-name') ?? '', /already has a check/);
       const [created] = (await t.get('/services/api/checks')).json().checks;
-      assert.deepEqual([created.name, created.interval, created.timeout, created.keyword, created.latency_warning_ms, created.enabled],
-        ['api-http', 30, 5, 'ok', 800, true]);
+      assert.deepEqual(
+        [created.name, created.interval, created.timeout, created.keyword, created.latency_warning_ms, created.enabled],
+        ['api-http', 30, 5, 'ok', 800, true],
+      );
 
-      await runDueChecks(t.ctx, { run: async () => ({ state: 'warning', message: 'slow answer', latencyMs: 1234 }) }, t.clock.now());
+      await runDueChecks(
+        t.ctx,
+        { run: async () => ({ state: 'warning', message: 'slow answer', latencyMs: 1234 }) },
+        t.clock.now(),
+      );
       const page = (await admin.get(PAGE)).body;
       assert.match(page, /slow answer/);
       assert.match(page, /1234 ms/);
@@ -135,7 +164,10 @@ for (const backend of BACKENDS) {
       assert.match(errorNear(badEdit.body, 'check-timeout') ?? '', /shorter than the interval/);
       assert.match(badEdit.body, /name="timeout" type="text" value="60"/);
       const { enabled: _, ...disabled } = CHECK;
-      assert.equal((await admin.post(`${PAGE}/checks/api-http`, { ...disabled, interval: '60', keyword: '' })).statusCode, 303);
+      assert.equal(
+        (await admin.post(`${PAGE}/checks/api-http`, { ...disabled, interval: '60', keyword: '' })).statusCode,
+        303,
+      );
       const [edited] = (await t.get('/services/api/checks')).json().checks;
       assert.deepEqual([edited.interval, edited.enabled, edited.keyword], [60, false, null]);
 
@@ -147,7 +179,10 @@ for (const backend of BACKENDS) {
 
     it('shows a held recovery on the dashboard, and an editor confirms it with one click', async () => {
       assert.equal((await admin.post(`${PAGE}/automation`, AUTOMATION)).statusCode, 303);
-      assert.equal((await admin.post('/admin/services/api/events', { status: 'down', message: 'Outage' })).statusCode, 303);
+      assert.equal(
+        (await admin.post('/admin/services/api/events', { status: 'down', message: 'Outage' })).statusCode,
+        303,
+      );
       assert.doesNotMatch((await editor.get('/admin')).body, /Recovery waiting/);
       assert.equal((await push(secret, '?status=up&msg=fine')).json().outcome, 'noted');
       assert.equal((await current()).status.id, 'down');
@@ -165,7 +200,10 @@ for (const backend of BACKENDS) {
       assert.equal(confirmed.statusCode, 303);
       assert.equal(confirmed.headers.location, '/admin#svc-api-name');
       const now = await current();
-      assert.deepEqual([now.status.id, now.author, now.message, now.informational], ['up', 'user:editor@example.com', 'Recovery confirmed', false]);
+      assert.deepEqual(
+        [now.status.id, now.author, now.message, now.informational],
+        ['up', 'user:editor@example.com', 'Recovery confirmed', false],
+      );
       assert.doesNotMatch((await editor.get('/admin')).body, /Recovery waiting/);
       assert.equal((await editor.post('/admin/services/api/confirm-recovery')).statusCode, 303);
       assert.match((await editor.get('/admin')).body, /already answered/);
@@ -187,13 +225,34 @@ for (const backend of BACKENDS) {
 
     it('refuses every monitoring form posted without the CSRF token, and nothing changes', async () => {
       await admin.post(`${PAGE}/checks`, CHECK);
-      const before = JSON.stringify([await automation(), (await t.get('/services/api/push')).json(), (await t.get('/services/api/checks')).json()]);
-      for (const path of [`${PAGE}/push/regenerate`, `${PAGE}/push/remove`, `${PAGE}/automation`, `${PAGE}/checks`,
-        `${PAGE}/checks/api-http`, `${PAGE}/checks/api-http/delete`, '/admin/services/api/confirm-recovery']) {
-        const response = await admin.post(path, { ...AUTOMATION, ...CHECK, name: 'other', interval: '99', _csrf: 'forged' });
+      const before = JSON.stringify([
+        await automation(),
+        (await t.get('/services/api/push')).json(),
+        (await t.get('/services/api/checks')).json(),
+      ]);
+      for (const path of [
+        `${PAGE}/push/regenerate`,
+        `${PAGE}/push/remove`,
+        `${PAGE}/automation`,
+        `${PAGE}/checks`,
+        `${PAGE}/checks/api-http`,
+        `${PAGE}/checks/api-http/delete`,
+        '/admin/services/api/confirm-recovery',
+      ]) {
+        const response = await admin.post(path, {
+          ...AUTOMATION,
+          ...CHECK,
+          name: 'other',
+          interval: '99',
+          _csrf: 'forged',
+        });
         assert.equal(response.statusCode, 403, path);
       }
-      const after = JSON.stringify([await automation(), (await t.get('/services/api/push')).json(), (await t.get('/services/api/checks')).json()]);
+      const after = JSON.stringify([
+        await automation(),
+        (await t.get('/services/api/push')).json(),
+        (await t.get('/services/api/checks')).json(),
+      ]);
       assert.equal(after, before);
     });
   });

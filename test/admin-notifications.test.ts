@@ -42,14 +42,30 @@ for (const backend of BACKENDS) {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /href="\/admin\/notifications" aria-current="page">Notifications/);
       assert.match(page.body, /Web &lt;site&gt;/);
-      const bad = await admin.post('/admin/notifications/channels', { kind: 'webhook', name: 'Hook', url: 'not a url' });
+      const bad = await admin.post('/admin/notifications/channels', {
+        kind: 'webhook',
+        name: 'Hook',
+        url: 'not a url',
+      });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /id="ch-url-error">url must be an absolute http or https URL/);
       const created = await t.inject({
-        method: 'POST', url: '/admin/notifications/channels', remoteAddress: '127.0.0.1',
-        headers: { cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams([['_csrf', admin.csrf], ['kind', 'webhook'], ['name', 'Ops <hook>'], ['url', `${receiver.url}/x`],
-          ['services', 'api'], ['services', 'web-site'], ['notes', 'true']]).toString(),
+        method: 'POST',
+        url: '/admin/notifications/channels',
+        remoteAddress: '127.0.0.1',
+        headers: {
+          cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: new URLSearchParams([
+          ['_csrf', admin.csrf],
+          ['kind', 'webhook'],
+          ['name', 'Ops <hook>'],
+          ['url', `${receiver.url}/x`],
+          ['services', 'api'],
+          ['services', 'web-site'],
+          ['notes', 'true'],
+        ]).toString(),
       });
       assert.equal(created.statusCode, 303, created.body);
       const location = String(created.headers.location);
@@ -86,13 +102,23 @@ for (const backend of BACKENDS) {
 
     it('saves SMTP settings without showing the password, and sends a test email', async () => {
       const saved = await admin.post('/admin/notifications/email', {
-        host: '127.0.0.1', port: String(sink.port), security: 'none', user: 'mailer', password: 'p4ss-w0rd', from: 'Status <status@example.com>',
+        host: '127.0.0.1',
+        port: String(sink.port),
+        security: 'none',
+        user: 'mailer',
+        password: 'p4ss-w0rd',
+        from: 'Status <status@example.com>',
       });
       assert.equal(saved.statusCode, 303);
       const form = await admin.get('/admin/notifications/email');
       assert.ok(!form.body.includes('p4ss-w0rd'));
       assert.match(form.body, /A password is stored/);
-      const bad = await admin.post('/admin/notifications/email', { host: 'x', port: '99999', security: 'none', from: 'a@b.c' });
+      const bad = await admin.post('/admin/notifications/email', {
+        host: 'x',
+        port: '99999',
+        security: 'none',
+        from: 'a@b.c',
+      });
       assert.equal(bad.statusCode, 400);
       const sent = await admin.post('/admin/notifications/email/test', { to: 'me@example.com' });
       assert.equal(sent.statusCode, 200);
@@ -104,7 +130,11 @@ for (const backend of BACKENDS) {
     it('is for admins only', async () => {
       const editor = await loggedIn(t, 'editor@example.com', 'editor');
       assert.equal((await editor.get('/admin/notifications')).statusCode, 403);
-      assert.equal((await editor.post('/admin/notifications/channels', { kind: 'slack', name: 'x', url: receiver.url })).statusCode, 403);
+      assert.equal(
+        (await editor.post('/admin/notifications/channels', { kind: 'slack', name: 'x', url: receiver.url }))
+          .statusCode,
+        403,
+      );
     });
   });
 }

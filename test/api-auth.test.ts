@@ -34,7 +34,8 @@ for (const backend of BACKENDS) {
 
     const as = (token: string, method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string>) =>
       t.inject({
-        method, url: `/admin/api/v1${path}`,
+        method,
+        url: `/admin/api/v1${path}`,
         headers: { authorization: `Bearer ${token}`, ...(form ? { 'content-type': FORM } : {}) },
         ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
       });
@@ -79,7 +80,11 @@ for (const backend of BACKENDS) {
     });
 
     it('an events-scope token gets 403 for anything else, and changes nothing', async () => {
-      const before = [(await t.get('/services')).body, (await t.get('/statuses')).body, (await t.get('/services/web/events')).body];
+      const before = [
+        (await t.get('/services')).body,
+        (await t.get('/statuses')).body,
+        (await t.get('/services/web/events')).body,
+      ];
       const forbidden: Array<['GET' | 'POST' | 'DELETE', string, Record<string, string>?]> = [
         ['POST', '/services', { name: 'Sneaky', description: 'x' }],
         ['POST', '/services/web', { name: 'Renamed' }],
@@ -101,7 +106,11 @@ for (const backend of BACKENDS) {
         assert.equal(res.json().code, 403);
         assert.match(res.headers['content-type'] as string, /^application\/json/);
       }
-      const after = [(await t.get('/services')).body, (await t.get('/statuses')).body, (await t.get('/services/web/events')).body];
+      const after = [
+        (await t.get('/services')).body,
+        (await t.get('/statuses')).body,
+        (await t.get('/services/web/events')).body,
+      ];
       assert.deepEqual(after, before);
     });
 
@@ -134,7 +143,10 @@ for (const backend of BACKENDS) {
         assert.ok(!res.body.includes(secret), 'the secret is echoed');
       }
       const write = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services', headers: { authorization: 'Bearer nonsense', 'content-type': FORM }, payload: 'name=Nope&description=x',
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { authorization: 'Bearer nonsense', 'content-type': FORM },
+        payload: 'name=Nope&description=x',
       });
       assert401(write);
       assert.equal((await t.get('/services/nope')).statusCode, 404);
@@ -155,20 +167,46 @@ for (const backend of BACKENDS) {
 
     it('is accepted as an admin-scope bearer token, and recorded as the author', async () => {
       const headers = { authorization: `Bearer ${envToken}`, 'content-type': FORM };
-      const created = await t.inject({ method: 'POST', url: '/admin/api/v1/services', headers, payload: 'name=Auto&description=x' });
+      const created = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers,
+        payload: 'name=Auto&description=x',
+      });
       assert.equal(created.statusCode, 201);
-      const status = await t.inject({ method: 'POST', url: '/admin/api/v1/statuses', headers, payload: 'name=Auto+Status&description=x&image=plug' });
+      const status = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/statuses',
+        headers,
+        payload: 'name=Auto+Status&description=x&image=plug',
+      });
       assert.equal(status.statusCode, 201);
-      const event = await t.inject({ method: 'POST', url: '/admin/api/v1/services/auto/events', headers, payload: 'message=automated' });
+      const event = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services/auto/events',
+        headers,
+        payload: 'message=automated',
+      });
       assert.equal(event.statusCode, 201);
       assert.match(event.json().author, /STASHBOARD_ADMIN_TOKEN/);
-      const deleted = await t.inject({ method: 'DELETE', url: '/admin/api/v1/services/auto', headers: { authorization: `Bearer ${envToken}` } });
+      const deleted = await t.inject({
+        method: 'DELETE',
+        url: '/admin/api/v1/services/auto',
+        headers: { authorization: `Bearer ${envToken}` },
+      });
       assert.equal(deleted.statusCode, 200);
     });
 
     it('a near miss of it is refused, and regular tokens still work beside it', async () => {
       for (const token of [`${envToken}x`, envToken.slice(0, -1), envToken.toUpperCase()]) {
-        assert401(await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: { authorization: `Bearer ${token}` } }), token);
+        assert401(
+          await t.inject({
+            method: 'GET',
+            url: '/admin/api/v1/services',
+            headers: { authorization: `Bearer ${token}` },
+          }),
+          token,
+        );
       }
       assert.equal((await t.get('/services')).statusCode, 200);
     });
@@ -196,15 +234,22 @@ for (const backend of BACKENDS) {
 
     const sign = (method: string, url: string, data: Record<string, string> = {}, options: SignOptions = {}) => {
       const oauth = new OAuth({
-        consumer: { key: options.consumerKey ?? creds.consumerKey, secret: options.consumerSecret ?? creds.consumerSecret },
+        consumer: {
+          key: options.consumerKey ?? creds.consumerKey,
+          secret: options.consumerSecret ?? creds.consumerSecret,
+        },
         signature_method: options.method ?? 'HMAC-SHA1',
-        hash_function: (base, key) => (options.method === 'PLAINTEXT' ? key : createHmac('sha1', key).update(base).digest('base64')),
+        hash_function: (base, key) =>
+          options.method === 'PLAINTEXT' ? key : createHmac('sha1', key).update(base).digest('base64'),
       });
       if (options.age) {
         const age = options.age;
         oauth.getTimeStamp = () => Math.floor(Date.now() / 1000) - age;
       }
-      const auth = oauth.authorize({ url, method, data }, { key: creds.accessToken, secret: options.tokenSecret ?? creds.accessTokenSecret });
+      const auth = oauth.authorize(
+        { url, method, data },
+        { key: creds.accessToken, secret: options.tokenSecret ?? creds.accessTokenSecret },
+      );
       return { oauth, auth };
     };
 
@@ -216,12 +261,18 @@ for (const backend of BACKENDS) {
     type Mode = 'header' | 'query' | 'body';
     /** Sends a signed request the way OAuth clients do: signature in the header, the query string or the form body. */
     const send = async (
-      mode: Mode, method: 'GET' | 'POST' | 'DELETE', url: string, data: Record<string, string> = {}, options: SignOptions = {},
+      mode: Mode,
+      method: 'GET' | 'POST' | 'DELETE',
+      url: string,
+      data: Record<string, string> = {},
+      options: SignOptions = {},
     ) => {
       const { oauth, auth } = sign(method, url, data, options);
       // oauth-1.0a merges the signed request parameters into what it returns: keep the protocol ones.
       const oauthParams = Object.fromEntries(
-        Object.entries(auth).filter(([k]) => k.startsWith('oauth_')).map(([k, v]) => [k, String(v)]),
+        Object.entries(auth)
+          .filter(([k]) => k.startsWith('oauth_'))
+          .map(([k, v]) => [k, String(v)]),
       );
       const headers: Record<string, string> = { host: HOST };
       let target = pathOf(url);
@@ -239,10 +290,11 @@ for (const backend of BACKENDS) {
 
     const base = `http://${HOST}/admin/api/v1`;
 
-    it("runs the original example.py: create a service, pick an image, create a status, post an event, read it back", async () => {
+    it('runs the original example.py: create a service, pick an image, create a status, post an event, read it back', async () => {
       // python-oauth2's Client signs POSTs inside the form body and GETs in the query string.
       const service = await send('body', 'POST', `${base}/services`, {
-        name: 'An Example Service', description: 'An example service, created using the StashBoard API',
+        name: 'An Example Service',
+        description: 'An example service, created using the StashBoard API',
       });
       assert.equal(service.statusCode, 201, service.body);
       assert.equal(service.json().url, `${base}/services/an-example-service`);
@@ -250,12 +302,16 @@ for (const backend of BACKENDS) {
       assert.equal(images.statusCode, 200, images.body);
       const image = images.json().images.find((i: { name: string }) => i.name === 'traffic-cone');
       const status = await send('body', 'POST', `${base}/statuses`, {
-        name: 'Example Status', description: 'An example status, means nothing', severity: '10000', image: image.name,
+        name: 'Example Status',
+        description: 'An example status, means nothing',
+        severity: '10000',
+        image: image.name,
       });
       assert.equal(status.statusCode, 201, status.body);
       assert.equal(status.json().id, 'example-status');
       const event = await send('body', 'POST', `${service.json().url}/events`, {
-        message: 'Our first event! So exciting', status: status.json().id,
+        message: 'Our first event! So exciting',
+        status: status.json().id,
       });
       assert.equal(event.statusCode, 201, event.body);
       assert.equal(event.json().status.id, 'example-status');
@@ -269,7 +325,10 @@ for (const backend of BACKENDS) {
     });
 
     it('accepts the signature in the Authorization header, for reads and form writes', async () => {
-      const created = await send('header', 'POST', `${base}/services`, { name: 'Header Svc', description: 'signed in the header' });
+      const created = await send('header', 'POST', `${base}/services`, {
+        name: 'Header Svc',
+        description: 'signed in the header',
+      });
       assert.equal(created.statusCode, 201, created.body);
       const message = 'Crème brûlée! (50% off) *really* ~tilde & more + plus = equals 日本';
       const event = await send('header', 'POST', `${base}/services/header-svc/events`, { message, status: 'down' });
@@ -286,7 +345,10 @@ for (const backend of BACKENDS) {
       const read = await send('query', 'GET', `${base}/services?callback=handle`);
       assert.equal(read.statusCode, 200, read.body);
       assert.match(read.body, /^handle\(/);
-      const created = await send('query', 'POST', `${base}/services`, { name: 'Query Svc', description: 'signed in the query' });
+      const created = await send('query', 'POST', `${base}/services`, {
+        name: 'Query Svc',
+        description: 'signed in the query',
+      });
       assert.equal(created.statusCode, 201, created.body);
       const deleted = await send('query', 'DELETE', `${base}/services/query-svc`);
       assert.equal(deleted.statusCode, 200, deleted.body);
@@ -297,7 +359,9 @@ for (const backend of BACKENDS) {
       const data = { message: 'only once' };
       const { oauth, auth } = sign('POST', url, data);
       const request = {
-        method: 'POST' as const, url: pathOf(url), payload: new URLSearchParams(data).toString(),
+        method: 'POST' as const,
+        url: pathOf(url),
+        payload: new URLSearchParams(data).toString(),
         headers: { host: HOST, authorization: oauth.toHeader(auth).Authorization, 'content-type': FORM },
       };
       assert.equal((await t.inject(request)).statusCode, 201);
@@ -309,7 +373,13 @@ for (const backend of BACKENDS) {
     });
 
     it('refuses a timestamp older than 5 minutes, and takes one a little under', async () => {
-      const stale = await send('header', 'POST', `${base}/services`, { name: 'Stale Svc', description: 'x' }, { age: 301 });
+      const stale = await send(
+        'header',
+        'POST',
+        `${base}/services`,
+        { name: 'Stale Svc', description: 'x' },
+        { age: 301 },
+      );
       assert401(stale, 'stale');
       assert.match(stale.json().message, /timestamp/i);
       assert401(await send('query', 'GET', `${base}/services`, {}, { age: 3600 }), 'an hour old');
@@ -321,8 +391,15 @@ for (const backend of BACKENDS) {
 
     it('refuses wrong secrets, wrong keys, tampered parameters and other signature methods', async () => {
       const cases: Array<[string, () => Promise<LightMyRequestResponse>]> = [
-        ['wrong consumer secret', () => send('header', 'POST', `${base}/services`, { name: 'Bad', description: 'x' }, { consumerSecret: 'wrong' })],
-        ['wrong token secret', () => send('body', 'POST', `${base}/services`, { name: 'Bad', description: 'x' }, { tokenSecret: 'wrong' })],
+        [
+          'wrong consumer secret',
+          () =>
+            send('header', 'POST', `${base}/services`, { name: 'Bad', description: 'x' }, { consumerSecret: 'wrong' }),
+        ],
+        [
+          'wrong token secret',
+          () => send('body', 'POST', `${base}/services`, { name: 'Bad', description: 'x' }, { tokenSecret: 'wrong' }),
+        ],
         ['wrong consumer key', () => send('query', 'GET', `${base}/services`, {}, { consumerKey: 'anonymous' })],
         ['PLAINTEXT', () => send('header', 'GET', `${base}/services`, {}, { method: 'PLAINTEXT' })],
       ];
@@ -331,17 +408,22 @@ for (const backend of BACKENDS) {
       const url = `${base}/services`;
       const { oauth, auth } = sign('POST', url, { name: 'Signed', description: 'x' });
       const tampered = await t.inject({
-        method: 'POST', url: pathOf(url), payload: 'name=Tampered&description=x',
+        method: 'POST',
+        url: pathOf(url),
+        payload: 'name=Tampered&description=x',
         headers: { host: HOST, authorization: oauth.toHeader(auth).Authorization, 'content-type': FORM },
       });
       assert401(tampered, 'tampered');
       // signed for one path, sent to another
       const moved = sign('DELETE', `${base}/services/an-example-service`);
       const other = await t.inject({
-        method: 'DELETE', url: '/admin/api/v1/services/header-svc', headers: { host: HOST, authorization: moved.oauth.toHeader(moved.auth).Authorization },
+        method: 'DELETE',
+        url: '/admin/api/v1/services/header-svc',
+        headers: { host: HOST, authorization: moved.oauth.toHeader(moved.auth).Authorization },
       });
       assert401(other, 'other path');
-      for (const slug of ['bad', 'signed', 'tampered']) assert.equal((await t.get(`/services/${slug}`)).statusCode, 404);
+      for (const slug of ['bad', 'signed', 'tampered'])
+        assert.equal((await t.get(`/services/${slug}`)).statusCode, 404);
       assert.equal((await t.get('/services/header-svc')).statusCode, 200);
     });
   });
@@ -360,9 +442,18 @@ describe('OAuth 1.0a signed with the default port in the URL', () => {
         signature_method: 'HMAC-SHA1',
         hash_function: (base: string, key: string) => createHmac('sha1', key).update(base).digest('base64'),
       });
-      for (const signedUrl of ['http://example.org:80/admin/api/v1/services', 'http://example.org/admin/api/v1/services']) {
-        const header = oauth.toHeader(oauth.authorize({ url: signedUrl, method: 'GET' }, { key: c.accessToken, secret: c.accessTokenSecret }));
-        const res = await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: { host: 'example.org', ...header } });
+      for (const signedUrl of [
+        'http://example.org:80/admin/api/v1/services',
+        'http://example.org/admin/api/v1/services',
+      ]) {
+        const header = oauth.toHeader(
+          oauth.authorize({ url: signedUrl, method: 'GET' }, { key: c.accessToken, secret: c.accessTokenSecret }),
+        );
+        const res = await t.inject({
+          method: 'GET',
+          url: '/admin/api/v1/services',
+          headers: { host: 'example.org', ...header },
+        });
         assert.equal(res.statusCode, 200, signedUrl);
       }
     } finally {

@@ -13,7 +13,8 @@ interface EventJson {
 }
 
 const ORIGIN = 'http://localhost:80';
-const RFC_1123 = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const RFC_1123 =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 for (const backend of BACKENDS) {
   describe(`events (${backend})`, () => {
@@ -36,7 +37,9 @@ for (const backend of BACKENDS) {
     const publicGet = (path: string) => t.inject({ method: 'GET', url: `/api/v1${path}` });
     const postJson = (path: string, body: unknown) =>
       t.inject({
-        method: 'POST', url: `/admin/api/v1${path}`, headers: { ...t.admin, 'content-type': 'application/json' },
+        method: 'POST',
+        url: `/admin/api/v1${path}`,
+        headers: { ...t.admin, 'content-type': 'application/json' },
         payload: JSON.stringify(body),
       });
 
@@ -125,7 +128,10 @@ for (const backend of BACKENDS) {
       const a = await post('web', { message: 'same second A', status: 'warning' });
       const b = await post('web', { message: 'same second B', status: 'up' });
       const list = (await publicGet('/services/web/events')).json().events as EventJson[];
-      assert.deepEqual(list.map((e) => e.message), ['same second B', 'same second A', 'We are on it', 'Still looking', 'Elevated error rates']);
+      assert.deepEqual(
+        list.map((e) => e.message),
+        ['same second B', 'same second A', 'We are on it', 'Still looking', 'Elevated error rates'],
+      );
       const current = await publicGet('/services/web/events/current');
       assert.equal(current.statusCode, 200);
       assert.equal(current.json().sid, b.sid);
@@ -233,7 +239,10 @@ for (const backend of BACKENDS) {
 
       const filtered = async (query: Record<string, string>, mount: 'public' | 'admin' = 'public') => {
         const qs = new URLSearchParams(query).toString();
-        const res = mount === 'public' ? await publicGet(`/services/dates/events?${qs}`) : await t.get(`/services/dates/events?${qs}`);
+        const res =
+          mount === 'public'
+            ? await publicGet(`/services/dates/events?${qs}`)
+            : await t.get(`/services/dates/events?${qs}`);
         assert.equal(res.statusCode, 200, `${qs}: ${res.body}`);
         return (res.json().events as EventJson[]).map((e) => e.message);
       };
@@ -284,7 +293,12 @@ for (const backend of BACKENDS) {
       });
 
       it('answers 400 naming the value for an unparseable date', async () => {
-        for (const [name, value] of [['start', 'yesterday'], ['end', '2010-13-45'], ['start', '2010-02-30'], ['end', 'Thu, 10 Foo 2010 12:00:00 GMT']]) {
+        for (const [name, value] of [
+          ['start', 'yesterday'],
+          ['end', '2010-13-45'],
+          ['start', '2010-02-30'],
+          ['end', 'Thu, 10 Foo 2010 12:00:00 GMT'],
+        ]) {
           const res = await publicGet(`/services/dates/events?${new URLSearchParams({ [name!]: value! })}`);
           assert.equal(res.statusCode, 400, `${name}=${value}`);
           assert.match(res.headers['content-type'] as string, /^application\/json/);

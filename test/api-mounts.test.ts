@@ -4,9 +4,25 @@ import type { LightMyRequestResponse } from 'fastify';
 import { BACKENDS, startTestApp, type TestApp } from './support/harness.ts';
 
 const SPEC_IMAGE_NAMES = [
-  'broom', 'bug', 'clock', 'cross-circle', 'exclamation', 'flag', 'hard-hat', 'heart', 'information',
-  'information-small', 'information-white', 'lock', 'plug', 'plus-circle', 'question', 'question-white',
-  'tick-circle', 'traffic-cone', 'wrench',
+  'broom',
+  'bug',
+  'clock',
+  'cross-circle',
+  'exclamation',
+  'flag',
+  'hard-hat',
+  'heart',
+  'information',
+  'information-small',
+  'information-white',
+  'lock',
+  'plug',
+  'plus-circle',
+  'question',
+  'question-white',
+  'tick-circle',
+  'traffic-cone',
+  'wrench',
 ];
 
 function assertJsonError(res: LightMyRequestResponse, status: number, label = ''): void {
@@ -36,8 +52,17 @@ for (const backend of BACKENDS) {
     after(async () => t.close());
 
     const publicPaths = () => [
-      '/services', '/services/web', '/services/web/events', '/services/web/events/current', `/services/web/events/${sid}`,
-      '/service-lists', '/service-lists/core', '/statuses', '/statuses/up', '/status-images', '/levels',
+      '/services',
+      '/services/web',
+      '/services/web/events',
+      '/services/web/events/current',
+      `/services/web/events/${sid}`,
+      '/service-lists',
+      '/service-lists/core',
+      '/statuses',
+      '/statuses/up',
+      '/status-images',
+      '/levels',
     ];
 
     it('the public mount answers GET on every resource, with CORS and JSON', async () => {
@@ -54,7 +79,10 @@ for (const backend of BACKENDS) {
       for (const path of publicPaths()) {
         for (const method of ['POST', 'PUT', 'DELETE'] as const) {
           const res = await t.inject({
-            method, url: `/api/v1${path}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=x&description=y&message=z',
+            method,
+            url: `/api/v1${path}`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: 'name=x&description=y&message=z',
           });
           assertJsonError(res, 405, `${method} ${path}`);
           assert.equal(res.headers.allow, 'GET, HEAD', `${method} ${path}`);
@@ -62,7 +90,10 @@ for (const backend of BACKENDS) {
         }
       }
       // and nothing changed
-      assert.deepEqual((await t.get('/services')).json().services.map((s: { id: string }) => s.id), ['web']);
+      assert.deepEqual(
+        (await t.get('/services')).json().services.map((s: { id: string }) => s.id),
+        ['web'],
+      );
       assert.equal((await t.get(`/services/web/events/${sid}`)).statusCode, 200);
     });
 
@@ -100,15 +131,29 @@ for (const backend of BACKENDS) {
       }
       for (const url of ['/admin/api/hey/statuses/foo', '/admin/api/v2/services', '/admin/api/foo/statuses']) {
         assertJsonError(await t.inject({ method: 'GET', url, headers: t.admin }), 404, url);
-        const post = await t.inject({ method: 'POST', url, headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=a&description=b' });
+        const post = await t.inject({
+          method: 'POST',
+          url,
+          headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'name=a&description=b',
+        });
         assert.ok([404, 405].includes(post.statusCode), `POST ${url}: ${post.statusCode}`);
         assertJsonError(post, post.statusCode, url);
       }
-      assert.deepEqual((await t.get('/services')).json().services.map((s: { id: string }) => s.id), ['web']);
+      assert.deepEqual(
+        (await t.get('/services')).json().services.map((s: { id: string }) => s.id),
+        ['web'],
+      );
     });
 
     it('the admin mount checks the credential first: anonymous gets 401 with WWW-Authenticate whatever the path', async () => {
-      const urls = ['/admin/api/hey/statuses/foo', '/admin/api/v1/services', '/admin/api/v1/nothing/here', '/admin/api', '/admin/api/v1/levels'];
+      const urls = [
+        '/admin/api/hey/statuses/foo',
+        '/admin/api/v1/services',
+        '/admin/api/v1/nothing/here',
+        '/admin/api',
+        '/admin/api/v1/levels',
+      ];
       for (const url of urls) {
         for (const method of ['GET', 'POST', 'DELETE', 'PUT'] as const) {
           const res = await t.inject({ method, url });
@@ -117,7 +162,10 @@ for (const backend of BACKENDS) {
         }
       }
       const form = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'name=Sneaky&description=x',
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'name=Sneaky&description=x',
       });
       assertJsonError(form, 401);
       assert.ok(form.headers['www-authenticate']);
@@ -126,15 +174,26 @@ for (const backend of BACKENDS) {
 
     it('answers any other path under /api/ or /admin/api/ with a 404 JSON error', async () => {
       const urls = [
-        '/api', '/api/', '/api/v1', '/api/v1/', '/api/v1/nothing', '/api/v1/services/web/events/current/extra',
-        '/api/v1/services/web/nothing', '/api/v1/statuses/up/down',
+        '/api',
+        '/api/',
+        '/api/v1',
+        '/api/v1/',
+        '/api/v1/nothing',
+        '/api/v1/services/web/events/current/extra',
+        '/api/v1/services/web/nothing',
+        '/api/v1/statuses/up/down',
       ];
       for (const url of urls) {
         const res = await t.inject({ method: 'GET', url });
         assertJsonError(res, 404, url);
         assertCors(res, url);
       }
-      for (const url of ['/admin/api', '/admin/api/v1', '/admin/api/v1/nothing', '/admin/api/v1/services/web/nothing']) {
+      for (const url of [
+        '/admin/api',
+        '/admin/api/v1',
+        '/admin/api/v1/nothing',
+        '/admin/api/v1/services/web/nothing',
+      ]) {
         assertJsonError(await t.inject({ method: 'GET', url, headers: t.admin }), 404, url);
       }
     });
@@ -174,7 +233,19 @@ for (const backend of BACKENDS) {
     });
 
     it('JSONP: an invalid or over-long callback is a 400 JSON error, never echoed', async () => {
-      const bad = ['alert(1)', '1abc', 'a..b', 'a.', '.a', '<script>', 'a-b', 'a b', '', 'x'.repeat(65), 'ok;alert(document.cookie)'];
+      const bad = [
+        'alert(1)',
+        '1abc',
+        'a..b',
+        'a.',
+        '.a',
+        '<script>',
+        'a-b',
+        'a b',
+        '',
+        'x'.repeat(65),
+        'ok;alert(document.cookie)',
+      ];
       for (const name of bad) {
         const res = await t.inject({ method: 'GET', url: `/api/v1/statuses/up?callback=${encodeURIComponent(name)}` });
         assertJsonError(res, 400, JSON.stringify(name));
@@ -202,16 +273,33 @@ for (const backend of BACKENDS) {
     it('answers a body over 64 KiB with 413 JSON, and takes one just under', async () => {
       const form = { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' };
       const prefix = 'name=Big&description=x&padding=';
-      const fits = await t.inject({ method: 'POST', url: '/admin/api/v1/services', headers: form, payload: prefix + 'a'.repeat(64 * 1024 - prefix.length) });
+      const fits = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: form,
+        payload: prefix + 'a'.repeat(64 * 1024 - prefix.length),
+      });
       assert.equal(fits.statusCode, 201, fits.body);
-      const big = await t.inject({ method: 'POST', url: '/admin/api/v1/services', headers: form, payload: prefix + 'a'.repeat(64 * 1024 - prefix.length + 1) });
+      const big = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: form,
+        payload: prefix + 'a'.repeat(64 * 1024 - prefix.length + 1),
+      });
       assertJsonError(big, 413);
       const json = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services/web/events', headers: { ...t.admin, 'content-type': 'application/json' },
+        method: 'POST',
+        url: '/admin/api/v1/services/web/events',
+        headers: { ...t.admin, 'content-type': 'application/json' },
         payload: JSON.stringify({ message: 'x', padding: 'a'.repeat(70_000) }),
       });
       assertJsonError(json, 413);
-      const pub = await t.inject({ method: 'POST', url: '/api/v1/services', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ p: 'a'.repeat(70_000) }) });
+      const pub = await t.inject({
+        method: 'POST',
+        url: '/api/v1/services',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ p: 'a'.repeat(70_000) }),
+      });
       assert.ok([405, 413].includes(pub.statusCode));
       assertJsonError(pub, pub.statusCode);
       assertCors(pub);
@@ -219,10 +307,18 @@ for (const backend of BACKENDS) {
 
     it('answers malformed form bodies with 400 and changes nothing', async () => {
       const before = (await t.get('/services')).body;
-      const bodies = ['name=%ZZ&description=x', 'name=Bad%E0%A4&description=x', 'name=Bad%&description=x', 'name=%C3%28bad&description=x'];
+      const bodies = [
+        'name=%ZZ&description=x',
+        'name=Bad%E0%A4&description=x',
+        'name=Bad%&description=x',
+        'name=%C3%28bad&description=x',
+      ];
       for (const payload of bodies) {
         const res = await t.inject({
-          method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' }, payload,
+          method: 'POST',
+          url: '/admin/api/v1/services',
+          headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' },
+          payload,
         });
         assertJsonError(res, 400, payload);
         assert.match(res.json().message, /form/i, payload);
@@ -234,12 +330,17 @@ for (const backend of BACKENDS) {
       const before = (await t.get('/services')).body;
       for (const payload of ['{"name": ', '[1, 2]', '"a string"', '42', '', '{"name": "x", "description": "y",}']) {
         const res = await t.inject({
-          method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' }, payload,
+          method: 'POST',
+          url: '/admin/api/v1/services',
+          headers: { ...t.admin, 'content-type': 'application/json' },
+          payload,
         });
         assertJsonError(res, 400, JSON.stringify(payload));
       }
       const wrongType = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' },
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { ...t.admin, 'content-type': 'application/json' },
         payload: JSON.stringify({ name: ['a'], description: 'x' }),
       });
       assertJsonError(wrongType, 400);
@@ -249,7 +350,11 @@ for (const backend of BACKENDS) {
     it('serves /levels and /status-images with every name the spec lists, each URL serving an image', async () => {
       const levels = await t.inject({ method: 'GET', url: '/api/v1/levels' });
       assert.deepEqual(levels.json(), { levels: ['NORMAL', 'WARNING', 'ERROR', 'CRITICAL'] });
-      const res = await t.inject({ method: 'GET', url: '/api/v1/status-images', headers: { host: 'status.example.com' } });
+      const res = await t.inject({
+        method: 'GET',
+        url: '/api/v1/status-images',
+        headers: { host: 'status.example.com' },
+      });
       assert.equal(res.statusCode, 200);
       const images = res.json().images as Array<{ name: string; icon_set: string; url: string }>;
       const names = images.map((i) => i.name);
@@ -266,13 +371,18 @@ for (const backend of BACKENDS) {
         assert.match(served.headers['content-type'] as string, /^image\//);
         assert.ok(served.rawPayload.length > 0);
       }
-      assert.deepEqual((await t.get('/status-images')).json().images.map((i: { name: string }) => i.name), names);
+      assert.deepEqual(
+        (await t.get('/status-images')).json().images.map((i: { name: string }) => i.name),
+        names,
+      );
       assert.equal((await t.inject({ method: 'GET', url: '/images/icons/fugue/no-such-icon.svg' })).statusCode, 404);
     });
 
     it('ignores X-Forwarded-* headers unless told it is behind a proxy', async () => {
       const res = await t.inject({
-        method: 'GET', url: '/api/v1/statuses/up', headers: { host: 'internal:8080', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+        method: 'GET',
+        url: '/api/v1/statuses/up',
+        headers: { host: 'internal:8080', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
       });
       assert.equal(res.json().url, 'http://internal:8080/api/v1/statuses/up');
     });
@@ -287,16 +397,28 @@ for (const backend of BACKENDS) {
 
     it('BODY_LIMIT changes the largest accepted body', async () => {
       const headers = { ...t.admin, 'content-type': 'application/json' };
-      const small = await t.inject({ method: 'POST', url: '/admin/api/v1/services', headers, payload: JSON.stringify({ name: 'Small', description: 'd'.repeat(1000) }) });
+      const small = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers,
+        payload: JSON.stringify({ name: 'Small', description: 'd'.repeat(1000) }),
+      });
       assert.equal(small.statusCode, 201);
-      const big = await t.inject({ method: 'POST', url: '/admin/api/v1/services', headers, payload: JSON.stringify({ name: 'Big', description: 'd'.repeat(1000), pad: 'p'.repeat(1100) }) });
+      const big = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers,
+        payload: JSON.stringify({ name: 'Big', description: 'd'.repeat(1000), pad: 'p'.repeat(1100) }),
+      });
       assertJsonError(big, 413);
       assert.equal((await t.get('/services/big')).statusCode, 404);
     });
 
     it('behind a proxy, urls use X-Forwarded-Proto and X-Forwarded-Host', async () => {
       const res = await t.inject({
-        method: 'GET', url: '/api/v1/statuses/up', headers: { host: 'internal:8080', 'x-forwarded-host': 'status.example.org', 'x-forwarded-proto': 'https' },
+        method: 'GET',
+        url: '/api/v1/statuses/up',
+        headers: { host: 'internal:8080', 'x-forwarded-host': 'status.example.org', 'x-forwarded-proto': 'https' },
       });
       assert.equal(res.json().url, 'https://status.example.org/api/v1/statuses/up');
       assert.equal(res.json().image, 'https://status.example.org/images/icons/fugue/tick-circle.svg');

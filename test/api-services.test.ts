@@ -14,7 +14,10 @@ for (const backend of BACKENDS) {
       const list = await t.post('/service-lists', { name: 'Core', description: 'Core services' });
       assert.equal(list.statusCode, 201);
       assert.deepEqual(list.json(), {
-        id: 'core', name: 'Core', description: 'Core services', url: 'http://localhost:80/admin/api/v1/service-lists/core',
+        id: 'core',
+        name: 'Core',
+        description: 'Core services',
+        url: 'http://localhost:80/admin/api/v1/service-lists/core',
       });
       const created = await t.post('/services', { name: 'Some Random Name', description: 'The API', list: 'core' });
       assert.equal(created.statusCode, 201);
@@ -23,7 +26,11 @@ for (const backend of BACKENDS) {
       assert.equal(body.url, 'http://localhost:80/admin/api/v1/services/some-random-name');
       assert.equal(body.list.id, 'core');
       assert.equal(body['current-event'], null);
-      const pub = await t.inject({ method: 'GET', url: '/api/v1/services/some-random-name', headers: { host: 'status.example.com:8080' } });
+      const pub = await t.inject({
+        method: 'GET',
+        url: '/api/v1/services/some-random-name',
+        headers: { host: 'status.example.com:8080' },
+      });
       assert.equal(pub.statusCode, 200);
       assert.equal(pub.json().url, 'http://status.example.com:8080/api/v1/services/some-random-name');
       assert.equal(pub.json().list.url, 'http://status.example.com:8080/api/v1/service-lists/core');
@@ -90,20 +97,31 @@ for (const backend of BACKENDS) {
 
     it('accepts JSON bodies and query-string parameters', async () => {
       const json = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' },
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { ...t.admin, 'content-type': 'application/json' },
         payload: JSON.stringify({ name: 'Json Svc', description: 'from json' }),
       });
       assert.equal(json.statusCode, 201);
-      const query = await t.inject({ method: 'POST', url: '/admin/api/v1/services?name=Query%20Svc&description=q', headers: t.admin });
+      const query = await t.inject({
+        method: 'POST',
+        url: '/admin/api/v1/services?name=Query%20Svc&description=q',
+        headers: t.admin,
+      });
       assert.equal(query.statusCode, 201);
       assert.equal(query.json().id, 'query-svc');
       const bad = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' }, payload: '{"name": ',
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { ...t.admin, 'content-type': 'application/json' },
+        payload: '{"name": ',
       });
       assert.equal(bad.statusCode, 400);
       assert.equal(bad.json().error, true);
       const wrongType = await t.inject({
-        method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' },
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { ...t.admin, 'content-type': 'application/json' },
         payload: JSON.stringify({ name: 5, description: 'x' }),
       });
       assert.equal(wrongType.statusCode, 400);
@@ -144,7 +162,11 @@ describe('admin API rate limit', () => {
       assert.equal(limited.json().code, 429);
       assert.match(limited.headers['content-type'] as string, /^application\/json/);
       assert.ok(Number(limited.headers['retry-after']) > 0);
-      assert.equal((await t.inject({ method: 'GET', url: '/api/v1/services' })).statusCode, 200, 'the public mount is not limited');
+      assert.equal(
+        (await t.inject({ method: 'GET', url: '/api/v1/services' })).statusCode,
+        200,
+        'the public mount is not limited',
+      );
     } finally {
       await t.close();
     }

@@ -26,7 +26,9 @@ for (const backend of BACKENDS) {
     const defaults = async () => (await statuses()).filter((s) => s.default).map((s) => s.id);
     const postJson = (path: string, body: unknown) =>
       t.inject({
-        method: 'POST', url: `/admin/api/v1${path}`, headers: { ...t.admin, 'content-type': 'application/json' },
+        method: 'POST',
+        url: `/admin/api/v1${path}`,
+        headers: { ...t.admin, 'content-type': 'application/json' },
         payload: JSON.stringify(body),
       });
 
@@ -36,16 +38,31 @@ for (const backend of BACKENDS) {
       assert.deepEqual(res.json(), {
         statuses: [
           {
-            id: 'down', name: 'Down', description: 'The service is currently down', level: 'ERROR',
-            image: `${ORIGIN}/images/icons/fugue/cross-circle.svg`, default: false, url: `${ORIGIN}/api/v1/statuses/down`,
+            id: 'down',
+            name: 'Down',
+            description: 'The service is currently down',
+            level: 'ERROR',
+            image: `${ORIGIN}/images/icons/fugue/cross-circle.svg`,
+            default: false,
+            url: `${ORIGIN}/api/v1/statuses/down`,
           },
           {
-            id: 'up', name: 'Up', description: 'The service is up', level: 'NORMAL',
-            image: `${ORIGIN}/images/icons/fugue/tick-circle.svg`, default: true, url: `${ORIGIN}/api/v1/statuses/up`,
+            id: 'up',
+            name: 'Up',
+            description: 'The service is up',
+            level: 'NORMAL',
+            image: `${ORIGIN}/images/icons/fugue/tick-circle.svg`,
+            default: true,
+            url: `${ORIGIN}/api/v1/statuses/up`,
           },
           {
-            id: 'warning', name: 'Warning', description: 'The service is experiencing intermittent problems', level: 'WARNING',
-            image: `${ORIGIN}/images/icons/fugue/exclamation.svg`, default: false, url: `${ORIGIN}/api/v1/statuses/warning`,
+            id: 'warning',
+            name: 'Warning',
+            description: 'The service is experiencing intermittent problems',
+            level: 'WARNING',
+            image: `${ORIGIN}/images/icons/fugue/exclamation.svg`,
+            default: false,
+            url: `${ORIGIN}/api/v1/statuses/warning`,
           },
         ],
       });
@@ -63,12 +80,21 @@ for (const backend of BACKENDS) {
     });
 
     it('creates a status: 201, level defaults to NORMAL, not the default, image an absolute URL that serves an SVG', async () => {
-      const res = await t.post('/statuses', { name: 'Maintenance Window', description: 'Planned work', image: 'wrench' });
+      const res = await t.post('/statuses', {
+        name: 'Maintenance Window',
+        description: 'Planned work',
+        image: 'wrench',
+      });
       assert.equal(res.statusCode, 201);
       const body = res.json();
       assert.deepEqual(body, {
-        id: 'maintenance-window', name: 'Maintenance Window', description: 'Planned work', level: 'NORMAL',
-        image: `${ORIGIN}/images/icons/fugue/wrench.svg`, default: false, url: `${ORIGIN}/admin/api/v1/statuses/maintenance-window`,
+        id: 'maintenance-window',
+        name: 'Maintenance Window',
+        description: 'Planned work',
+        level: 'NORMAL',
+        image: `${ORIGIN}/images/icons/fugue/wrench.svg`,
+        default: false,
+        url: `${ORIGIN}/admin/api/v1/statuses/maintenance-window`,
       });
       const image = new URL(body.image);
       const served = await t.inject({ method: 'GET', url: image.pathname });
@@ -86,7 +112,12 @@ for (const backend of BACKENDS) {
         assert.equal(res.json().level, level);
       }
       const before = (await t.get('/statuses')).body;
-      const badLevel = await t.post('/statuses', { name: 'Bad Level', description: 'x', image: 'flag', level: 'PANIC' });
+      const badLevel = await t.post('/statuses', {
+        name: 'Bad Level',
+        description: 'x',
+        image: 'flag',
+        level: 'PANIC',
+      });
       assert.equal(badLevel.statusCode, 400);
       assert.match(badLevel.json().message, /PANIC/);
       const badImage = await t.post('/statuses', { name: 'Bad Image', description: 'x', image: 'kitten' });
@@ -117,7 +148,12 @@ for (const backend of BACKENDS) {
     });
 
     it('default=true on create or update moves the default; exactly one default at a time', async () => {
-      const created = await t.post('/statuses', { name: 'Fine', description: 'all fine', image: 'heart', default: 'true' });
+      const created = await t.post('/statuses', {
+        name: 'Fine',
+        description: 'all fine',
+        image: 'heart',
+        default: 'true',
+      });
       assert.equal(created.statusCode, 201);
       assert.equal(created.json().default, true);
       assert.deepEqual(await defaults(), ['fine']);
@@ -152,7 +188,12 @@ for (const backend of BACKENDS) {
       const jsonStringFalse = await postJson('/statuses/up', { default: 'false' });
       assert.equal(jsonStringFalse.statusCode, 400);
       assert.deepEqual(await defaults(), ['up']);
-      const created = await postJson('/statuses', { name: 'Json Default', description: 'x', image: 'plug', default: true });
+      const created = await postJson('/statuses', {
+        name: 'Json Default',
+        description: 'x',
+        image: 'plug',
+        default: true,
+      });
       assert.equal(created.statusCode, 201);
       assert.equal(created.json().default, true);
       assert.deepEqual(await defaults(), ['json-default']);
@@ -164,11 +205,21 @@ for (const backend of BACKENDS) {
     });
 
     it('updates name, description, image and level; the slug never changes', async () => {
-      const res = await t.post('/statuses/warning', { name: 'Degraded', description: 'Slow', image: 'traffic-cone', level: 'CRITICAL' });
+      const res = await t.post('/statuses/warning', {
+        name: 'Degraded',
+        description: 'Slow',
+        image: 'traffic-cone',
+        level: 'CRITICAL',
+      });
       assert.equal(res.statusCode, 200);
       assert.deepEqual(res.json(), {
-        id: 'warning', name: 'Degraded', description: 'Slow', level: 'CRITICAL',
-        image: `${ORIGIN}/images/icons/fugue/traffic-cone.svg`, default: false, url: `${ORIGIN}/admin/api/v1/statuses/warning`,
+        id: 'warning',
+        name: 'Degraded',
+        description: 'Slow',
+        level: 'CRITICAL',
+        image: `${ORIGIN}/images/icons/fugue/traffic-cone.svg`,
+        default: false,
+        url: `${ORIGIN}/admin/api/v1/statuses/warning`,
       });
       assert.equal((await t.post('/statuses/warning', { level: 'nope' })).statusCode, 400);
       assert.equal((await t.post('/statuses/warning', { image: 'nope' })).statusCode, 400);
@@ -235,13 +286,24 @@ for (const backend of BACKENDS) {
       assert.equal(last.statusCode, 200);
       assert.equal(last.json().default, true);
       assert.deepEqual((await t.get('/statuses')).json(), { statuses: [] });
-      const first = await t.post('/statuses', { name: 'Operational', description: 'ok', image: 'tick-circle', default: 'false' });
+      const first = await t.post('/statuses', {
+        name: 'Operational',
+        description: 'ok',
+        image: 'tick-circle',
+        default: 'false',
+      });
       assert.equal(first.statusCode, 201);
       assert.equal(first.json().default, true);
       const second = await t.post('/statuses', { name: 'Broken', description: 'no', image: 'bug', level: 'ERROR' });
       assert.equal(second.json().default, false);
       const all = (await t.get('/statuses')).json().statuses as StatusJson[];
-      assert.deepEqual(all.map((s) => [s.id, s.default]), [['broken', false], ['operational', true]]);
+      assert.deepEqual(
+        all.map((s) => [s.id, s.default]),
+        [
+          ['broken', false],
+          ['operational', true],
+        ],
+      );
     });
 
     it('posting an event without a status uses the default status', async () => {

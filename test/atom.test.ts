@@ -18,7 +18,8 @@ const parser: Parser<Record<string, unknown>, Entry> = new Parser({ customFields
 for (const backend of BACKENDS) {
   describe(`Atom feed (${backend})`, () => {
     let t: TestApp;
-    const posted: Array<{ sid: string; service: string; message: string; timestamp: string; informational: boolean }> = [];
+    const posted: Array<{ sid: string; service: string; message: string; timestamp: string; informational: boolean }> =
+      [];
 
     before(async () => {
       const clock = new TestClock();
@@ -29,9 +30,19 @@ for (const backend of BACKENDS) {
         clock.advance(60_000);
         const service = i % 5 === 0 ? 'beta-co' : 'alpha';
         const message = i === 54 ? 'Ends with <script>alert("x")</script> & more' : `event ${i}`;
-        const res = await t.post(`/services/${service}/events`, { message, status: i % 2 ? 'up' : 'down', ...(i === 53 ? { informational: 'true' } : {}) });
+        const res = await t.post(`/services/${service}/events`, {
+          message,
+          status: i % 2 ? 'up' : 'down',
+          ...(i === 53 ? { informational: 'true' } : {}),
+        });
         assert.equal(res.statusCode, 201);
-        posted.push({ sid: res.json().sid, service, message, timestamp: res.json().timestamp, informational: i === 53 });
+        posted.push({
+          sid: res.json().sid,
+          service,
+          message,
+          timestamp: res.json().timestamp,
+          informational: i === 53,
+        });
       }
     });
     after(async () => t.close());
@@ -45,14 +56,26 @@ for (const backend of BACKENDS) {
 
     it('is an Atom 1.0 feed of the newest 50 events, newest first', async () => {
       const { res, parsed } = await feed();
-      assert.match(res.body, /^<\?xml version="1.0" encoding="UTF-8"\?>\s*<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/);
+      assert.match(
+        res.body,
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\s*<feed xmlns="http:\/\/www\.w3\.org\/2005\/Atom">/,
+      );
       assert.equal(parsed.title, 'Stashboard');
-      assert.match(res.body, /<link rel="self" type="application\/atom\+xml" href="http:\/\/status\.example\.com\/atom"\/>/);
+      assert.match(
+        res.body,
+        /<link rel="self" type="application\/atom\+xml" href="http:\/\/status\.example\.com\/atom"\/>/,
+      );
       assert.match(res.body, /<author><name>Stashboard<\/name><\/author>/);
       assert.equal(parsed.items.length, 50);
       const newest = posted.slice().reverse().slice(0, 50);
-      assert.deepEqual(parsed.items.map((e) => e.id), newest.map((p) => `${ORIGIN}/api/v1/services/${p.service}/events/${p.sid}`));
-      assert.deepEqual(parsed.items.map((e) => new Date(e.isoDate!).toUTCString()), newest.map((p) => p.timestamp));
+      assert.deepEqual(
+        parsed.items.map((e) => e.id),
+        newest.map((p) => `${ORIGIN}/api/v1/services/${p.service}/events/${p.sid}`),
+      );
+      assert.deepEqual(
+        parsed.items.map((e) => new Date(e.isoDate!).toUTCString()),
+        newest.map((p) => p.timestamp),
+      );
       const feedUpdated = /<feed[^]*?<updated>([^<]+)<\/updated>/.exec(res.body)![1]!;
       assert.equal(new Date(feedUpdated).toUTCString(), newest[0]!.timestamp);
       assert.equal(parsed.items[0]!.link, `${ORIGIN}/services/alpha`);
@@ -70,7 +93,10 @@ for (const backend of BACKENDS) {
     it('filters by ?services= like /rss', async () => {
       const { parsed } = await feed('?services=beta-co');
       const expected = posted.filter((p) => p.service === 'beta-co').reverse();
-      assert.deepEqual(parsed.items.map((e) => e.id?.split('/').pop()), expected.map((p) => p.sid));
+      assert.deepEqual(
+        parsed.items.map((e) => e.id?.split('/').pop()),
+        expected.map((p) => p.sid),
+      );
       assert.match(String(parsed.title), /Stashboard/);
       const both = await feed('?services=beta-co,alpha');
       assert.equal(both.parsed.items.length, 50);

@@ -17,7 +17,8 @@ const TSX = import.meta.resolve('tsx');
 /** The environment of a child process, without settings of our own that would leak into it. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  for (const name of ['DATABASE_URL', 'HOST', 'PORT', 'BODY_LIMIT', 'TRUST_PROXY', 'STASHBOARD_ADMIN_TOKEN']) delete env[name];
+  for (const name of ['DATABASE_URL', 'HOST', 'PORT', 'BODY_LIMIT', 'TRUST_PROXY', 'STASHBOARD_ADMIN_TOKEN'])
+    delete env[name];
   return { ...env, ...extra };
 }
 
@@ -30,7 +31,11 @@ interface Result {
 /** Runs the `stashboard` command to completion. */
 function run(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd,
+      env: cleanEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -49,9 +54,14 @@ async function inPairs<T, R>(items: T[], work: (item: T) => Promise<R>): Promise
 
 /** Starts a server process with the given arguments and environment; resolves once `url` answers /healthz. */
 async function serve(
-  command: string[], options: { cwd: string; env?: Record<string, string>; url: string },
+  command: string[],
+  options: { cwd: string; env?: Record<string, string>; url: string },
 ): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, command, { cwd: options.cwd, env: cleanEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, command, {
+    cwd: options.cwd,
+    env: cleanEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -153,7 +163,11 @@ describe('the stashboard command (SQLite)', () => {
       const statuses = await allStatuses(db.db);
       assert.deepEqual(
         statuses.map((s) => [s.slug, s.name, s.level, s.image, s.isDefault]),
-        [['down', 'Down', 'ERROR', 'cross-circle', false], ['up', 'Up', 'NORMAL', 'tick-circle', true], ['warning', 'Warning', 'WARNING', 'exclamation', false]],
+        [
+          ['down', 'Down', 'ERROR', 'cross-circle', false],
+          ['up', 'Up', 'NORMAL', 'tick-circle', true],
+          ['warning', 'Warning', 'WARNING', 'exclamation', false],
+        ],
       );
     } finally {
       await db.close();
@@ -197,7 +211,8 @@ describe('the stashboard command (SQLite)', () => {
 
     let id: string;
     let secret: string;
-    const servicesWith = (token: string) => fetch(`${server.url}/admin/api/v1/services`, { headers: { authorization: `Bearer ${token}` } });
+    const servicesWith = (token: string) =>
+      fetch(`${server.url}/admin/api/v1/services`, { headers: { authorization: `Bearer ${token}` } });
 
     it('token create prints the secret once, and it works as a bearer token', async () => {
       const result = await run(['token', 'create', '--name', 'deploy bot', '--database', database], { cwd: dir });
@@ -212,19 +227,24 @@ describe('the stashboard command (SQLite)', () => {
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { services: [] });
       const created = await fetch(`${server.url}/admin/api/v1/services`, {
-        method: 'POST', headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: 'name=From+CLI+token&description=x',
       });
       assert.equal(created.status, 201);
     });
 
     it('token create --scope events makes a token that may post events only', async () => {
-      const result = await run(['token', 'create', '--name', 'monitor', '--scope', 'events', '--database', database], { cwd: dir });
+      const result = await run(['token', 'create', '--name', 'monitor', '--scope', 'events', '--database', database], {
+        cwd: dir,
+      });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /with scope events/);
       const events = result.stdout.trim().split('\n').at(-1)!;
       const post = await fetch(`${server.url}/admin/api/v1/services/from-cli-token/events`, {
-        method: 'POST', headers: { authorization: `Bearer ${events}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'message=ping',
+        method: 'POST',
+        headers: { authorization: `Bearer ${events}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'message=ping',
       });
       assert.equal(post.status, 201);
       assert.equal((await post.json()).author, 'token:monitor');
@@ -250,7 +270,10 @@ describe('the stashboard command (SQLite)', () => {
       assert.equal(res.status, 401);
       assert.ok(res.headers.get('www-authenticate'));
       const list = await run(['token', 'list', '--database', database], { cwd: dir });
-      assert.match(list.stdout.split('\n').find((l) => l.startsWith(id))!, /\trevoked /);
+      assert.match(
+        list.stdout.split('\n').find((l) => l.startsWith(id))!,
+        /\trevoked /,
+      );
     });
   });
 
@@ -264,13 +287,20 @@ describe('the stashboard command (SQLite)', () => {
       const port = await freePort();
       const file = join(dir, 'env-served.db');
       const server = await serve([CLI, 'serve'], {
-        cwd: dir, env: { HOST: '127.0.0.2', PORT: String(port), DATABASE_URL: file }, url: `http://127.0.0.2:${port}`,
+        cwd: dir,
+        env: { HOST: '127.0.0.2', PORT: String(port), DATABASE_URL: file },
+        url: `http://127.0.0.2:${port}`,
       });
       running.push(server.stop);
       assert.ok(existsSync(file));
       assert.ok(await refused(`http://127.0.0.1:${port}/healthz`), 'listens only on HOST');
-      const token = (await run(['token', 'create', '--name', 'env', '--database', file], { cwd: dir })).stdout.trim().split('\n').at(-1)!;
-      const res = await fetch(`http://127.0.0.2:${port}/admin/api/v1/statuses`, { headers: { authorization: `Bearer ${token}` } });
+      const token = (await run(['token', 'create', '--name', 'env', '--database', file], { cwd: dir })).stdout
+        .trim()
+        .split('\n')
+        .at(-1)!;
+      const res = await fetch(`http://127.0.0.2:${port}/admin/api/v1/statuses`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       assert.equal(res.status, 200, 'the server uses the DATABASE_URL file the token was created in');
       await server.stop();
     });
@@ -279,9 +309,14 @@ describe('the stashboard command (SQLite)', () => {
       const [envPort, flagPort] = [await freePort(), await freePort()];
       const envFile = join(dir, 'env-loses.db');
       const flagFile = join(dir, 'flag-wins.db');
-      const server = await serve([CLI, 'serve', '--host', '127.0.0.3', '--port', String(flagPort), '--database', flagFile], {
-        cwd: dir, env: { HOST: '127.0.0.2', PORT: String(envPort), DATABASE_URL: envFile }, url: `http://127.0.0.3:${flagPort}`,
-      });
+      const server = await serve(
+        [CLI, 'serve', '--host', '127.0.0.3', '--port', String(flagPort), '--database', flagFile],
+        {
+          cwd: dir,
+          env: { HOST: '127.0.0.2', PORT: String(envPort), DATABASE_URL: envFile },
+          url: `http://127.0.0.3:${flagPort}`,
+        },
+      );
       running.push(server.stop);
       assert.ok(existsSync(flagFile));
       assert.ok(!existsSync(envFile));
@@ -295,14 +330,21 @@ describe('the stashboard command (SQLite)', () => {
       const envFile = join(dir, 'main-env.db');
       const flagFile = join(dir, 'main-flag.db');
       const fromEnv = await serve(['--import', TSX, MAIN], {
-        cwd: dir, env: { HOST: '127.0.0.1', PORT: String(envPort), DATABASE_URL: envFile }, url: `http://127.0.0.1:${envPort}`,
+        cwd: dir,
+        env: { HOST: '127.0.0.1', PORT: String(envPort), DATABASE_URL: envFile },
+        url: `http://127.0.0.1:${envPort}`,
       });
       running.push(fromEnv.stop);
       assert.ok(existsSync(envFile));
       await fromEnv.stop();
-      const fromFlags = await serve(['--import', TSX, MAIN, '--port', String(flagPort), '--host', '127.0.0.1', '--database', flagFile], {
-        cwd: dir, env: { PORT: String(envPort), DATABASE_URL: join(dir, 'main-env-loses.db') }, url: `http://127.0.0.1:${flagPort}`,
-      });
+      const fromFlags = await serve(
+        ['--import', TSX, MAIN, '--port', String(flagPort), '--host', '127.0.0.1', '--database', flagFile],
+        {
+          cwd: dir,
+          env: { PORT: String(envPort), DATABASE_URL: join(dir, 'main-env-loses.db') },
+          url: `http://127.0.0.1:${flagPort}`,
+        },
+      );
       running.push(fromFlags.stop);
       assert.ok(existsSync(flagFile));
       assert.ok(!existsSync(join(dir, 'main-env-loses.db')));
@@ -314,11 +356,19 @@ describe('the stashboard command (SQLite)', () => {
       const cwd = mkdtempSync(join(tmpdir(), 'stashboard-default-'));
       try {
         const port = await freePort();
-        const server = await serve(['--import', TSX, MAIN, '--port', String(port), '--host', '127.0.0.1'], { cwd, url: `http://127.0.0.1:${port}` });
+        const server = await serve(['--import', TSX, MAIN, '--port', String(port), '--host', '127.0.0.1'], {
+          cwd,
+          url: `http://127.0.0.1:${port}`,
+        });
         running.push(server.stop);
         assert.ok(existsSync(join(cwd, 'data', 'stashboard.db')));
-        const statuses = (await (await fetch(`http://127.0.0.1:${port}/api/v1/statuses`)).json()) as { statuses: Array<{ id: string }> };
-        assert.deepEqual(statuses.statuses.map((s) => s.id), ['down', 'up', 'warning']);
+        const statuses = (await (await fetch(`http://127.0.0.1:${port}/api/v1/statuses`)).json()) as {
+          statuses: Array<{ id: string }>;
+        };
+        assert.deepEqual(
+          statuses.statuses.map((s) => s.id),
+          ['down', 'up', 'warning'],
+        );
         await server.stop();
       } finally {
         rmSync(cwd, { recursive: true, force: true });

@@ -19,7 +19,11 @@ describe('durability: acknowledged writes survive kill -9 (SQLite server process
     database = join(dir, 'durable.db');
     const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
     delete env.DATABASE_URL;
-    const { stdout } = await exec(process.execPath, [CLI, 'token', 'create', '--name', 'durability', '--database', database], { cwd: dir, env });
+    const { stdout } = await exec(
+      process.execPath,
+      [CLI, 'token', 'create', '--name', 'durability', '--database', database],
+      { cwd: dir, env },
+    );
     token = stdout.trim().split('\n').at(-1)!;
   });
   after(async () => {
@@ -30,7 +34,10 @@ describe('durability: acknowledged writes survive kill -9 (SQLite server process
   const call = (method: string, path: string, form?: Record<string, string>) =>
     fetch(`${server!.url}/admin/api/v1${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       ...(form ? { body: new URLSearchParams(form).toString() } : {}),
     });
 
@@ -40,13 +47,18 @@ describe('durability: acknowledged writes survive kill -9 (SQLite server process
     const acknowledged: string[] = [];
     // one after another, then in concurrent bursts: each counts once its 201 has arrived
     for (let i = 0; i < 60; i++) {
-      const res = await call('POST', '/services/durable/events', { message: `sequential ${i}`, status: i % 2 ? 'up' : 'down' });
+      const res = await call('POST', '/services/durable/events', {
+        message: `sequential ${i}`,
+        status: i % 2 ? 'up' : 'down',
+      });
       assert.equal(res.status, 201);
       acknowledged.push((await res.json()).sid);
     }
     for (let burst = 0; burst < 6; burst++) {
       const responses = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => call('POST', '/services/durable/events', { message: `burst ${burst}.${i}` })),
+        Array.from({ length: 10 }, (_, i) =>
+          call('POST', '/services/durable/events', { message: `burst ${burst}.${i}` }),
+        ),
       );
       for (const res of responses) {
         assert.equal(res.status, 201);

@@ -13,7 +13,14 @@ const off = { recoveryNeedsHuman: false, minChangeIntervalMs: 0 };
 const slow = { recoveryNeedsHuman: false, minChangeIntervalMs: 300_000 };
 
 const base: EscalationInput = {
-  policy: on, source: 'check', current: down, requested: up, informational: false, now: 1_000_000, lastChangeAt: null, recoveryPending: false,
+  policy: on,
+  source: 'check',
+  current: down,
+  requested: up,
+  informational: false,
+  now: 1_000_000,
+  lastChangeAt: null,
+  recoveryPending: false,
 };
 
 const table: Array<[string, Partial<EscalationInput>, ReturnType<typeof decideEscalation>]> = [
@@ -34,12 +41,36 @@ const table: Array<[string, Partial<EscalationInput>, ReturnType<typeof decideEs
   ['notes are always posted', { informational: true }, { action: 'post' }],
   ['policy off: automation recovers', { policy: off }, { action: 'post' }],
   ['first event of a service', { current: null }, { action: 'post' }],
-  ['flapping: a change within the minimum interval is suppressed', { policy: slow, current: up, requested: down, lastChangeAt: 900_000 }, { action: 'suppress', retryAt: 1_200_000 }],
-  ['flapping: after the interval it is allowed', { policy: slow, current: up, requested: down, lastChangeAt: 700_000 }, { action: 'post' }],
-  ['flapping: the same status is not a change', { policy: slow, current: down, requested: down, lastChangeAt: 999_000 }, { action: 'post' }],
-  ['flapping: same level, another status is a change', { policy: slow, current: warning, requested: maintenance, lastChangeAt: 999_000 }, { action: 'suppress', retryAt: 1_299_000 }],
-  ['flapping does not bind humans', { policy: slow, source: undefined, current: up, requested: down, lastChangeAt: 999_000 }, { action: 'post' }],
-  ['both: a held recovery is a note even within the interval', { policy: { recoveryNeedsHuman: true, minChangeIntervalMs: 300_000 }, lastChangeAt: 999_000 }, { action: 'note' }],
+  [
+    'flapping: a change within the minimum interval is suppressed',
+    { policy: slow, current: up, requested: down, lastChangeAt: 900_000 },
+    { action: 'suppress', retryAt: 1_200_000 },
+  ],
+  [
+    'flapping: after the interval it is allowed',
+    { policy: slow, current: up, requested: down, lastChangeAt: 700_000 },
+    { action: 'post' },
+  ],
+  [
+    'flapping: the same status is not a change',
+    { policy: slow, current: down, requested: down, lastChangeAt: 999_000 },
+    { action: 'post' },
+  ],
+  [
+    'flapping: same level, another status is a change',
+    { policy: slow, current: warning, requested: maintenance, lastChangeAt: 999_000 },
+    { action: 'suppress', retryAt: 1_299_000 },
+  ],
+  [
+    'flapping does not bind humans',
+    { policy: slow, source: undefined, current: up, requested: down, lastChangeAt: 999_000 },
+    { action: 'post' },
+  ],
+  [
+    'both: a held recovery is a note even within the interval',
+    { policy: { recoveryNeedsHuman: true, minChangeIntervalMs: 300_000 }, lastChangeAt: 999_000 },
+    { action: 'note' },
+  ],
 ];
 
 describe('escalation policy (pure)', () => {

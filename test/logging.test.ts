@@ -16,7 +16,10 @@ class Collector extends Writable {
     done();
   }
   lines(): Array<Record<string, unknown>> {
-    return this.text.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    return this.text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
   }
 }
 
@@ -29,7 +32,11 @@ for (const backend of BACKENDS) {
     let sent = 0;
     before(async () => {
       log = new Collector();
-      t = await startTestApp(backend, { logStream: log, clock: { now: () => Date.now() }, env: { STASHBOARD_ADMIN_TOKEN: 'env-admin-secret-4242' } });
+      t = await startTestApp(backend, {
+        logStream: log,
+        clock: { now: () => Date.now() },
+        env: { STASHBOARD_ADMIN_TOKEN: 'env-admin-secret-4242' },
+      });
       creds = (await readOAuthCredentials(t.ctx.database.db))!;
     });
     after(async () => t.close());
@@ -38,7 +45,11 @@ for (const backend of BACKENDS) {
     const send = async (options: InjectOptions) => {
       const res = await t.inject(options);
       sent++;
-      await waitFor(`log line ${sent}`, async () => log.lines().filter((l) => l.msg === 'request').length >= sent || undefined, 5_000);
+      await waitFor(
+        `log line ${sent}`,
+        async () => log.lines().filter((l) => l.msg === 'request').length >= sent || undefined,
+        5_000,
+      );
       return res;
     };
 
@@ -48,7 +59,14 @@ for (const backend of BACKENDS) {
         signature_method: 'HMAC-SHA1',
         hash_function: (base, key) => createHmac('sha1', key).update(base).digest('base64'),
       });
-    const token = { get key() { return creds.accessToken; }, get secret() { return creds.accessTokenSecret; } };
+    const token = {
+      get key() {
+        return creds.accessToken;
+      },
+      get secret() {
+        return creds.accessTokenSecret;
+      },
+    };
     const signatures: string[] = [];
 
     it('writes exactly one JSON line per request, with method, url and status', async () => {
@@ -61,9 +79,33 @@ for (const backend of BACKENDS) {
         [{ method: 'POST', url: '/api/v1/services' }, 405],
         [{ method: 'GET', url: '/admin/api/v1/services' }, 401],
         [{ method: 'GET', url: '/admin/api/v1/services', headers: t.admin }, 200],
-        [{ method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' }, payload: '{"name": ' }, 400],
-        [{ method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'Logged', description: 'x' }) }, 201],
-        [{ method: 'POST', url: '/admin/api/v1/services', headers: { ...t.admin, 'content-type': 'application/json' }, payload: JSON.stringify({ p: 'x'.repeat(70_000) }) }, 413],
+        [
+          {
+            method: 'POST',
+            url: '/admin/api/v1/services',
+            headers: { ...t.admin, 'content-type': 'application/json' },
+            payload: '{"name": ',
+          },
+          400,
+        ],
+        [
+          {
+            method: 'POST',
+            url: '/admin/api/v1/services',
+            headers: { ...t.admin, 'content-type': 'application/json' },
+            payload: JSON.stringify({ name: 'Logged', description: 'x' }),
+          },
+          201,
+        ],
+        [
+          {
+            method: 'POST',
+            url: '/admin/api/v1/services',
+            headers: { ...t.admin, 'content-type': 'application/json' },
+            payload: JSON.stringify({ p: 'x'.repeat(70_000) }),
+          },
+          413,
+        ],
         [{ method: 'GET', url: '/api/v1/services/%ZZ' }, 400],
         [{ method: 'GET', url: '/rss' }, 200],
         [{ method: 'GET', url: '/healthz' }, 200],
@@ -88,14 +130,41 @@ for (const backend of BACKENDS) {
 
     it('never logs bearer tokens, STASHBOARD_ADMIN_TOKEN, cookies or the Authorization header', async () => {
       const bearer = t.admin.authorization!;
-      await send({ method: 'GET', url: '/admin/api/v1/services', headers: { ...t.admin, cookie: 'stashboard_session=cookie-secret-value-9876; other=thing-5555' } });
-      await send({ method: 'GET', url: '/admin/api/v1/services', headers: { authorization: 'Bearer env-admin-secret-4242' } });
-      await send({ method: 'GET', url: '/admin/api/v1/services', headers: { authorization: 'Bearer sb_000000000000.wrong-secret-wrong-secret-1234' } });
-      await send({ method: 'GET', url: '/admin/api/v1/services', headers: { authorization: `Basic ${Buffer.from('admin:basic-password-3141').toString('base64')}` } });
-      await send({ method: 'GET', url: `/admin/api/v1/services?access_token=${encodeURIComponent(bearer.slice(7))}&token=query-token-2718` });
+      await send({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { ...t.admin, cookie: 'stashboard_session=cookie-secret-value-9876; other=thing-5555' },
+      });
+      await send({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { authorization: 'Bearer env-admin-secret-4242' },
+      });
+      await send({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { authorization: 'Bearer sb_000000000000.wrong-secret-wrong-secret-1234' },
+      });
+      await send({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { authorization: `Basic ${Buffer.from('admin:basic-password-3141').toString('base64')}` },
+      });
+      await send({
+        method: 'GET',
+        url: `/admin/api/v1/services?access_token=${encodeURIComponent(bearer.slice(7))}&token=query-token-2718`,
+      });
       for (const secret of [
-        bearer.slice(7), bearer, 'env-admin-secret-4242', 'cookie-secret-value-9876', 'thing-5555', 'wrong-secret-wrong-secret-1234',
-        'basic-password-3141', Buffer.from('admin:basic-password-3141').toString('base64'), 'query-token-2718', 'Bearer',
+        bearer.slice(7),
+        bearer,
+        'env-admin-secret-4242',
+        'cookie-secret-value-9876',
+        'thing-5555',
+        'wrong-secret-wrong-secret-1234',
+        'basic-password-3141',
+        Buffer.from('admin:basic-password-3141').toString('base64'),
+        'query-token-2718',
+        'Bearer',
       ]) {
         assert.ok(!log.text.includes(secret), `the log contains ${secret}`);
       }
@@ -107,16 +176,24 @@ for (const backend of BACKENDS) {
       const headerUrl = `http://${HOST}/admin/api/v1/services`;
       const headerAuth = signer.authorize({ url: headerUrl, method: 'GET' }, token);
       signatures.push(headerAuth.oauth_signature, headerAuth.oauth_nonce);
-      const viaHeader = await send({ method: 'GET', url: '/admin/api/v1/services', headers: { host: HOST, ...signer.toHeader(headerAuth) } });
+      const viaHeader = await send({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { host: HOST, ...signer.toHeader(headerAuth) },
+      });
       assert.equal(viaHeader.statusCode, 200);
 
       const queryAuth = signer.authorize({ url: `${headerUrl}?callback=cb`, method: 'GET' }, token);
       signatures.push(queryAuth.oauth_signature, queryAuth.oauth_nonce);
       const params = new URLSearchParams({ callback: 'cb' });
-      for (const [key, value] of Object.entries(queryAuth)) if (key.startsWith('oauth_')) params.set(key, String(value));
+      for (const [key, value] of Object.entries(queryAuth))
+        if (key.startsWith('oauth_')) params.set(key, String(value));
       const viaQuery = await send({ method: 'GET', url: `/admin/api/v1/services?${params}`, headers: { host: HOST } });
       assert.equal(viaQuery.statusCode, 200);
-      const queryLine = log.lines().filter((l) => l.msg === 'request').at(-1)!;
+      const queryLine = log
+        .lines()
+        .filter((l) => l.msg === 'request')
+        .at(-1)!;
       assert.match(String(queryLine.url), /^\/admin\/api\/v1\/services\?/);
       assert.match(String(queryLine.url), /callback=cb/);
 
@@ -126,12 +203,18 @@ for (const backend of BACKENDS) {
       const body = new URLSearchParams(data);
       for (const [key, value] of Object.entries(bodyAuth)) if (key.startsWith('oauth_')) body.set(key, String(value));
       const viaBody = await send({
-        method: 'POST', url: '/admin/api/v1/services', headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString(),
+        method: 'POST',
+        url: '/admin/api/v1/services',
+        headers: { host: HOST, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: body.toString(),
       });
       assert.equal(viaBody.statusCode, 201);
 
       // a refused signature is not logged either
-      const bad = await send({ method: 'GET', url: '/admin/api/v1/services?oauth_signature=refused-signature-1618&oauth_consumer_key=x&oauth_nonce=n&oauth_timestamp=1&oauth_signature_method=HMAC-SHA1' });
+      const bad = await send({
+        method: 'GET',
+        url: '/admin/api/v1/services?oauth_signature=refused-signature-1618&oauth_consumer_key=x&oauth_nonce=n&oauth_timestamp=1&oauth_signature_method=HMAC-SHA1',
+      });
       assert.equal(bad.statusCode, 401);
       signatures.push('refused-signature-1618');
 

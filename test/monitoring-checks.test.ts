@@ -8,7 +8,12 @@ import { runDueChecks, pruneMonitoringData } from '../src/services/checks.ts';
 import { CheckProbe } from '../src/outbound/check-probe.ts';
 import { AddressGuard, parseAllowList } from '../src/outbound/address-guard.ts';
 
-interface EventJson { message: string; status: { id: string }; informational: boolean; author?: string }
+interface EventJson {
+  message: string;
+  status: { id: string };
+  informational: boolean;
+  author?: string;
+}
 
 /** A local HTTP target whose behaviour the test sets per path; counts hits. */
 async function startTarget() {
@@ -67,7 +72,8 @@ for (const backend of BACKENDS) {
       await new Promise((r) => tcp.close(r));
     });
 
-    const history = async (slug: string): Promise<EventJson[]> => (await t.get(`/services/${slug}/events`)).json().events;
+    const history = async (slug: string): Promise<EventJson[]> =>
+      (await t.get(`/services/${slug}/events`)).json().events;
     const addCheck = async (slug: string, form: Record<string, string>) => {
       const res = await t.post(`/services/${slug}/checks`, form);
       assert.equal(res.statusCode, 201, res.body);
@@ -92,7 +98,13 @@ for (const backend of BACKENDS) {
     });
 
     it('a passing HTTP check posts up once, authored check:<name>; the lease runs it once per interval', async () => {
-      const check = await addCheck('api', { name: 'api-http', target: `${target.base}/ok`, interval: '30', timeout: '5', keyword: 'All systems go' });
+      const check = await addCheck('api', {
+        name: 'api-http',
+        target: `${target.base}/ok`,
+        interval: '30',
+        timeout: '5',
+        keyword: 'All systems go',
+      });
       assert.equal(check.interval, 30);
       const runs = await run();
       assert.equal(runs.length, 1);
@@ -114,7 +126,11 @@ for (const backend of BACKENDS) {
     });
 
     it('wrong status: down only after the consecutive-failure threshold', async () => {
-      assert.equal((await t.post('/services/api/checks/api-http', { target: `${target.base}/error`, failure_threshold: '2' })).statusCode, 200);
+      assert.equal(
+        (await t.post('/services/api/checks/api-http', { target: `${target.base}/error`, failure_threshold: '2' }))
+          .statusCode,
+        200,
+      );
       clock.advance(30_000);
       const first = await run();
       assert.equal(first[0]!.result.message, 'HTTP 500 (expected 200-299)');
@@ -132,7 +148,12 @@ for (const backend of BACKENDS) {
     });
 
     it('keyword missing, keyword that must be absent', async () => {
-      await addCheck('site', { name: 'home', target: `${target.base}/maintenance`, keyword: 'All systems go', interval: '60' });
+      await addCheck('site', {
+        name: 'home',
+        target: `${target.base}/maintenance`,
+        keyword: 'All systems go',
+        interval: '60',
+      });
       await run();
       assert.equal((await history('site'))[0]!.message, 'home: the answer lacks "All systems go"');
       await t.post('/services/site/checks/home', { keyword: 'error', keyword_absent: 'true' });
@@ -142,7 +163,12 @@ for (const backend of BACKENDS) {
     });
 
     it('slow answers above the latency threshold are a warning', async () => {
-      await addCheck('slow', { name: 'slow-http', target: `${target.base}/slow`, latency_warning_ms: '50', interval: '60' });
+      await addCheck('slow', {
+        name: 'slow-http',
+        target: `${target.base}/slow`,
+        latency_warning_ms: '50',
+        interval: '60',
+      });
       await run();
       const [event] = await history('slow');
       assert.equal(event!.status.id, 'warning');
@@ -180,7 +206,10 @@ for (const backend of BACKENDS) {
       assert.equal(target.hits.get('/ok'), before, 'nothing was sent');
       await t.post('/services/strict/checks/local', { target: `${target.base}/redirect-private` });
       await run();
-      assert.equal((await t.get('/services/strict/checks/local')).json().last_message, 'refused to connect to 10.20.30.40: a private address; allow it with --outbound-allow if this is intended');
+      assert.equal(
+        (await t.get('/services/strict/checks/local')).json().last_message,
+        'refused to connect to 10.20.30.40: a private address; allow it with --outbound-allow if this is intended',
+      );
     });
 
     it('with "recovery needs a human", passing checks add one note and wait; confirm recovery restores', async () => {
@@ -215,7 +244,10 @@ for (const backend of BACKENDS) {
       assert.equal((await t.inject({ method: 'GET', url: '/services/ghost/response-times.svg' })).statusCode, 404);
       const page = await t.inject({ method: 'GET', url: '/services/api' });
       assert.equal(page.statusCode, 200);
-      assert.match(page.body, /<img src="\/services\/api\/response-times\.svg" width="320" height="64" alt="Graph of API.s response times over the last 24 hours">/);
+      assert.match(
+        page.body,
+        /<img src="\/services\/api\/response-times\.svg" width="320" height="64" alt="Graph of API.s response times over the last 24 hours">/,
+      );
       clock.advance(8 * 86_400_000);
       const deleted = await pruneMonitoringData(t.ctx, clock.now(), 7);
       assert.ok(deleted >= 20, `deleted ${deleted}`);

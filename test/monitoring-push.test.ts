@@ -5,7 +5,12 @@ import { BACKENDS, startTestApp, TestClock, type TestApp } from './support/harne
 import { createToken } from '../src/services/tokens.ts';
 import { runSilentHeartbeats } from '../src/services/heartbeats.ts';
 
-interface EventJson { message: string; status: { id: string }; informational: boolean; author?: string }
+interface EventJson {
+  message: string;
+  status: { id: string };
+  informational: boolean;
+  author?: string;
+}
 
 for (const backend of BACKENDS) {
   describe(`push URLs, heartbeats and the escalation policy (${backend})`, () => {
@@ -15,19 +20,31 @@ for (const backend of BACKENDS) {
     const logs: string[] = [];
     before(async () => {
       clock = new TestClock();
-      const logStream = new Writable({ write(chunk, _enc, done) { logs.push(String(chunk)); done(); } });
+      const logStream = new Writable({
+        write(chunk, _enc, done) {
+          logs.push(String(chunk));
+          done();
+        },
+      });
       t = await startTestApp(backend, { clock, logStream });
       for (const name of ['Web', 'Batch', 'Policy', 'Flappy']) {
         assert.equal((await t.post('/services', { name, description: name })).statusCode, 201);
       }
-      const { secret } = await createToken(t.ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { name: 'monitoring', scope: 'events' });
+      const { secret } = await createToken(
+        t.ctx,
+        { kind: 'cli', name: 'test', scope: 'admin' },
+        { name: 'monitoring', scope: 'events' },
+      );
       events = { authorization: `Bearer ${secret}` };
     });
     after(async () => t.close());
 
-    const history = async (slug: string): Promise<EventJson[]> => (await t.get(`/services/${slug}/events`)).json().events;
-    const current = async (slug: string): Promise<EventJson> => (await t.get(`/services/${slug}/events/current`)).json();
-    const push = (secret: string, query = '', method: 'GET' | 'POST' = 'GET') => t.inject({ method, url: `/api/push/${secret}${query}` });
+    const history = async (slug: string): Promise<EventJson[]> =>
+      (await t.get(`/services/${slug}/events`)).json().events;
+    const current = async (slug: string): Promise<EventJson> =>
+      (await t.get(`/services/${slug}/events/current`)).json();
+    const push = (secret: string, query = '', method: 'GET' | 'POST' = 'GET') =>
+      t.inject({ method, url: `/api/push/${secret}${query}` });
 
     it('shows no push URL until one is made; makes, shows, regenerates and removes it (admin scope only)', async () => {
       const none = await t.get('/services/web/push');
@@ -45,7 +62,11 @@ for (const backend of BACKENDS) {
       assert.equal((await push(again)).statusCode, 200);
       const byEventsToken = await t.inject({ method: 'GET', url: '/admin/api/v1/services/web/push', headers: events });
       assert.equal(byEventsToken.statusCode, 403);
-      assert.equal((await t.inject({ method: 'GET', url: '/api/v1/services/web/push' })).statusCode, 404, 'never on the public mount');
+      assert.equal(
+        (await t.inject({ method: 'GET', url: '/api/v1/services/web/push' })).statusCode,
+        404,
+        'never on the public mount',
+      );
       assert.equal((await t.del('/services/web/push')).json().enabled, false);
       assert.equal((await push(again)).statusCode, 404);
     });
@@ -55,10 +76,19 @@ for (const backend of BACKENDS) {
       const down = await push(secret, '?status=down&msg=Nightly%20backup%20failed');
       assert.equal(down.statusCode, 200);
       assert.deepEqual(down.json(), { ok: true, service: 'batch', state: 'down', outcome: 'posted' });
-      assert.deepEqual(await current('batch'), { ...(await current('batch')), message: 'Nightly backup failed', author: 'push' });
+      assert.deepEqual(await current('batch'), {
+        ...(await current('batch')),
+        message: 'Nightly backup failed',
+        author: 'push',
+      });
       assert.equal((await current('batch')).status.id, 'down');
       assert.equal((await push(secret, '?status=down&msg=again')).json().outcome, 'unchanged');
-      const up = await t.inject({ method: 'POST', url: `/api/push/${secret}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'status=up&msg=Backup+ok' });
+      const up = await t.inject({
+        method: 'POST',
+        url: `/api/push/${secret}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'status=up&msg=Backup+ok',
+      });
       assert.equal(up.json().outcome, 'posted');
       assert.equal((await current('batch')).status.id, 'up');
       assert.equal((await history('batch')).length, 2);
@@ -93,8 +123,10 @@ for (const backend of BACKENDS) {
     describe('the escalation policy through the HTTP API', () => {
       const asEvents = (slug: string, form: Record<string, string>) =>
         t.inject({
-          method: 'POST', url: `/admin/api/v1/services/${slug}/events`,
-          headers: { ...events, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(form).toString(),
+          method: 'POST',
+          url: `/admin/api/v1/services/${slug}/events`,
+          headers: { ...events, 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams(form).toString(),
         });
 
       it('is off by default: automation may recover a service', async () => {
@@ -104,52 +136,74 @@ for (const backend of BACKENDS) {
       });
 
       const cases: Array<[string, () => Promise<void>]> = [
-        ['automation down is allowed', async () => {
-          const res = await asEvents('policy', { status: 'down', message: 'Database unreachable' });
-          assert.equal(res.statusCode, 201);
-          assert.equal((await current('policy')).status.id, 'down');
-        }],
-        ['automation up from ERROR is refused and turned into a note', async () => {
-          const res = await asEvents('policy', { status: 'up', message: 'looks fine' });
-          assert.equal(res.statusCode, 201);
-          const note = res.json();
-          assert.equal(note.informational, true);
-          assert.equal(note.status.id, 'down', 'the status stays');
-          assert.equal(note.message, 'Automation reports recovery; waiting for confirmation (looks fine)');
-          assert.equal((await current('policy')).status.id, 'down');
-          const automation = (await t.get('/services/policy/automation')).json();
-          assert.equal(automation.recovery_pending, true);
-          assert.equal(automation.recovery_pending_status, 'up');
-        }],
-        ['a repeated automated recovery adds no second note (409)', async () => {
-          const before = (await history('policy')).length;
-          const res = await asEvents('policy', { status: 'up', message: 'still fine' });
-          assert.equal(res.statusCode, 409);
-          assert.match(res.json().message, /waits for a human to confirm/);
-          assert.equal((await history('policy')).length, before);
-        }],
-        ['push is automation too', async () => {
-          const { secret } = (await t.post('/services/policy/push')).json();
-          assert.equal((await push(secret, '?status=up')).json().outcome, 'ignored');
-          assert.equal((await current('policy')).status.id, 'down');
-        }],
-        ['a human confirms recovery with one call', async () => {
-          const res = await t.post('/services/policy/confirm-recovery');
-          assert.equal(res.statusCode, 201, res.body);
-          assert.equal(res.json().status.id, 'up');
-          assert.equal(res.json().message, 'Recovery confirmed');
-          assert.equal(res.json().author, 'token:test admin');
-          assert.equal((await t.get('/services/policy/automation')).json().recovery_pending, false);
-          const byAutomation = await t.inject({ method: 'POST', url: '/admin/api/v1/services/policy/confirm-recovery', headers: events });
-          assert.equal(byAutomation.statusCode, 403);
-        }],
-        ['a human may always set any status (up from ERROR)', async () => {
-          assert.equal((await asEvents('policy', { status: 'down', message: 'again' })).statusCode, 201);
-          const res = await t.post('/services/policy/events', { status: 'up', message: 'Fixed by hand' });
-          assert.equal(res.statusCode, 201);
-          assert.equal(res.json().informational, false);
-          assert.equal((await current('policy')).status.id, 'up');
-        }],
+        [
+          'automation down is allowed',
+          async () => {
+            const res = await asEvents('policy', { status: 'down', message: 'Database unreachable' });
+            assert.equal(res.statusCode, 201);
+            assert.equal((await current('policy')).status.id, 'down');
+          },
+        ],
+        [
+          'automation up from ERROR is refused and turned into a note',
+          async () => {
+            const res = await asEvents('policy', { status: 'up', message: 'looks fine' });
+            assert.equal(res.statusCode, 201);
+            const note = res.json();
+            assert.equal(note.informational, true);
+            assert.equal(note.status.id, 'down', 'the status stays');
+            assert.equal(note.message, 'Automation reports recovery; waiting for confirmation (looks fine)');
+            assert.equal((await current('policy')).status.id, 'down');
+            const automation = (await t.get('/services/policy/automation')).json();
+            assert.equal(automation.recovery_pending, true);
+            assert.equal(automation.recovery_pending_status, 'up');
+          },
+        ],
+        [
+          'a repeated automated recovery adds no second note (409)',
+          async () => {
+            const before = (await history('policy')).length;
+            const res = await asEvents('policy', { status: 'up', message: 'still fine' });
+            assert.equal(res.statusCode, 409);
+            assert.match(res.json().message, /waits for a human to confirm/);
+            assert.equal((await history('policy')).length, before);
+          },
+        ],
+        [
+          'push is automation too',
+          async () => {
+            const { secret } = (await t.post('/services/policy/push')).json();
+            assert.equal((await push(secret, '?status=up')).json().outcome, 'ignored');
+            assert.equal((await current('policy')).status.id, 'down');
+          },
+        ],
+        [
+          'a human confirms recovery with one call',
+          async () => {
+            const res = await t.post('/services/policy/confirm-recovery');
+            assert.equal(res.statusCode, 201, res.body);
+            assert.equal(res.json().status.id, 'up');
+            assert.equal(res.json().message, 'Recovery confirmed');
+            assert.equal(res.json().author, 'token:test admin');
+            assert.equal((await t.get('/services/policy/automation')).json().recovery_pending, false);
+            const byAutomation = await t.inject({
+              method: 'POST',
+              url: '/admin/api/v1/services/policy/confirm-recovery',
+              headers: events,
+            });
+            assert.equal(byAutomation.statusCode, 403);
+          },
+        ],
+        [
+          'a human may always set any status (up from ERROR)',
+          async () => {
+            assert.equal((await asEvents('policy', { status: 'down', message: 'again' })).statusCode, 201);
+            const res = await t.post('/services/policy/events', { status: 'up', message: 'Fixed by hand' });
+            assert.equal(res.statusCode, 201);
+            assert.equal(res.json().informational, false);
+            assert.equal((await current('policy')).status.id, 'up');
+          },
+        ],
       ];
       it('turns the policy on', async () => {
         const res = await t.post('/services/policy/automation', { recovery_needs_human: 'true' });

@@ -25,7 +25,10 @@ function env(port: number): Record<string, string> {
 async function api(server: ServerProcess, method: string, path: string, form?: Record<string, string>) {
   const res = await fetch(`${server.url}/admin/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+    },
     body: form ? new URLSearchParams(form).toString() : undefined,
   });
   const text = await res.text();
@@ -50,11 +53,24 @@ for (const backend of BACKENDS) {
       let receiver: Awaited<ReturnType<typeof startHttpReceiver>> | undefined;
       try {
         assert.equal((await api(server, 'POST', '/services', { name: 'API', description: 'The API' })).status, 201);
-        const hook = await api(server, 'POST', '/channels', { kind: 'webhook', name: 'Receiver', url: `http://127.0.0.1:${receiverPort}/in`, notes: 'true' });
+        const hook = await api(server, 'POST', '/channels', {
+          kind: 'webhook',
+          name: 'Receiver',
+          url: `http://127.0.0.1:${receiverPort}/in`,
+          notes: 'true',
+        });
         assert.equal(hook.status, 201);
         const channel = hook.json().id as number;
         for (let i = 0; i < N; i += 1) {
-          assert.equal((await api(server, 'POST', '/services/api/events', { message: `notice ${i}`, status: i % 2 ? 'up' : 'down' })).status, 201);
+          assert.equal(
+            (
+              await api(server, 'POST', '/services/api/events', {
+                message: `notice ${i}`,
+                status: i % 2 ? 'up' : 'down',
+              })
+            ).status,
+            201,
+          );
         }
         // The receiver is not listening yet: every delivery fails and waits for its next attempt.
         await waitFor('every delivery tried once', async () => {
@@ -65,10 +81,14 @@ for (const backend of BACKENDS) {
 
         receiver = await startHttpReceiver(receiverPort);
         server = await startServerProcess(db.url, env(receiverPort));
-        await waitFor('every notice delivered', async () => {
-          const h = await history(server, channel);
-          return h.length === N && h.every((d) => d.state === 'delivered');
-        }, 30_000);
+        await waitFor(
+          'every notice delivered',
+          async () => {
+            const h = await history(server, channel);
+            return h.length === N && h.every((d) => d.state === 'delivered');
+          },
+          30_000,
+        );
         const keys = receiver.arrivals.map((a) => a.headers['idempotency-key']);
         assert.equal(keys.length, N, 'each notice arrived once');
         assert.equal(new Set(keys).size, N);
@@ -89,14 +109,23 @@ for (const backend of BACKENDS) {
         const second = await startServerProcess(db.url, env(receiver.port));
         try {
           await api(first, 'POST', '/services', { name: 'API', description: 'The API' });
-          const channel = (await api(first, 'POST', '/channels', { kind: 'webhook', name: 'Both', url: `${receiver.url}/in` })).json().id as number;
+          const channel = (
+            await api(first, 'POST', '/channels', { kind: 'webhook', name: 'Both', url: `${receiver.url}/in` })
+          ).json().id as number;
           for (let i = 0; i < N; i += 1) {
-            await api(i % 2 ? first : second, 'POST', '/services/api/events', { message: `m${i}`, status: i % 3 ? 'up' : 'down' });
+            await api(i % 2 ? first : second, 'POST', '/services/api/events', {
+              message: `m${i}`,
+              status: i % 3 ? 'up' : 'down',
+            });
           }
-          await waitFor('every notice delivered', async () => {
-            const h = await history(second, channel);
-            return h.length === N && h.every((d) => d.state === 'delivered');
-          }, 30_000);
+          await waitFor(
+            'every notice delivered',
+            async () => {
+              const h = await history(second, channel);
+              return h.length === N && h.every((d) => d.state === 'delivered');
+            },
+            30_000,
+          );
           const keys = receiver.arrivals.map((a) => a.headers['idempotency-key']);
           assert.equal(keys.length, N);
           assert.equal(new Set(keys).size, N);

@@ -51,7 +51,14 @@ for (const backend of BACKENDS) {
       };
       await t.post('/services', { name: 'API', description: 'The API' });
       await t.post('/services', { name: 'Website', description: 'The site' });
-      const smtp = await t.post('/smtp', { host: '127.0.0.1', port: String(sink.port), security: 'none', from: 'Status <status@example.com>', user: 'u', password: 'secret-pw' });
+      const smtp = await t.post('/smtp', {
+        host: '127.0.0.1',
+        port: String(sink.port),
+        security: 'none',
+        from: 'Status <status@example.com>',
+        user: 'u',
+        password: 'secret-pw',
+      });
       assert.equal(smtp.statusCode, 200, smtp.body);
       assert.equal(smtp.json().passwordSet, true);
       assert.equal(smtp.json().password, undefined, 'the password is never shown');
@@ -72,10 +79,15 @@ for (const backend of BACKENDS) {
       return { cookie, csrf };
     }
 
-    async function subscribeForm(fields: Array<[string, string]>, session?: { cookie: string; csrf: string }, headers: Record<string, string> = {}) {
+    async function subscribeForm(
+      fields: Array<[string, string]>,
+      session?: { cookie: string; csrf: string },
+      headers: Record<string, string> = {},
+    ) {
       const s = session ?? (await formSession());
       return t.inject({
-        method: 'POST', url: '/subscribe',
+        method: 'POST',
+        url: '/subscribe',
         headers: { cookie: s.cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
         payload: new URLSearchParams([['csrf', s.csrf], ...fields]).toString(),
       });
@@ -92,7 +104,11 @@ for (const backend of BACKENDS) {
 
     it('double opt-in: only the confirmation is sent until its link is opened; then notices with one-click unsubscribe', async () => {
       sink.messages.length = 0;
-      const res = await subscribeForm([['email', 'Reader@Example.com'], ['scope', 'some'], ['services', 'api']]);
+      const res = await subscribeForm([
+        ['email', 'Reader@Example.com'],
+        ['scope', 'some'],
+        ['services', 'api'],
+      ]);
       assert.equal(res.statusCode, 200, res.body);
       assert.match(res.body, /Check your inbox/);
       assert.equal(sink.messages.length, 0, 'the page does not wait for SMTP');
@@ -115,7 +131,11 @@ for (const backend of BACKENDS) {
       assert.equal(opened.statusCode, 200);
       assert.match(opened.body, /Subscription confirmed/);
       assert.equal((await t.get('/subscribers')).json().subscribers[0].confirmed, true);
-      assert.equal((await t.inject({ method: 'GET', url: pathOf(link) })).statusCode, 404, 'a confirmation link works once');
+      assert.equal(
+        (await t.inject({ method: 'GET', url: pathOf(link) })).statusCode,
+        404,
+        'a confirmation link works once',
+      );
 
       sink.messages.length = 0;
       await t.post('/services/website/events', { message: 'not chosen', status: 'down' });
@@ -129,12 +149,17 @@ for (const backend of BACKENDS) {
       const header = headerLine(notice.mail, 'list-unsubscribe');
       const unsubscribeLink = /^List-Unsubscribe:\s*<([^>]+)>$/i.exec(header)![1]!;
       assert.equal(unsubscribeLink, linkIn(notice.mail.text ?? '', '/unsubscribe'));
-      assert.equal(headerLine(notice.mail, 'list-unsubscribe-post'), 'List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+      assert.equal(
+        headerLine(notice.mail, 'list-unsubscribe-post'),
+        'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+      );
 
       // The one-click POST a mail client sends.
       const oneClick = await t.inject({
-        method: 'POST', url: pathOf(unsubscribeLink),
-        headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click',
+        method: 'POST',
+        url: pathOf(unsubscribeLink),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
       });
       assert.equal(oneClick.statusCode, 200);
       assert.deepEqual((await t.get('/subscribers')).json().subscribers, []);
@@ -147,7 +172,15 @@ for (const backend of BACKENDS) {
     it('the unsubscribe link in the body unsubscribes when opened; multipart one-click works too', async () => {
       for (const email of ['one@example.com', 'two@example.com']) {
         sink.messages.length = 0;
-        assert.equal((await subscribeForm([['email', email], ['scope', 'all']])).statusCode, 200);
+        assert.equal(
+          (
+            await subscribeForm([
+              ['email', email],
+              ['scope', 'all'],
+            ])
+          ).statusCode,
+          200,
+        );
         await run();
         await t.inject({ method: 'GET', url: pathOf(linkIn(sink.messages[0]!.mail.text ?? '', '/subscribe/confirm')) });
       }
@@ -161,7 +194,8 @@ for (const backend of BACKENDS) {
       assert.match(opened.body, /You are unsubscribed/);
       const boundary = 'xyz';
       const multipart = await t.inject({
-        method: 'POST', url: pathOf(byAddress.get('two@example.com')!),
+        method: 'POST',
+        url: pathOf(byAddress.get('two@example.com')!),
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
         payload: `--${boundary}\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--${boundary}--\r\n`,
       });
@@ -173,25 +207,74 @@ for (const backend of BACKENDS) {
     it('refuses a form without its CSRF cookie or from another origin, and rate limits', async () => {
       const s = await formSession();
       const noCookie = await t.inject({
-        method: 'POST', url: '/subscribe', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        url: '/subscribe',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         payload: new URLSearchParams({ csrf: s.csrf, email: 'x@example.com', scope: 'all' }).toString(),
       });
       assert.equal(noCookie.statusCode, 403);
-      const crossSite = await subscribeForm([['email', 'x@example.com'], ['scope', 'all']], s, { origin: 'https://evil.example' });
+      const crossSite = await subscribeForm(
+        [
+          ['email', 'x@example.com'],
+          ['scope', 'all'],
+        ],
+        s,
+        { origin: 'https://evil.example' },
+      );
       assert.equal(crossSite.statusCode, 403);
-      assert.equal((await subscribeForm([['email', 'not an email'], ['scope', 'all']], s)).statusCode, 400);
+      assert.equal(
+        (
+          await subscribeForm(
+            [
+              ['email', 'not an email'],
+              ['scope', 'all'],
+            ],
+            s,
+          )
+        ).statusCode,
+        400,
+      );
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await subscribeForm([['email', 'flood@example.com'], ['scope', 'all']], s)).statusCode);
+      for (let i = 0; i < 4; i += 1)
+        statuses.push(
+          (
+            await subscribeForm(
+              [
+                ['email', 'flood@example.com'],
+                ['scope', 'all'],
+              ],
+              s,
+            )
+          ).statusCode,
+        );
       assert.deepEqual(statuses, [200, 200, 200, 429]);
       clock.advance(61 * 60_000);
-      assert.equal((await subscribeForm([['email', 'flood@example.com'], ['scope', 'all']], s)).statusCode, 200);
-      const subscriber = (await t.get('/subscribers')).json().subscribers.find((x: { email: string }) => x.email === 'flood@example.com');
+      assert.equal(
+        (
+          await subscribeForm(
+            [
+              ['email', 'flood@example.com'],
+              ['scope', 'all'],
+            ],
+            s,
+          )
+        ).statusCode,
+        200,
+      );
+      const subscriber = (await t.get('/subscribers'))
+        .json()
+        .subscribers.find((x: { email: string }) => x.email === 'flood@example.com');
       assert.equal((await t.del(`/subscribers/${subscriber.id}`)).statusCode, 200);
       await run();
     });
 
     it('an email list channel gets one email to all its addresses (blind copies), retried after an SMTP failure', async () => {
-      const list = await t.post('/channels', { kind: 'email', name: 'Ops list', addresses: 'ops@example.com, oncall@example.com', services: 'api' });
+      const list = await t.post('/channels', {
+        kind: 'email',
+        name: 'Ops list',
+        addresses: 'ops@example.com, oncall@example.com',
+        services: 'api',
+      });
       assert.equal(list.statusCode, 201, list.body);
       sink.messages.length = 0;
       sink.failNext(1);
@@ -216,9 +299,15 @@ for (const backend of BACKENDS) {
 
     it('many subscribers: the API answers before any email is sent; the worker sends each one once, in batches', async () => {
       const now = clock.now();
-      await insertSubscriberRows(t.ctx.database.db, Array.from({ length: 300 }, (_, i) => ({
-        email: `bulk${i}@example.com`, services: null, confirmedAt: now, createdAt: now,
-      })));
+      await insertSubscriberRows(
+        t.ctx.database.db,
+        Array.from({ length: 300 }, (_, i) => ({
+          email: `bulk${i}@example.com`,
+          services: null,
+          confirmedAt: now,
+          createdAt: now,
+        })),
+      );
       sink.messages.length = 0;
       const started = performance.now();
       const res = await t.post('/services/api/events', { message: 'bulk', status: 'down' });
@@ -231,7 +320,9 @@ for (const backend of BACKENDS) {
       assert.equal(result.delivered, 300);
       assert.equal(sink.messages.length, 300);
       assert.equal(new Set(sink.messages.map((m) => m.to[0])).size, 300);
-      console.log(`# ${backend}: POST event with 300 subscribers answered in ${apiMs.toFixed(1)} ms; 300 emails sent in ${sendMs.toFixed(0)} ms`);
+      console.log(
+        `# ${backend}: POST event with 300 subscribers answered in ${apiMs.toFixed(1)} ms; 300 emails sent in ${sendMs.toFixed(0)} ms`,
+      );
     });
   });
 }

@@ -12,7 +12,13 @@ async function emptyDatabase(backend: Backend, clock: TestClock): Promise<{ ctx:
   const location = await freshDatabaseUrl(backend);
   const ctx: Context = { database: connect(location.url), clock, ids: systemIds(), changes: new ChangeBus() };
   await prepareDatabase(ctx);
-  return { ctx, close: async () => { await ctx.database.close(); await location.drop(); } };
+  return {
+    ctx,
+    close: async () => {
+      await ctx.database.close();
+      await location.drop();
+    },
+  };
 }
 import { exportData, importData } from '../src/services/transfer.ts';
 import { insertSubscriberRows } from '../src/db/repositories/subscribers.ts';
@@ -28,7 +34,15 @@ for (const backend of BACKENDS) {
       const older = await emptyDatabase(backend, clock);
       try {
         await source.post('/services', { name: 'API', description: 'a' });
-        const hook = (await source.post('/channels', { kind: 'webhook', name: 'Hook', url: 'https://hooks.example.com/x', services: 'api', notes: 'true' })).json();
+        const hook = (
+          await source.post('/channels', {
+            kind: 'webhook',
+            name: 'Hook',
+            url: 'https://hooks.example.com/x',
+            services: 'api',
+            notes: 'true',
+          })
+        ).json();
         await source.post('/channels', { kind: 'email', name: 'Ops', addresses: 'a@example.com\nb@example.com' });
         await source.post('/channels', { kind: 'slack', name: 'Slack', url: 'https://hooks.slack.example/T/B/X' });
         await insertSubscriberRows(source.ctx.database.db, [
@@ -38,7 +52,10 @@ for (const backend of BACKENDS) {
         const doc = await exportData(source.ctx);
         assert.equal(doc.channels!.length, 3);
         assert.equal(doc.channels!.find((c) => c.name === 'Hook')!.secret, hook.secret);
-        assert.deepEqual(doc.subscribers!.map((s) => s.email), ['pending@example.com', 'reader@example.com']);
+        assert.deepEqual(
+          doc.subscribers!.map((s) => s.email),
+          ['pending@example.com', 'reader@example.com'],
+        );
         // Through JSON, as the CLI writes and reads it.
         await importData(target.ctx, CLI, JSON.parse(JSON.stringify(doc)));
         const again = await exportData(target.ctx);

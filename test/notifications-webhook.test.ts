@@ -61,7 +61,9 @@ for (const backend of BACKENDS) {
       receiver.answer = () => 200;
       const hook = await channel({ kind: 'webhook', name: 'Ops hook', url: `${receiver.url}/hook`, notes: 'true' });
       assert.match(hook.secret, /^[A-Za-z0-9_-]{40,}$/);
-      const posted = (await t.post('/services/api/events', { message: 'Elevated <errors> & "timeouts"', status: 'down' })).json();
+      const posted = (
+        await t.post('/services/api/events', { message: 'Elevated <errors> & "timeouts"', status: 'down' })
+      ).json();
       const run = await drain(workerDeps(t));
       assert.equal(run.delivered, 1);
       assert.equal(receiver.arrivals.length, 1);
@@ -69,7 +71,10 @@ for (const backend of BACKENDS) {
       assert.equal(arrival.method, 'POST');
       assert.equal(arrival.path, '/hook');
       assert.match(String(arrival.headers['content-type']), /^application\/json/);
-      assert.ok(verifySignature(hook.secret, arrival.headers['x-stashboard-signature'] as string, arrival.body), 'signature verifies');
+      assert.ok(
+        verifySignature(hook.secret, arrival.headers['x-stashboard-signature'] as string, arrival.body),
+        'signature verifies',
+      );
       assert.ok(!verifySignature('wrong secret', arrival.headers['x-stashboard-signature'] as string, arrival.body));
       const body = JSON.parse(arrival.body);
       assert.equal(body.type, 'event.created');
@@ -100,12 +105,20 @@ for (const backend of BACKENDS) {
     it('limits a channel to chosen services and to status changes', async () => {
       receiver.arrivals.length = 0;
       receiver.answer = () => 200;
-      const hook = await channel({ kind: 'webhook', name: 'API only', url: `${receiver.url}/api-only`, services: 'api' });
+      const hook = await channel({
+        kind: 'webhook',
+        name: 'API only',
+        url: `${receiver.url}/api-only`,
+        services: 'api',
+      });
       await t.post('/services/website/events', { message: 'site down', status: 'down' });
       await t.post('/services/api/events', { message: 'a note', informational: 'true' });
       await t.post('/services/api/events', { message: 'api back', status: 'up' });
       await drain(workerDeps(t));
-      assert.deepEqual(receiver.arrivals.map((a) => JSON.parse(a.body).event.message), ['api back']);
+      assert.deepEqual(
+        receiver.arrivals.map((a) => JSON.parse(a.body).event.message),
+        ['api back'],
+      );
       const unknown = await t.post('/channels', { kind: 'webhook', name: 'x', url: receiver.url, services: 'nope' });
       assert.equal(unknown.statusCode, 400);
       assert.match(unknown.json().message, /nope/);
@@ -134,16 +147,29 @@ for (const backend of BACKENDS) {
         start = clock.now();
       }
       assert.deepEqual(waits, [BASE, 2 * BASE, 4 * BASE]);
-      assert.deepEqual(receiver.arrivals.map((a) => a.status), [503, 503, 503, 200]);
-      assert.equal(new Set(receiver.arrivals.map((a) => a.headers['idempotency-key'])).size, 1, 'one key for every attempt');
+      assert.deepEqual(
+        receiver.arrivals.map((a) => a.status),
+        [503, 503, 503, 200],
+      );
+      assert.equal(
+        new Set(receiver.arrivals.map((a) => a.headers['idempotency-key'])).size,
+        1,
+        'one key for every attempt',
+      );
       assert.equal(new Set(receiver.arrivals.map((a) => a.body)).size, 1, 'the same body every attempt');
       clock.advance(60 * 60_000);
       await drain(deps);
       assert.equal(receiver.arrivals.length, 4);
       const [delivery] = (await t.get(`/channels/${hook.id}/deliveries`)).json().deliveries;
       assert.equal(delivery.state, 'delivered');
-      assert.deepEqual(delivery.tries.map((x: { status_code: number }) => x.status_code), [503, 503, 503, 200]);
-      assert.deepEqual(delivery.tries.map((x: { error: string }) => x.error), ['HTTP 503', 'HTTP 503', 'HTTP 503', '']);
+      assert.deepEqual(
+        delivery.tries.map((x: { status_code: number }) => x.status_code),
+        [503, 503, 503, 200],
+      );
+      assert.deepEqual(
+        delivery.tries.map((x: { error: string }) => x.error),
+        ['HTTP 503', 'HTTP 503', 'HTTP 503', ''],
+      );
       const channelNow = (await t.get(`/channels/${hook.id}`)).json();
       assert.equal(channelNow.consecutive_failures, 0);
       assert.equal(channelNow.paused, false);
@@ -168,14 +194,21 @@ for (const backend of BACKENDS) {
       await drain(deps);
       assert.equal(receiver.arrivals.length, 3, 'a paused channel is not tried');
       const { browseAudit } = await import('../src/services/audit.ts');
-      const audit = await browseAudit(t.ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { action: 'channel.paused' });
+      const audit = await browseAudit(
+        t.ctx,
+        { kind: 'cli', name: 'test', scope: 'admin' },
+        { action: 'channel.paused' },
+      );
       assert.equal(audit.entries.length, 1);
       assert.equal(audit.entries[0]!.target, String(hook.id));
       receiver.answer = () => 204;
       assert.equal((await t.post(`/channels/${hook.id}/resume`)).json().paused, false);
       clock.advance(60 * 60_000);
       await drain(deps);
-      const messages = receiver.arrivals.filter((a) => a.status === 204).map((a) => JSON.parse(a.body).event.message).sort();
+      const messages = receiver.arrivals
+        .filter((a) => a.status === 204)
+        .map((a) => JSON.parse(a.body).event.message)
+        .sort();
       assert.deepEqual(messages, ['one', 'two']);
       await t.del(`/channels/${hook.id}`);
     });
@@ -183,7 +216,11 @@ for (const backend of BACKENDS) {
     it('sends Slack a readable message with the status and a link', async () => {
       receiver.arrivals.length = 0;
       receiver.answer = () => 200;
-      const slack = await channel({ kind: 'slack', name: 'Slack #status', url: `${receiver.url}/services/T000/B000/XXX` });
+      const slack = await channel({
+        kind: 'slack',
+        name: 'Slack #status',
+        url: `${receiver.url}/services/T000/B000/XXX`,
+      });
       await t.post('/services/api/events', { message: 'Latency <high> & rising', status: 'warning' });
       await drain(workerDeps(t));
       assert.equal(receiver.arrivals.length, 1);
@@ -198,7 +235,8 @@ for (const backend of BACKENDS) {
       receiver.arrivals.length = 0;
       receiver.answer = () => 200;
       const hook = await channel({ kind: 'webhook', name: 'Busy', url: `${receiver.url}/busy` });
-      for (let i = 0; i < 30; i += 1) await t.post('/services/api/events', { message: `n${i}`, status: i % 2 ? 'up' : 'down' });
+      for (let i = 0; i < 30; i += 1)
+        await t.post('/services/api/events', { message: `n${i}`, status: i % 2 ? 'up' : 'down' });
       const workers = ['w1', 'w2', 'w3', 'w4'].map((owner) => workerDeps(t, {}, owner));
       await Promise.all(workers.map((deps) => deliverDue(t.ctx, { ...deps, batchSize: 4 }, clock.now())));
       await Promise.all(workers.map((deps) => deliverDue(t.ctx, deps, clock.now())));
@@ -215,20 +253,35 @@ for (const backend of BACKENDS) {
       for (let i = 0; i < 5; i += 1) await t.post('/services/api/events', { message: `lane ${i}`, status: 'down' });
       const base = workerDeps(t, { leaseMs: 200 });
       // Each send takes 40 ms: half the lease (100 ms) is gone after two or three of them.
-      const deps = { ...base, transports: { ...base.transports, postJson: async (...args: Parameters<typeof base.transports.postJson>) => {
-        await new Promise((r) => setTimeout(r, 40));
-        return base.transports.postJson(...args);
-      } } };
+      const deps = {
+        ...base,
+        transports: {
+          ...base.transports,
+          postJson: async (...args: Parameters<typeof base.transports.postJson>) => {
+            await new Promise((r) => setTimeout(r, 40));
+            return base.transports.postJson(...args);
+          },
+        },
+      };
       const first = await deliverDue(t.ctx, deps, clock.now());
-      assert.ok(first.delivered >= 1 && first.delivered < 5, `delivered ${first.delivered} before the lease ran half out`);
+      assert.ok(
+        first.delivered >= 1 && first.delivered < 5,
+        `delivered ${first.delivered} before the lease ran half out`,
+      );
       assert.equal(first.more, true);
       for (let i = 0; i < 10 && receiver.arrivals.length < 5; i += 1) {
         clock.advance(201);
         await deliverDue(t.ctx, deps, clock.now());
       }
-      assert.deepEqual(receiver.arrivals.map((a) => JSON.parse(a.body).event.message), ['lane 0', 'lane 1', 'lane 2', 'lane 3', 'lane 4']);
+      assert.deepEqual(
+        receiver.arrivals.map((a) => JSON.parse(a.body).event.message),
+        ['lane 0', 'lane 1', 'lane 2', 'lane 3', 'lane 4'],
+      );
       const history = (await t.get(`/channels/${hook.id}/deliveries`)).json().deliveries;
-      assert.ok(history.every((d: { attempts: number; tries: unknown[] }) => d.attempts === 1 && d.tries.length === 1), 'given-back claims are not counted as attempts');
+      assert.ok(
+        history.every((d: { attempts: number; tries: unknown[] }) => d.attempts === 1 && d.tries.length === 1),
+        'given-back claims are not counted as attempts',
+      );
       await t.del(`/channels/${hook.id}`);
     });
 
@@ -237,7 +290,10 @@ for (const backend of BACKENDS) {
       receiver.answer = () => 200;
       const hook = await channel({ kind: 'webhook', name: 'Internal', url: `${receiver.url}/internal` });
       await t.post('/services/api/events', { message: 'guarded', status: 'down' });
-      const strict = { ...workerDeps(t), transports: deliveryTransports(loadConfig({ database: t.databaseUrl }, {})).transports };
+      const strict = {
+        ...workerDeps(t),
+        transports: deliveryTransports(loadConfig({ database: t.databaseUrl }, {})).transports,
+      };
       const run = await deliverDue(t.ctx, strict, clock.now());
       assert.equal(run.failed, 1);
       assert.equal(receiver.arrivals.length, 0);
@@ -264,7 +320,11 @@ for (const backend of BACKENDS) {
       assert.ok(pruned.notices >= 1);
       const okHistory = (await t.get(`/channels/${ok.id}/deliveries`)).json().deliveries;
       const failingHistory = (await t.get(`/channels/${failing.id}/deliveries`)).json().deliveries;
-      assert.deepEqual(failingHistory.map((d: { state: string }) => d.state), ['pending'], 'a notice still waiting is kept');
+      assert.deepEqual(
+        failingHistory.map((d: { state: string }) => d.state),
+        ['pending'],
+        'a notice still waiting is kept',
+      );
       assert.equal(okHistory.length, 1, 'only the notice the failing channel still waits for remains');
       await t.del(`/channels/${ok.id}`);
       await t.del(`/channels/${failing.id}`);
@@ -272,8 +332,14 @@ for (const backend of BACKENDS) {
 
     it('checks channel input and needs the admin scope', async () => {
       assert.equal((await t.post('/channels', { kind: 'pigeon', name: 'x', url: receiver.url })).statusCode, 400);
-      assert.equal((await t.post('/channels', { kind: 'webhook', name: 'x', url: 'ftp://example.com/' })).statusCode, 400);
-      assert.equal((await t.post('/channels', { kind: 'email', name: 'x', addresses: 'not-an-address' })).statusCode, 400);
+      assert.equal(
+        (await t.post('/channels', { kind: 'webhook', name: 'x', url: 'ftp://example.com/' })).statusCode,
+        400,
+      );
+      assert.equal(
+        (await t.post('/channels', { kind: 'email', name: 'x', addresses: 'not-an-address' })).statusCode,
+        400,
+      );
       assert.equal((await t.get('/channels/999999')).statusCode, 404);
       assert.equal((await t.inject({ method: 'GET', url: '/api/v1/channels' })).statusCode, 404);
       assert.equal((await t.inject({ method: 'GET', url: '/admin/api/v1/channels' })).statusCode, 401);

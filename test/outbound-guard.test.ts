@@ -2,7 +2,13 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AddressGuard, AddressRefused, classifyAddress, parseAllowList, type Resolver } from '../src/outbound/address-guard.ts';
+import {
+  AddressGuard,
+  AddressRefused,
+  classifyAddress,
+  parseAllowList,
+  type Resolver,
+} from '../src/outbound/address-guard.ts';
 import { GuardedFetch, OutboundFailure } from '../src/outbound/guarded-fetch.ts';
 import { loadConfig, ConfigError } from '../src/config.ts';
 import { freePort } from './support/server-process.ts';
@@ -65,11 +71,13 @@ describe('allow-list', () => {
     assert.throws(() => loadConfig({}, { OUTBOUND_ALLOW: '300.1.1.1/8' }), ConfigError);
   });
 
-  const fixed = (answers: Record<string, string[]>): Resolver => async (host) => {
-    const found = answers[host];
-    if (!found) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-    return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  };
+  const fixed =
+    (answers: Record<string, string[]>): Resolver =>
+    async (host) => {
+      const found = answers[host];
+      if (!found) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+      return found.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    };
   const resolve = fixed({
     'internal.test': ['10.0.0.7'],
     'mixed.test': ['93.184.216.34', '192.168.0.10'],
@@ -80,7 +88,10 @@ describe('allow-list', () => {
 
   it('refuses a name resolving to a private address, and a name mixing public and private', async () => {
     const guard = new AddressGuard({ resolve });
-    await assert.rejects(guard.resolve('internal.test'), (e) => e instanceof AddressRefused && e.addressClass === 'private');
+    await assert.rejects(
+      guard.resolve('internal.test'),
+      (e) => e instanceof AddressRefused && e.addressClass === 'private',
+    );
     await assert.rejects(guard.resolve('mixed.test'), AddressRefused);
     assert.deepEqual(await guard.resolve('public.test'), { address: '93.184.216.34', family: 4 });
     await assert.rejects(guard.resolve('[::1]'), AddressRefused);
@@ -98,7 +109,10 @@ describe('allow-list', () => {
 
   it('opens metadata addresses only to an exact entry, never to a range or a host name', async () => {
     const broad = new AddressGuard({ resolve, allow: parseAllowList('169.254.0.0/16,metadata.test') });
-    await assert.rejects(broad.resolve('metadata.test'), (e) => e instanceof AddressRefused && e.addressClass === 'metadata');
+    await assert.rejects(
+      broad.resolve('metadata.test'),
+      (e) => e instanceof AddressRefused && e.addressClass === 'metadata',
+    );
     await assert.rejects(broad.resolve('169.254.169.254'), AddressRefused);
     const exact = new AddressGuard({ resolve, allow: parseAllowList('169.254.169.254') });
     assert.equal((await exact.resolve('metadata.test')).address, '169.254.169.254');
@@ -117,9 +131,11 @@ describe('guarded fetch against local servers', () => {
       seenAuth.push(req.headers.authorization);
       if (url.pathname === '/ok') return res.end('hello');
       if (url.pathname === '/to-private') return res.writeHead(302, { location: 'http://192.168.77.1/admin' }).end();
-      if (url.pathname === '/to-metadata') return res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
+      if (url.pathname === '/to-metadata')
+        return res.writeHead(301, { location: 'http://169.254.169.254/latest/meta-data/' }).end();
       if (url.pathname === '/to-ok') return res.writeHead(307, { location: '/ok' }).end();
-      if (url.pathname === '/to-other-origin') return res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/ok` }).end();
+      if (url.pathname === '/to-other-origin')
+        return res.writeHead(302, { location: `http://localhost:${(server.address() as AddressInfo).port}/ok` }).end();
       if (url.pathname === '/loop') return res.writeHead(302, { location: '/loop' }).end();
       if (url.pathname === '/big') return res.end(Buffer.alloc(2 * 1024 * 1024, 'a'));
       if (url.pathname === '/post-303') return res.writeHead(303, { location: '/ok' }).end();
@@ -139,9 +155,15 @@ describe('guarded fetch against local servers', () => {
   it('refuses loopback without an allow-list, before connecting', async () => {
     const before = hits;
     const strict = new GuardedFetch({ guard: new AddressGuard() });
-    await assert.rejects(strict.request({ url: `${base}/ok` }), (e) => e instanceof AddressRefused && e.addressClass === 'loopback');
+    await assert.rejects(
+      strict.request({ url: `${base}/ok` }),
+      (e) => e instanceof AddressRefused && e.addressClass === 'loopback',
+    );
     await assert.rejects(strict.request({ url: `http://[::ffff:127.0.0.1]:${new URL(base).port}/ok` }), AddressRefused);
-    await assert.rejects(strict.request({ url: `http://10.0.0.1/` }), (e) => e instanceof AddressRefused && e.addressClass === 'private');
+    await assert.rejects(
+      strict.request({ url: `http://10.0.0.1/` }),
+      (e) => e instanceof AddressRefused && e.addressClass === 'private',
+    );
     assert.equal(hits, before);
   });
 
@@ -154,23 +176,40 @@ describe('guarded fetch against local servers', () => {
   });
 
   it('re-checks each redirect: a redirect to a private or metadata address is refused', async () => {
-    await assert.rejects(open.request({ url: `${base}/to-private` }), (e) => e instanceof AddressRefused && e.address === '192.168.77.1');
-    await assert.rejects(open.request({ url: `${base}/to-metadata` }), (e) => e instanceof AddressRefused && e.addressClass === 'metadata');
+    await assert.rejects(
+      open.request({ url: `${base}/to-private` }),
+      (e) => e instanceof AddressRefused && e.address === '192.168.77.1',
+    );
+    await assert.rejects(
+      open.request({ url: `${base}/to-metadata` }),
+      (e) => e instanceof AddressRefused && e.addressClass === 'metadata',
+    );
     const followed = await open.request({ url: `${base}/to-ok` });
     assert.equal(followed.status, 200);
     assert.deepEqual(followed.redirects, [`${base}/ok`]);
     const unfollowed = await open.request({ url: `${base}/to-ok`, maxRedirects: 0 });
     assert.equal(unfollowed.status, 307);
-    await assert.rejects(open.request({ url: `${base}/loop`, maxRedirects: 3 }), (e) => e instanceof OutboundFailure && e.kind === 'redirects');
+    await assert.rejects(
+      open.request({ url: `${base}/loop`, maxRedirects: 3 }),
+      (e) => e instanceof OutboundFailure && e.kind === 'redirects',
+    );
   });
 
   it('drops credentials on a redirect to another origin; a 303 turns a POST into a GET', async () => {
     seenAuth.length = 0;
     const guard = new AddressGuard({ allow: parseAllowList('127.0.0.1,::1,localhost') });
-    const res = await new GuardedFetch({ guard }).request({ url: `${base}/to-other-origin`, headers: { Authorization: 'Bearer s3cret' } });
+    const res = await new GuardedFetch({ guard }).request({
+      url: `${base}/to-other-origin`,
+      headers: { Authorization: 'Bearer s3cret' },
+    });
     assert.equal(res.status, 200);
     assert.deepEqual(seenAuth, ['Bearer s3cret', undefined]);
-    const posted = await open.request({ url: `${base}/post-303`, method: 'POST', body: 'x=1', headers: { 'content-type': 'text/plain' } });
+    const posted = await open.request({
+      url: `${base}/post-303`,
+      method: 'POST',
+      body: 'x=1',
+      headers: { 'content-type': 'text/plain' },
+    });
     assert.equal(posted.status, 200);
   });
 
@@ -191,9 +230,18 @@ describe('guarded fetch against local servers', () => {
     const big = await open.request({ url: `${base}/big`, maxBytes: 1000 });
     assert.equal(big.truncated, true);
     assert.equal(big.body.length, 1000);
-    await assert.rejects(open.request({ url: `${base}/hang`, timeoutMs: 150 }), (e) => e instanceof OutboundFailure && e.kind === 'timeout');
+    await assert.rejects(
+      open.request({ url: `${base}/hang`, timeoutMs: 150 }),
+      (e) => e instanceof OutboundFailure && e.kind === 'timeout',
+    );
     const port = await freePort();
-    await assert.rejects(open.request({ url: `http://127.0.0.1:${port}/` }), (e) => e instanceof OutboundFailure && e.kind === 'refused');
-    await assert.rejects(open.request({ url: 'file:///etc/passwd' }), (e) => e instanceof OutboundFailure && e.kind === 'url');
+    await assert.rejects(
+      open.request({ url: `http://127.0.0.1:${port}/` }),
+      (e) => e instanceof OutboundFailure && e.kind === 'refused',
+    );
+    await assert.rejects(
+      open.request({ url: 'file:///etc/passwd' }),
+      (e) => e instanceof OutboundFailure && e.kind === 'url',
+    );
   });
 });

@@ -12,83 +12,109 @@ async function post(base: string, path: string, form: Record<string, string>): P
   return fetch(`${base}/admin/api/v1${path}`, { method: 'POST', headers: admin, body: new URLSearchParams(form) });
 }
 
-describe('several instances on one PostgreSQL database', { skip: !BACKENDS.includes('postgres') && 'no TEST_DATABASE_URL' }, () => {
-  const servers: ServerProcess[] = [];
-  const drops: Array<() => Promise<void>> = [];
-  after(async () => {
-    await Promise.all(servers.map((s) => s.stop()));
-    for (const drop of drops) await drop();
-  });
+describe(
+  'several instances on one PostgreSQL database',
+  { skip: !BACKENDS.includes('postgres') && 'no TEST_DATABASE_URL' },
+  () => {
+    const servers: ServerProcess[] = [];
+    const drops: Array<() => Promise<void>> = [];
+    after(async () => {
+      await Promise.all(servers.map((s) => s.stop()));
+      for (const drop of drops) await drop();
+    });
 
-  it('instances starting at once migrate and seed exactly once', async () => {
-    const db = await freshDatabaseUrl('postgres');
-    drops.push(db.drop);
-    const started = await Promise.all([1, 2, 3].map(() => startServerProcess(db.url, { STASHBOARD_ADMIN_TOKEN: ADMIN_TOKEN })));
-    servers.push(...started);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      const migrations = await client.query('select name from schema_migrations order by name');
-      assert.ok(migrations.rows.length >= 2);
-      assert.equal(new Set(migrations.rows.map((r) => r.name)).size, migrations.rows.length);
-      const statuses = await client.query('select slug, is_default from statuses order by slug');
-      assert.deepEqual(statuses.rows.map((r) => r.slug), ['down', 'up', 'warning']);
-    } finally {
-      await client.end();
-    }
-    for (const s of started) {
-      const res = await fetch(`${s.url}/api/v1/statuses`);
-      assert.equal((await res.json()).statuses.length, 3);
-    }
-  });
-
-  it('a write on one instance is visible on the very next request to another, caches included', async () => {
-    const [a, b] = servers;
-    assert.ok(a && b);
-    // Warm b's caches first.
-    for (let i = 0; i < 3; i++) assert.equal((await (await fetch(`${b.url}/api/v1/services`)).json()).services.length, 0);
-    assert.equal((await post(a.url, '/services', { name: 'API', description: 'The API' })).status, 201);
-    const seen = await (await fetch(`${b.url}/api/v1/services`)).json();
-    assert.deepEqual(seen.services.map((s: { id: string }) => s.id), ['api']);
-    for (let i = 0; i < 5; i++) {
-      assert.equal((await post(b.url, '/services/api/events', { message: `m${i}`, status: i % 2 ? 'up' : 'down' })).status, 201);
-      const current = await (await fetch(`${a.url}/api/v1/services/api/events/current`)).json();
-      assert.equal(current.message, `m${i}`);
-      const rss = await (await fetch(`${a.url}/rss`)).text();
-      assert.match(rss, new RegExp(`<description>m${i}</description>`));
-    }
-  });
-
-  it('a write on one instance reaches live subscribers of another within a second', async (t) => {
-    const [a, b] = servers;
-    assert.ok(a && b);
-    const controller = new AbortController();
-    const res = await fetch(`${b.url}/api/v1/live`, { signal: controller.signal, headers: { accept: 'text/event-stream' } });
-    if (res.status === 404) {
-      controller.abort();
-      t.skip('the live stream (/api/v1/live) is not served yet');
-      return;
-    }
-    assert.equal(res.status, 200);
-    const reader = res.body!.getReader();
-    let text = '';
-    const reading = (async () => {
-      const decoder = new TextDecoder();
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        text += decoder.decode(value);
+    it('instances starting at once migrate and seed exactly once', async () => {
+      const db = await freshDatabaseUrl('postgres');
+      drops.push(db.drop);
+      const started = await Promise.all(
+        [1, 2, 3].map(() => startServerProcess(db.url, { STASHBOARD_ADMIN_TOKEN: ADMIN_TOKEN })),
+      );
+      servers.push(...started);
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const migrations = await client.query('select name from schema_migrations order by name');
+        assert.ok(migrations.rows.length >= 2);
+        assert.equal(new Set(migrations.rows.map((r) => r.name)).size, migrations.rows.length);
+        const statuses = await client.query('select slug, is_default from statuses order by slug');
+        assert.deepEqual(
+          statuses.rows.map((r) => r.slug),
+          ['down', 'up', 'warning'],
+        );
+      } finally {
+        await client.end();
       }
-    })().catch(() => {});
-    await waitFor('the stream to open', async () => text.length > 0 || undefined, 5_000);
-    const postedAt = Date.now();
-    assert.equal((await post(a.url, '/services/api/events', { message: 'live across instances', status: 'down' })).status, 201);
-    await waitFor('the notice on the other instance', async () => text.includes('live across instances') || text.includes('"api"') || undefined, 1_000);
-    assert.ok(Date.now() - postedAt <= 1_000);
-    controller.abort();
-    await reading;
-  });
-});
+      for (const s of started) {
+        const res = await fetch(`${s.url}/api/v1/statuses`);
+        assert.equal((await res.json()).statuses.length, 3);
+      }
+    });
+
+    it('a write on one instance is visible on the very next request to another, caches included', async () => {
+      const [a, b] = servers;
+      assert.ok(a && b);
+      // Warm b's caches first.
+      for (let i = 0; i < 3; i++)
+        assert.equal((await (await fetch(`${b.url}/api/v1/services`)).json()).services.length, 0);
+      assert.equal((await post(a.url, '/services', { name: 'API', description: 'The API' })).status, 201);
+      const seen = await (await fetch(`${b.url}/api/v1/services`)).json();
+      assert.deepEqual(
+        seen.services.map((s: { id: string }) => s.id),
+        ['api'],
+      );
+      for (let i = 0; i < 5; i++) {
+        assert.equal(
+          (await post(b.url, '/services/api/events', { message: `m${i}`, status: i % 2 ? 'up' : 'down' })).status,
+          201,
+        );
+        const current = await (await fetch(`${a.url}/api/v1/services/api/events/current`)).json();
+        assert.equal(current.message, `m${i}`);
+        const rss = await (await fetch(`${a.url}/rss`)).text();
+        assert.match(rss, new RegExp(`<description>m${i}</description>`));
+      }
+    });
+
+    it('a write on one instance reaches live subscribers of another within a second', async (t) => {
+      const [a, b] = servers;
+      assert.ok(a && b);
+      const controller = new AbortController();
+      const res = await fetch(`${b.url}/api/v1/live`, {
+        signal: controller.signal,
+        headers: { accept: 'text/event-stream' },
+      });
+      if (res.status === 404) {
+        controller.abort();
+        t.skip('the live stream (/api/v1/live) is not served yet');
+        return;
+      }
+      assert.equal(res.status, 200);
+      const reader = res.body!.getReader();
+      let text = '';
+      const reading = (async () => {
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          text += decoder.decode(value);
+        }
+      })().catch(() => {});
+      await waitFor('the stream to open', async () => text.length > 0 || undefined, 5_000);
+      const postedAt = Date.now();
+      assert.equal(
+        (await post(a.url, '/services/api/events', { message: 'live across instances', status: 'down' })).status,
+        201,
+      );
+      await waitFor(
+        'the notice on the other instance',
+        async () => text.includes('live across instances') || text.includes('"api"') || undefined,
+        1_000,
+      );
+      assert.ok(Date.now() - postedAt <= 1_000);
+      controller.abort();
+      await reading;
+    });
+  },
+);
 
 describe('database outage', { skip: !BACKENDS.includes('postgres') && 'no TEST_DATABASE_URL' }, () => {
   it('answers 503 on writes, keeps serving cached reads, and recovers without a restart', async () => {
@@ -116,10 +142,14 @@ describe('database outage', { skip: !BACKENDS.includes('postgres') && 'no TEST_D
 
       cluster.start();
       await waitFor('recovery', async () => (await fetch(`${base}/healthz`)).status === 200 || undefined, 20_000);
-      const after = await waitFor('writes to succeed again', async () => {
-        const res = await post(base, '/services/api/events', { message: 'recovered', status: 'up' });
-        return res.status === 201 ? res : undefined;
-      }, 20_000);
+      const after = await waitFor(
+        'writes to succeed again',
+        async () => {
+          const res = await post(base, '/services/api/events', { message: 'recovered', status: 'up' });
+          return res.status === 201 ? res : undefined;
+        },
+        20_000,
+      );
       assert.equal(after.status, 201);
       const current = await (await fetch(`${base}/api/v1/services/api/events/current`)).json();
       assert.equal(current.message, 'recovered');

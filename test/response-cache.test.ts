@@ -5,7 +5,9 @@ import { chooseEncoding, ResponseCache, type Rendered } from '../src/http/cache/
 
 function deferred<T>() {
   let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }
 
@@ -52,7 +54,10 @@ describe('response cache', () => {
     assert.equal((await cache.lookup('k', slow)).identity.toString(), 'v2', 'the overtaken render was not stored');
     bus.publish({ topic: 'settings', action: 'updated', slug: 'site' });
     let rendered = false;
-    await cache.lookup('k', async () => { rendered = true; return { type: 'text/plain', body: 'v3' }; });
+    await cache.lookup('k', async () => {
+      rendered = true;
+      return { type: 'text/plain', body: 'v3' };
+    });
     assert.ok(rendered);
     cache.close();
   });
@@ -67,7 +72,12 @@ describe('response cache', () => {
     assert.equal((await cache.lookup('k', render)).identity.toString(), 'r1');
     now = 2_000;
     assert.equal((await cache.lookup('k', render)).identity.toString(), 'r2');
-    await assert.rejects(cache.lookup('bad', async () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      cache.lookup('bad', async () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
     assert.equal((await cache.lookup('bad', render)).identity.toString(), 'r3');
     cache.close();
   });

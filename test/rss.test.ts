@@ -57,7 +57,12 @@ for (const backend of BACKENDS) {
         const res = await t.post(`/services/${slugs[key]}/events`, { message, status });
         assert.equal(res.statusCode, 201);
         posted.push({
-          sid: res.json().sid, service: slugs[key]!, serviceName: services[key]!, status: statuses[status]!, message, timestamp: res.json().timestamp,
+          sid: res.json().sid,
+          service: slugs[key]!,
+          serviceName: services[key]!,
+          status: statuses[status]!,
+          message,
+          timestamp: res.json().timestamp,
         });
       }
     });
@@ -69,7 +74,8 @@ for (const backend of BACKENDS) {
       assert.equal(res.headers['content-type'], 'application/rss+xml; charset=utf-8');
       return { res, parsed: await parser.parseString(res.body) };
     };
-    const newest = (n: number, filter: (p: Posted) => boolean = () => true) => posted.filter(filter).reverse().slice(0, n);
+    const newest = (n: number, filter: (p: Posted) => boolean = () => true) =>
+      posted.filter(filter).reverse().slice(0, n);
 
     it('is RSS 2.0 with a channel title, link and description', async () => {
       const { res, parsed } = await feed();
@@ -84,7 +90,10 @@ for (const backend of BACKENDS) {
       const guids = guidElements(res.body);
       const expected = newest(50);
       assert.equal(parsed.items.length, 50);
-      assert.deepEqual(parsed.items.map((i) => i.descriptionText), expected.map((p) => p.message));
+      assert.deepEqual(
+        parsed.items.map((i) => i.descriptionText),
+        expected.map((p) => p.message),
+      );
       for (const [index, item] of parsed.items.entries()) {
         const p = expected[index]!;
         assert.ok(item.title!.includes(p.serviceName), `${item.title} names ${p.serviceName}`);
@@ -96,7 +105,10 @@ for (const backend of BACKENDS) {
         assert.equal(item.guid, `${ORIGIN}/api/v1/services/${p.service}/events/${p.sid}`);
         assert.deepEqual(guids[index], { attributes: 'isPermaLink="true"', value: item.guid });
       }
-      assert.ok(parsed.items.every((i) => !i.title!.includes('Gamma')), 'gamma events are older than the newest 50');
+      assert.ok(
+        parsed.items.every((i) => !i.title!.includes('Gamma')),
+        'gamma events are older than the newest 50',
+      );
     });
 
     it('guid is the event URL on the public mount, and that URL serves the event', async () => {
@@ -104,7 +116,11 @@ for (const backend of BACKENDS) {
       const item = parsed.items[0]!;
       const guid = item.guid!;
       const p = newest(1)[0]!;
-      const fromApi = await t.inject({ method: 'GET', url: `/api/v1/services/${p.service}/events/${p.sid}`, headers: { host: HOST } });
+      const fromApi = await t.inject({
+        method: 'GET',
+        url: `/api/v1/services/${p.service}/events/${p.sid}`,
+        headers: { host: HOST },
+      });
       assert.equal(fromApi.json().url, guid);
       const viaGuid = await t.inject({ method: 'GET', url: new URL(guid).pathname, headers: { host: HOST } });
       assert.equal(viaGuid.statusCode, 200);
@@ -114,16 +130,25 @@ for (const backend of BACKENDS) {
     it('?services=a,b limits the feed to those services', async () => {
       const { parsed } = await feed('?services=beta-db,gamma-web');
       const expected = newest(50, (p) => p.service === 'beta-db' || p.service === 'gamma-web');
-      assert.deepEqual(parsed.items.map((i) => i.descriptionText), expected.map((p) => p.message));
+      assert.deepEqual(
+        parsed.items.map((i) => i.descriptionText),
+        expected.map((p) => p.message),
+      );
       assert.ok(parsed.items.some((i) => i.link!.endsWith('/gamma-web')));
       const one = await feed('?services=gamma-web');
-      assert.deepEqual(one.parsed.items.map((i) => i.descriptionText), ['event 2 of gamma', 'event 1 of gamma', 'event 0 of gamma']);
+      assert.deepEqual(
+        one.parsed.items.map((i) => i.descriptionText),
+        ['event 2 of gamma', 'event 1 of gamma', 'event 0 of gamma'],
+      );
     });
 
     it('?services=a&services=b (repeated) works the same', async () => {
       const repeated = await feed('?services=beta-db&services=gamma-web');
       const comma = await feed('?services=beta-db,gamma-web');
-      assert.deepEqual(repeated.parsed.items.map((i) => i.guid), comma.parsed.items.map((i) => i.guid));
+      assert.deepEqual(
+        repeated.parsed.items.map((i) => i.guid),
+        comma.parsed.items.map((i) => i.guid),
+      );
       const mixed = await feed('?services=beta-db&services=gamma-web,alpha-api');
       assert.equal(mixed.parsed.items.length, 50);
     });
@@ -134,7 +159,11 @@ for (const backend of BACKENDS) {
       const all = await feed();
       for (const query of ['?services=nope', '?services=nope,zilch', '?services=', '?services=,,']) {
         const unknown = await feed(query);
-        assert.deepEqual(unknown.parsed.items.map((i) => i.guid), all.parsed.items.map((i) => i.guid), query);
+        assert.deepEqual(
+          unknown.parsed.items.map((i) => i.guid),
+          all.parsed.items.map((i) => i.guid),
+          query,
+        );
       }
     });
 

@@ -13,10 +13,16 @@ const DAY = 86_400_000;
 /** Console errors, page errors, failed and foreign requests seen by a page. */
 function watch(page: Page, origin: string) {
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => { if (!r.url().includes('/api/v1/live')) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`); });
-  page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`); });
+  page.on('requestfailed', (r) => {
+    if (!r.url().includes('/api/v1/live')) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) problems.push(`external request: ${r.url()}`);
+  });
   return problems;
 }
 
@@ -33,9 +39,12 @@ describe('public site in Chromium', () => {
     await t.post('/service-lists', { name: 'Core platform', description: 'What everything else runs on' });
     await t.post('/service-lists', { name: 'Customer facing', description: 'What customers use directly' });
     const services: Array<[string, string, string]> = [
-      ['API', 'The public REST API', 'core-platform'], ['Database', 'Primary PostgreSQL cluster', 'core-platform'],
-      ['Background jobs', 'Queues and workers', 'core-platform'], ['Web app', 'The web application', 'customer-facing'],
-      ['Mobile push', 'Push notifications', 'customer-facing'], ['Email delivery', 'Transactional email', ''],
+      ['API', 'The public REST API', 'core-platform'],
+      ['Database', 'Primary PostgreSQL cluster', 'core-platform'],
+      ['Background jobs', 'Queues and workers', 'core-platform'],
+      ['Web app', 'The web application', 'customer-facing'],
+      ['Mobile push', 'Push notifications', 'customer-facing'],
+      ['Email delivery', 'Transactional email', ''],
     ];
     for (const [name, description, list] of services) await t.post('/services', { name, description, list });
     const post = async (ms: number, slug: string, form: Record<string, string>) => {
@@ -46,12 +55,21 @@ describe('public site in Chromium', () => {
       await post(now - 95 * DAY, slug, { status: 'up', message: 'Operating normally' });
     }
     await post(now - 40 * DAY, 'api', { status: 'down', message: 'Elevated error rates on writes' });
-    await post(now - 40 * DAY + 3 * 3_600_000, 'api', { status: 'up', message: 'Resolved: a bad deploy was rolled back' });
+    await post(now - 40 * DAY + 3 * 3_600_000, 'api', {
+      status: 'up',
+      message: 'Resolved: a bad deploy was rolled back',
+    });
     await post(now - 12 * DAY, 'database', { status: 'warning', message: 'Replication lag on one replica' });
     await post(now - 12 * DAY + 3_600_000, 'database', { message: 'Lag is shrinking', informational: 'true' });
     await post(now - 11 * DAY, 'database', { status: 'up', message: 'Replica caught up' });
-    await post(now - 3 * DAY, 'mobile-push', { status: 'warning', message: 'Delayed delivery to some Android devices' });
-    await post(now - 2 * 3_600_000, 'web-app', { status: 'warning', message: 'Slow page loads for some customers in Europe' });
+    await post(now - 3 * DAY, 'mobile-push', {
+      status: 'warning',
+      message: 'Delayed delivery to some Android devices',
+    });
+    await post(now - 2 * 3_600_000, 'web-app', {
+      status: 'warning',
+      message: 'Slow page loads for some customers in Europe',
+    });
     clock.current = now;
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
@@ -62,8 +80,17 @@ describe('public site in Chromium', () => {
     await t?.close();
   });
 
-  const PAGES = ['/', '/services/api', `/services/api/${new Date(clock.current).getUTCFullYear()}`, '/services/database/' + new Date(clock.current - 12 * DAY).toISOString().slice(0, 10).replaceAll('-', '/'),
-    '/service-lists', '/service-lists/core-platform', '/summary', '/documentation', '/no/such/page'];
+  const PAGES = [
+    '/',
+    '/services/api',
+    `/services/api/${new Date(clock.current).getUTCFullYear()}`,
+    '/services/database/' + new Date(clock.current - 12 * DAY).toISOString().slice(0, 10).replaceAll('-', '/'),
+    '/service-lists',
+    '/service-lists/core-platform',
+    '/summary',
+    '/documentation',
+    '/no/such/page',
+  ];
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`renders every public page without errors or axe violations (${scheme})`, async () => {
@@ -78,7 +105,10 @@ describe('public site in Chromium', () => {
         assert.deepEqual(violations, [], `${path} (${scheme}): ${JSON.stringify(violations, null, 1)}`);
       }
       // The deliberate 404 navigation is reported by Chromium as a failed resource.
-      assert.deepEqual(problems.filter((p) => !/status of 404/.test(p)), []);
+      assert.deepEqual(
+        problems.filter((p) => !/status of 404/.test(p)),
+        [],
+      );
       await page.close();
     });
   }
@@ -88,17 +118,28 @@ describe('public site in Chromium', () => {
     const problems = watch(page, base);
     await page.goto(`${base}/`);
     await page.waitForSelector('[data-live]:not([hidden])');
-    await page.evaluate(() => { (window as unknown as { marker: number }).marker = 42; });
+    await page.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
     const started = Date.now();
     const res = await fetch(`${base}/admin/api/v1/services/email-delivery/events`, {
-      method: 'POST', headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ status: 'down', message: 'Outbound email is queued, not sent' }),
     });
     assert.equal(res.status, 201);
-    await page.waitForFunction(() => document.getElementById('main')!.textContent!.includes('Outbound email is queued, not sent'), undefined, { timeout: 2_000 });
+    await page.waitForFunction(
+      () => document.getElementById('main')!.textContent!.includes('Outbound email is queued, not sent'),
+      undefined,
+      { timeout: 2_000 },
+    );
     const elapsed = Date.now() - started;
-    assert.equal(await page.evaluate(() => (window as unknown as { marker: number }).marker), 42, 'the page was not reloaded');
-    assert.match(await page.textContent('#overall') ?? '', /^Down: 3 of 6 services affected$/);
+    assert.equal(
+      await page.evaluate(() => (window as unknown as { marker: number }).marker),
+      42,
+      'the page was not reloaded',
+    );
+    assert.match((await page.textContent('#overall')) ?? '', /^Down: 3 of 6 services affected$/);
     assert.deepEqual(problems, []);
     process.stdout.write(`# live update visible after ${elapsed} ms\n`);
     await page.close();
@@ -110,9 +151,11 @@ describe('public site in Chromium', () => {
     let label = '';
     for (let i = 0; i < 40 && !label; i += 1) {
       await page.keyboard.press('Tab');
-      label = await page.evaluate(() => (document.activeElement?.closest('ol.strip') ? document.activeElement.textContent ?? '' : ''));
+      label = await page.evaluate(() =>
+        document.activeElement?.closest('ol.strip') ? (document.activeElement.textContent ?? '') : '',
+      );
     }
-    assert.match(label, /^\w{3} \d{1,2} \w{3} \d{4}: (Up|Down|Warning), /, 'Tab reaches today\'s cell');
+    assert.match(label, /^\w{3} \d{1,2} \w{3} \d{4}: (Up|Down|Warning), /, "Tab reaches today's cell");
     await page.keyboard.press('ArrowLeft');
     const previous = await page.evaluate(() => document.activeElement?.textContent ?? '');
     assert.notEqual(previous, label);
@@ -141,30 +184,50 @@ describe('public site in Chromium', () => {
     const page = await browser.context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
     try {
       await page.goto(`http://127.0.0.1:${(foreign.address() as AddressInfo).port}/`);
       const before = await page.evaluate(() => getComputedStyle(document.getElementById('para')!).fontSize);
       const headline = page.locator('[data-stashboard-widget] strong');
       await headline.waitFor({ state: 'visible', timeout: 5_000 });
-      await page.waitForFunction(() => document.querySelector('[data-stashboard-widget]')?.shadowRoot?.querySelector('strong')?.textContent?.startsWith('Down'));
+      await page.waitForFunction(() =>
+        document
+          .querySelector('[data-stashboard-widget]')
+          ?.shadowRoot?.querySelector('strong')
+          ?.textContent?.startsWith('Down'),
+      );
       const look = await page.evaluate(() => {
         const strong = document.querySelector('[data-stashboard-widget]')!.shadowRoot!.querySelector('strong')!;
         const style = getComputedStyle(strong);
-        return { text: strong.textContent, fontSize: style.fontSize, display: style.display, color: style.color, para: getComputedStyle(document.getElementById('para')!).fontSize };
+        return {
+          text: strong.textContent,
+          fontSize: style.fontSize,
+          display: style.display,
+          color: style.color,
+          para: getComputedStyle(document.getElementById('para')!).fontSize,
+        };
       });
       assert.equal(look.text, 'Down: 3 of 6 services affected');
-      assert.notEqual(look.fontSize, '40px', 'the host page\'s styles do not reach the widget');
+      assert.notEqual(look.fontSize, '40px', "the host page's styles do not reach the widget");
       assert.notEqual(look.display, 'none');
       assert.notEqual(look.color, 'rgb(255, 0, 0)');
       assert.equal(look.para, before, 'the widget does not restyle the host page');
       await page.screenshot({ path: new URL('widget-foreign-page.png', ARTIFACTS).pathname });
       const res = await fetch(`${base}/admin/api/v1/services/email-delivery/events`, {
-        method: 'POST', headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' },
+        method: 'POST',
+        headers: { ...t.admin, 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ status: 'up', message: 'Email flowing again' }),
       });
       assert.equal(res.status, 201);
-      await page.waitForFunction(() => document.querySelector('[data-stashboard-widget]')?.shadowRoot?.querySelector('strong')?.textContent === 'Warning: 2 of 6 services affected', undefined, { timeout: 2_000 });
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-stashboard-widget]')?.shadowRoot?.querySelector('strong')?.textContent ===
+          'Warning: 2 of 6 services affected',
+        undefined,
+        { timeout: 2_000 },
+      );
       assert.deepEqual(problems, []);
     } finally {
       await page.close();
@@ -178,9 +241,17 @@ describe('public site in Chromium', () => {
         const page = await browser.context.newPage();
         await page.setViewportSize({ width, height: width > 500 ? 900 : 800 });
         await page.emulateMedia({ colorScheme: scheme });
-        for (const [name, path] of [['home', '/'], ['service', '/services/database'], ['summary', '/summary'], ['documentation', '/documentation']]) {
+        for (const [name, path] of [
+          ['home', '/'],
+          ['service', '/services/database'],
+          ['summary', '/summary'],
+          ['documentation', '/documentation'],
+        ]) {
           await page.goto(`${base}${path}`);
-          await page.screenshot({ path: new URL(`site-${name}-${width}-${scheme}.png`, ARTIFACTS).pathname, fullPage: true });
+          await page.screenshot({
+            path: new URL(`site-${name}-${width}-${scheme}.png`, ARTIFACTS).pathname,
+            fullPage: true,
+          });
         }
         await page.close();
       }

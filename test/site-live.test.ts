@@ -43,7 +43,10 @@ function openStream(url: string) {
       const deadline = Date.now() + 5_000;
       while (messages.length <= read) {
         if (Date.now() > deadline) throw new Error('no live message within 5 s');
-        await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 100); });
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
       }
       return messages[read++]!;
     },
@@ -69,14 +72,31 @@ for (const backend of BACKENDS) {
       const hello = await stream.next();
       assert.equal(stream.headers()['content-type'], 'text/event-stream; charset=utf-8');
       assert.equal(stream.headers()['access-control-allow-origin'], '*');
-      assert.deepEqual(hello, { topic: 'hello', overall: { level: 'NORMAL', status: 'Up', text: 'All systems operational', message: null, affected: 0, total: 2 } });
+      assert.deepEqual(hello, {
+        topic: 'hello',
+        overall: {
+          level: 'NORMAL',
+          status: 'Up',
+          text: 'All systems operational',
+          message: null,
+          affected: 0,
+          total: 2,
+        },
+      });
       const posted = (await t.post('/services/web/events', { status: 'down', message: 'Web is down' })).json();
       const change = await stream.next();
       assert.equal(change.topic, 'event');
       assert.equal(change.action, 'created');
       assert.equal(change.service, 'web');
       assert.equal(change.sid, posted.sid);
-      assert.deepEqual(change.overall, { level: 'ERROR', status: 'Down', text: 'Down: 1 of 2 services affected', message: 'Web is down', affected: 1, total: 2 });
+      assert.deepEqual(change.overall, {
+        level: 'ERROR',
+        status: 'Down',
+        text: 'Down: 1 of 2 services affected',
+        message: 'Web is down',
+        affected: 1,
+        total: 2,
+      });
       await t.del(`/services/web/events/${posted.sid}`);
       const deleted = await stream.next();
       assert.equal(deleted.action, 'deleted');
@@ -92,7 +112,14 @@ for (const backend of BACKENDS) {
       await t.post('/services/api/events', { status: 'warning', message: 'Slow' });
       const change = await stream.next();
       assert.equal(change.service, 'api', 'the web event was not sent');
-      assert.deepEqual(change.overall, { level: 'WARNING', status: 'Warning', text: 'Warning: 1 of 1 service affected', message: 'Slow', affected: 1, total: 1 });
+      assert.deepEqual(change.overall, {
+        level: 'WARNING',
+        status: 'Warning',
+        text: 'Warning: 1 of 1 service affected',
+        message: 'Slow',
+        affected: 1,
+        total: 1,
+      });
       stream.close();
     });
   });
@@ -105,7 +132,15 @@ describe('live hub', () => {
     const written: string[] = [];
     let ended = false;
     const res = {
-      writeHead: () => res, write: (s: string) => { written.push(s); return true; }, on: () => res, end: () => { ended = true; },
+      writeHead: () => res,
+      write: (s: string) => {
+        written.push(s);
+        return true;
+      },
+      on: () => res,
+      end: () => {
+        ended = true;
+      },
     } as unknown as http.ServerResponse;
     await hub.open(res, []);
     const deadline = Date.now() + 2_000;
@@ -123,12 +158,21 @@ describe('front page weight', () => {
     const t = await startTestApp('sqlite', { clock });
     try {
       const now = clock.current;
-      for (const list of ['Core', 'Edge', 'Data']) await createServiceList(t.ctx, ADMIN, { name: list, description: `${list} services` });
+      for (const list of ['Core', 'Edge', 'Data'])
+        await createServiceList(t.ctx, ADMIN, { name: list, description: `${list} services` });
       for (let i = 0; i < 20; i += 1) {
-        const service = await createService(t.ctx, ADMIN, { name: `Service ${i}`, description: `Service number ${i}`, list: ['core', 'edge', 'data', ''][i % 4] });
+        const service = await createService(t.ctx, ADMIN, {
+          name: `Service ${i}`,
+          description: `Service number ${i}`,
+          list: ['core', 'edge', 'data', ''][i % 4],
+        });
         for (let d = 95; d >= 0; d -= 1 + (i % 3)) {
           clock.current = now - d * 86_400_000 - 3_600_000;
-          await postEvent(t.ctx, ADMIN, service.slug, { status: d % 17 === 0 ? 'down' : d % 11 === 0 ? 'warning' : 'up', message: `Check ${d}`, informational: d % 13 === 0 });
+          await postEvent(t.ctx, ADMIN, service.slug, {
+            status: d % 17 === 0 ? 'down' : d % 11 === 0 ? 'warning' : 'up',
+            message: `Check ${d}`,
+            informational: d % 13 === 0,
+          });
         }
       }
       clock.current = now;
@@ -141,7 +185,9 @@ describe('front page weight', () => {
       assert.equal((body.match(/<ol class="strip"/g) ?? []).length, 20);
       const total = home.rawPayload.length + (await get(css)).rawPayload.length + (await get(js)).rawPayload.length;
       assert.ok(total < 30 * 1024, `front page transfers ${total} bytes`);
-      process.stdout.write(`# front page, 20 services x 90 days: ${home.rawPayload.length} B html + css + js = ${total} B (brotli)\n`);
+      process.stdout.write(
+        `# front page, 20 services x 90 days: ${home.rawPayload.length} B html + css + js = ${total} B (brotli)\n`,
+      );
     } finally {
       await t.close();
     }

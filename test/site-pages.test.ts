@@ -40,7 +40,10 @@ for (const backend of BACKENDS) {
       // API: up three days ago, down two days ago at noon, a note and back up yesterday 06:00.
       await at(NOON - 3 * DAY, '/services/api/events', { status: 'up', message: 'Operating normally' });
       await at(NOON - 2 * DAY, '/services/api/events', { status: 'down', message: 'Elevated error rates' });
-      await at(NOON - DAY - 5 * HOUR, '/services/api/events', { message: 'Still investigating', informational: 'true' });
+      await at(NOON - DAY - 5 * HOUR, '/services/api/events', {
+        message: 'Still investigating',
+        informational: 'true',
+      });
       await at(NOON - DAY - 6 * HOUR + 3 * HOUR, '/services/api/events', { status: 'up', message: 'Recovered' });
       await at(NOON - HOUR, '/services/web/events', { status: 'warning', message: 'Slow page loads' });
       clock.current = NOON;
@@ -57,7 +60,10 @@ for (const backend of BACKENDS) {
       const edge = body.indexOf('id="list-edge"');
       const other = body.indexOf('id="list-none">Other services');
       assert.ok(core > 0 && edge > core && other > edge, 'lists by name, then the services without one');
-      assert.match(body, /<h3><a href="\/services\/web">Web<\/a><\/h3><span class="st l1"><img src="\/images\/icons\/fugue\/exclamation.svg" alt="" width="16" height="16">Warning<\/span>/);
+      assert.match(
+        body,
+        /<h3><a href="\/services\/web">Web<\/a><\/h3><span class="st l1"><img src="\/images\/icons\/fugue\/exclamation.svg" alt="" width="16" height="16">Warning<\/span>/,
+      );
       assert.match(body, /<p class="msg">Slow page loads<\/p>/, 'the message of a non-default status is shown');
       assert.doesNotMatch(body, /<p class="msg">Recovered<\/p>/, 'the default status shows no message');
       assert.match(body, /<span class="st ln">No status yet<\/span>/);
@@ -72,7 +78,10 @@ for (const backend of BACKENDS) {
       assert.deepEqual(dayCell(body, 'api', '2010/06/25'), { cls: 'l0', label: 'Fri 25 Jun 2010: Up, 1 event' });
       assert.deepEqual(dayCell(body, 'api', '2010/06/26'), { cls: 'l2', label: 'Sat 26 Jun 2010: Down, 1 event' });
       // Down held from the 26th into the 27th until 09:00: the 27th's worst is Down.
-      assert.deepEqual(dayCell(body, 'api', '2010/06/27'), { cls: 'l2 n', label: 'Sun 27 Jun 2010: Down, 2 events, 1 note' });
+      assert.deepEqual(dayCell(body, 'api', '2010/06/27'), {
+        cls: 'l2 n',
+        label: 'Sun 27 Jun 2010: Down, 2 events, 1 note',
+      });
       assert.deepEqual(dayCell(body, 'api', '2010/06/28'), { cls: 'l0', label: 'Mon 28 Jun 2010: Up, no events' });
       assert.deepEqual(dayCell(body, 'web', '2010/06/28'), { cls: 'l1', label: 'Mon 28 Jun 2010: Warning, 1 event' });
       assert.equal(dayCell(body, 'api', '2010/06/29'), undefined, 'the strip ends today');
@@ -93,15 +102,22 @@ for (const backend of BACKENDS) {
       } finally {
         await resetSiteSettings(t.ctx, ADMIN);
       }
-      assert.equal((((await page('/')).body).match(/href="\/services\/api\/\d{4}\/\d\d\/\d\d"/g) ?? []).length, 90);
+      assert.equal(((await page('/')).body.match(/href="\/services\/api\/\d{4}\/\d\d\/\d\d"/g) ?? []).length, 90);
     });
 
     it('applies site settings (name, logo, report URL) on the next request', async () => {
-      await updateSiteSettings(t.ctx, ADMIN, { siteName: 'Acme Status', logoUrl: '/images/icons/fugue/heart.svg', reportProblemUrl: 'mailto:ops@example.com' });
+      await updateSiteSettings(t.ctx, ADMIN, {
+        siteName: 'Acme Status',
+        logoUrl: '/images/icons/fugue/heart.svg',
+        reportProblemUrl: 'mailto:ops@example.com',
+      });
       try {
         const res = await page('/');
         assert.match(res.body, /<title>Acme Status<\/title>/);
-        assert.match(res.body, /<img src="\/images\/icons\/fugue\/heart.svg" alt="" height="32"><span>Acme Status<\/span>/);
+        assert.match(
+          res.body,
+          /<img src="\/images\/icons\/fugue\/heart.svg" alt="" height="32"><span>Acme Status<\/span>/,
+        );
         assert.match(res.body, /<a href="mailto:ops@example.com">Report a problem<\/a>/);
       } finally {
         await resetSiteSettings(t.ctx, ADMIN);
@@ -142,7 +158,8 @@ for (const backend of BACKENDS) {
     });
 
     it('pages through events and refuses bad page numbers', async () => {
-      for (let i = 0; i < 30; i += 1) await at(NOON - 10 * DAY + i * 60_000, '/services/mail/events', { status: 'up', message: `Check ${i}` });
+      for (let i = 0; i < 30; i += 1)
+        await at(NOON - 10 * DAY + i * 60_000, '/services/mail/events', { status: 'up', message: `Check ${i}` });
       clock.current = NOON;
       const first = (await page('/services/mail')).body;
       assert.match(first, /<p>Check 29<\/p>/);
@@ -153,7 +170,8 @@ for (const backend of BACKENDS) {
       assert.match(second, /<p>Check 0<\/p>/);
       assert.match(second, /<a rel="prev" href="\/services\/mail">Newer events<\/a>/);
       assert.doesNotMatch(second, /rel="next"/);
-      for (const bad of ['0', '-1', 'two', '1e3']) assert.equal((await page(`/services/mail?page=${bad}`)).statusCode, 404, bad);
+      for (const bad of ['0', '-1', 'two', '1e3'])
+        assert.equal((await page(`/services/mail?page=${bad}`)).statusCode, 404, bad);
     });
 
     it('serves year, month and day archives with previous/next links', async () => {
@@ -177,9 +195,21 @@ for (const backend of BACKENDS) {
     });
 
     it('answers 404 pages for impossible dates and unknown services and lists', async () => {
-      for (const url of ['/services/api/2010/02/30', '/services/api/2010/13', '/services/api/2010/00', '/services/api/2010/6/1', '/services/api/10',
-        '/services/api/0999', '/services/api/2011/02/29', '/services/api/2010/06/31', '/services/nope', '/services/nope/2010', '/service-lists/nope',
-        '/services/api/2010/06/28/extra', '/nothing/here']) {
+      for (const url of [
+        '/services/api/2010/02/30',
+        '/services/api/2010/13',
+        '/services/api/2010/00',
+        '/services/api/2010/6/1',
+        '/services/api/10',
+        '/services/api/0999',
+        '/services/api/2011/02/29',
+        '/services/api/2010/06/31',
+        '/services/nope',
+        '/services/nope/2010',
+        '/service-lists/nope',
+        '/services/api/2010/06/28/extra',
+        '/nothing/here',
+      ]) {
         const res = await page(url);
         assert.equal(res.statusCode, 404, url);
         assert.match(res.headers['content-type'] as string, /^text\/html/, url);
@@ -202,7 +232,10 @@ for (const backend of BACKENDS) {
       assert.match(core, /<h1 id="overall">Warning: 1 of 2 services affected<\/h1>/);
       assert.doesNotMatch(core, /href="\/services\/cdn"/);
       const summary = (await page('/summary')).body;
-      assert.match(summary, /<tr class="l1"><th scope="row"><a href="\/service-lists\/core">Core<\/a><\/th>\n<td><span class="st l1">[^]*?Warning<\/span><\/td>\n<td>1 of 2 services affected<\/td>/);
+      assert.match(
+        summary,
+        /<tr class="l1"><th scope="row"><a href="\/service-lists\/core">Core<\/a><\/th>\n<td><span class="st l1">[^]*?Warning<\/span><\/td>\n<td>1 of 2 services affected<\/td>/,
+      );
       assert.match(summary, /<tr class="ln"><th scope="row"><a href="\/service-lists\/edge">Edge<\/a><\/th>/);
       assert.match(summary, /<th scope="row">Other services<\/th>/);
     });
@@ -210,11 +243,19 @@ for (const backend of BACKENDS) {
     it('documents the public API truthfully: every example answers with the documented shape', async () => {
       const doc = await page('/documentation', { host: 'status.example.com' });
       assert.equal(doc.statusCode, 200);
-      assert.match(doc.body, /&lt;script src=&quot;http:\/\/status.example.com\/widget.js&quot; async&gt;&lt;\/script&gt;/);
+      assert.match(
+        doc.body,
+        /&lt;script src=&quot;http:\/\/status.example.com\/widget.js&quot; async&gt;&lt;\/script&gt;/,
+      );
       const sid = (await t.get('/services/api/events/current')).json().sid as string;
       const shape = (value: unknown): unknown => {
         if (Array.isArray(value)) return value.length > 0 ? [shape(value[0])] : [];
-        if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]).sort());
+        if (value && typeof value === 'object')
+          return Object.fromEntries(
+            Object.entries(value)
+              .map(([k, v]) => [k, shape(v)])
+              .sort(),
+          );
         return typeof value;
       };
       for (const endpoint of DOCUMENTED_ENDPOINTS) {
@@ -225,8 +266,12 @@ for (const backend of BACKENDS) {
         // Nullable fields (list, current-event) may be null in the data: compare the keys that are objects in both.
         const loose = (a: unknown, d: unknown): void => {
           if (a === 'object' && typeof d === 'object') return;
-          if (typeof a !== 'object' || typeof d !== 'object' || a === null || d === null) return assert.deepEqual(a, d, endpoint.example);
-          if (Array.isArray(a) || Array.isArray(d)) { if ((a as unknown[]).length && (d as unknown[]).length) loose((a as unknown[])[0], (d as unknown[])[0]); return; }
+          if (typeof a !== 'object' || typeof d !== 'object' || a === null || d === null)
+            return assert.deepEqual(a, d, endpoint.example);
+          if (Array.isArray(a) || Array.isArray(d)) {
+            if ((a as unknown[]).length && (d as unknown[]).length) loose((a as unknown[])[0], (d as unknown[])[0]);
+            return;
+          }
           assert.deepEqual(Object.keys(a), Object.keys(d), endpoint.example);
           for (const k of Object.keys(a)) loose((a as Record<string, unknown>)[k], (d as Record<string, unknown>)[k]);
         };

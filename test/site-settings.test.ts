@@ -24,7 +24,10 @@ describe('site settings from flags and environment', () => {
     assert.throws(() => loadConfig({}, { SITE_TIME_ZONE: 'Mars/Olympus' }), /IANA/);
     assert.throws(() => loadConfig({}, { SITE_LOGO_URL: 'javascript:alert(1)' }), ConfigError);
     assert.throws(() => loadConfig({}, { SITE_REPORT_PROBLEM_URL: 'ftp://x' }), ConfigError);
-    assert.equal(loadConfig({}, { SITE_REPORT_PROBLEM_URL: 'mailto:ops@example.com' }).site.reportProblemUrl, 'mailto:ops@example.com');
+    assert.equal(
+      loadConfig({}, { SITE_REPORT_PROBLEM_URL: 'mailto:ops@example.com' }).site.reportProblemUrl,
+      'mailto:ops@example.com',
+    );
   });
 });
 
@@ -60,8 +63,13 @@ for (const backend of BACKENDS) {
     it('refuses invalid values and unknown keys, and changes nothing', async () => {
       const before = await getSiteSettings(t.ctx);
       const bad: Array<Record<string, unknown>> = [
-        { historyDays: 4 }, { historyDays: 'ninety' }, { timeZone: 'Nowhere/Special' }, { siteName: '' },
-        { logoUrl: 'javascript:alert(1)' }, { siteUrl: '/relative' }, { colour: 'red' },
+        { historyDays: 4 },
+        { historyDays: 'ninety' },
+        { timeZone: 'Nowhere/Special' },
+        { siteName: '' },
+        { logoUrl: 'javascript:alert(1)' },
+        { siteUrl: '/relative' },
+        { colour: 'red' },
       ];
       for (const partial of bad) {
         await assert.rejects(updateSiteSettings(t.ctx, ADMIN, partial), { name: 'Invalid' }, JSON.stringify(partial));
@@ -89,8 +97,14 @@ for (const backend of BACKENDS) {
         assert.doesNotMatch((await t.inject({ method: 'GET', url: '/' })).body, /class="about"/);
         await updateSiteSettings(t.ctx, ADMIN, { about: 'We run <b>Acme</b> & friends.\n\nSecond paragraph.' });
         const page = (await t.inject({ method: 'GET', url: '/' })).body;
-        assert.match(page, /<div class="about"><p>We run &lt;b&gt;Acme&lt;\/b&gt; &amp; friends.<\/p><p>Second paragraph.<\/p><\/div>/);
-        await assert.rejects(updateSiteSettings(t.ctx, ADMIN, { about: 'x'.repeat(2001) }), /about is longer than 2000/);
+        assert.match(
+          page,
+          /<div class="about"><p>We run &lt;b&gt;Acme&lt;\/b&gt; &amp; friends.<\/p><p>Second paragraph.<\/p><\/div>/,
+        );
+        await assert.rejects(
+          updateSiteSettings(t.ctx, ADMIN, { about: 'x'.repeat(2001) }),
+          /about is longer than 2000/,
+        );
         await updateSiteSettings(t.ctx, ADMIN, { about: '' });
         assert.equal((await getSiteSettings(t.ctx)).about, null);
         assert.doesNotMatch((await t.inject({ method: 'GET', url: '/' })).body, /class="about"/);

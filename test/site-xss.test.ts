@@ -18,7 +18,7 @@ export const XSS_PAYLOADS = [
   "' onfocus='alert(1)' autofocus '",
   '<a href="javascript:alert(1)">click</a>',
   '<iframe srcdoc="<script>alert(1)</script>">',
-  '{{constructor.constructor(\'alert(1)\')()}}',
+  "{{constructor.constructor('alert(1)')()}}",
   '${alert(1)}',
   '<style>body{display:none}</style>',
   '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
@@ -36,27 +36,53 @@ for (const backend of BACKENDS) {
     const slugs: string[] = [];
     before(async () => {
       t = await startTestApp(backend);
-      const list = await t.post('/service-lists', { name: 'L <script>alert(1)</script>', description: '"><img src=x onerror=alert(1)>' });
+      const list = await t.post('/service-lists', {
+        name: 'L <script>alert(1)</script>',
+        description: '"><img src=x onerror=alert(1)>',
+      });
       assert.equal(list.statusCode, 201);
       for (const [i, payload] of XSS_PAYLOADS.entries()) {
-        const created = await t.post('/services', { name: `S${i} ${payload}`.slice(0, 100), description: payload, list: i % 2 ? list.json().id : '' });
+        const created = await t.post('/services', {
+          name: `S${i} ${payload}`.slice(0, 100),
+          description: payload,
+          list: i % 2 ? list.json().id : '',
+        });
         assert.equal(created.statusCode, 201, created.body);
         slugs.push(created.json().id);
-        assert.equal((await t.post(`/services/${created.json().id}/events`, { status: i % 3 ? 'down' : 'up', message: payload })).statusCode, 201);
-        assert.equal((await t.post(`/services/${created.json().id}/events`, { message: payload, informational: 'true' })).statusCode, 201);
+        assert.equal(
+          (await t.post(`/services/${created.json().id}/events`, { status: i % 3 ? 'down' : 'up', message: payload }))
+            .statusCode,
+          201,
+        );
+        assert.equal(
+          (await t.post(`/services/${created.json().id}/events`, { message: payload, informational: 'true' }))
+            .statusCode,
+          201,
+        );
       }
       await updateSiteSettings(t.ctx, ADMIN, { siteName: '<script>alert("site")</script>' });
     });
     after(async () => t.close());
 
     it('escapes every payload on every page, feed and badge', async () => {
-      const pages = ['/', '/service-lists', `/service-lists/${(await t.get('/service-lists')).json().lists[0].id}`, '/summary', '/documentation',
-        '/rss', '/badge.svg', '/?filter=<script>alert(1)</script>&status="><img src=x onerror=alert(1)>', '/nope/<script>alert(1)</script>'];
-      for (const slug of slugs) pages.push(`/services/${slug}`, `/services/${slug}/2010/06/28`, `/services/${slug}/badge.svg`);
+      const pages = [
+        '/',
+        '/service-lists',
+        `/service-lists/${(await t.get('/service-lists')).json().lists[0].id}`,
+        '/summary',
+        '/documentation',
+        '/rss',
+        '/badge.svg',
+        '/?filter=<script>alert(1)</script>&status="><img src=x onerror=alert(1)>',
+        '/nope/<script>alert(1)</script>',
+      ];
+      for (const slug of slugs)
+        pages.push(`/services/${slug}`, `/services/${slug}/2010/06/28`, `/services/${slug}/badge.svg`);
       for (const url of pages) {
         const res = await t.inject({ method: 'GET', url });
         assert.ok(res.statusCode === 200 || res.statusCode === 404, `${url}: ${res.statusCode}`);
-        for (const payload of [...XSS_PAYLOADS, '<script>alert("site")</script>']) assertEscaped(res.body, payload, url);
+        for (const payload of [...XSS_PAYLOADS, '<script>alert("site")</script>'])
+          assertEscaped(res.body, payload, url);
         if (/^text\/html/.test(res.headers['content-type'] as string)) {
           assert.equal((res.body.match(/<script\b/gi) ?? []).length, 1, `${url}: only the page's own script tag`);
           // With quoted attribute values removed, no tag may carry an event-handler attribute.

@@ -9,7 +9,14 @@ const mail = { to: ['ops@example.com'], subject: 'Test', text: 'Hello', html: '<
 describe('SMTP through the address guard', () => {
   it('refuses a relay on a loopback address unless the allow-list names it, then sends', async () => {
     const sink = await startSmtpSink();
-    const settings = { host: 'localhost', port: sink.port, security: 'none' as const, user: '', password: '', from: 'status@example.com' };
+    const settings = {
+      host: 'localhost',
+      port: sink.port,
+      security: 'none' as const,
+      user: '',
+      password: '',
+      from: 'status@example.com',
+    };
     const strict = new SmtpMailer(new AddressGuard());
     const allowed = new SmtpMailer(new AddressGuard({ allow: parseAllowList('127.0.0.1,::1') }));
     try {

@@ -13,7 +13,9 @@ const run = promisify(execFile);
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'silent' } });
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -31,17 +33,40 @@ async function populate(backend: Backend): Promise<{ url: string; drop: () => Pr
   await t.post('/statuses', { name: 'Maintenance', description: 'Planned work', image: 'wrench', level: 'WARNING' });
   for (let i = 0; i < 25; i++) {
     await t.post(`/services/${i % 2 ? 'api' : 'website'}/events`, {
-      message: `event ${i} — ünïcode`, status: ['down', 'up', 'maintenance'][i % 3]!, ...(i % 5 === 0 ? { informational: 'true' } : {}),
+      message: `event ${i} — ünïcode`,
+      status: ['down', 'up', 'maintenance'][i % 3]!,
+      ...(i % 5 === 0 ? { informational: 'true' } : {}),
     });
     clock.advance(61_000);
   }
   await t.post('/statuses/maintenance', { default: 'true' });
-  await createUser(t.ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { email: 'oncall@example.com', role: 'admin', password: 'correct horse battery staple' });
+  await createUser(
+    t.ctx,
+    { kind: 'cli', name: 'test', scope: 'admin' },
+    { email: 'oncall@example.com', role: 'admin', password: 'correct horse battery staple' },
+  );
   // Monitoring settings travel too (docs/monitoring.md).
   await t.post('/services/api/push');
-  await t.post('/services/api/automation', { recovery_needs_human: 'true', min_change_interval: '120', heartbeat_period: '600', status_down: 'maintenance' });
-  await t.post('/services/api/checks', { name: 'api-http', target: 'https://status.example.com/health', interval: '30', keyword: 'ok', latency_warning_ms: '800' });
-  await t.post('/services/website/checks', { name: 'web-tcp', kind: 'tcp', target: 'example.com:443', interval: '60', failure_threshold: '3' });
+  await t.post('/services/api/automation', {
+    recovery_needs_human: 'true',
+    min_change_interval: '120',
+    heartbeat_period: '600',
+    status_down: 'maintenance',
+  });
+  await t.post('/services/api/checks', {
+    name: 'api-http',
+    target: 'https://status.example.com/health',
+    interval: '30',
+    keyword: 'ok',
+    latency_warning_ms: '800',
+  });
+  await t.post('/services/website/checks', {
+    name: 'web-tcp',
+    kind: 'tcp',
+    target: 'example.com:443',
+    interval: '60',
+    failure_threshold: '3',
+  });
   const { app, ctx } = t;
   await app.close();
   await ctx.database.close();
@@ -53,7 +78,12 @@ describe('export and import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stashboard-transfer-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  for (const [from, to] of BACKENDS.length > 1 ? ([['sqlite', 'postgres'], ['postgres', 'sqlite']] as const) : ([['sqlite', 'sqlite']] as const)) {
+  for (const [from, to] of BACKENDS.length > 1
+    ? ([
+        ['sqlite', 'postgres'],
+        ['postgres', 'sqlite'],
+      ] as const)
+    : ([['sqlite', 'sqlite']] as const)) {
     it(`round-trips ${from} -> ${to} -> export: the two exports are identical`, async () => {
       const source = await populate(from);
       const target = await freshDatabaseUrl(to);
@@ -68,11 +98,17 @@ describe('export and import', () => {
         assert.equal(doc.events.length, 25);
         assert.equal(doc.tokens.length, 1);
         assert.match(doc.tokens[0].hash, /^[0-9a-f]{64}$/);
-        assert.deepEqual(doc.users.map((u: { email: string; role: string }) => [u.email, u.role]), [['oncall@example.com', 'admin']]);
+        assert.deepEqual(
+          doc.users.map((u: { email: string; role: string }) => [u.email, u.role]),
+          [['oncall@example.com', 'admin']],
+        );
         assert.match(doc.users[0].passwordHash, /^\$argon2id\$/);
         assert.ok(doc.events.every((e: { author: string }) => e.author === 'token:test admin'));
         assert.ok(doc.settings.some((s: { key: string }) => s.key === 'oauth.credentials'));
-        assert.deepEqual(doc.checks.map((c: { name: string }) => c.name), ['api-http', 'web-tcp']);
+        assert.deepEqual(
+          doc.checks.map((c: { name: string }) => c.name),
+          ['api-http', 'web-tcp'],
+        );
         const api = doc.automation.find((a: { service: string }) => a.service === 'api');
         assert.equal(api.recoveryNeedsHuman, true);
         assert.equal(api.statuses.down, 'maintenance');

@@ -8,7 +8,9 @@
   function setupStrips(root) {
     for (const strip of root.querySelectorAll('ol.strip')) {
       const links = strip.querySelectorAll('a');
-      links.forEach((link, i) => { link.tabIndex = i === links.length - 1 ? 0 : -1; });
+      links.forEach((link, i) => {
+        link.tabIndex = i === links.length - 1 ? 0 : -1;
+      });
     }
   }
 
@@ -44,9 +46,15 @@
 
   // Re-reads this page (cached and cheap on the server) and swaps in its content.
   function refresh() {
-    if (busy) { again = true; return; }
+    if (busy) {
+      again = true;
+      return;
+    }
     busy = true;
-    const focused = document.activeElement && main.contains(document.activeElement) ? document.activeElement.getAttribute('href') : null;
+    const focused =
+      document.activeElement && main.contains(document.activeElement)
+        ? document.activeElement.getAttribute('href')
+        : null;
     const before = document.getElementById('overall')?.textContent;
     fetch(location.href, { headers: { accept: 'text/html' }, cache: 'no-cache', credentials: 'same-origin' })
       .then((response) => (response.ok ? response.text() : Promise.reject(new Error(String(response.status)))))
@@ -59,7 +67,10 @@
         setupStrips(main);
         if (focused) {
           const target = [...main.querySelectorAll('a')].find((a) => a.getAttribute('href') === focused);
-          if (target) { target.tabIndex = 0; target.focus(); }
+          if (target) {
+            target.tabIndex = 0;
+            target.focus();
+          }
         }
         const after = document.getElementById('overall')?.textContent;
         if (after && after !== before) announcer.textContent = `Status updated: ${after}`;
@@ -67,7 +78,10 @@
       .catch(() => {})
       .finally(() => {
         busy = false;
-        if (again) { again = false; refresh(); }
+        if (again) {
+          again = false;
+          refresh();
+        }
       });
   }
 
@@ -80,11 +94,23 @@
   const source = new EventSource('/api/v1/live');
   source.addEventListener('change', (event) => {
     let data;
-    try { data = JSON.parse(event.data); } catch { return; }
+    try {
+      data = JSON.parse(event.data);
+    } catch {
+      return;
+    }
     // A new greeting means the stream reconnected: changes may have been missed meanwhile.
-    if (data.topic === 'hello') { if (greeted) schedule(); greeted = true; return; }
+    if (data.topic === 'hello') {
+      if (greeted) schedule();
+      greeted = true;
+      return;
+    }
     schedule();
   });
-  source.addEventListener('open', () => { if (indicator) indicator.hidden = false; });
-  source.addEventListener('error', () => { if (indicator) indicator.hidden = true; });
+  source.addEventListener('open', () => {
+    if (indicator) indicator.hidden = false;
+  });
+  source.addEventListener('error', () => {
+    if (indicator) indicator.hidden = true;
+  });
 })();

@@ -63,19 +63,26 @@
     dot.className = `dot ${LEVELS[overall.level] || ''}`;
     headline.textContent = overall.text;
     message.textContent = overall.message || '';
-    link.setAttribute('aria-label', `${overall.text}${overall.message ? `: ${overall.message}` : ''}. Open the status page.`);
+    link.setAttribute(
+      'aria-label',
+      `${overall.text}${overall.message ? `: ${overall.message}` : ''}. Open the status page.`,
+    );
     host.setAttribute('data-level', overall.level);
   }
 
   function start() {
     (document.body || document.documentElement).append(host);
     if (!('EventSource' in window)) return;
-    const source = new EventSource(`${origin}/api/v1/live${services ? `?services=${encodeURIComponent(services)}` : ''}`);
+    const source = new EventSource(
+      `${origin}/api/v1/live${services ? `?services=${encodeURIComponent(services)}` : ''}`,
+    );
     source.addEventListener('change', (event) => {
       try {
         const data = JSON.parse(event.data);
         if (data.overall) show(data.overall);
-      } catch { /* a malformed message changes nothing */ }
+      } catch {
+        /* a malformed message changes nothing */
+      }
     });
   }
   if (document.body) start();

@@ -13,7 +13,10 @@ export interface Bridge {
  * it announces `all`, since notices sent meanwhile were lost.
  */
 export function bridgeOverPostgres(
-  url: string, db: Db, bus: ChangeBus, log: { warn(obj: object, msg: string): void },
+  url: string,
+  db: Db,
+  bus: ChangeBus,
+  log: { warn(obj: object, msg: string): void },
 ): Bridge {
   const instance = randomUUID();
   const stopForwarding = bus.onLocalPublish((change) => {

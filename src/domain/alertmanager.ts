@@ -41,7 +41,10 @@ export const DEFAULT_ALERTMANAGER_RULES: AlertmanagerRules = Object.freeze({
 /** Parses `critical=down,warning=warning,info=up`. */
 export function parseSeverityMap(text: string): Record<string, AutomationState> {
   const map: Record<string, AutomationState> = {};
-  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '')) {
     const [severity, state, extra] = entry.split('=').map((p) => p.trim());
     if (!severity || extra !== undefined || !isAutomationState(state)) {
       throw new Error(`a severity mapping entry is severity=up|warning|down, not ${JSON.stringify(entry)}`);
@@ -62,7 +65,8 @@ function instant(field: string, value: unknown): number | null {
 
 function stringMap(field: string, value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new Invalid(`${field} must be an object of strings`, field);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new Invalid(`${field} must be an object of strings`, field);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') throw new Invalid(`${field}.${k} must be a string`, field);
@@ -73,17 +77,22 @@ function stringMap(field: string, value: unknown): Record<string, string> {
 
 /** Checks the webhook body; throws Invalid naming the first field at fault. */
 export function parseAlertmanagerPayload(body: unknown): AlertmanagerPayload {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Invalid('the body must be Alertmanager\'s JSON webhook payload');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Invalid("the body must be Alertmanager's JSON webhook payload");
   const b = body as Record<string, unknown>;
-  if (b.version !== '4') throw new Invalid(`only webhook payload version 4 is understood, not ${JSON.stringify(b.version)}`, 'version');
+  if (b.version !== '4')
+    throw new Invalid(`only webhook payload version 4 is understood, not ${JSON.stringify(b.version)}`, 'version');
   if (typeof b.groupKey !== 'string') throw new Invalid('groupKey must be a string', 'groupKey');
-  if (b.status !== 'firing' && b.status !== 'resolved') throw new Invalid('status must be firing or resolved', 'status');
+  if (b.status !== 'firing' && b.status !== 'resolved')
+    throw new Invalid('status must be firing or resolved', 'status');
   if (!Array.isArray(b.alerts)) throw new Invalid('alerts must be an array', 'alerts');
   const alerts = b.alerts.map((raw: unknown, i: number): AlertmanagerAlert => {
     const a = (raw ?? {}) as Record<string, unknown>;
     const field = `alerts[${i}]`;
-    if (a.status !== 'firing' && a.status !== 'resolved') throw new Invalid(`${field}.status must be firing or resolved`, 'alerts');
-    if (typeof a.fingerprint !== 'string' || a.fingerprint === '') throw new Invalid(`${field}.fingerprint is required`, 'alerts');
+    if (a.status !== 'firing' && a.status !== 'resolved')
+      throw new Invalid(`${field}.status must be firing or resolved`, 'alerts');
+    if (typeof a.fingerprint !== 'string' || a.fingerprint === '')
+      throw new Invalid(`${field}.fingerprint is required`, 'alerts');
     const startsAt = instant(`${field}.startsAt`, a.startsAt);
     if (startsAt === null) throw new Invalid(`${field}.startsAt is required`, 'alerts');
     return {
@@ -95,7 +104,13 @@ export function parseAlertmanagerPayload(body: unknown): AlertmanagerPayload {
       fingerprint: a.fingerprint,
     };
   });
-  return { version: '4', groupKey: b.groupKey, status: b.status, receiver: typeof b.receiver === 'string' ? b.receiver : '', alerts };
+  return {
+    version: '4',
+    groupKey: b.groupKey,
+    status: b.status,
+    receiver: typeof b.receiver === 'string' ? b.receiver : '',
+    alerts,
+  };
 }
 
 export function alertState(alert: AlertmanagerAlert, rules: AlertmanagerRules): AutomationState {
@@ -140,7 +155,14 @@ export function summarizeFiring(alerts: FiringAlert[]): { state: AutomationState
   if (alerts.length === 0) return undefined;
   const order: AutomationState[] = ['up', 'warning', 'down'];
   const worst = alerts.reduce((w, a) => (order.indexOf(a.state) > order.indexOf(w) ? a.state : w), alerts[0]!.state);
-  const messages = [...new Set(alerts.filter((a) => a.state === worst).sort((a, b) => a.startsAt - b.startsAt).map((a) => a.message))];
+  const messages = [
+    ...new Set(
+      alerts
+        .filter((a) => a.state === worst)
+        .sort((a, b) => a.startsAt - b.startsAt)
+        .map((a) => a.message),
+    ),
+  ];
   const shown = messages.slice(0, 5).join('; ');
   return { state: worst, message: messages.length > 5 ? `${shown}; and ${messages.length - 5} more` : shown };
 }

@@ -10,7 +10,8 @@ export function isAutomationState(value: unknown): value is AutomationState {
 }
 
 export function parseAutomationState(field: string, value: string): AutomationState {
-  if (!isAutomationState(value)) throw new Invalid(`${field} must be one of up, warning, down, not ${JSON.stringify(value)}`, field);
+  if (!isAutomationState(value))
+    throw new Invalid(`${field} must be one of up, warning, down, not ${JSON.stringify(value)}`, field);
   return value;
 }
 

@@ -20,19 +20,36 @@ function partsFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = partsFormatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
     });
     partsFormatters.set(timeZone, f);
   }
   return f;
 }
 
-function wallClock(ms: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+function wallClock(
+  ms: number,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const out: Record<string, number> = {};
   for (const part of partsFormatter(timeZone).formatToParts(ms)) {
     if (part.type !== 'literal') out[part.type] = Number(part.value);
   }
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
+  return {
+    year: out.year!,
+    month: out.month!,
+    day: out.day!,
+    hour: out.hour! % 24,
+    minute: out.minute!,
+    second: out.second!,
+  };
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (east positive). */
@@ -111,12 +128,23 @@ export interface Period {
 export function period(timeZone: string, year: number, month?: number, day?: number): Period | undefined {
   if (month === undefined) {
     if (!isValidCivilDate(year, 1, 1)) return undefined;
-    return { kind: 'year', year, start: startOfCivilDay({ year, month: 1, day: 1 }, timeZone), end: startOfCivilDay({ year: year + 1, month: 1, day: 1 }, timeZone) };
+    return {
+      kind: 'year',
+      year,
+      start: startOfCivilDay({ year, month: 1, day: 1 }, timeZone),
+      end: startOfCivilDay({ year: year + 1, month: 1, day: 1 }, timeZone),
+    };
   }
   if (day === undefined) {
     if (!isValidCivilDate(year, month, 1)) return undefined;
     const next = month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 };
-    return { kind: 'month', year, month, start: startOfCivilDay({ year, month, day: 1 }, timeZone), end: startOfCivilDay(next, timeZone) };
+    return {
+      kind: 'month',
+      year,
+      month,
+      start: startOfCivilDay({ year, month, day: 1 }, timeZone),
+      end: startOfCivilDay(next, timeZone),
+    };
   }
   if (!isValidCivilDate(year, month, day)) return undefined;
   const z = zonedDay({ year, month, day }, timeZone);
@@ -134,5 +162,8 @@ export function neighbours(p: Period, timeZone: string): { previous?: Period; ne
   const date = { year: p.year, month: p.month!, day: p.day! };
   const prev = addDays(date, -1);
   const next = addDays(date, 1);
-  return { previous: period(timeZone, prev.year, prev.month, prev.day), next: period(timeZone, next.year, next.month, next.day) };
+  return {
+    previous: period(timeZone, prev.year, prev.month, prev.day),
+    next: period(timeZone, next.year, next.month, next.day),
+  };
 }

@@ -55,16 +55,21 @@ export function checkChannelUrl(value: string | undefined): string {
   } catch {
     throw new Invalid('url must be an absolute http or https URL', 'url');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Invalid(`url must use http or https, not ${url.protocol}`, 'url');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Invalid(`url must use http or https, not ${url.protocol}`, 'url');
   if (url.username || url.password) throw new Invalid('url must not carry a user name or password', 'url');
   return url.toString();
 }
 
 /** Addresses separated by commas, semicolons or line breaks; at least one. */
 export function checkAddresses(value: string | undefined): string[] {
-  const parts = (value ?? '').split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  const parts = (value ?? '')
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new Invalid('addresses must name at least one email address', 'addresses');
-  if (parts.length > ADDRESSES_MAX) throw new Invalid(`addresses may name at most ${ADDRESSES_MAX} addresses`, 'addresses');
+  if (parts.length > ADDRESSES_MAX)
+    throw new Invalid(`addresses may name at most ${ADDRESSES_MAX} addresses`, 'addresses');
   const checked = parts.map((part) => {
     try {
       return checkEmail(part);

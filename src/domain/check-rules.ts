@@ -29,12 +29,18 @@ const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 export function parseStatusRanges(text: string): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const match = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
     const from = match ? Number(match[1]) : NaN;
     const to = match?.[2] ? Number(match[2]) : from;
     if (!match || from < 100 || to > 599 || to < from) {
-      throw new Invalid(`expected statuses must be codes or ranges like 200-299,301, not ${JSON.stringify(text)}`, 'expected_statuses');
+      throw new Invalid(
+        `expected statuses must be codes or ranges like 200-299,301, not ${JSON.stringify(text)}`,
+        'expected_statuses',
+      );
     }
     ranges.push([from, to]);
   }
@@ -45,16 +51,21 @@ export function parseStatusRanges(text: string): Array<[number, number]> {
 export function parseTcpTarget(target: string): { host: string; port: number } {
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:\s/[\]]+):(\d{1,5})$/.exec(target);
   const port = match ? Number(match[2]) : 0;
-  if (!match || port < 1 || port > 65535) throw new Invalid(`a TCP target is host:port, not ${JSON.stringify(target)}`, 'target');
+  if (!match || port < 1 || port > 65535)
+    throw new Invalid(`a TCP target is host:port, not ${JSON.stringify(target)}`, 'target');
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
 /** Checks a complete spec; throws Invalid naming the first field at fault. */
 export function checkSpec(spec: CheckSpec): CheckSpec {
   if (!NAME.test(spec.name) || spec.name.length > 64) {
-    throw new Invalid(`name must be lower-case letters, digits and dashes (at most 64), not ${JSON.stringify(spec.name)}`, 'name');
+    throw new Invalid(
+      `name must be lower-case letters, digits and dashes (at most 64), not ${JSON.stringify(spec.name)}`,
+      'name',
+    );
   }
-  if (spec.kind !== 'http' && spec.kind !== 'tcp') throw new Invalid(`kind must be http or tcp, not ${JSON.stringify(spec.kind)}`, 'kind');
+  if (spec.kind !== 'http' && spec.kind !== 'tcp')
+    throw new Invalid(`kind must be http or tcp, not ${JSON.stringify(spec.kind)}`, 'kind');
   if (spec.kind === 'http') {
     let url: URL | undefined;
     try {
@@ -63,7 +74,10 @@ export function checkSpec(spec: CheckSpec): CheckSpec {
       url = undefined;
     }
     if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
-      throw new Invalid(`an HTTP check's target is an http(s) URL without credentials, not ${JSON.stringify(spec.target)}`, 'target');
+      throw new Invalid(
+        `an HTTP check's target is an http(s) URL without credentials, not ${JSON.stringify(spec.target)}`,
+        'target',
+      );
     }
     parseStatusRanges(spec.expectedStatuses);
   } else {
@@ -74,7 +88,10 @@ export function checkSpec(spec: CheckSpec): CheckSpec {
     throw new Invalid('keyword must be 1 to 1000 characters', 'keyword');
   }
   if (!Number.isInteger(spec.intervalMs) || spec.intervalMs < MIN_INTERVAL_MS || spec.intervalMs > MAX_INTERVAL_MS) {
-    throw new Invalid(`interval must be from ${MIN_INTERVAL_MS / 1000} to ${MAX_INTERVAL_MS / 1000} seconds`, 'interval');
+    throw new Invalid(
+      `interval must be from ${MIN_INTERVAL_MS / 1000} to ${MAX_INTERVAL_MS / 1000} seconds`,
+      'interval',
+    );
   }
   if (!Number.isInteger(spec.timeoutMs) || spec.timeoutMs < MIN_TIMEOUT_MS || spec.timeoutMs >= spec.intervalMs) {
     throw new Invalid(`timeout must be at least ${MIN_TIMEOUT_MS} ms and shorter than the interval`, 'timeout');
@@ -109,8 +126,10 @@ export function evaluateHttp(spec: CheckSpec, answer: HttpAnswer): RunResult {
   }
   if (spec.keyword !== null) {
     const found = answer.body.includes(spec.keyword);
-    if (found && spec.keywordAbsent) return { state: 'down', message: `the answer contains ${JSON.stringify(spec.keyword)}`, latencyMs };
-    if (!found && !spec.keywordAbsent) return { state: 'down', message: `the answer lacks ${JSON.stringify(spec.keyword)}`, latencyMs };
+    if (found && spec.keywordAbsent)
+      return { state: 'down', message: `the answer contains ${JSON.stringify(spec.keyword)}`, latencyMs };
+    if (!found && !spec.keywordAbsent)
+      return { state: 'down', message: `the answer lacks ${JSON.stringify(spec.keyword)}`, latencyMs };
   }
   return latencyResult(spec, latencyMs, `HTTP ${answer.status}`);
 }
@@ -121,7 +140,11 @@ export function evaluateTcp(spec: CheckSpec, elapsedMs: number): RunResult {
 
 function latencyResult(spec: CheckSpec, latencyMs: number, what: string): RunResult {
   if (spec.latencyWarningMs !== null && latencyMs > spec.latencyWarningMs) {
-    return { state: 'warning', message: `${what} in ${latencyMs} ms, slower than ${spec.latencyWarningMs} ms`, latencyMs };
+    return {
+      state: 'warning',
+      message: `${what} in ${latencyMs} ms, slower than ${spec.latencyWarningMs} ms`,
+      latencyMs,
+    };
   }
   return { state: 'up', message: `${what} in ${latencyMs} ms`, latencyMs };
 }

@@ -9,9 +9,18 @@ export interface ParsedDate {
 const DAY_MS = 86_400_000;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const ZONES: Record<string, number> = {
-  gmt: 0, ut: 0, utc: 0, z: 0,
-  edt: -4 * 60, est: -5 * 60, cdt: -5 * 60, cst: -6 * 60,
-  mdt: -6 * 60, mst: -7 * 60, pdt: -7 * 60, pst: -8 * 60,
+  gmt: 0,
+  ut: 0,
+  utc: 0,
+  z: 0,
+  edt: -4 * 60,
+  est: -5 * 60,
+  cdt: -5 * 60,
+  cst: -6 * 60,
+  mdt: -6 * 60,
+  mst: -7 * 60,
+  pdt: -7 * 60,
+  pst: -8 * 60,
 };
 
 const ISO =
@@ -31,7 +40,14 @@ function offsetMinutes(zone: string | undefined): number | undefined {
 }
 
 function build(
-  y: number, mo: number, d: number, h: number, mi: number, s: number, frac: number, offset: number,
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  frac: number,
+  offset: number,
 ): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 60) return undefined;
   const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();

@@ -23,7 +23,11 @@ export interface DaySummary {
  * the next event of the same service; `before` is the service's last event before the window.
  * `events` must be the service's events inside the window, oldest first.
  */
-export function dayHistory(days: readonly ZonedDay[], before: HistoryEvent | undefined, events: readonly HistoryEvent[]): DaySummary[] {
+export function dayHistory(
+  days: readonly ZonedDay[],
+  before: HistoryEvent | undefined,
+  events: readonly HistoryEvent[],
+): DaySummary[] {
   const out: DaySummary[] = [];
   let inForce: Status | null = before?.status ?? null;
   let i = 0;

@@ -54,7 +54,11 @@ export type EscalationDecision =
   | { action: 'suppress'; retryAt: number };
 
 export function isRecoveryHeld(current: StatusRef | null, requested: StatusRef): boolean {
-  return current !== null && levelRank(current.level) >= levelRank('ERROR') && levelRank(requested.level) < levelRank(current.level);
+  return (
+    current !== null &&
+    levelRank(current.level) >= levelRank('ERROR') &&
+    levelRank(requested.level) < levelRank(current.level)
+  );
 }
 
 export function decideEscalation(input: EscalationInput): EscalationDecision {

@@ -14,12 +14,20 @@ export interface ThrottlePolicy {
 }
 
 export const ACCOUNT_POLICY: ThrottlePolicy = {
-  freeFailures: 3, lockAfter: 10, lockMs: 15 * 60_000, firstDelayMs: 2_000, windowMs: 60 * 60_000,
+  freeFailures: 3,
+  lockAfter: 10,
+  lockMs: 15 * 60_000,
+  firstDelayMs: 2_000,
+  windowMs: 60 * 60_000,
 };
 
 // Looser: many people may share one address (an office, a VPN).
 export const ADDRESS_POLICY: ThrottlePolicy = {
-  freeFailures: 10, lockAfter: 50, lockMs: 15 * 60_000, firstDelayMs: 1_000, windowMs: 60 * 60_000,
+  freeFailures: 10,
+  lockAfter: 50,
+  lockMs: 15 * 60_000,
+  firstDelayMs: 1_000,
+  windowMs: 60 * 60_000,
 };
 
 /** Failures still counting at `now` (0 once the window has passed since the last failure). */

@@ -22,7 +22,10 @@ export interface NoticeFilter {
   deletions: boolean;
 }
 
-export function wantsNotice(filter: NoticeFilter, notice: { topic: string; serviceSlug: string; informational: boolean }): boolean {
+export function wantsNotice(
+  filter: NoticeFilter,
+  notice: { topic: string; serviceSlug: string; informational: boolean },
+): boolean {
   if (filter.services !== null && !filter.services.includes(notice.serviceSlug)) return false;
   if (notice.informational && !filter.notes) return false;
   if (notice.topic === 'event.deleted' && !filter.deletions) return false;
@@ -30,6 +33,11 @@ export function wantsNotice(filter: NoticeFilter, notice: { topic: string; servi
 }
 
 /** The key a receiver may dedupe on: the same for every attempt of one notice to one channel. */
-export function idempotencyKey(outboxId: number, recipient: { channelId: number | null; subscriberId: number | null }): string {
-  return recipient.channelId !== null ? `${outboxId}.c${recipient.channelId}` : `${outboxId}.s${recipient.subscriberId}`;
+export function idempotencyKey(
+  outboxId: number,
+  recipient: { channelId: number | null; subscriberId: number | null },
+): string {
+  return recipient.channelId !== null
+    ? `${outboxId}.c${recipient.channelId}`
+    : `${outboxId}.s${recipient.subscriberId}`;
 }

@@ -19,7 +19,12 @@ export interface Bucket {
 
 export function bucketSamples(samples: Sample[], from: number, to: number, count: number): Bucket[] {
   const width = (to - from) / count;
-  const buckets: Bucket[] = Array.from({ length: count }, (_, i) => ({ start: Math.round(from + i * width), meanMs: null, samples: 0, failures: 0 }));
+  const buckets: Bucket[] = Array.from({ length: count }, (_, i) => ({
+    start: Math.round(from + i * width),
+    meanMs: null,
+    samples: 0,
+    failures: 0,
+  }));
   const sums = new Array<number>(count).fill(0);
   const answered = new Array<number>(count).fill(0);
   for (const s of samples) {

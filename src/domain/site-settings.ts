@@ -53,9 +53,14 @@ function url(field: string, value: unknown, schemes: RegExp, allowPath: boolean)
   try {
     parsed = new URL(value);
   } catch {
-    throw new Invalid(`${field} must be an absolute URL${allowPath ? ' or a path starting with /' : ''}, not ${JSON.stringify(value)}`);
+    throw new Invalid(
+      `${field} must be an absolute URL${allowPath ? ' or a path starting with /' : ''}, not ${JSON.stringify(value)}`,
+    );
   }
-  if (!schemes.test(parsed.protocol)) throw new Invalid(`${field} must use ${schemes.source.replace(/[\^$()]/g, '').replace(/\|/g, ' or ')}, not ${parsed.protocol}`);
+  if (!schemes.test(parsed.protocol))
+    throw new Invalid(
+      `${field} must use ${schemes.source.replace(/[\^$()]/g, '').replace(/\|/g, ' or ')}, not ${parsed.protocol}`,
+    );
   return value;
 }
 
@@ -92,17 +97,21 @@ function checkOne<K extends keyof SiteSettings>(key: K, value: unknown): SiteSet
       if (value === null || (typeof value === 'string' && value.trim() === '')) return null as SiteSettings[K];
       if (typeof value !== 'string') throw new Invalid('about must be text');
       if ([...value].length > ABOUT_MAX) throw new Invalid(`about is longer than ${ABOUT_MAX} characters`);
-      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) throw new Invalid('about contains a control character');
+      if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value))
+        throw new Invalid('about contains a control character');
       return value.trim().replace(/\r\n?/g, '\n') as SiteSettings[K];
     }
     case 'timeZone': {
-      if (typeof value !== 'string' || !isTimeZone(value)) throw new Invalid(`timeZone must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !isTimeZone(value))
+        throw new Invalid(`timeZone must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(value)}`);
       return value as SiteSettings[K];
     }
     case 'historyDays': {
       const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < HISTORY_DAYS_MIN || n > HISTORY_DAYS_MAX) {
-        throw new Invalid(`historyDays must be a whole number from ${HISTORY_DAYS_MIN} to ${HISTORY_DAYS_MAX}, not ${JSON.stringify(value)}`);
+        throw new Invalid(
+          `historyDays must be a whole number from ${HISTORY_DAYS_MIN} to ${HISTORY_DAYS_MAX}, not ${JSON.stringify(value)}`,
+        );
       }
       return n as SiteSettings[K];
     }
@@ -113,7 +122,8 @@ function checkOne<K extends keyof SiteSettings>(key: K, value: unknown): SiteSet
 
 /** Checks a partial set of settings; unknown keys are refused. */
 export function checkSiteSettings(partial: Record<string, unknown>): Partial<SiteSettings> {
-  if (partial === null || typeof partial !== 'object' || Array.isArray(partial)) throw new Invalid('site settings must be an object');
+  if (partial === null || typeof partial !== 'object' || Array.isArray(partial))
+    throw new Invalid('site settings must be an object');
   const checked: Partial<Record<keyof SiteSettings, unknown>> = {};
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
@@ -132,7 +142,10 @@ export function mergeSiteSettings(defaults: Readonly<SiteSettings>, stored: unkn
   for (const key of SITE_SETTING_KEYS) {
     if (!(key in stored)) continue;
     try {
-      (merged as unknown as Record<string, unknown>)[key] = checkSiteSetting(key, (stored as Record<string, unknown>)[key]);
+      (merged as unknown as Record<string, unknown>)[key] = checkSiteSetting(
+        key,
+        (stored as Record<string, unknown>)[key],
+      );
     } catch {
       // A value written by an older version that no longer validates: fall back to the default.
     }

@@ -16,7 +16,12 @@ export interface SmtpSettings {
 }
 
 export const SMTP_DEFAULTS: Readonly<SmtpSettings> = Object.freeze({
-  host: '', port: 587, security: 'starttls', user: '', password: '', from: '',
+  host: '',
+  port: 587,
+  security: 'starttls',
+  user: '',
+  password: '',
+  from: '',
 });
 
 export function smtpConfigured(settings: SmtpSettings): boolean {
@@ -43,16 +48,19 @@ export function checkSmtpSettings(input: Record<string, unknown>, current: SmtpS
   const host = str('host', current.host);
   if (host.length > 253 || /[\s/]/.test(host)) throw new Invalid('host must be a host name or address', 'host');
   const portText = str('port', String(current.port));
-  if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw new Invalid('port must be a number from 1 to 65535', 'port');
+  if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)
+    throw new Invalid('port must be a number from 1 to 65535', 'port');
   const security = str('security', current.security);
-  if (!(SMTP_SECURITY as readonly string[]).includes(security)) throw new Invalid(`security must be one of ${SMTP_SECURITY.join(', ')}`, 'security');
+  if (!(SMTP_SECURITY as readonly string[]).includes(security))
+    throw new Invalid(`security must be one of ${SMTP_SECURITY.join(', ')}`, 'security');
   const user = str('user', current.user);
   if (user.length > 320) throw new Invalid('user is too long', 'user');
   const password = input.password === undefined || input.password === '' ? current.password : str('password', '');
   if (password.length > 1000) throw new Invalid('password is too long', 'password');
   const from = str('from', current.from);
   if (from !== '') {
-    if (/[\r\n]/.test(from) || from.length > 320) throw new Invalid('from must be one address, optionally with a name', 'from');
+    if (/[\r\n]/.test(from) || from.length > 320)
+      throw new Invalid('from must be one address, optionally with a name', 'from');
     try {
       checkEmail(fromAddress(from));
     } catch {

@@ -2,10 +2,28 @@
 export const ICON_SET = 'fugue';
 
 export const STATUS_IMAGE_NAMES = [
-  'arrow-circle', 'broom', 'bug', 'calendar', 'clock', 'cross-circle', 'exclamation', 'flag',
-  'hard-hat', 'heart', 'information', 'information-small', 'information-white', 'lock',
-  'minus-circle', 'plug', 'plus-circle', 'question', 'question-white', 'tick-circle',
-  'traffic-cone', 'wrench',
+  'arrow-circle',
+  'broom',
+  'bug',
+  'calendar',
+  'clock',
+  'cross-circle',
+  'exclamation',
+  'flag',
+  'hard-hat',
+  'heart',
+  'information',
+  'information-small',
+  'information-white',
+  'lock',
+  'minus-circle',
+  'plug',
+  'plus-circle',
+  'question',
+  'question-white',
+  'tick-circle',
+  'traffic-cone',
+  'wrench',
 ] as const;
 
 export function isStatusImageName(name: string): boolean {

@@ -65,7 +65,10 @@ function clientErrorMessage(error: Partial<FastifyError>): string {
   }
 }
 
-export function sendJsonError(reply: FastifyReply, answer: Pick<ErrorAnswer, 'status' | 'message' | 'headers'>): FastifyReply {
+export function sendJsonError(
+  reply: FastifyReply,
+  answer: Pick<ErrorAnswer, 'status' | 'message' | 'headers'>,
+): FastifyReply {
   return reply
     .code(answer.status)
     .headers(answer.headers)

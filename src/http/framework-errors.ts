@@ -9,9 +9,10 @@ import { requestLogLine } from './logging.ts';
  * line are done here.
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const answer = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-    ? { status: 404, message: 'No such resource: a path segment is too long', headers: {} }
-    : { status: 400, message: 'The path is not valid percent-encoded UTF-8', headers: {} };
+  const answer =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? { status: 404, message: 'No such resource: a path segment is too long', headers: {} }
+      : { status: 400, message: 'The path is not valid percent-encoded UTF-8', headers: {} };
   if (!isApiPath(request)) {
     reply.code(answer.status).type('text/plain; charset=utf-8').send(answer.message);
   } else {

@@ -10,8 +10,15 @@ import { cidr, inCidr, isSingleAddress, parseCidr, parseIp, type Cidr, type IpAd
 
 /** Why an address is refused; `undefined` from classifyAddress means it is public. */
 export type AddressClass =
-  | 'unspecified' | 'loopback' | 'private' | 'link-local' | 'metadata' | 'shared (CGNAT)'
-  | 'multicast' | 'reserved' | 'broadcast';
+  | 'unspecified'
+  | 'loopback'
+  | 'private'
+  | 'link-local'
+  | 'metadata'
+  | 'shared (CGNAT)'
+  | 'multicast'
+  | 'reserved'
+  | 'broadcast';
 
 const RANGES: Array<[Cidr, AddressClass]> = (
   [
@@ -88,7 +95,8 @@ export function parseAllowList(text: string | readonly string[]): AllowList {
   for (const entry of entries) {
     const range = parseCidr(entry);
     if (range) list.ranges.push(range);
-    else if (HOST_NAME.test(entry.toLowerCase()) && !entry.includes('/')) list.hosts.push(entry.toLowerCase().replace(/\.$/, ''));
+    else if (HOST_NAME.test(entry.toLowerCase()) && !entry.includes('/'))
+      list.hosts.push(entry.toLowerCase().replace(/\.$/, ''));
     else throw new Error(`not an address, CIDR range or host name: ${JSON.stringify(entry)}`);
   }
   return list;
@@ -118,8 +126,13 @@ export class AddressRefused extends Error {
 /** Resolution failed: no address for the host. */
 export class ResolveFailed extends Error {
   readonly code = 'RESOLVE_FAILED';
-  constructor(readonly host: string, cause: unknown) {
-    super(`cannot resolve ${host}: ${(cause as { code?: string; message?: string })?.code ?? (cause as Error)?.message ?? cause}`);
+  constructor(
+    readonly host: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot resolve ${host}: ${(cause as { code?: string; message?: string })?.code ?? (cause as Error)?.message ?? cause}`,
+    );
     this.name = 'ResolveFailed';
   }
 }

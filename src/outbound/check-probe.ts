@@ -1,6 +1,13 @@
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { evaluateHttp, evaluateTcp, failedRun, parseTcpTarget, type CheckSpec, type RunResult } from '../domain/check-rules.ts';
+import {
+  evaluateHttp,
+  evaluateTcp,
+  failedRun,
+  parseTcpTarget,
+  type CheckSpec,
+  type RunResult,
+} from '../domain/check-rules.ts';
 import { AddressRefused, ResolveFailed, type AddressGuard } from './address-guard.ts';
 import { GuardedFetch, OutboundFailure } from './guarded-fetch.ts';
 
@@ -30,7 +37,11 @@ export class CheckProbe {
 
   async #http(spec: CheckSpec): Promise<RunResult> {
     const answer = await this.#fetch.request({ url: spec.target, timeoutMs: spec.timeoutMs, maxBytes: BODY_LIMIT });
-    return evaluateHttp(spec, { status: answer.status, body: answer.body.toString('utf8'), elapsedMs: answer.elapsedMs });
+    return evaluateHttp(spec, {
+      status: answer.status,
+      body: answer.body.toString('utf8'),
+      elapsedMs: answer.elapsedMs,
+    });
   }
 
   async #tcp(spec: CheckSpec): Promise<RunResult> {
@@ -48,7 +59,8 @@ export class CheckProbe {
       socket.once('error', (error: NodeJS.ErrnoException) => {
         socket.destroy();
         if (deadline.aborted) reject(new OutboundFailure('timeout', `no TCP connection within ${spec.timeoutMs} ms`));
-        else if (error.code === 'ECONNREFUSED') reject(new OutboundFailure('refused', `connection to ${spec.target} refused`));
+        else if (error.code === 'ECONNREFUSED')
+          reject(new OutboundFailure('refused', `connection to ${spec.target} refused`));
         else reject(new OutboundFailure('connect', `cannot connect to ${spec.target}: ${error.code ?? error.message}`));
       });
     });

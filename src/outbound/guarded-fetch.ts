@@ -45,7 +45,10 @@ export type OutboundFailureKind = 'url' | 'timeout' | 'refused' | 'connect' | 't
 /** The request failed for a network reason (not a guard refusal: that is AddressRefused). */
 export class OutboundFailure extends Error {
   readonly code = 'OUTBOUND_FAILURE';
-  constructor(readonly kind: OutboundFailureKind, message: string) {
+  constructor(
+    readonly kind: OutboundFailureKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'OutboundFailure';
   }
@@ -82,17 +85,37 @@ export class GuardedFetch {
     try {
       for (;;) {
         const resolved = await withAbort(this.#guard.resolve(url.hostname), controller.signal, timeoutMs);
-        const answer = await exchange(url, resolved, method, headers, body, request.maxBytes ?? 1024 * 1024, controller.signal, timeoutMs);
+        const answer = await exchange(
+          url,
+          resolved,
+          method,
+          headers,
+          body,
+          request.maxBytes ?? 1024 * 1024,
+          controller.signal,
+          timeoutMs,
+        );
         const location = answer.headers.location;
         if (!REDIRECTS.has(answer.status) || location === undefined || maxRedirects === 0) {
-          return { ...answer, url: url.toString(), address: resolved.address, redirects, elapsedMs: performance.now() - started };
+          return {
+            ...answer,
+            url: url.toString(),
+            address: resolved.address,
+            redirects,
+            elapsedMs: performance.now() - started,
+          };
         }
-        if (redirects.length >= maxRedirects) throw new OutboundFailure('redirects', `more than ${maxRedirects} redirects`);
+        if (redirects.length >= maxRedirects)
+          throw new OutboundFailure('redirects', `more than ${maxRedirects} redirects`);
         const next = parseUrl(location, url);
         if (next.origin !== url.origin) {
           headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.includes(k)));
         }
-        if (answer.status === 303 ? method !== 'HEAD' : (answer.status === 301 || answer.status === 302) && method === 'POST') {
+        if (
+          answer.status === 303
+            ? method !== 'HEAD'
+            : (answer.status === 301 || answer.status === 302) && method === 'POST'
+        ) {
           method = 'GET';
           body = undefined;
           delete headers['content-type'];
@@ -151,16 +174,26 @@ function describeNetworkError(error: NodeJS.ErrnoException, url: URL, signal: Ab
   if (signal.aborted) return timeoutFailure(timeoutMs);
   const code = error.code ?? '';
   if (code === 'ECONNREFUSED') return new OutboundFailure('refused', `connection to ${url.host} refused`);
-  if (/^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_SSL)/.test(code) || /certificate|SSL/i.test(error.message)) {
+  if (
+    /^(ERR_TLS|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_SSL)/.test(code) ||
+    /certificate|SSL/i.test(error.message)
+  ) {
     return new OutboundFailure('tls', `TLS failed for ${url.host}: ${error.message}`);
   }
-  if (/^(HPE_|ERR_HTTP)/.test(code)) return new OutboundFailure('protocol', `bad HTTP answer from ${url.host}: ${error.message}`);
+  if (/^(HPE_|ERR_HTTP)/.test(code))
+    return new OutboundFailure('protocol', `bad HTTP answer from ${url.host}: ${error.message}`);
   return new OutboundFailure('connect', `cannot reach ${url.host}: ${code || error.message}`);
 }
 
 function exchange(
-  url: URL, resolved: ResolvedAddress, method: string, headers: Record<string, string>, body: string | Buffer | undefined,
-  maxBytes: number, signal: AbortSignal, timeoutMs: number,
+  url: URL,
+  resolved: ResolvedAddress,
+  method: string,
+  headers: Record<string, string>,
+  body: string | Buffer | undefined,
+  maxBytes: number,
+  signal: AbortSignal,
+  timeoutMs: number,
 ): Promise<Omit<GuardedResponse, 'url' | 'address' | 'redirects' | 'elapsedMs'>> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   // Whatever name the request carries, the socket goes to the checked address.
@@ -193,7 +226,12 @@ function exchange(
         let size = 0;
         let truncated = false;
         const finish = () =>
-          resolve({ status: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks), truncated });
+          resolve({
+            status: incoming.statusCode ?? 0,
+            headers: incoming.headers,
+            body: Buffer.concat(chunks),
+            truncated,
+          });
         incoming.on('data', (chunk: Buffer) => {
           if (truncated) return;
           const room = maxBytes - size;
@@ -215,7 +253,12 @@ function exchange(
           if (!truncated) reject(describeNetworkError(error, url, signal, timeoutMs));
         });
         incoming.on('aborted', () => {
-          if (!truncated) reject(signal.aborted ? timeoutFailure(timeoutMs) : new OutboundFailure('protocol', `${url.host} closed the connection mid-answer`));
+          if (!truncated)
+            reject(
+              signal.aborted
+                ? timeoutFailure(timeoutMs)
+                : new OutboundFailure('protocol', `${url.host} closed the connection mid-answer`),
+            );
         });
       },
     );

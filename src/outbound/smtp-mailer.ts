@@ -52,7 +52,9 @@ export class SmtpMailer {
   }
 
   async send(settings: SmtpSettings, message: MailMessage): Promise<void> {
-    await (await this.#transportFor(settings)).sendMail({
+    await (
+      await this.#transportFor(settings)
+    ).sendMail({
       from: settings.from,
       to: message.to,
       bcc: message.bcc,

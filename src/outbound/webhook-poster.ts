@@ -13,7 +13,12 @@ export interface PostResult {
 export function webhookPoster(client: GuardedFetch, timeoutMs = 10_000) {
   return async (url: string, body: string, headers: Record<string, string>): Promise<PostResult> => {
     const answer = await client.request({
-      url, method: 'POST', body, timeoutMs, maxBytes: 16 * 1024, maxRedirects: 0,
+      url,
+      method: 'POST',
+      body,
+      timeoutMs,
+      maxBytes: 16 * 1024,
+      maxRedirects: 0,
       headers: { 'content-type': 'application/json', ...headers },
     });
     return { status: answer.status };

@@ -1,6 +1,11 @@
 import { Forbidden } from '../domain/errors.ts';
 import {
-  alertMessage, alertState, alertSupersedes, parseAlertmanagerPayload, summarizeFiring, type AlertmanagerRules,
+  alertMessage,
+  alertState,
+  alertSupersedes,
+  parseAlertmanagerPayload,
+  summarizeFiring,
+  type AlertmanagerRules,
 } from '../domain/alertmanager.ts';
 import type { Service } from '../domain/resources.ts';
 import * as services from '../db/repositories/services.ts';
@@ -11,7 +16,11 @@ import { inTransaction } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
 
 export interface AlertmanagerResult {
-  services: Array<{ service: string; state: string; outcome: 'posted' | 'noted' | 'unchanged' | 'ignored' | 'suppressed' }>;
+  services: Array<{
+    service: string;
+    state: string;
+    outcome: 'posted' | 'noted' | 'unchanged' | 'ignored' | 'suppressed';
+  }>;
   /** Alerts that name no known service. */
   ignored: Array<{ fingerprint: string; reason: string }>;
 }
@@ -23,7 +32,10 @@ export interface AlertmanagerResult {
  * Events are authored `alertmanager:<groupKey>`.
  */
 export async function receiveAlertmanager(
-  ctx: Context, caller: Actor, rules: AlertmanagerRules, body: unknown,
+  ctx: Context,
+  caller: Actor,
+  rules: AlertmanagerRules,
+  body: unknown,
 ): Promise<AlertmanagerResult> {
   if (caller.scope !== 'admin' && caller.scope !== 'events') throw new Forbidden(`${caller.name} may not post alerts`);
   const payload = parseAlertmanagerPayload(body);
@@ -35,7 +47,10 @@ export async function receiveAlertmanager(
       const slug = alert.labels[rules.serviceLabel];
       const service = slug ? await services.findServiceBySlug(trx, slug) : undefined;
       if (!service) {
-        result.ignored.push({ fingerprint: alert.fingerprint, reason: slug ? `no service ${slug}` : `no ${rules.serviceLabel} label` });
+        result.ignored.push({
+          fingerprint: alert.fingerprint,
+          reason: slug ? `no service ${slug}` : `no ${rules.serviceLabel} label`,
+        });
         continue;
       }
       const entry = touched.get(service.id) ?? { service, resolved: [] };
@@ -44,8 +59,14 @@ export async function receiveAlertmanager(
       if (!alertSupersedes(stored, alert)) continue;
       if (alert.status === 'resolved') entry.resolved.push(alertMessage(alert));
       await saveAlertState(trx, {
-        fingerprint: alert.fingerprint, serviceId: service.id, groupKey: payload.groupKey, status: alert.status,
-        state: alertState(alert, rules), startsAt: alert.startsAt, endsAt: alert.endsAt, message: alertMessage(alert),
+        fingerprint: alert.fingerprint,
+        serviceId: service.id,
+        groupKey: payload.groupKey,
+        status: alert.status,
+        state: alertState(alert, rules),
+        startsAt: alert.startsAt,
+        endsAt: alert.endsAt,
+        message: alertMessage(alert),
         updatedAt: ctx.clock.now(),
       });
     }
@@ -59,16 +80,31 @@ export async function receiveAlertmanager(
           result.services.push({ service: service.slug, state: 'up', outcome: 'unchanged' });
           continue;
         }
-        desired = { state: 'up', message: resolved.length > 0 ? `Resolved: ${[...new Set(resolved)].join('; ')}` : 'All alerts resolved' };
+        desired = {
+          state: 'up',
+          message: resolved.length > 0 ? `Resolved: ${[...new Set(resolved)].join('; ')}` : 'All alerts resolved',
+        };
       }
       const remembered = firing ? firing.message : null;
       if (desired!.state === (automation.alertsState ?? 'up') && remembered === automation.alertsMessage) {
         result.services.push({ service: service.slug, state: desired!.state, outcome: 'unchanged' });
         continue;
       }
-      const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, desired!.state, desired!.message);
+      const posted = await postAutomatedState(
+        trx,
+        changes,
+        ctx,
+        actor,
+        service,
+        automation,
+        desired!.state,
+        desired!.message,
+      );
       if (posted.outcome !== 'suppressed') {
-        await updateAutomation(trx, service.id, { alerts_state: firing ? firing.state : null, alerts_message: remembered });
+        await updateAutomation(trx, service.id, {
+          alerts_state: firing ? firing.state : null,
+          alerts_message: remembered,
+        });
       }
       result.services.push({ service: service.slug, state: desired!.state, outcome: posted.outcome });
     }

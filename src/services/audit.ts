@@ -1,5 +1,10 @@
 import { Invalid } from '../domain/errors.ts';
-import { distinctAuditActions, findAuditEntries, type AuditEntry, type AuditQuery } from '../db/repositories/audit-log.ts';
+import {
+  distinctAuditActions,
+  findAuditEntries,
+  type AuditEntry,
+  type AuditQuery,
+} from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { requireAdmin } from './fields.ts';
 import { reading } from './transaction.ts';
@@ -13,7 +18,9 @@ export const AUDIT_PAGE = 50;
 
 /** Audit entries newest first, one page at a time; admins only. */
 export async function browseAudit(
-  ctx: Context, actor: Actor, filter: AuditFilter,
+  ctx: Context,
+  actor: Actor,
+  filter: AuditFilter,
 ): Promise<{ entries: AuditEntry[]; actions: string[]; nextBeforeId: number | undefined }> {
   requireAdmin(actor);
   const limit = filter.limit ?? AUDIT_PAGE;

@@ -16,8 +16,14 @@ export function automationActor(source: Exclude<AutomationSource, 'token'>, deta
 
 /** Posts an automated state (up, warning, down) as the status the service maps it to, under the escalation policy. */
 export function postAutomatedState(
-  trx: Transaction<Schema>, changes: Change[], ctx: Context, actor: Actor,
-  service: Service, automation: ServiceAutomation, state: AutomationState, message: string,
+  trx: Transaction<Schema>,
+  changes: Change[],
+  ctx: Context,
+  actor: Actor,
+  service: Service,
+  automation: ServiceAutomation,
+  state: AutomationState,
+  message: string,
 ): Promise<PostOutcome> {
   const text = message.trim() === '' ? `Automation reports ${state}` : message;
   return postEventIn(trx, changes, ctx, actor, service.slug, {

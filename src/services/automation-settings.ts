@@ -39,7 +39,12 @@ function seconds(field: string, text: string, min: number, max: number): number 
   return Number(text) * 1000;
 }
 
-export async function updateAutomationSettings(ctx: Context, actor: Actor, slug: string, input: AutomationInput): Promise<ServiceAutomation> {
+export async function updateAutomationSettings(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: AutomationInput,
+): Promise<ServiceAutomation> {
   requireAdmin(actor);
   const set: AutomationUpdate = {};
   if (input.recoveryNeedsHuman !== undefined && input.recoveryNeedsHuman !== '') {
@@ -56,17 +61,23 @@ export async function updateAutomationSettings(ctx: Context, actor: Actor, slug:
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
     const before = await findAutomation(trx, service.id);
     if (input.heartbeatPeriod !== undefined) {
-      const period = input.heartbeatPeriod === '' || input.heartbeatPeriod === '0' ? null : seconds('heartbeat_period', input.heartbeatPeriod, 10, 7 * 86400);
+      const period =
+        input.heartbeatPeriod === '' || input.heartbeatPeriod === '0'
+          ? null
+          : seconds('heartbeat_period', input.heartbeatPeriod, 10, 7 * 86400);
       set.heartbeat_period_ms = period;
       set.heartbeat_fired_at = null;
       // The silence is counted from now, not from a push long ago.
       if (period !== null) set.last_push_at = Math.max(before.lastPushAt ?? 0, ctx.clock.now());
     }
     for (const [field, column, value] of [
-      ['status_up', 'status_up', input.statusUp], ['status_warning', 'status_warning', input.statusWarning], ['status_down', 'status_down', input.statusDown],
+      ['status_up', 'status_up', input.statusUp],
+      ['status_warning', 'status_warning', input.statusWarning],
+      ['status_down', 'status_down', input.statusDown],
     ] as const) {
       if (value === undefined || value === '') continue;
-      if (!(await statuses.findStatusBySlug(trx, value))) throw new Invalid(`status ${JSON.stringify(value)} does not exist`, field);
+      if (!(await statuses.findStatusBySlug(trx, value)))
+        throw new Invalid(`status ${JSON.stringify(value)} does not exist`, field);
       set[column] = value;
     }
     await updateAutomation(trx, service.id, set);
@@ -80,7 +91,10 @@ export async function updateAutomationSettings(ctx: Context, actor: Actor, slug:
  * asked for (or `status`, or the service's `up` status) and clears the hold.
  */
 export async function confirmRecovery(
-  ctx: Context, actor: Actor, slug: string, input: { status?: string; message?: string },
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: { status?: string; message?: string },
 ): Promise<StatusEvent> {
   if (automationSourceOf(actor) !== undefined || (actor.scope !== 'admin' && actor.scope !== 'editor')) {
     throw new Forbidden(`${actor.name} is automation: only a person may confirm a recovery`);
@@ -96,4 +110,3 @@ export async function confirmRecovery(
     return result.event!;
   });
 }
-

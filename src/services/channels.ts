@@ -1,6 +1,12 @@
 import { NotFound, Invalid } from '../domain/errors.ts';
 import {
-  checkAddresses, checkChannelKind, checkChannelName, checkChannelUrl, parseServiceSlugs, type Channel, type ChannelKind,
+  checkAddresses,
+  checkChannelKind,
+  checkChannelName,
+  checkChannelUrl,
+  parseServiceSlugs,
+  type Channel,
+  type ChannelKind,
 } from '../domain/channels.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import * as channels from '../db/repositories/channels.ts';
@@ -47,8 +53,16 @@ function targetFields(kind: ChannelKind, input: ChannelInput) {
     : { url: checkChannelUrl(input.url), addresses: [] };
 }
 
-async function audit(db: Db, ctx: Context, actor: Actor, action: string, channel: { id: number; name: string }): Promise<void> {
-  await insertAuditEntries(db, [{ at: ctx.clock.now(), actor: authorOf(actor), action, target: String(channel.id), detail: channel.name }]);
+async function audit(
+  db: Db,
+  ctx: Context,
+  actor: Actor,
+  action: string,
+  channel: { id: number; name: string },
+): Promise<void> {
+  await insertAuditEntries(db, [
+    { at: ctx.clock.now(), actor: authorOf(actor), action, target: String(channel.id), detail: channel.name },
+  ]);
 }
 
 export async function listChannels(ctx: Context, actor: Actor): Promise<Channel[]> {
@@ -94,10 +108,12 @@ export async function updateChannel(ctx: Context, actor: Actor, id: number, inpu
     }
     const name = input.name === undefined ? current.name : checkChannelName(input.name);
     const url = current.kind === 'email' || input.url === undefined ? current.url : checkChannelUrl(input.url);
-    const addresses = current.kind !== 'email' || input.addresses === undefined ? current.addresses : checkAddresses(input.addresses);
+    const addresses =
+      current.kind !== 'email' || input.addresses === undefined ? current.addresses : checkAddresses(input.addresses);
     const services = input.services === undefined ? current.services : await checkServices(trx, input.services);
     const notes = input.notes === undefined ? current.notes : flag('notes', input.notes);
-    const secret = current.kind === 'webhook' && flag('rotateSecret', input.rotateSecret) ? ctx.ids.secret(32) : current.secret;
+    const secret =
+      current.kind === 'webhook' && flag('rotateSecret', input.rotateSecret) ? ctx.ids.secret(32) : current.secret;
     await channels.updateChannel(trx, id, { kind: current.kind, name, url, addresses, secret, services, notes });
     await audit(trx, ctx, actor, 'channel.updated', { id, name });
     return (await channels.findChannel(trx, id))!;
@@ -128,7 +144,12 @@ export async function resumeChannel(ctx: Context, actor: Actor, id: number): Pro
 }
 
 /** The channel's latest deliveries, each with every attempt (status code, error, duration). */
-export async function channelHistory(ctx: Context, actor: Actor, id: number, limit = 50): Promise<DeliveryHistoryEntry[]> {
+export async function channelHistory(
+  ctx: Context,
+  actor: Actor,
+  id: number,
+  limit = 50,
+): Promise<DeliveryHistoryEntry[]> {
   await getChannel(ctx, actor, id);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
   return reading(() => channelDeliveries(ctx.database.db, id, limit));

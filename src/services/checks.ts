@@ -76,10 +76,14 @@ function specFrom(input: CheckInput, base: CheckSpec | undefined, name: string):
     target,
     expectedStatuses: input.expectedStatuses || base?.expectedStatuses || '200-299',
     keyword,
-    keywordAbsent: input.keywordAbsent === undefined || input.keywordAbsent === '' ? (base?.keywordAbsent ?? false) : parseBoolean('keyword_absent', input.keywordAbsent),
+    keywordAbsent:
+      input.keywordAbsent === undefined || input.keywordAbsent === ''
+        ? (base?.keywordAbsent ?? false)
+        : parseBoolean('keyword_absent', input.keywordAbsent),
     latencyWarningMs: latency === undefined ? (base?.latencyWarningMs ?? null) : latency,
     intervalMs,
-    timeoutMs: timeout !== undefined ? Math.round(timeout * 1000) : (base?.timeoutMs ?? Math.min(10_000, intervalMs - 1000)),
+    timeoutMs:
+      timeout !== undefined ? Math.round(timeout * 1000) : (base?.timeoutMs ?? Math.min(10_000, intervalMs - 1000)),
     failureThreshold: threshold ?? base?.failureThreshold ?? 1,
   });
 }
@@ -89,24 +93,36 @@ function specFrom(input: CheckInput, base: CheckSpec | undefined, name: string):
  * the check of that name (NotFound when there is none); fields not given keep their values.
  */
 export async function saveCheck(
-  ctx: Context, actor: Actor, slug: string, input: CheckInput, mode: 'create' | 'update',
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: CheckInput,
+  mode: 'create' | 'update',
 ): Promise<{ check: Check; created: boolean }> {
   requireAdmin(actor);
   const name = input.name ?? '';
   if (name === '') throw new Invalid('name is required', 'name');
-  return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
-    const existing = await checks.findCheck(trx, service.id, name);
-    if (mode === 'create' && existing) throw new Conflict(`Service ${slug} already has a check ${name}`);
-    if (mode === 'update' && !existing) throw new NotFound(`Service ${slug} has no check ${name}`);
-    const spec = specFrom(input, existing, name);
-    const enabled = input.enabled === undefined || input.enabled === '' ? (existing?.enabled ?? true) : parseBoolean('enabled', input.enabled);
-    if (existing) await checks.updateCheck(trx, existing.id, spec, enabled);
-    else await checks.insertCheck(trx, service.id, spec, enabled, ctx.clock.now());
-    changes.push({ topic: 'service', action: 'updated', slug });
-    return { check: (await checks.findCheck(trx, service.id, name))!, created: !existing };
-  }, `Service ${slug} already has a check ${name}`);
+  return inTransaction(
+    ctx,
+    actor,
+    async (trx, changes) => {
+      const service = await services.findServiceBySlug(trx, slug);
+      if (!service) throw new NotFound(`Service ${slug} does not exist`);
+      const existing = await checks.findCheck(trx, service.id, name);
+      if (mode === 'create' && existing) throw new Conflict(`Service ${slug} already has a check ${name}`);
+      if (mode === 'update' && !existing) throw new NotFound(`Service ${slug} has no check ${name}`);
+      const spec = specFrom(input, existing, name);
+      const enabled =
+        input.enabled === undefined || input.enabled === ''
+          ? (existing?.enabled ?? true)
+          : parseBoolean('enabled', input.enabled);
+      if (existing) await checks.updateCheck(trx, existing.id, spec, enabled);
+      else await checks.insertCheck(trx, service.id, spec, enabled, ctx.clock.now());
+      changes.push({ topic: 'service', action: 'updated', slug });
+      return { check: (await checks.findCheck(trx, service.id, name))!, created: !existing };
+    },
+    `Service ${slug} already has a check ${name}`,
+  );
 }
 
 export async function deleteCheck(ctx: Context, actor: Actor, slug: string, name: string): Promise<Check> {
@@ -148,11 +164,19 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
   return inTransaction(ctx, actor, async (trx, changes) => {
     const slug = (await serviceSlugById(trx, check.serviceId)) ?? '';
     const run: CheckRun = { service: slug, check: check.name, result, outcome: 'unchanged' };
-    const threshold = applyThreshold({ consecutiveFailures: check.consecutiveFailures, effective: check.effectiveState }, result.state, check.failureThreshold);
+    const threshold = applyThreshold(
+      { consecutiveFailures: check.consecutiveFailures, effective: check.effectiveState },
+      result.state,
+      check.failureThreshold,
+    );
     await insertSample(trx, { checkId: check.id, at: now, result: result.state, latencyMs: result.latencyMs });
     await checks.recordCheckRun(trx, check.id, {
-      at: now, result: result.state, message: result.message, latencyMs: result.latencyMs,
-      consecutiveFailures: threshold.consecutiveFailures, effective: threshold.effective,
+      at: now,
+      result: result.state,
+      message: result.message,
+      latencyMs: result.latencyMs,
+      consecutiveFailures: threshold.consecutiveFailures,
+      effective: threshold.effective,
     });
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) return run;
@@ -164,9 +188,15 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
       await updateAutomation(trx, service.id, { checks_state: aggregate });
       return run;
     }
-    const message = aggregate === 'up'
-      ? (all.length === 1 ? `${check.name}: ${result.message}` : `All ${all.length} checks pass`)
-      : all.filter((c) => c.effectiveState === aggregate).map((c) => `${c.name}: ${c.lastMessage}`).join('; ');
+    const message =
+      aggregate === 'up'
+        ? all.length === 1
+          ? `${check.name}: ${result.message}`
+          : `All ${all.length} checks pass`
+        : all
+            .filter((c) => c.effectiveState === aggregate)
+            .map((c) => `${c.name}: ${c.lastMessage}`)
+            .join('; ');
     const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, aggregate, message);
     if (posted.outcome !== 'suppressed') await updateAutomation(trx, service.id, { checks_state: aggregate });
     return { ...run, outcome: posted.outcome };

@@ -17,7 +17,9 @@ export interface DeliveryWorker {
  * same delivery twice. Errors are logged and the next pass tries again.
  */
 export function startDeliveryWorker(
-  ctx: Context, deps: DeliveryDeps, options: { pollMs: number; log: { error(obj: object, msg: string): void } },
+  ctx: Context,
+  deps: DeliveryDeps,
+  options: { pollMs: number; log: { error(obj: object, msg: string): void } },
 ): DeliveryWorker {
   let stopped = false;
   let running: Promise<void> | undefined;

@@ -7,7 +7,13 @@ import { smtpConfigured, type SmtpSettings } from '../domain/smtp-settings.ts';
 import { allChannels, recordChannelFailure, recordChannelSuccess } from '../db/repositories/channels.ts';
 import { findOutboxPayloads, markPlanned, unplannedEntries, type OutboxEntry } from '../db/repositories/outbox.ts';
 import {
-  claimDueDeliveries, insertAttempts, insertDeliveries, markDelivered, markFailed, releaseClaim, type DueDelivery,
+  claimDueDeliveries,
+  insertAttempts,
+  insertDeliveries,
+  markDelivered,
+  markFailed,
+  releaseClaim,
+  type DueDelivery,
 } from '../db/repositories/deliveries.ts';
 import { confirmedSubscriberPage, findSubscriber, type Subscriber } from '../db/repositories/subscribers.ts';
 import { insertSubscriberTokens } from '../db/repositories/subscriber-tokens.ts';
@@ -68,7 +74,11 @@ async function planNotices(ctx: Context, now: number, limit: number): Promise<nu
   return entries.length;
 }
 
-async function recipientsOf(db: Parameters<typeof confirmedSubscriberPage>[0], entry: OutboxEntry, channels: Channel[]) {
+async function recipientsOf(
+  db: Parameters<typeof confirmedSubscriberPage>[0],
+  entry: OutboxEntry,
+  channels: Channel[],
+) {
   if (entry.topic === 'subscription.confirm') {
     // The address may have been removed before its confirmation went out.
     const subscriber = entry.subscriberId === null ? undefined : await findSubscriber(db, entry.subscriberId);
@@ -76,11 +86,13 @@ async function recipientsOf(db: Parameters<typeof confirmedSubscriberPage>[0], e
   }
   const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
   const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
-  for (const channel of channels) if (wantsNotice(channelFilter(channel), notice)) recipients.push({ channelId: channel.id, subscriberId: null });
+  for (const channel of channels)
+    if (wantsNotice(channelFilter(channel), notice)) recipients.push({ channelId: channel.id, subscriberId: null });
   let after = 0;
   for (;;) {
     const page = await confirmedSubscriberPage(db, after, 1000);
-    for (const s of page) if (wantsNotice(subscriberFilter(s), notice)) recipients.push({ channelId: null, subscriberId: s.id });
+    for (const s of page)
+      if (wantsNotice(subscriberFilter(s), notice)) recipients.push({ channelId: null, subscriberId: s.id });
     if (page.length < 1000) break;
     after = page[page.length - 1]!.id;
   }
@@ -115,7 +127,12 @@ interface BatchContext {
 
 async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelivery): Promise<Outcome> {
   const started = performance.now();
-  const done = (ok: boolean, statusCode: number | null, error = ''): Outcome => ({ ok, statusCode, error, durationMs: performance.now() - started });
+  const done = (ok: boolean, statusCode: number | null, error = ''): Outcome => ({
+    ok,
+    statusCode,
+    error,
+    durationMs: performance.now() - started,
+  });
   try {
     const entry = batch.payloads.get(delivery.outboxId);
     if (!entry) return done(false, null, 'the notice no longer exists');
@@ -128,13 +145,23 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
         if (!smtpConfigured(batch.smtp)) return done(false, null, 'SMTP is not configured');
         const content = noticeEmail(notice, batch.links);
         await deps.transports.sendMail(batch.smtp, {
-          to: [], bcc: channel.addresses, ...content, headers: { 'X-Stashboard-Delivery': key },
+          to: [],
+          bcc: channel.addresses,
+          ...content,
+          headers: { 'X-Stashboard-Delivery': key },
         });
         return done(true, null);
       }
       const timestamp = Math.floor(batch.now / 1000);
-      const body = channel.kind === 'slack' ? slackMessage(notice, batch.links) : webhookBody(notice, { id: key, noticeId: delivery.outboxId }, batch.links);
-      const headers: Record<string, string> = { 'idempotency-key': key, 'x-stashboard-delivery': key, 'x-stashboard-event': notice.topic };
+      const body =
+        channel.kind === 'slack'
+          ? slackMessage(notice, batch.links)
+          : webhookBody(notice, { id: key, noticeId: delivery.outboxId }, batch.links);
+      const headers: Record<string, string> = {
+        'idempotency-key': key,
+        'x-stashboard-delivery': key,
+        'x-stashboard-event': notice.topic,
+      };
       if (channel.kind === 'webhook') {
         headers['x-stashboard-timestamp'] = String(timestamp);
         headers['x-stashboard-signature'] = webhookSignature(channel.secret, timestamp, body);
@@ -173,7 +200,13 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
  * (with an audit entry) when it reaches the policy's limit. Nothing is recorded when the
  * lease was lost: the instance that holds it now records its own attempt.
  */
-async function record(trx: Db, deps: DeliveryDeps, delivery: DueDelivery, outcome: Outcome, now: number): Promise<boolean> {
+async function record(
+  trx: Db,
+  deps: DeliveryDeps,
+  delivery: DueDelivery,
+  outcome: Outcome,
+  now: number,
+): Promise<boolean> {
   {
     const { policy } = deps;
     let marked: boolean;
@@ -184,10 +217,17 @@ async function record(trx: Db, deps: DeliveryDeps, delivery: DueDelivery, outcom
       marked = await markFailed(trx, delivery.id, deps.owner, outcome.error, nextAt);
     }
     if (!marked) return false;
-    await insertAttempts(trx, [{
-      deliveryId: delivery.id, channelId: delivery.channelId, at: now, durationMs: outcome.durationMs, ok: outcome.ok,
-      statusCode: outcome.statusCode, error: outcome.error,
-    }]);
+    await insertAttempts(trx, [
+      {
+        deliveryId: delivery.id,
+        channelId: delivery.channelId,
+        at: now,
+        durationMs: outcome.durationMs,
+        ok: outcome.ok,
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+      },
+    ]);
     if (delivery.channelId === null) return false;
     if (outcome.ok) {
       await recordChannelSuccess(trx, delivery.channelId);
@@ -195,7 +235,15 @@ async function record(trx: Db, deps: DeliveryDeps, delivery: DueDelivery, outcom
     }
     const reason = `${policy.pauseAfterFailures} failed attempts in a row; the last: ${outcome.error}`.slice(0, 500);
     if (!(await recordChannelFailure(trx, delivery.channelId, policy.pauseAfterFailures, now, reason))) return false;
-    await insertAuditEntries(trx, [{ at: now, actor: 'system:delivery', action: 'channel.paused', target: String(delivery.channelId), detail: reason }]);
+    await insertAuditEntries(trx, [
+      {
+        at: now,
+        actor: 'system:delivery',
+        action: 'channel.paused',
+        target: String(delivery.channelId),
+        detail: reason,
+      },
+    ]);
     return true;
   }
 }
@@ -206,10 +254,19 @@ async function record(trx: Db, deps: DeliveryDeps, delivery: DueDelivery, outcom
  * the delivery done, so at most the outcomes of one commit are at stake in a crash.
  */
 class Recorder {
-  #queue: Array<{ delivery: DueDelivery; outcome: Outcome; settle: (paused: boolean) => void; fail: (e: unknown) => void }> = [];
+  #queue: Array<{
+    delivery: DueDelivery;
+    outcome: Outcome;
+    settle: (paused: boolean) => void;
+    fail: (e: unknown) => void;
+  }> = [];
   #flushing = false;
 
-  constructor(private readonly ctx: Context, private readonly deps: DeliveryDeps, private readonly now: number) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly deps: DeliveryDeps,
+    private readonly now: number,
+  ) {}
 
   record(delivery: DueDelivery, outcome: Outcome): Promise<boolean> {
     return new Promise((settle, fail) => {
@@ -262,7 +319,9 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
       run.more = true;
       break;
     }
-    const due = await reading(() => claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize));
+    const due = await reading(() =>
+      claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize),
+    );
     if (due.length === 0) break;
     const claimedAt = performance.now();
     const batch = await prepareBatch(ctx, deps, due, now);

@@ -21,7 +21,11 @@ export interface EventPlan {
 }
 
 export async function planEvent(
-  trx: Db, actor: Actor, service: Service, requested: { status: Status; message: string; informational: boolean }, now: number,
+  trx: Db,
+  actor: Actor,
+  service: Service,
+  requested: { status: Status; message: string; informational: boolean },
+  now: number,
 ): Promise<EventPlan> {
   const source = automationSourceOf(actor);
   const current = service.currentEvent?.status ?? null;
@@ -47,10 +51,17 @@ export async function planEvent(
 
 /** After an event is written: remember status changes (for the minimum interval) and held recoveries. */
 export async function recordEventEffects(
-  trx: Db, actor: Actor, service: Service, plan: EventPlan, now: number,
+  trx: Db,
+  actor: Actor,
+  service: Service,
+  plan: EventPlan,
+  now: number,
 ): Promise<void> {
   if (plan.decision.action === 'note') {
-    await updateAutomation(trx, service.id, { recovery_pending_since: now, recovery_pending_status: plan.requestedSlug });
+    await updateAutomation(trx, service.id, {
+      recovery_pending_since: now,
+      recovery_pending_status: plan.requestedSlug,
+    });
     return;
   }
   if (plan.informational) return;

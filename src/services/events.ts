@@ -21,7 +21,9 @@ async function serviceOrNotFound(ctx: Context, slug: string) {
 }
 
 export async function listEvents(
-  ctx: Context, serviceSlug: string, filter: { start?: string; end?: string },
+  ctx: Context,
+  serviceSlug: string,
+  filter: { start?: string; end?: string },
 ): Promise<StatusEvent[]> {
   const range = parseDateRange(filter.start, filter.end);
   const service = await serviceOrNotFound(ctx, serviceSlug);
@@ -37,7 +39,8 @@ export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promis
 export async function getEvent(ctx: Context, serviceSlug: string, sid: string): Promise<StatusEvent> {
   const service = await serviceOrNotFound(ctx, serviceSlug);
   const event = await reading(() => events.findEventBySid(ctx.database.db, sid));
-  if (!event || event.serviceId !== service.id) throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
+  if (!event || event.serviceId !== service.id)
+    throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
   return event;
 }
 
@@ -62,12 +65,17 @@ export type PostOutcome =
  * policy refuses outright is a Conflict.
  */
 export async function postEvent(
-  ctx: Context, actor: Actor, serviceSlug: string, input: PostEventInput,
+  ctx: Context,
+  actor: Actor,
+  serviceSlug: string,
+  input: PostEventInput,
 ): Promise<StatusEvent> {
   return inTransaction(ctx, actor, async (trx, changes) => {
     const result = await postEventIn(trx, changes, ctx, actor, serviceSlug, input);
     if (result.outcome === 'ignored') {
-      throw new Conflict(`Service ${serviceSlug} waits for a human to confirm its recovery; the note is already posted`);
+      throw new Conflict(
+        `Service ${serviceSlug} waits for a human to confirm its recovery; the note is already posted`,
+      );
     }
     if (result.outcome === 'suppressed') {
       throw new Conflict(
@@ -80,11 +88,18 @@ export async function postEvent(
 
 /** postEvent inside the caller's transaction, reporting the policy's outcome instead of refusing. */
 export async function postEventIn(
-  trx: Transaction<Schema>, changes: Change[], ctx: Context, actor: Actor, serviceSlug: string, input: PostEventInput,
+  trx: Transaction<Schema>,
+  changes: Change[],
+  ctx: Context,
+  actor: Actor,
+  serviceSlug: string,
+  input: PostEventInput,
 ): Promise<PostOutcome> {
   const requestedMessage = required('message', input.message);
   const requestedInformational =
-    input.informational === undefined || input.informational === '' ? false : parseBoolean('informational', input.informational);
+    input.informational === undefined || input.informational === ''
+      ? false
+      : parseBoolean('informational', input.informational);
   const service = await services.findServiceBySlug(trx, serviceSlug);
   if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
   let status;
@@ -96,18 +111,38 @@ export async function postEventIn(
     if (!status) throw new Invalid('status is required: no status exists yet', 'status');
   }
   const timestamp = ctx.clock.now();
-  const plan = await planEvent(trx, actor, service, { status, message: requestedMessage, informational: requestedInformational }, timestamp);
+  const plan = await planEvent(
+    trx,
+    actor,
+    service,
+    { status, message: requestedMessage, informational: requestedInformational },
+    timestamp,
+  );
   if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
-  if (plan.decision.action === 'suppress') return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
+  if (plan.decision.action === 'suppress')
+    return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
   ({ status } = plan);
   const { message, informational } = plan;
   const sid = ctx.ids.eventSid();
   const id = await events.insertEvent(trx, {
-    sid, serviceId: service.id, statusId: status.id, message, informational, timestamp, author: authorOf(actor),
+    sid,
+    serviceId: service.id,
+    statusId: status.id,
+    message,
+    informational,
+    timestamp,
+    author: authorOf(actor),
   });
   changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
   const event: StatusEvent = {
-    id, sid, serviceId: service.id, serviceSlug: service.slug, message, informational, timestamp, status,
+    id,
+    sid,
+    serviceId: service.id,
+    serviceSlug: service.slug,
+    message,
+    informational,
+    timestamp,
+    status,
     author: authorOf(actor),
   };
   await recordEventNotice(trx, 'event.created', event, service, timestamp);
@@ -121,7 +156,8 @@ export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: strin
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
     const event = await events.findEventBySid(trx, sid);
-    if (!event || event.serviceId !== service.id) throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
+    if (!event || event.serviceId !== service.id)
+      throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
     await events.deleteEvent(trx, event.id);
     changes.push({ topic: 'event', action: 'deleted', slug: service.slug, sid });
     await recordEventNotice(trx, 'event.deleted', event, service, ctx.clock.now());

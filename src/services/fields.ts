@@ -16,16 +16,19 @@ export function optional(field: keyof typeof LIMITS, value: string | undefined):
 
 export function slugFor(name: string): string {
   const slug = slugify(name);
-  if (slug === '') throw new Invalid(`name ${JSON.stringify(name)} has no letters or digits to make a slug from`, 'name');
+  if (slug === '')
+    throw new Invalid(`name ${JSON.stringify(name)} has no letters or digits to make a slug from`, 'name');
   return slug;
 }
 
 export function requireAdmin(actor: Actor): void {
-  if (actor.scope === 'editor') throw new Forbidden(`${actor.name} is an editor: editors may only post and delete events and notes`);
+  if (actor.scope === 'editor')
+    throw new Forbidden(`${actor.name} is an editor: editors may only post and delete events and notes`);
   if (actor.scope !== 'admin') throw new Forbidden(`${actor.name} may only post and read events`);
 }
 
 /** Deleting events: admins and editors (an `events`-scope token may only post and read). */
 export function requireEventEditor(actor: Actor): void {
-  if (actor.scope !== 'admin' && actor.scope !== 'editor') throw new Forbidden(`${actor.name} may only post and read events`);
+  if (actor.scope !== 'admin' && actor.scope !== 'editor')
+    throw new Forbidden(`${actor.name} may only post and read events`);
 }

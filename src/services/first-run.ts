@@ -32,23 +32,37 @@ export async function issueSetupCode(ctx: Context): Promise<string | undefined> 
 
 /** Creates the first admin, given a setup code from the server log. The code works once. */
 export async function completeSetup(
-  ctx: Context, input: { code?: string; email?: string; password?: string; confirm?: string; address: string },
+  ctx: Context,
+  input: { code?: string; email?: string; password?: string; confirm?: string; address: string },
 ): Promise<User> {
   const email = checkEmail(input.email);
   const password = checkNewPassword(input.password);
-  if (input.confirm !== undefined && input.confirm !== password) throw new Invalid('The two passwords differ', 'confirm');
+  if (input.confirm !== undefined && input.confirm !== password)
+    throw new Invalid('The two passwords differ', 'confirm');
   if (!input.code || normalizeSetupCode(input.code) === '') throw new Invalid('setup code is required', 'code');
   const passwordHash = await hashPassword(password);
   const actor = { kind: 'user', name: email, scope: 'admin' } as const;
   return inTransaction(ctx, actor, async (trx) => {
     if ((await users.countUsers(trx)) > 0) throw new Conflict('Setup is done: a user exists already. Log in instead.');
     if (!(await consumeSetupCode(trx, codeHash(input.code!)))) {
-      throw new Invalid('That setup code is wrong or was used already; the server prints a new one in its log at each start', 'code');
+      throw new Invalid(
+        'That setup code is wrong or was used already; the server prints a new one in its log at each start',
+        'code',
+      );
     }
     await deleteAllSetupCodes(trx);
     const now = ctx.clock.now();
     const user = await users.insertUser(trx, { email, role: 'admin', passwordHash, createdAt: now });
-    await insertAuditEntries(trx, [{ at: now, actor: `user:${email}`, action: 'setup.completed', target: email, detail: 'admin', address: input.address }]);
+    await insertAuditEntries(trx, [
+      {
+        at: now,
+        actor: `user:${email}`,
+        action: 'setup.completed',
+        target: email,
+        detail: 'admin',
+        address: input.address,
+      },
+    ]);
     return user;
   });
 }

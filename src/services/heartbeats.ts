@@ -16,7 +16,10 @@ function duration(ms: number): string {
  * heartbeat state, once per silence (the claim is one UPDATE: one instance posts it).
  * A change the policy suppresses is released again, to be retried on a later run.
  */
-export async function runSilentHeartbeats(ctx: Context, now: number): Promise<Array<{ service: string; outcome: PostOutcome['outcome'] }>> {
+export async function runSilentHeartbeats(
+  ctx: Context,
+  now: number,
+): Promise<Array<{ service: string; outcome: PostOutcome['outcome'] }>> {
   const actor = automationActor('heartbeat');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const results: Array<{ service: string; outcome: PostOutcome['outcome'] }> = [];
@@ -31,7 +34,16 @@ export async function runSilentHeartbeats(ctx: Context, now: number): Promise<Ar
         results.push({ service: service.slug, outcome: 'ignored' });
         continue;
       }
-      const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, automation.heartbeatState, message);
+      const posted = await postAutomatedState(
+        trx,
+        changes,
+        ctx,
+        actor,
+        service,
+        automation,
+        automation.heartbeatState,
+        message,
+      );
       if (posted.outcome === 'suppressed') await updateAutomation(trx, service.id, { heartbeat_fired_at: null });
       results.push({ service: service.slug, outcome: posted.outcome });
     }

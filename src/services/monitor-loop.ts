@@ -47,7 +47,9 @@ export class MonitorLoop {
     await runDueChecks(ctx, runner, now).catch((err) => log.warn({ err }, 'check run failed'));
     if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
       this.#lastPrune = now;
-      await pruneMonitoringData(ctx, now, this.#options.retentionDays).catch((err) => log.warn({ err }, 'pruning response times failed'));
+      await pruneMonitoringData(ctx, now, this.#options.retentionDays).catch((err) =>
+        log.warn({ err }, 'pruning response times failed'),
+      );
     }
   }
 

@@ -12,7 +12,10 @@ export const DELIVERY_HISTORY_MS = 30 * 24 * 60 * 60_000;
  * settled (with their deliveries and attempts), and expired confirmation tokens. Unsubscribe
  * tokens stay: links in old emails keep working. Safe to run on several instances at once.
  */
-export async function pruneNotifications(ctx: Context, now = ctx.clock.now()): Promise<{ notices: number; tokens: number }> {
+export async function pruneNotifications(
+  ctx: Context,
+  now = ctx.clock.now(),
+): Promise<{ notices: number; tokens: number }> {
   const notices = await reading(() => pruneSettledEntries(ctx.database.db, now - DELIVERY_HISTORY_MS));
   const tokens = await reading(() => pruneSubscriberTokens(ctx.database.db, 'confirm', now - CONFIRM_TOKEN_MS));
   return { notices, tokens };

@@ -71,10 +71,15 @@ export async function authenticateOAuth(ctx: Context, request: SignedRequest): P
   }
   if (method !== 'HMAC-SHA1') throw new Unauthorized('Only the HMAC-SHA1 OAuth signature method is supported');
   const now = ctx.clock.now();
-  if (Math.abs(now - timestamp * 1000) > MAX_SKEW_MS) throw new Unauthorized('The OAuth timestamp is too old or in the future');
+  if (Math.abs(now - timestamp * 1000) > MAX_SKEW_MS)
+    throw new Unauthorized('The OAuth timestamp is too old or in the future');
   const credentials = await reading(() => readOAuthCredentials(ctx.database.db));
   const token = param('oauth_token') ?? '';
-  if (!credentials || !secretsEqual(consumerKey, credentials.consumerKey) || !secretsEqual(token, credentials.accessToken)) {
+  if (
+    !credentials ||
+    !secretsEqual(consumerKey, credentials.consumerKey) ||
+    !secretsEqual(token, credentials.accessToken)
+  ) {
     throw new Unauthorized('The OAuth consumer key or access token is not valid');
   }
   // RFC 5849 leaves the default port out of the signed URI; some clients sign it anyway.
@@ -86,12 +91,17 @@ export async function authenticateOAuth(ctx: Context, request: SignedRequest): P
     `${scheme}://${/:\d+$/.test(host) ? host : `${host}:${defaultPort}`}${request.path}`,
   ]);
   const valid = [...uris].some((uri) =>
-    secretsEqual(signature, hmacSha1Signature(signatureBaseString(request.method, uri, request.params), credentials.consumerSecret, credentials.accessTokenSecret)),
+    secretsEqual(
+      signature,
+      hmacSha1Signature(
+        signatureBaseString(request.method, uri, request.params),
+        credentials.consumerSecret,
+        credentials.accessTokenSecret,
+      ),
+    ),
   );
   if (!valid) throw new Unauthorized('The OAuth signature is not valid');
-  const fresh = await reading(() =>
-    rememberNonce(ctx.database.db, { consumerKey, nonce, timestamp, seenAt: now }),
-  );
+  const fresh = await reading(() => rememberNonce(ctx.database.db, { consumerKey, nonce, timestamp, seenAt: now }));
   if (!fresh) throw new Unauthorized('The OAuth nonce was already used');
   // Nonces older than the accepted skew can never be replayed successfully: forget them now and then.
   if (Math.random() < 0.05) await forgetNoncesSeenBefore(ctx.database.db, now - 2 * MAX_SKEW_MS).catch(() => {});

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { NotFound } from '../domain/errors.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
 import * as services from '../db/repositories/services.ts';
-import { findAutomation, findAutomationByPushHash, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
+import {
+  findAutomation,
+  findAutomationByPushHash,
+  serviceSlugById,
+  updateAutomation,
+} from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
 import { requireAdmin } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -26,7 +31,11 @@ async function serviceOrNotFound(ctx: Context, slug: string) {
 }
 
 /** The service's push secret, or null when it has no push URL. Admin only: the secret is a credential. */
-export async function getPushSecret(ctx: Context, actor: Actor, slug: string): Promise<{ secret: string | null; lastPushAt: number | null }> {
+export async function getPushSecret(
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+): Promise<{ secret: string | null; lastPushAt: number | null }> {
   requireAdmin(actor);
   const service = await serviceOrNotFound(ctx, slug);
   const automation = await reading(() => findAutomation(ctx.database.db, service.id));
@@ -67,7 +76,11 @@ export interface PushResult {
  * A push: records that the service is alive (its heartbeat) and, when the status it reports
  * differs from the service's, posts it (author `push`). `status` is up (default), warning or down.
  */
-export async function receivePush(ctx: Context, secret: string, input: { status?: string; message?: string }): Promise<PushResult> {
+export async function receivePush(
+  ctx: Context,
+  secret: string,
+  input: { status?: string; message?: string },
+): Promise<PushResult> {
   const state = parseAutomationState('status', input.status === undefined || input.status === '' ? 'up' : input.status);
   const unknown = () => new NotFound('No service has this push URL');
   if (secret.length < 16 || secret.length > 128) throw unknown();

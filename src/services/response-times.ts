@@ -9,7 +9,11 @@ import { reading } from './transaction.ts';
 export type { ResponseTimeSeries };
 
 /** The public response-time graph's data: the last `hours` of every enabled check of the service. */
-export async function responseTimes(ctx: Context, slug: string, options: { hours?: number; buckets?: number } = {}): Promise<ResponseTimeSeries> {
+export async function responseTimes(
+  ctx: Context,
+  slug: string,
+  options: { hours?: number; buckets?: number } = {},
+): Promise<ResponseTimeSeries> {
   const to = ctx.clock.now();
   const from = to - (options.hours ?? 24) * 3_600_000;
   return reading(async () => {
@@ -17,7 +21,11 @@ export async function responseTimes(ctx: Context, slug: string, options: { hours
     const service = await services.findServiceBySlug(db, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
     const checks = (await checksOfService(db, service.id)).filter((c) => c.enabled);
-    const samples = await samplesSince(db, checks.map((c) => c.id), from);
+    const samples = await samplesSince(
+      db,
+      checks.map((c) => c.id),
+      from,
+    );
     return {
       service: { slug: service.slug, name: service.name },
       from,
@@ -25,7 +33,12 @@ export async function responseTimes(ctx: Context, slug: string, options: { hours
       checks: checks.map((c) => ({
         name: c.name,
         kind: c.kind,
-        buckets: bucketSamples(samples.filter((s) => s.checkId === c.id), from, to, options.buckets ?? 96),
+        buckets: bucketSamples(
+          samples.filter((s) => s.checkId === c.id),
+          from,
+          to,
+          options.buckets ?? 96,
+        ),
       })),
     };
   });

@@ -16,22 +16,32 @@ export async function getServiceList(ctx: Context, slug: string): Promise<Servic
 }
 
 export async function createServiceList(
-  ctx: Context, actor: Actor, input: { name?: string; description?: string },
+  ctx: Context,
+  actor: Actor,
+  input: { name?: string; description?: string },
 ): Promise<ServiceList> {
   requireAdmin(actor);
   const name = required('name', input.name);
   const description = required('description', input.description);
   const slug = slugFor(name);
-  return inTransaction(ctx, actor, async (trx, changes) => {
-    if (await lists.findListBySlug(trx, slug)) throw new Conflict(`Service list ${slug} already exists`);
-    const list = await lists.insertList(trx, { slug, name, description, createdAt: ctx.clock.now() });
-    changes.push({ topic: 'list', action: 'created', slug });
-    return list;
-  }, `Service list ${slug} already exists`);
+  return inTransaction(
+    ctx,
+    actor,
+    async (trx, changes) => {
+      if (await lists.findListBySlug(trx, slug)) throw new Conflict(`Service list ${slug} already exists`);
+      const list = await lists.insertList(trx, { slug, name, description, createdAt: ctx.clock.now() });
+      changes.push({ topic: 'list', action: 'created', slug });
+      return list;
+    },
+    `Service list ${slug} already exists`,
+  );
 }
 
 export async function updateServiceList(
-  ctx: Context, actor: Actor, slug: string, input: { name?: string; description?: string },
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: { name?: string; description?: string },
 ): Promise<ServiceList> {
   requireAdmin(actor);
   const name = optional('name', input.name);

@@ -31,23 +31,33 @@ async function listIdFor(trx: Db, slug: string): Promise<number> {
 }
 
 export async function createService(
-  ctx: Context, actor: Actor, input: { name?: string; description?: string; list?: string },
+  ctx: Context,
+  actor: Actor,
+  input: { name?: string; description?: string; list?: string },
 ): Promise<Service> {
   requireAdmin(actor);
   const name = required('name', input.name);
   const description = required('description', input.description);
   const slug = slugFor(name);
-  return inTransaction(ctx, actor, async (trx, changes) => {
-    const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
-    if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
-    await services.insertService(trx, { slug, name, description, listId, createdAt: ctx.clock.now() });
-    changes.push({ topic: 'service', action: 'created', slug });
-    return (await services.findServiceBySlug(trx, slug))!;
-  }, `Service ${slug} already exists`);
+  return inTransaction(
+    ctx,
+    actor,
+    async (trx, changes) => {
+      const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
+      if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
+      await services.insertService(trx, { slug, name, description, listId, createdAt: ctx.clock.now() });
+      changes.push({ topic: 'service', action: 'created', slug });
+      return (await services.findServiceBySlug(trx, slug))!;
+    },
+    `Service ${slug} already exists`,
+  );
 }
 
 export async function updateService(
-  ctx: Context, actor: Actor, slug: string, input: { name?: string; description?: string; list?: string },
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  input: { name?: string; description?: string; list?: string },
 ): Promise<Service> {
   requireAdmin(actor);
   const name = optional('name', input.name);

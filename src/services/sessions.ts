@@ -27,8 +27,7 @@ export interface Session {
 }
 
 export type LoginResult =
-  | { ok: true; secret: string; session: Session }
-  | { ok: false; reason: 'wrong' | 'throttled'; retryAfterMs: number };
+  { ok: true; secret: string; session: Session } | { ok: false; reason: 'wrong' | 'throttled'; retryAfterMs: number };
 
 function sessionIdOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -39,11 +38,19 @@ export function actorForUser(email: string, role: Role): Actor {
 }
 
 function throttleKeys(email: string, address: string): Array<[string, ThrottlePolicy]> {
-  return [[`account:${email}`, ACCOUNT_POLICY], [`address:${address}`, ADDRESS_POLICY]];
+  return [
+    [`account:${email}`, ACCOUNT_POLICY],
+    [`address:${address}`, ADDRESS_POLICY],
+  ];
 }
 
 async function throttledUntil(ctx: Context, keys: Array<[string, ThrottlePolicy]>, now: number): Promise<number> {
-  const counts = await reading(() => failures.findFailures(ctx.database.db, keys.map(([key]) => key)));
+  const counts = await reading(() =>
+    failures.findFailures(
+      ctx.database.db,
+      keys.map(([key]) => key),
+    ),
+  );
   let until = 0;
   for (const count of counts) {
     const policy = keys.find(([key]) => key === count.key)![1];
@@ -59,7 +66,8 @@ async function throttledUntil(ctx: Context, keys: Array<[string, ThrottlePolicy]
  * While blocked, even the right password is refused without being checked.
  */
 export async function logIn(
-  ctx: Context, input: { email?: string; password?: string; address: string; userAgent?: string },
+  ctx: Context,
+  input: { email?: string; password?: string; address: string; userAgent?: string },
 ): Promise<LoginResult> {
   const email = normalizeEmail(input.email ?? '');
   const password = (input.password ?? '').slice(0, PASSWORD_MAX + 1);
@@ -67,9 +75,11 @@ export async function logIn(
   const now = ctx.clock.now();
   const until = await throttledUntil(ctx, keys, now);
   if (until > now) {
-    await reading(() => insertAuditEntries(ctx.database.db, [
-      { at: now, actor: 'anonymous', action: 'login.throttled', target: email, address: input.address },
-    ]));
+    await reading(() =>
+      insertAuditEntries(ctx.database.db, [
+        { at: now, actor: 'anonymous', action: 'login.throttled', target: email, address: input.address },
+      ]),
+    );
     return { ok: false, reason: 'throttled', retryAfterMs: until - now };
   }
   const user = email === '' ? undefined : await reading(() => findUserWithHash(ctx.database.db, email));
@@ -77,7 +87,9 @@ export async function logIn(
   if (!user || !matches) {
     await inTransaction(ctx, { kind: 'system', name: 'anonymous', scope: 'events' }, async (trx) => {
       for (const [key, policy] of keys) await failures.recordFailure(trx, key, now, now - policy.windowMs);
-      await insertAuditEntries(trx, [{ at: now, actor: 'anonymous', action: 'login.failed', target: email, address: input.address }]);
+      await insertAuditEntries(trx, [
+        { at: now, actor: 'anonymous', action: 'login.failed', target: email, address: input.address },
+      ]);
     });
     const after = await throttledUntil(ctx, keys, now);
     return { ok: false, reason: 'wrong', retryAfterMs: Math.max(0, after - now) };
@@ -94,15 +106,24 @@ export async function logIn(
   await inTransaction(ctx, session.actor, async (trx) => {
     await failures.clearFailures(trx, keys[0]![0]);
     await sessions.insertSession(trx, {
-      id: session.id, userId: user.id, csrfToken: session.csrfToken, createdAt: now,
-      expiresAt: now + SESSION_IDLE_MS, address: input.address, userAgent: (input.userAgent ?? '').slice(0, 300),
+      id: session.id,
+      userId: user.id,
+      csrfToken: session.csrfToken,
+      createdAt: now,
+      expiresAt: now + SESSION_IDLE_MS,
+      address: input.address,
+      userAgent: (input.userAgent ?? '').slice(0, 300),
     });
-    await insertAuditEntries(trx, [{ at: now, actor: `user:${user.email}`, action: 'login.succeeded', target: user.email, address: input.address }]);
+    await insertAuditEntries(trx, [
+      { at: now, actor: `user:${user.email}`, action: 'login.succeeded', target: user.email, address: input.address },
+    ]);
   });
   // Housekeeping, now and then: expired sessions and failure counts nobody looks at any more.
   if (Math.random() < 0.1) {
     await sessions.deleteExpiredSessions(ctx.database.db, now).catch(() => {});
-    await failures.forgetFailuresBefore(ctx.database.db, now - 2 * Math.max(ACCOUNT_POLICY.windowMs, ACCOUNT_POLICY.lockMs)).catch(() => {});
+    await failures
+      .forgetFailuresBefore(ctx.database.db, now - 2 * Math.max(ACCOUNT_POLICY.windowMs, ACCOUNT_POLICY.lockMs))
+      .catch(() => {});
   }
   return { ok: true, secret, session };
 }
@@ -123,7 +144,11 @@ export async function resumeSession(ctx: Context, secret: string): Promise<Sessi
     await reading(() => sessions.touchSession(ctx.database.db, id, now, expiresAt));
   }
   return {
-    id, userId: record.userId, email: record.email, role: record.role, csrfToken: record.csrfToken,
+    id,
+    userId: record.userId,
+    email: record.email,
+    role: record.role,
+    csrfToken: record.csrfToken,
     actor: actorForUser(record.email, record.role),
   };
 }
@@ -131,13 +156,16 @@ export async function resumeSession(ctx: Context, secret: string): Promise<Sessi
 export async function logOut(ctx: Context, session: Session, address: string): Promise<void> {
   await inTransaction(ctx, session.actor, async (trx) => {
     await sessions.deleteSession(trx, session.id);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: `user:${session.email}`, action: 'logout', target: session.email, address }]);
+    await insertAuditEntries(trx, [
+      { at: ctx.clock.now(), actor: `user:${session.email}`, action: 'logout', target: session.email, address },
+    ]);
   });
 }
 
 /** Changes the session user's password; their other sessions end. A wrong current password counts as a failed login. */
 export async function changePassword(
-  ctx: Context, session: Session,
+  ctx: Context,
+  session: Session,
   input: { current?: string; password?: string; confirm?: string; address: string },
 ): Promise<void> {
   const now = ctx.clock.now();
@@ -150,7 +178,15 @@ export async function changePassword(
   if (!(await passwordMatches(stored, (input.current ?? '').slice(0, PASSWORD_MAX + 1)))) {
     await inTransaction(ctx, session.actor, async (trx) => {
       for (const [key, policy] of keys) await failures.recordFailure(trx, key, now, now - policy.windowMs);
-      await insertAuditEntries(trx, [{ at: now, actor: `user:${session.email}`, action: 'password.change_failed', target: session.email, address: input.address }]);
+      await insertAuditEntries(trx, [
+        {
+          at: now,
+          actor: `user:${session.email}`,
+          action: 'password.change_failed',
+          target: session.email,
+          address: input.address,
+        },
+      ]);
     });
     throw new Invalid('The current password is wrong', 'current');
   }
@@ -160,6 +196,14 @@ export async function changePassword(
   await inTransaction(ctx, session.actor, async (trx) => {
     await setPasswordHash(trx, session.userId, hash, now);
     await sessions.deleteSessionsOfUser(trx, session.userId, session.id);
-    await insertAuditEntries(trx, [{ at: now, actor: `user:${session.email}`, action: 'password.changed', target: session.email, address: input.address }]);
+    await insertAuditEntries(trx, [
+      {
+        at: now,
+        actor: `user:${session.email}`,
+        action: 'password.changed',
+        target: session.email,
+        address: input.address,
+      },
+    ]);
   });
 }

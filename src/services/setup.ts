@@ -7,8 +7,22 @@ import { newOAuthCredentials } from './oauth.ts';
 /** What a new database holds: the statuses up (default), down and warning. */
 export const DEFAULT_STATUSES = [
   { slug: 'up', name: 'Up', description: 'The service is up', level: 'NORMAL', image: 'tick-circle', isDefault: true },
-  { slug: 'down', name: 'Down', description: 'The service is currently down', level: 'ERROR', image: 'cross-circle', isDefault: false },
-  { slug: 'warning', name: 'Warning', description: 'The service is experiencing intermittent problems', level: 'WARNING', image: 'exclamation', isDefault: false },
+  {
+    slug: 'down',
+    name: 'Down',
+    description: 'The service is currently down',
+    level: 'ERROR',
+    image: 'cross-circle',
+    isDefault: false,
+  },
+  {
+    slug: 'warning',
+    name: 'Warning',
+    description: 'The service is experiencing intermittent problems',
+    level: 'WARNING',
+    image: 'exclamation',
+    isDefault: false,
+  },
 ] as const;
 
 /**

@@ -19,7 +19,9 @@ export async function getSiteSettings(ctx: Context): Promise<SiteSettings> {
  * drops every cached page on every instance).
  */
 export async function updateSiteSettings(
-  ctx: Context, actor: Actor, partial: Partial<Record<keyof SiteSettings, unknown>>,
+  ctx: Context,
+  actor: Actor,
+  partial: Partial<Record<keyof SiteSettings, unknown>>,
 ): Promise<SiteSettings> {
   requireAdmin(actor);
   const checked = checkSiteSettings(partial as Record<string, unknown>);

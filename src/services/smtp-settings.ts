@@ -34,13 +34,19 @@ export async function getSmtpSettings(ctx: Context, actor: Actor): Promise<SmtpS
   return viewOf(await readSmtpSettings(ctx));
 }
 
-export async function updateSmtpSettings(ctx: Context, actor: Actor, input: Record<string, unknown>): Promise<SmtpSettingsView> {
+export async function updateSmtpSettings(
+  ctx: Context,
+  actor: Actor,
+  input: Record<string, unknown>,
+): Promise<SmtpSettingsView> {
   requireAdmin(actor);
   const current = await readSmtpSettings(ctx);
   const next = checkSmtpSettings(input, current);
   await inTransaction(ctx, actor, async (trx) => {
     await writeSetting(trx, SMTP_SETTINGS_KEY, next);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: authorOf(actor), action: 'smtp.updated', target: next.host }]);
+    await insertAuditEntries(trx, [
+      { at: ctx.clock.now(), actor: authorOf(actor), action: 'smtp.updated', target: next.host },
+    ]);
   });
   return viewOf(next);
 }
@@ -50,14 +56,20 @@ export async function updateSmtpSettings(ctx: Context, actor: Actor, input: Reco
  * waits for this one; notices never wait for SMTP).
  */
 export async function sendTestEmail(
-  ctx: Context, actor: Actor, mailer: MailSender, input: { to?: string; fallbackBaseUrl: string },
+  ctx: Context,
+  actor: Actor,
+  mailer: MailSender,
+  input: { to?: string; fallbackBaseUrl: string },
 ): Promise<{ ok: true } | { ok: false; error: string }> {
   requireAdmin(actor);
   const to = checkEmail(input.to);
   const settings = await readSmtpSettings(ctx);
   if (!smtpConfigured(settings)) throw new Invalid('set the SMTP host and From address first', 'host');
   const site = await getSiteSettings(ctx);
-  const content = testEmail({ siteName: site.siteName, baseUrl: (site.siteUrl ?? input.fallbackBaseUrl).replace(/\/$/, '') });
+  const content = testEmail({
+    siteName: site.siteName,
+    baseUrl: (site.siteUrl ?? input.fallbackBaseUrl).replace(/\/$/, ''),
+  });
   let result: { ok: true } | { ok: false; error: string };
   try {
     await mailer(settings, { to: [to], ...content });
@@ -65,9 +77,16 @@ export async function sendTestEmail(
   } catch (error) {
     result = { ok: false, error: (error as Error).message ?? String(error) };
   }
-  await reading(() => insertAuditEntries(ctx.database.db, [{
-    at: ctx.clock.now(), actor: authorOf(actor), action: result.ok ? 'smtp.test-sent' : 'smtp.test-failed', target: to,
-    detail: result.ok ? '' : result.error.slice(0, 500),
-  }]));
+  await reading(() =>
+    insertAuditEntries(ctx.database.db, [
+      {
+        at: ctx.clock.now(),
+        actor: authorOf(actor),
+        action: result.ok ? 'smtp.test-sent' : 'smtp.test-failed',
+        target: to,
+        detail: result.ok ? '' : result.error.slice(0, 500),
+      },
+    ]),
+  );
   return result;
 }

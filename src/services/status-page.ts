@@ -40,7 +40,12 @@ export interface BoardFilter {
 
 function matches(service: Service, filter: BoardFilter): boolean {
   if (filter.lists && filter.lists.length > 0 && !filter.lists.includes(service.list?.slug ?? '')) return false;
-  if (filter.statuses && filter.statuses.length > 0 && !filter.statuses.includes(service.currentEvent?.status.slug ?? '')) return false;
+  if (
+    filter.statuses &&
+    filter.statuses.length > 0 &&
+    !filter.statuses.includes(service.currentEvent?.status.slug ?? '')
+  )
+    return false;
   return true;
 }
 
@@ -57,7 +62,11 @@ export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promi
     const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap);
     const grouped = groupByService(window.inside);
     return {
-      settings, now, days, lists, all,
+      settings,
+      now,
+      days,
+      lists,
+      all,
       statuses: [...statusMap.values()],
       rows: shown.map((service) => ({
         service,
@@ -100,7 +109,9 @@ async function serviceOrNotFound(ctx: Context, slug: string): Promise<Service> {
 }
 
 export async function servicePage(
-  ctx: Context, slug: string, options: { page?: number; archive?: { year: number; month?: number; day?: number } } = {},
+  ctx: Context,
+  slug: string,
+  options: { page?: number; archive?: { year: number; month?: number; day?: number } } = {},
 ): Promise<ServicePage> {
   const settings = await getSiteSettings(ctx);
   const now = ctx.clock.now();
@@ -108,7 +119,8 @@ export async function servicePage(
   if (options.archive) {
     const { year, month, day } = options.archive;
     shownPeriod = period(settings.timeZone, year, month, day);
-    if (!shownPeriod) throw new NotFound(`There is no such date: ${[year, month, day].filter((n) => n !== undefined).join('-')}`);
+    if (!shownPeriod)
+      throw new NotFound(`There is no such date: ${[year, month, day].filter((n) => n !== undefined).join('-')}`);
   }
   const service = await serviceOrNotFound(ctx, slug);
   const page = Math.max(1, options.page ?? 1);
@@ -117,18 +129,25 @@ export async function servicePage(
   return reading(async () => {
     const db = ctx.database.db;
     const statusMap = await statusesById(db);
-    const found = await findEvents(db, {
-      serviceId: service.id,
-      from: shownPeriod?.start,
-      to: shownPeriod ? shownPeriod.end - 1 : undefined,
-      limit: EVENTS_PER_PAGE + 1,
-      offset: (page - 1) * EVENTS_PER_PAGE,
-    }, statusMap);
+    const found = await findEvents(
+      db,
+      {
+        serviceId: service.id,
+        from: shownPeriod?.start,
+        to: shownPeriod ? shownPeriod.end - 1 : undefined,
+        limit: EVENTS_PER_PAGE + 1,
+        offset: (page - 1) * EVENTS_PER_PAGE,
+      },
+      statusMap,
+    );
     const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap, service.id);
     const mine = window.inside;
     const around = shownPeriod ? neighbours(shownPeriod, settings.timeZone) : {};
     return {
-      settings, now, service, days,
+      settings,
+      now,
+      service,
+      days,
       history: dayHistory(days, window.before.get(service.id), mine),
       events: found.slice(0, EVENTS_PER_PAGE),
       page,
@@ -142,7 +161,9 @@ export async function servicePage(
 }
 
 /** Lists and services with their current events, without history (lists page, summary). */
-export async function servicesAndLists(ctx: Context): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[] }> {
+export async function servicesAndLists(
+  ctx: Context,
+): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[] }> {
   const settings = await getSiteSettings(ctx);
   return reading(async () => {
     const [all, lists] = await Promise.all([allServices(ctx.database.db), allLists(ctx.database.db)]);

@@ -19,13 +19,15 @@ export interface StatusInput {
 
 function checkLevel(value: string | undefined): Level | undefined {
   if (value === undefined) return undefined;
-  if (!isLevel(value)) throw new Invalid(`level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(value)}`, 'level');
+  if (!isLevel(value))
+    throw new Invalid(`level must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(value)}`, 'level');
   return value;
 }
 
 function checkImage(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!isStatusImageName(value)) throw new Invalid(`image ${JSON.stringify(value)} is not a status image; see /status-images`, 'image');
+  if (!isStatusImageName(value))
+    throw new Invalid(`image ${JSON.stringify(value)} is not a status image; see /status-images`, 'image');
   return value;
 }
 
@@ -58,17 +60,28 @@ export async function createStatus(ctx: Context, actor: Actor, input: StatusInpu
   const level = checkLevel(input.level) ?? 'NORMAL';
   const makeDefault = checkDefault(input.default) ?? false;
   const slug = slugFor(name);
-  return inTransaction(ctx, actor, async (trx, changes) => {
-    if (await statuses.findStatusBySlug(trx, slug)) throw new Conflict(`Status ${slug} already exists`);
-    // Exactly one status is the default once any exists: the first one becomes it.
-    const isDefault = makeDefault || (await statuses.countStatuses(trx)) === 0;
-    const status = await statuses.insertStatus(trx, {
-      slug, name, description, level, image, isDefault: false, createdAt: ctx.clock.now(),
-    });
-    if (isDefault) await statuses.makeDefaultStatus(trx, status.id);
-    changes.push({ topic: 'status', action: 'created', slug });
-    return { ...status, isDefault };
-  }, `Status ${slug} already exists`);
+  return inTransaction(
+    ctx,
+    actor,
+    async (trx, changes) => {
+      if (await statuses.findStatusBySlug(trx, slug)) throw new Conflict(`Status ${slug} already exists`);
+      // Exactly one status is the default once any exists: the first one becomes it.
+      const isDefault = makeDefault || (await statuses.countStatuses(trx)) === 0;
+      const status = await statuses.insertStatus(trx, {
+        slug,
+        name,
+        description,
+        level,
+        image,
+        isDefault: false,
+        createdAt: ctx.clock.now(),
+      });
+      if (isDefault) await statuses.makeDefaultStatus(trx, status.id);
+      changes.push({ topic: 'status', action: 'created', slug });
+      return { ...status, isDefault };
+    },
+    `Status ${slug} already exists`,
+  );
 }
 
 export async function updateStatus(ctx: Context, actor: Actor, slug: string, input: StatusInput): Promise<Status> {
@@ -92,7 +105,10 @@ export async function updateStatus(ctx: Context, actor: Actor, slug: string, inp
 }
 
 export async function deleteStatus(
-  ctx: Context, actor: Actor, slug: string, options: { force?: unknown } = {},
+  ctx: Context,
+  actor: Actor,
+  slug: string,
+  options: { force?: unknown } = {},
 ): Promise<Status> {
   requireAdmin(actor);
   const force = options.force === undefined ? false : parseBoolean('force', options.force);

@@ -31,15 +31,24 @@ export class TooManyRequests extends Invalid {}
  * is the same whether or not the address was already subscribed (no address probing).
  */
 export async function subscribe(
-  ctx: Context, input: { email?: string; services?: unknown; address: string },
+  ctx: Context,
+  input: { email?: string; services?: unknown; address: string },
 ): Promise<void> {
   const email = checkEmail(input.email);
   const now = ctx.clock.now();
   // Counted outside the transaction below, so that refused requests count too.
-  const counts = await reading(() => recordSubscriptionRequest(
-    ctx.database.db, [`address:${input.address}`, `email:${email}`], now, now - SUBSCRIBE_LIMITS.windowMs,
-  ));
-  if ((counts.get(`address:${input.address}`) ?? 0) > SUBSCRIBE_LIMITS.perAddress || (counts.get(`email:${email}`) ?? 0) > SUBSCRIBE_LIMITS.perEmail) {
+  const counts = await reading(() =>
+    recordSubscriptionRequest(
+      ctx.database.db,
+      [`address:${input.address}`, `email:${email}`],
+      now,
+      now - SUBSCRIBE_LIMITS.windowMs,
+    ),
+  );
+  if (
+    (counts.get(`address:${input.address}`) ?? 0) > SUBSCRIBE_LIMITS.perAddress ||
+    (counts.get(`email:${email}`) ?? 0) > SUBSCRIBE_LIMITS.perEmail
+  ) {
     throw new TooManyRequests('Too many subscription requests; try again in an hour', 'email');
   }
   await inTransaction(ctx, VISITOR, async (trx) => {
@@ -48,11 +57,17 @@ export async function subscribe(
     if (chosen !== null) {
       const known = new Set((await allServices(trx)).map((s) => s.slug));
       services = chosen.filter((s) => known.has(s));
-      if (services.length === 0) throw new Invalid('choose at least one existing service, or every service', 'services');
+      if (services.length === 0)
+        throw new Invalid('choose at least one existing service, or every service', 'services');
     }
     const id = await subscribers.upsertPendingSubscriber(trx, email, services, now);
     await insertOutboxEntry(trx, {
-      topic: 'subscription.confirm', serviceSlug: '', informational: false, subscriberId: id, payload: '{}', createdAt: now,
+      topic: 'subscription.confirm',
+      serviceSlug: '',
+      informational: false,
+      subscriberId: id,
+      payload: '{}',
+      createdAt: now,
     });
   });
 }
@@ -74,7 +89,14 @@ export async function confirmSubscription(ctx: Context, token: string): Promise<
   return inTransaction(ctx, VISITOR, async (trx) => {
     await subscribers.confirmSubscriber(trx, subscriber.id, ctx.clock.now());
     await deleteSubscriberTokens(trx, subscriber.id, 'confirm');
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: 'system:visitor', action: 'subscriber.confirmed', target: `subscriber:${subscriber.id}` }]);
+    await insertAuditEntries(trx, [
+      {
+        at: ctx.clock.now(),
+        actor: 'system:visitor',
+        action: 'subscriber.confirmed',
+        target: `subscriber:${subscriber.id}`,
+      },
+    ]);
     return (await subscribers.findSubscriber(trx, subscriber.id))!;
   });
 }
@@ -90,7 +112,14 @@ export async function unsubscribe(ctx: Context, token: string): Promise<boolean>
   if (!subscriber) return false;
   await inTransaction(ctx, VISITOR, async (trx) => {
     await subscribers.deleteSubscriber(trx, subscriber.id);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: 'system:visitor', action: 'subscriber.unsubscribed', target: `subscriber:${subscriber.id}` }]);
+    await insertAuditEntries(trx, [
+      {
+        at: ctx.clock.now(),
+        actor: 'system:visitor',
+        action: 'subscriber.unsubscribed',
+        target: `subscriber:${subscriber.id}`,
+      },
+    ]);
   });
   return true;
 }
@@ -104,6 +133,8 @@ export async function removeSubscriber(ctx: Context, actor: Actor, id: number): 
   requireAdmin(actor);
   await inTransaction(ctx, actor, async (trx) => {
     if (!(await subscribers.deleteSubscriber(trx, id))) throw new NotFound(`Subscriber ${id} does not exist`);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: authorOf(actor), action: 'subscriber.removed', target: `subscriber:${id}` }]);
+    await insertAuditEntries(trx, [
+      { at: ctx.clock.now(), actor: authorOf(actor), action: 'subscriber.removed', target: `subscriber:${id}` },
+    ]);
   });
 }

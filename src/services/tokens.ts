@@ -23,17 +23,26 @@ export function secretsEqual(a: string, b: string): boolean {
 
 /** Creates an API token; the secret is returned once and only its hash is stored. */
 export async function createToken(
-  ctx: Context, actor: Actor, input: { name?: string; scope?: string },
+  ctx: Context,
+  actor: Actor,
+  input: { name?: string; scope?: string },
 ): Promise<{ token: ApiToken; secret: string }> {
   requireAdmin(actor);
   if (input.name === undefined || input.name === '') throw new Invalid('name is required');
   const name = checkText('name', input.name);
   const scope = (input.scope ?? 'admin') as TokenScope;
-  if (!TOKEN_SCOPES.includes(scope)) throw new Invalid(`scope must be one of ${TOKEN_SCOPES.join(', ')}, not ${JSON.stringify(input.scope)}`);
+  if (!TOKEN_SCOPES.includes(scope))
+    throw new Invalid(`scope must be one of ${TOKEN_SCOPES.join(', ')}, not ${JSON.stringify(input.scope)}`);
   const id = ctx.ids.shortId();
   const secret = `sb_${id}.${ctx.ids.secret(32)}`;
   const token = await inTransaction(ctx, actor, async (trx, changes) => {
-    const created = await tokens.insertToken(trx, { id, name, scope, hash: hashToken(secret), createdAt: ctx.clock.now() });
+    const created = await tokens.insertToken(trx, {
+      id,
+      name,
+      scope,
+      hash: hashToken(secret),
+      createdAt: ctx.clock.now(),
+    });
     changes.push({ topic: 'token', action: 'created', slug: id });
     return created;
   });

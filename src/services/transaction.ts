@@ -40,7 +40,10 @@ export async function inTransaction<T>(
       const value = await work(trx, changes);
       if (changes.length > 0) {
         version = await bumpDataVersion(trx);
-        await insertAuditEntries(trx, changes.map((change) => auditEntryFor(ctx, actor, change)));
+        await insertAuditEntries(
+          trx,
+          changes.map((change) => auditEntryFor(ctx, actor, change)),
+        );
       }
       return value;
     });

@@ -21,66 +21,119 @@ const ExportSchema = Type.Object({
   version: Type.Literal(EXPORT_VERSION),
   lists: Type.Array(Type.Object({ slug: Slug, name: Type.String(), description: Type.String(), createdAt: Instant })),
   services: Type.Array(
-    Type.Object({ slug: Slug, name: Type.String(), description: Type.String(), list: Type.Union([Slug, Type.Null()]), createdAt: Instant }),
+    Type.Object({
+      slug: Slug,
+      name: Type.String(),
+      description: Type.String(),
+      list: Type.Union([Slug, Type.Null()]),
+      createdAt: Instant,
+    }),
   ),
   statuses: Type.Array(
     Type.Object({
-      slug: Slug, name: Type.String(), description: Type.String(),
-      level: Type.Union(LEVELS.map((l) => Type.Literal(l))), image: Type.String(), default: Type.Boolean(), createdAt: Instant,
+      slug: Slug,
+      name: Type.String(),
+      description: Type.String(),
+      level: Type.Union(LEVELS.map((l) => Type.Literal(l))),
+      image: Type.String(),
+      default: Type.Boolean(),
+      createdAt: Instant,
     }),
   ),
   events: Type.Array(
     Type.Object({
-      sid: Type.String({ minLength: 1 }), service: Slug, status: Slug, message: Type.String(),
-      informational: Type.Boolean(), timestamp: Instant, author: Type.String(),
+      sid: Type.String({ minLength: 1 }),
+      service: Slug,
+      status: Slug,
+      message: Type.String(),
+      informational: Type.Boolean(),
+      timestamp: Instant,
+      author: Type.String(),
     }),
   ),
   tokens: Type.Array(
     Type.Object({
-      id: Type.String({ minLength: 1 }), name: Type.String(), scope: Type.Union(TOKEN_SCOPES.map((s) => Type.Literal(s))),
-      hash: Type.String({ pattern: '^[0-9a-f]{64}$' }), createdAt: Instant,
-      lastUsedAt: Type.Union([Instant, Type.Null()]), revokedAt: Type.Union([Instant, Type.Null()]),
+      id: Type.String({ minLength: 1 }),
+      name: Type.String(),
+      scope: Type.Union(TOKEN_SCOPES.map((s) => Type.Literal(s))),
+      hash: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      createdAt: Instant,
+      lastUsedAt: Type.Union([Instant, Type.Null()]),
+      revokedAt: Type.Union([Instant, Type.Null()]),
     }),
   ),
   settings: Type.Array(Type.Object({ key: Type.String({ minLength: 1 }), value: Type.Unknown() })),
   // Added within version 1: files written before monitoring existed have neither.
-  automation: Type.Optional(Type.Array(
-    Type.Object({
-      service: Slug, pushSecret: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
-      heartbeatPeriodMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]), heartbeatState: AutomationStateSchema,
-      statuses: Type.Object({ up: Slug, warning: Slug, down: Slug }),
-      recoveryNeedsHuman: Type.Boolean(), minChangeIntervalMs: Type.Integer({ minimum: 0 }),
-    }),
-  )),
-  checks: Type.Optional(Type.Array(
-    Type.Object({
-      service: Slug, name: Slug, kind: Type.Union([Type.Literal('http'), Type.Literal('tcp')]), target: Type.String(),
-      expectedStatuses: Type.String(), keyword: Type.Union([Type.String(), Type.Null()]), keywordAbsent: Type.Boolean(),
-      latencyWarningMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]), intervalMs: Type.Integer(), timeoutMs: Type.Integer(),
-      failureThreshold: Type.Integer({ minimum: 1 }), enabled: Type.Boolean(), createdAt: Instant,
-    }),
-  )),
+  automation: Type.Optional(
+    Type.Array(
+      Type.Object({
+        service: Slug,
+        pushSecret: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
+        heartbeatPeriodMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+        heartbeatState: AutomationStateSchema,
+        statuses: Type.Object({ up: Slug, warning: Slug, down: Slug }),
+        recoveryNeedsHuman: Type.Boolean(),
+        minChangeIntervalMs: Type.Integer({ minimum: 0 }),
+      }),
+    ),
+  ),
+  checks: Type.Optional(
+    Type.Array(
+      Type.Object({
+        service: Slug,
+        name: Slug,
+        kind: Type.Union([Type.Literal('http'), Type.Literal('tcp')]),
+        target: Type.String(),
+        expectedStatuses: Type.String(),
+        keyword: Type.Union([Type.String(), Type.Null()]),
+        keywordAbsent: Type.Boolean(),
+        latencyWarningMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+        intervalMs: Type.Integer(),
+        timeoutMs: Type.Integer(),
+        failureThreshold: Type.Integer({ minimum: 1 }),
+        enabled: Type.Boolean(),
+        createdAt: Instant,
+      }),
+    ),
+  ),
   // Added within version 1: files written before notifications existed have neither.
-  channels: Type.Optional(Type.Array(
-    Type.Object({
-      kind: Type.Union([Type.Literal('webhook'), Type.Literal('slack'), Type.Literal('email')]), name: Type.String({ minLength: 1 }),
-      target: Type.String({ minLength: 1 }), secret: Type.String(), services: Type.Union([Type.Array(Slug), Type.Null()]),
-      notes: Type.Boolean(), pausedAt: Type.Union([Instant, Type.Null()]), pauseReason: Type.String(), createdAt: Instant,
-    }),
-  )),
-  subscribers: Type.Optional(Type.Array(
-    Type.Object({
-      email: Type.String({ minLength: 3 }), services: Type.Union([Type.Array(Slug), Type.Null()]),
-      confirmedAt: Type.Union([Instant, Type.Null()]), createdAt: Instant,
-    }),
-  )),
+  channels: Type.Optional(
+    Type.Array(
+      Type.Object({
+        kind: Type.Union([Type.Literal('webhook'), Type.Literal('slack'), Type.Literal('email')]),
+        name: Type.String({ minLength: 1 }),
+        target: Type.String({ minLength: 1 }),
+        secret: Type.String(),
+        services: Type.Union([Type.Array(Slug), Type.Null()]),
+        notes: Type.Boolean(),
+        pausedAt: Type.Union([Instant, Type.Null()]),
+        pauseReason: Type.String(),
+        createdAt: Instant,
+      }),
+    ),
+  ),
+  subscribers: Type.Optional(
+    Type.Array(
+      Type.Object({
+        email: Type.String({ minLength: 3 }),
+        services: Type.Union([Type.Array(Slug), Type.Null()]),
+        confirmedAt: Type.Union([Instant, Type.Null()]),
+        createdAt: Instant,
+      }),
+    ),
+  ),
   // Added within version 1: admin-site accounts, with their argon2id password hashes.
-  users: Type.Optional(Type.Array(
-    Type.Object({
-      email: Type.String({ minLength: 3 }), role: Type.Union([Type.Literal('admin'), Type.Literal('editor')]),
-      passwordHash: Type.String({ pattern: '^\\$argon2id\\$' }), createdAt: Instant, passwordChangedAt: Instant,
-    }),
-  )),
+  users: Type.Optional(
+    Type.Array(
+      Type.Object({
+        email: Type.String({ minLength: 3 }),
+        role: Type.Union([Type.Literal('admin'), Type.Literal('editor')]),
+        passwordHash: Type.String({ pattern: '^\\$argon2id\\$' }),
+        createdAt: Instant,
+        passwordChangedAt: Instant,
+      }),
+    ),
+  ),
 });
 
 export type ExportDocument = Static<typeof ExportSchema>;
@@ -94,56 +147,100 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
-    lists: t.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, createdAt: Number(l.created_at) })),
+    lists: t.lists.map((l) => ({
+      slug: l.slug,
+      name: l.name,
+      description: l.description,
+      createdAt: Number(l.created_at),
+    })),
     services: t.services.map((s) => ({
-      slug: s.slug, name: s.name, description: s.description,
-      list: s.list_id === null ? null : (listSlug.get(s.list_id) ?? null), createdAt: Number(s.created_at),
+      slug: s.slug,
+      name: s.name,
+      description: s.description,
+      list: s.list_id === null ? null : (listSlug.get(s.list_id) ?? null),
+      createdAt: Number(s.created_at),
     })),
     statuses: t.statuses.map((s) => ({
-      slug: s.slug, name: s.name, description: s.description, level: s.level as ExportDocument['statuses'][number]['level'],
-      image: s.image, default: Number(s.is_default) === 1, createdAt: Number(s.created_at),
+      slug: s.slug,
+      name: s.name,
+      description: s.description,
+      level: s.level as ExportDocument['statuses'][number]['level'],
+      image: s.image,
+      default: Number(s.is_default) === 1,
+      createdAt: Number(s.created_at),
     })),
     events: t.events.map((e) => ({
-      sid: e.sid, service: serviceSlug.get(e.service_id)!, status: statusSlug.get(e.status_id)!, message: e.message,
-      informational: Number(e.informational) === 1, timestamp: Number(e.timestamp), author: e.author,
+      sid: e.sid,
+      service: serviceSlug.get(e.service_id)!,
+      status: statusSlug.get(e.status_id)!,
+      message: e.message,
+      informational: Number(e.informational) === 1,
+      timestamp: Number(e.timestamp),
+      author: e.author,
     })),
     tokens: t.tokens.map((k) => ({
-      id: k.id, name: k.name, scope: k.scope as ExportDocument['tokens'][number]['scope'], hash: k.token_hash,
+      id: k.id,
+      name: k.name,
+      scope: k.scope as ExportDocument['tokens'][number]['scope'],
+      hash: k.token_hash,
       createdAt: Number(k.created_at),
       lastUsedAt: k.last_used_at === null ? null : Number(k.last_used_at),
       revokedAt: k.revoked_at === null ? null : Number(k.revoked_at),
     })),
-    settings: t.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.parse(s.value) as unknown })),
+    settings: t.settings
+      .filter((s) => s.key !== 'seeded')
+      .map((s) => ({ key: s.key, value: JSON.parse(s.value) as unknown })),
     automation: t.automation
       .map((a) => ({
-        service: serviceSlug.get(a.service_id)!, pushSecret: a.push_secret,
+        service: serviceSlug.get(a.service_id)!,
+        pushSecret: a.push_secret,
         heartbeatPeriodMs: a.heartbeat_period_ms === null ? null : Number(a.heartbeat_period_ms),
         heartbeatState: a.heartbeat_state as 'up' | 'warning' | 'down',
         statuses: { up: a.status_up, warning: a.status_warning, down: a.status_down },
-        recoveryNeedsHuman: Number(a.recovery_needs_human) === 1, minChangeIntervalMs: Number(a.min_change_interval_ms),
+        recoveryNeedsHuman: Number(a.recovery_needs_human) === 1,
+        minChangeIntervalMs: Number(a.min_change_interval_ms),
       }))
       .sort((x, y) => x.service.localeCompare(y.service)),
     checks: t.checks
       .map((c) => ({
-        service: serviceSlug.get(c.service_id)!, name: c.name, kind: c.kind as 'http' | 'tcp', target: c.target,
-        expectedStatuses: c.expected_statuses, keyword: c.keyword, keywordAbsent: Number(c.keyword_absent) === 1,
+        service: serviceSlug.get(c.service_id)!,
+        name: c.name,
+        kind: c.kind as 'http' | 'tcp',
+        target: c.target,
+        expectedStatuses: c.expected_statuses,
+        keyword: c.keyword,
+        keywordAbsent: Number(c.keyword_absent) === 1,
         latencyWarningMs: c.latency_warning_ms === null ? null : Number(c.latency_warning_ms),
-        intervalMs: Number(c.interval_ms), timeoutMs: Number(c.timeout_ms), failureThreshold: Number(c.failure_threshold),
-        enabled: Number(c.enabled) === 1, createdAt: Number(c.created_at),
+        intervalMs: Number(c.interval_ms),
+        timeoutMs: Number(c.timeout_ms),
+        failureThreshold: Number(c.failure_threshold),
+        enabled: Number(c.enabled) === 1,
+        createdAt: Number(c.created_at),
       }))
       .sort((x, y) => x.service.localeCompare(y.service) || x.name.localeCompare(y.name)),
     channels: t.channels.map((c) => ({
-      kind: c.kind as 'webhook' | 'slack' | 'email', name: c.name, target: c.target, secret: c.secret,
-      services: c.services === null ? null : (JSON.parse(c.services) as string[]), notes: Number(c.include_notes) === 1,
-      pausedAt: c.paused_at === null ? null : Number(c.paused_at), pauseReason: c.pause_reason, createdAt: Number(c.created_at),
+      kind: c.kind as 'webhook' | 'slack' | 'email',
+      name: c.name,
+      target: c.target,
+      secret: c.secret,
+      services: c.services === null ? null : (JSON.parse(c.services) as string[]),
+      notes: Number(c.include_notes) === 1,
+      pausedAt: c.paused_at === null ? null : Number(c.paused_at),
+      pauseReason: c.pause_reason,
+      createdAt: Number(c.created_at),
     })),
     subscribers: t.subscribers.map((s) => ({
-      email: s.email, services: s.services === null ? null : (JSON.parse(s.services) as string[]),
-      confirmedAt: s.confirmed_at === null ? null : Number(s.confirmed_at), createdAt: Number(s.created_at),
+      email: s.email,
+      services: s.services === null ? null : (JSON.parse(s.services) as string[]),
+      confirmedAt: s.confirmed_at === null ? null : Number(s.confirmed_at),
+      createdAt: Number(s.created_at),
     })),
     users: t.users.map((u) => ({
-      email: u.email, role: u.role as 'admin' | 'editor', passwordHash: u.password_hash,
-      createdAt: Number(u.created_at), passwordChangedAt: Number(u.password_changed_at),
+      email: u.email,
+      role: u.role as 'admin' | 'editor',
+      passwordHash: u.password_hash,
+      createdAt: Number(u.created_at),
+      passwordChangedAt: Number(u.password_changed_at),
     })),
   };
 }
@@ -155,7 +252,9 @@ export function checkExportDocument(data: unknown): ExportDocument {
     throw new Invalid(`not a Stashboard export: "format" must be "${EXPORT_FORMAT}"`);
   }
   if (typeof header.version === 'number' && header.version > EXPORT_VERSION) {
-    throw new Invalid(`the file is export version ${header.version}, newer than this Stashboard reads (${EXPORT_VERSION}); upgrade Stashboard first`);
+    throw new Invalid(
+      `the file is export version ${header.version}, newer than this Stashboard reads (${EXPORT_VERSION}); upgrade Stashboard first`,
+    );
   }
   const first = Value.Errors(ExportSchema, data).First();
   if (first) throw new Invalid(`the file is malformed at ${first.path || '/'}: ${first.message}`);
@@ -168,25 +267,60 @@ export function checkExportDocument(data: unknown): ExportDocument {
     }
     return seen;
   };
-  const lists = unique('lists', doc.lists.map((l) => l.slug));
-  const services = unique('services', doc.services.map((s) => s.slug));
-  const statuses = unique('statuses', doc.statuses.map((s) => s.slug));
-  unique('events', doc.events.map((e) => e.sid));
-  unique('tokens', doc.tokens.map((t) => t.id));
-  unique('settings', doc.settings.map((s) => s.key));
-  unique('automation entries', (doc.automation ?? []).map((a) => a.service));
-  unique('checks', (doc.checks ?? []).map((c) => `${c.service}/${c.name}`));
+  const lists = unique(
+    'lists',
+    doc.lists.map((l) => l.slug),
+  );
+  const services = unique(
+    'services',
+    doc.services.map((s) => s.slug),
+  );
+  const statuses = unique(
+    'statuses',
+    doc.statuses.map((s) => s.slug),
+  );
+  unique(
+    'events',
+    doc.events.map((e) => e.sid),
+  );
+  unique(
+    'tokens',
+    doc.tokens.map((t) => t.id),
+  );
+  unique(
+    'settings',
+    doc.settings.map((s) => s.key),
+  );
+  unique(
+    'automation entries',
+    (doc.automation ?? []).map((a) => a.service),
+  );
+  unique(
+    'checks',
+    (doc.checks ?? []).map((c) => `${c.service}/${c.name}`),
+  );
   for (const a of doc.automation ?? []) {
     if (!services.has(a.service)) throw new Invalid(`automation names unknown service ${a.service}`);
-    for (const slug of Object.values(a.statuses)) if (!statuses.has(slug)) throw new Invalid(`automation of ${a.service} names unknown status ${slug}`);
+    for (const slug of Object.values(a.statuses))
+      if (!statuses.has(slug)) throw new Invalid(`automation of ${a.service} names unknown status ${slug}`);
   }
-  for (const c of doc.checks ?? []) if (!services.has(c.service)) throw new Invalid(`check ${c.name} names unknown service ${c.service}`);
-  unique('subscribers', (doc.subscribers ?? []).map((s) => s.email));
-  unique('users', (doc.users ?? []).map((u) => u.email));
-  for (const s of doc.services) if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
-  for (const s of doc.statuses) if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
+  for (const c of doc.checks ?? [])
+    if (!services.has(c.service)) throw new Invalid(`check ${c.name} names unknown service ${c.service}`);
+  unique(
+    'subscribers',
+    (doc.subscribers ?? []).map((s) => s.email),
+  );
+  unique(
+    'users',
+    (doc.users ?? []).map((u) => u.email),
+  );
+  for (const s of doc.services)
+    if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
+  for (const s of doc.statuses)
+    if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
   const defaults = doc.statuses.filter((s) => s.default).length;
-  if (doc.statuses.length > 0 && defaults !== 1) throw new Invalid(`the file must mark exactly one default status, not ${defaults}`);
+  if (doc.statuses.length > 0 && defaults !== 1)
+    throw new Invalid(`the file must mark exactly one default status, not ${defaults}`);
   for (const e of doc.events) {
     if (!services.has(e.service)) throw new Invalid(`event ${e.sid} names unknown service ${e.service}`);
     if (!statuses.has(e.status)) throw new Invalid(`event ${e.sid} names unknown status ${e.status}`);
@@ -199,7 +333,10 @@ export function checkExportDocument(data: unknown): ExportDocument {
  * one: its seeded statuses and settings are replaced), in one transaction.
  */
 export async function importData(
-  ctx: Context, actor: Actor, data: unknown, onProgress?: (done: number, total: number) => void,
+  ctx: Context,
+  actor: Actor,
+  data: unknown,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ events: number }> {
   const doc = checkExportDocument(data);
   const total = doc.lists.length + doc.services.length + doc.statuses.length + doc.events.length + doc.tokens.length;
@@ -208,67 +345,166 @@ export async function importData(
     done += n;
     onProgress?.(done, total);
   };
-  await inTransaction(ctx, actor, async (trx, changes) => {
-    if ((await countUserData(trx)) > 0) {
-      throw new Invalid('the database is not empty: import only into a new database');
-    }
-    await clearSeededData(trx);
-    await insertRows(trx, 'service_lists', doc.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, created_at: l.createdAt })));
-    step(doc.lists.length);
-    const listIds = await slugIds(trx, 'service_lists');
-    await insertRows(trx, 'services', doc.services.map((s) => ({
-      slug: s.slug, name: s.name, description: s.description, list_id: s.list === null ? null : listIds.get(s.list)!, created_at: s.createdAt,
-    })));
-    step(doc.services.length);
-    await insertRows(trx, 'statuses', doc.statuses.map((s) => ({
-      slug: s.slug, name: s.name, description: s.description, level: s.level, image: s.image, is_default: s.default ? 1 : 0, created_at: s.createdAt,
-    })));
-    step(doc.statuses.length);
-    const serviceIds = await slugIds(trx, 'services');
-    const statusIds = await slugIds(trx, 'statuses');
-    const CHUNK = 1000;
-    for (let i = 0; i < doc.events.length; i += CHUNK) {
-      const slice = doc.events.slice(i, i + CHUNK);
-      await insertRows(trx, 'events', slice.map((e) => ({
-        sid: e.sid, service_id: serviceIds.get(e.service)!, status_id: statusIds.get(e.status)!, message: e.message,
-        informational: e.informational ? 1 : 0, timestamp: e.timestamp, author: e.author,
-      })));
-      step(slice.length);
-    }
-    await insertRows(trx, 'api_tokens', doc.tokens.map((t) => ({
-      id: t.id, name: t.name, scope: t.scope, token_hash: t.hash, created_at: t.createdAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt,
-    })));
-    step(doc.tokens.length);
-    await insertRows(trx, 'service_automation', (doc.automation ?? []).map((a) => ({
-      service_id: serviceIds.get(a.service)!, push_secret: a.pushSecret,
-      push_secret_hash: a.pushSecret === null ? null : hashPushSecret(a.pushSecret),
-      heartbeat_period_ms: a.heartbeatPeriodMs, heartbeat_state: a.heartbeatState,
-      // The silence is counted from the import, not from a push the old database saw.
-      last_push_at: a.heartbeatPeriodMs === null ? null : ctx.clock.now(),
-      status_up: a.statuses.up, status_warning: a.statuses.warning, status_down: a.statuses.down,
-      recovery_needs_human: a.recoveryNeedsHuman ? 1 : 0, min_change_interval_ms: a.minChangeIntervalMs,
-    })));
-    await insertRows(trx, 'checks', (doc.checks ?? []).map((c) => ({
-      service_id: serviceIds.get(c.service)!, name: c.name, kind: c.kind, target: c.target, expected_statuses: c.expectedStatuses,
-      keyword: c.keyword, keyword_absent: c.keywordAbsent ? 1 : 0, latency_warning_ms: c.latencyWarningMs, interval_ms: c.intervalMs,
-      timeout_ms: c.timeoutMs, failure_threshold: c.failureThreshold, enabled: c.enabled ? 1 : 0, lease_until: 0, created_at: c.createdAt,
-    })));
-    await insertRows(trx, 'notification_channels', (doc.channels ?? []).map((c) => ({
-      kind: c.kind, name: c.name, target: c.target, secret: c.secret, services: c.services === null ? null : JSON.stringify(c.services),
-      include_notes: c.notes ? 1 : 0, paused_at: c.pausedAt, pause_reason: c.pauseReason, created_at: c.createdAt,
-    })));
-    await insertRows(trx, 'subscribers', (doc.subscribers ?? []).map((s) => {
-      const services = s.services === null ? null : JSON.stringify(s.services);
-      return { email: s.email, services, pending_services: services, confirmed_at: s.confirmedAt, created_at: s.createdAt };
-    }));
-    await insertRows(trx, 'users', (doc.users ?? []).map((u) => ({
-      email: u.email, role: u.role, password_hash: u.passwordHash, created_at: u.createdAt, password_changed_at: u.passwordChangedAt,
-    })));
-    await insertRows(trx, 'settings', [
-      { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
-      ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),
-    ]);
-    changes.push({ topic: 'all', action: 'updated' });
-  }, 'the file repeats a name the database already holds');
+  await inTransaction(
+    ctx,
+    actor,
+    async (trx, changes) => {
+      if ((await countUserData(trx)) > 0) {
+        throw new Invalid('the database is not empty: import only into a new database');
+      }
+      await clearSeededData(trx);
+      await insertRows(
+        trx,
+        'service_lists',
+        doc.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, created_at: l.createdAt })),
+      );
+      step(doc.lists.length);
+      const listIds = await slugIds(trx, 'service_lists');
+      await insertRows(
+        trx,
+        'services',
+        doc.services.map((s) => ({
+          slug: s.slug,
+          name: s.name,
+          description: s.description,
+          list_id: s.list === null ? null : listIds.get(s.list)!,
+          created_at: s.createdAt,
+        })),
+      );
+      step(doc.services.length);
+      await insertRows(
+        trx,
+        'statuses',
+        doc.statuses.map((s) => ({
+          slug: s.slug,
+          name: s.name,
+          description: s.description,
+          level: s.level,
+          image: s.image,
+          is_default: s.default ? 1 : 0,
+          created_at: s.createdAt,
+        })),
+      );
+      step(doc.statuses.length);
+      const serviceIds = await slugIds(trx, 'services');
+      const statusIds = await slugIds(trx, 'statuses');
+      const CHUNK = 1000;
+      for (let i = 0; i < doc.events.length; i += CHUNK) {
+        const slice = doc.events.slice(i, i + CHUNK);
+        await insertRows(
+          trx,
+          'events',
+          slice.map((e) => ({
+            sid: e.sid,
+            service_id: serviceIds.get(e.service)!,
+            status_id: statusIds.get(e.status)!,
+            message: e.message,
+            informational: e.informational ? 1 : 0,
+            timestamp: e.timestamp,
+            author: e.author,
+          })),
+        );
+        step(slice.length);
+      }
+      await insertRows(
+        trx,
+        'api_tokens',
+        doc.tokens.map((t) => ({
+          id: t.id,
+          name: t.name,
+          scope: t.scope,
+          token_hash: t.hash,
+          created_at: t.createdAt,
+          last_used_at: t.lastUsedAt,
+          revoked_at: t.revokedAt,
+        })),
+      );
+      step(doc.tokens.length);
+      await insertRows(
+        trx,
+        'service_automation',
+        (doc.automation ?? []).map((a) => ({
+          service_id: serviceIds.get(a.service)!,
+          push_secret: a.pushSecret,
+          push_secret_hash: a.pushSecret === null ? null : hashPushSecret(a.pushSecret),
+          heartbeat_period_ms: a.heartbeatPeriodMs,
+          heartbeat_state: a.heartbeatState,
+          // The silence is counted from the import, not from a push the old database saw.
+          last_push_at: a.heartbeatPeriodMs === null ? null : ctx.clock.now(),
+          status_up: a.statuses.up,
+          status_warning: a.statuses.warning,
+          status_down: a.statuses.down,
+          recovery_needs_human: a.recoveryNeedsHuman ? 1 : 0,
+          min_change_interval_ms: a.minChangeIntervalMs,
+        })),
+      );
+      await insertRows(
+        trx,
+        'checks',
+        (doc.checks ?? []).map((c) => ({
+          service_id: serviceIds.get(c.service)!,
+          name: c.name,
+          kind: c.kind,
+          target: c.target,
+          expected_statuses: c.expectedStatuses,
+          keyword: c.keyword,
+          keyword_absent: c.keywordAbsent ? 1 : 0,
+          latency_warning_ms: c.latencyWarningMs,
+          interval_ms: c.intervalMs,
+          timeout_ms: c.timeoutMs,
+          failure_threshold: c.failureThreshold,
+          enabled: c.enabled ? 1 : 0,
+          lease_until: 0,
+          created_at: c.createdAt,
+        })),
+      );
+      await insertRows(
+        trx,
+        'notification_channels',
+        (doc.channels ?? []).map((c) => ({
+          kind: c.kind,
+          name: c.name,
+          target: c.target,
+          secret: c.secret,
+          services: c.services === null ? null : JSON.stringify(c.services),
+          include_notes: c.notes ? 1 : 0,
+          paused_at: c.pausedAt,
+          pause_reason: c.pauseReason,
+          created_at: c.createdAt,
+        })),
+      );
+      await insertRows(
+        trx,
+        'subscribers',
+        (doc.subscribers ?? []).map((s) => {
+          const services = s.services === null ? null : JSON.stringify(s.services);
+          return {
+            email: s.email,
+            services,
+            pending_services: services,
+            confirmed_at: s.confirmedAt,
+            created_at: s.createdAt,
+          };
+        }),
+      );
+      await insertRows(
+        trx,
+        'users',
+        (doc.users ?? []).map((u) => ({
+          email: u.email,
+          role: u.role,
+          password_hash: u.passwordHash,
+          created_at: u.createdAt,
+          password_changed_at: u.passwordChangedAt,
+        })),
+      );
+      await insertRows(trx, 'settings', [
+        { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
+        ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),
+      ]);
+      changes.push({ topic: 'all', action: 'updated' });
+    },
+    'the file repeats a name the database already holds',
+  );
   return { events: doc.events.length };
 }

@@ -33,7 +33,9 @@ export function countUsers(ctx: Context): Promise<number> {
  * to hand over (the user changes it after logging in).
  */
 export async function createUser(
-  ctx: Context, actor: Actor, input: { email?: string; role?: string; password?: string },
+  ctx: Context,
+  actor: Actor,
+  input: { email?: string; role?: string; password?: string },
 ): Promise<{ user: User; generatedPassword: string | undefined }> {
   requireAdmin(actor);
   const email = checkEmail(input.email);
@@ -41,18 +43,30 @@ export async function createUser(
   const generatedPassword = input.password === undefined || input.password === '' ? ctx.ids.secret(12) : undefined;
   const password = checkNewPassword(generatedPassword ?? input.password);
   const passwordHash = await hashPassword(password);
-  const user = await inTransaction(ctx, actor, async (trx) => {
-    if (await users.findUserWithHash(trx, email)) throw new Conflict(`A user with email ${email} already exists`);
-    const created = await users.insertUser(trx, { email, role, passwordHash, createdAt: ctx.clock.now() });
-    // Once any user exists, the first-run setup codes can never be used: forget them.
-    await deleteAllSetupCodes(trx);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: authorOf(actor), action: 'user.created', target: email, detail: role }]);
-    return created;
-  }, `A user with email ${email} already exists`);
+  const user = await inTransaction(
+    ctx,
+    actor,
+    async (trx) => {
+      if (await users.findUserWithHash(trx, email)) throw new Conflict(`A user with email ${email} already exists`);
+      const created = await users.insertUser(trx, { email, role, passwordHash, createdAt: ctx.clock.now() });
+      // Once any user exists, the first-run setup codes can never be used: forget them.
+      await deleteAllSetupCodes(trx);
+      await insertAuditEntries(trx, [
+        { at: ctx.clock.now(), actor: authorOf(actor), action: 'user.created', target: email, detail: role },
+      ]);
+      return created;
+    },
+    `A user with email ${email} already exists`,
+  );
   return { user, generatedPassword };
 }
 
-async function keepAnAdmin(ctx: Context, trx: Parameters<typeof users.countUsers>[0], user: User, verb: string): Promise<void> {
+async function keepAnAdmin(
+  ctx: Context,
+  trx: Parameters<typeof users.countUsers>[0],
+  user: User,
+  verb: string,
+): Promise<void> {
   if (user.role !== 'admin') return;
   await users.lockAdminRows(trx, ctx.database.dialect);
   if ((await users.countUsers(trx, 'admin')) <= 1) {
@@ -69,7 +83,15 @@ export async function changeRole(ctx: Context, actor: Actor, id: number, role: s
     if (user.role === next) return user;
     if (next !== 'admin') await keepAnAdmin(ctx, trx, user, 'demoted');
     await users.setRole(trx, id, next);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: authorOf(actor), action: 'user.role_changed', target: user.email, detail: `${user.role} -> ${next}` }]);
+    await insertAuditEntries(trx, [
+      {
+        at: ctx.clock.now(),
+        actor: authorOf(actor),
+        action: 'user.role_changed',
+        target: user.email,
+        detail: `${user.role} -> ${next}`,
+      },
+    ]);
     return { ...user, role: next };
   });
 }
@@ -81,14 +103,19 @@ export async function removeUser(ctx: Context, actor: Actor, id: number): Promis
     if (!user) throw new NotFound(`User ${id} does not exist`);
     await keepAnAdmin(ctx, trx, user, 'removed');
     await users.deleteUser(trx, id);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: authorOf(actor), action: 'user.deleted', target: user.email, detail: user.role }]);
+    await insertAuditEntries(trx, [
+      { at: ctx.clock.now(), actor: authorOf(actor), action: 'user.deleted', target: user.email, detail: user.role },
+    ]);
     return user;
   });
 }
 
 /** Sets a new password without knowing the old one (command line recovery); ends the user's sessions. */
 export async function resetPassword(
-  ctx: Context, actor: Actor, email: string | undefined, password: string | undefined,
+  ctx: Context,
+  actor: Actor,
+  email: string | undefined,
+  password: string | undefined,
 ): Promise<{ user: User; generatedPassword: string | undefined }> {
   requireAdmin(actor);
   const generatedPassword = password === undefined || password === '' ? ctx.ids.secret(12) : undefined;
@@ -100,7 +127,9 @@ export async function resetPassword(
     if (!found) throw new NotFound(`No user has the email ${normalized}`);
     await users.setPasswordHash(trx, found.id, passwordHash, ctx.clock.now());
     await deleteSessionsOfUser(trx, found.id);
-    await insertAuditEntries(trx, [{ at: ctx.clock.now(), actor: authorOf(actor), action: 'user.password_reset', target: normalized }]);
+    await insertAuditEntries(trx, [
+      { at: ctx.clock.now(), actor: authorOf(actor), action: 'user.password_reset', target: normalized },
+    ]);
     const { passwordHash: _omit, ...record } = found;
     return record;
   });
@@ -108,6 +137,7 @@ export async function resetPassword(
 }
 
 export function parseUserId(value: string): number {
-  if (!/^\d{1,12}$/.test(value)) throw new Invalid(`user id must be a number, not ${JSON.stringify(value.slice(0, 20))}`);
+  if (!/^\d{1,12}$/.test(value))
+    throw new Invalid(`user id must be a number, not ${JSON.stringify(value.slice(0, 20))}`);
   return Number(value);
 }

@@ -3,7 +3,11 @@ import type { Level } from '../domain/levels.ts';
 
 // Colours chosen for at least 4.5:1 contrast with white text.
 const COLOURS: Record<Level | 'NONE', string> = {
-  NORMAL: '#1a7f4b', WARNING: '#8a5a00', ERROR: '#c2410c', CRITICAL: '#b91c1c', NONE: '#5b6472',
+  NORMAL: '#1a7f4b',
+  WARNING: '#8a5a00',
+  ERROR: '#c2410c',
+  CRITICAL: '#b91c1c',
+  NONE: '#5b6472',
 };
 
 /** Approximate width of 11px Verdana-like text: enough for layout without font metrics. */

@@ -35,13 +35,19 @@ export function renderSparkline(series: ResponseTimeSeries): string {
     if (current.length > 0) segments.push(current.join(' '));
     const colour = LINE_COLOURS[n % LINE_COLOURS.length];
     return segments
-      .map((points) => (points.includes(' ')
-        ? `<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-linejoin="round"/>`
-        : `<circle cx="${points.split(',')[0]}" cy="${points.split(',')[1]}" r="1.5" fill="${colour}"/>`))
+      .map((points) =>
+        points.includes(' ')
+          ? `<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="1.5" stroke-linejoin="round"/>`
+          : `<circle cx="${points.split(',')[0]}" cy="${points.split(',')[1]}" r="1.5" fill="${colour}"/>`,
+      )
       .join('');
   });
   const failures = series.checks.flatMap((check) =>
-    check.buckets.map((b, i) => (b.failures > 0 ? `<rect x="${(PAD + i * step - 1).toFixed(1)}" y="${HEIGHT - 6}" width="2.5" height="6" fill="#b91c1c"/>` : '')),
+    check.buckets.map((b, i) =>
+      b.failures > 0
+        ? `<rect x="${(PAD + i * step - 1).toFixed(1)}" y="${HEIGHT - 6}" width="2.5" height="6" fill="#b91c1c"/>`
+        : '',
+    ),
   );
   const summary = series.checks.map((c) => {
     const values = c.buckets.map((b) => b.meanMs).filter((m): m is number => m !== null);

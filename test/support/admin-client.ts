@@ -8,7 +8,10 @@ import type { Role } from '../../src/domain/accounts.ts';
 export class AdminClient {
   readonly cookies = new Map<string, string>();
   csrf = '';
-  constructor(readonly t: TestApp, readonly address = '127.0.0.1') {}
+  constructor(
+    readonly t: TestApp,
+    readonly address = '127.0.0.1',
+  ) {}
 
   private cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -30,16 +33,32 @@ export class AdminClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    return this.remember(await this.t.inject({ method: 'GET', url, remoteAddress: this.address, headers: { cookie: this.cookieHeader(), ...headers } }));
+    return this.remember(
+      await this.t.inject({
+        method: 'GET',
+        url,
+        remoteAddress: this.address,
+        headers: { cookie: this.cookieHeader(), ...headers },
+      }),
+    );
   }
 
   /** Posts a form with the current CSRF token (unless the form gives its own `_csrf`). */
-  async post(url: string, form: Record<string, string> = {}, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  async post(
+    url: string,
+    form: Record<string, string> = {},
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> {
     const body = new URLSearchParams({ _csrf: this.csrf, ...form }).toString();
-    return this.remember(await this.t.inject({
-      method: 'POST', url, remoteAddress: this.address, payload: body,
-      headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    }));
+    return this.remember(
+      await this.t.inject({
+        method: 'POST',
+        url,
+        remoteAddress: this.address,
+        payload: body,
+        headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      }),
+    );
   }
 
   async login(email: string, password: string): Promise<LightMyRequestResponse> {
@@ -60,7 +79,8 @@ export async function loggedIn(t: TestApp, email: string, role: Role, address?: 
   await addUser(t, email, role);
   const client = new AdminClient(t, address);
   const response = await client.login(email, PASSWORD);
-  if (response.statusCode !== 303) throw new Error(`login failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
+  if (response.statusCode !== 303)
+    throw new Error(`login failed: ${response.statusCode} ${response.body.slice(0, 500)}`);
   await client.get('/admin');
   return client;
 }

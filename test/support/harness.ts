@@ -84,16 +84,35 @@ export interface TestAppOptions {
 
 export async function startTestApp(backend: Backend, options: TestAppOptions = {}): Promise<TestApp> {
   const location = await freshDatabaseUrl(backend);
-  const config = loadConfig({ database: location.url }, { LOG_LEVEL: options.logStream ? 'info' : 'silent', ...options.env });
+  const config = loadConfig(
+    { database: location.url },
+    { LOG_LEVEL: options.logStream ? 'info' : 'silent', ...options.env },
+  );
   const clock = options.clock ?? new TestClock();
-  const ctx: Context = { database: connect(config.database), clock, ids: systemIds(), changes: new ChangeBus(), site: config.site };
+  const ctx: Context = {
+    database: connect(config.database),
+    clock,
+    ids: systemIds(),
+    changes: new ChangeBus(),
+    site: config.site,
+  };
   await prepareDatabase(ctx);
   const app = await buildApp({ config, ctx, logStream: options.logStream, onRoute: options.onRoute });
-  const { secret } = await createToken(ctx, { kind: 'cli', name: 'test', scope: 'admin' }, { name: 'test admin', scope: 'admin' });
+  const { secret } = await createToken(
+    ctx,
+    { kind: 'cli', name: 'test', scope: 'admin' },
+    { name: 'test admin', scope: 'admin' },
+  );
   const admin = { authorization: `Bearer ${secret}` };
   const inject = (o: InjectOptions) => app.inject(o);
   return {
-    app, ctx, config, clock, databaseUrl: location.url, admin, inject,
+    app,
+    ctx,
+    config,
+    clock,
+    databaseUrl: location.url,
+    admin,
+    inject,
     get: (path) => inject({ method: 'GET', url: `/admin/api/v1${path}`, headers: admin }),
     post: (path, form = {}) =>
       inject({

@@ -8,7 +8,9 @@ import { freePort } from './server-process.ts';
 export function postgresBin(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? join(root, versions[0], 'bin') : undefined;
 }
 
@@ -28,9 +30,13 @@ export async function startPrivateCluster(): Promise<PrivateCluster> {
   if (!bin) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
   const asRoot = userInfo().uid === 0;
   const run = (tool: string, args: string[]) =>
-    execFileSync(asRoot ? 'runuser' : join(bin, tool), asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args, {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      asRoot ? 'runuser' : join(bin, tool),
+      asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args,
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
   const dir = mkdtempSync(join(tmpdir(), 'stashboard-pgc-'));
   if (asRoot) {
     const ids = execFileSync('id', ['-u', 'postgres']).toString().trim();

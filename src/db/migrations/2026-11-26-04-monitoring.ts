@@ -75,7 +75,11 @@ export function monitoringMigration(dialect: Dialect) {
         .addColumn('result', 'text', (c) => c.notNull())
         .addColumn('latency_ms', 'integer')
         .execute();
-      await db.schema.createIndex('check_samples_by_check_time').on('check_samples').columns(['check_id', 'at']).execute();
+      await db.schema
+        .createIndex('check_samples_by_check_time')
+        .on('check_samples')
+        .columns(['check_id', 'at'])
+        .execute();
       await db.schema.createIndex('check_samples_by_time').on('check_samples').column('at').execute();
 
       await db.schema
@@ -90,7 +94,11 @@ export function monitoringMigration(dialect: Dialect) {
         .addColumn('message', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('alert_states_by_service').on('alert_states').columns(['service_id', 'status']).execute();
+      await db.schema
+        .createIndex('alert_states_by_service')
+        .on('alert_states')
+        .columns(['service_id', 'status'])
+        .execute();
     },
   };
 }

@@ -48,7 +48,11 @@ export function notificationsMigration(dialect: Dialect) {
         .addColumn('purpose', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('subscriber_tokens_by_subscriber').on('subscriber_tokens').column('subscriber_id').execute();
+      await db.schema
+        .createIndex('subscriber_tokens_by_subscriber')
+        .on('subscriber_tokens')
+        .column('subscriber_id')
+        .execute();
 
       // Recent subscription requests per address and per email, for rate limiting across instances.
       await db.schema
@@ -57,7 +61,11 @@ export function notificationsMigration(dialect: Dialect) {
         .addColumn('key', 'text', (c) => c.notNull())
         .addColumn('at', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('subscription_requests_by_key').on('subscription_requests').columns(['key', 'at']).execute();
+      await db.schema
+        .createIndex('subscription_requests_by_key')
+        .on('subscription_requests')
+        .columns(['key', 'at'])
+        .execute();
 
       await db.schema
         .createTable('outbox')
@@ -108,8 +116,16 @@ export function notificationsMigration(dialect: Dialect) {
         .addColumn('status_code', 'integer')
         .addColumn('error', 'text', (c) => c.notNull().defaultTo(''))
         .execute();
-      await db.schema.createIndex('delivery_attempts_by_channel').on('delivery_attempts').columns(['channel_id', 'id']).execute();
-      await db.schema.createIndex('delivery_attempts_by_delivery').on('delivery_attempts').columns(['delivery_id', 'id']).execute();
+      await db.schema
+        .createIndex('delivery_attempts_by_channel')
+        .on('delivery_attempts')
+        .columns(['channel_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('delivery_attempts_by_delivery')
+        .on('delivery_attempts')
+        .columns(['delivery_id', 'id'])
+        .execute();
     },
   };
 }

@@ -13,15 +13,23 @@ export interface AuditEntry {
   address: string;
 }
 
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'target' | 'detail' | 'address'> & Partial<Pick<AuditEntry, 'target' | 'detail' | 'address'>>;
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'target' | 'detail' | 'address'> &
+  Partial<Pick<AuditEntry, 'target' | 'detail' | 'address'>>;
 
 export async function insertAuditEntries(db: Db, entries: NewAuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   await db
     .insertInto('audit_log')
-    .values(entries.map((e) => ({
-      at: e.at, actor: e.actor, action: e.action, target: e.target ?? '', detail: e.detail ?? '', address: e.address ?? '',
-    })))
+    .values(
+      entries.map((e) => ({
+        at: e.at,
+        actor: e.actor,
+        action: e.action,
+        target: e.target ?? '',
+        detail: e.detail ?? '',
+        address: e.address ?? '',
+      })),
+    )
     .execute();
 }
 
@@ -57,7 +65,9 @@ export async function findAuditEntries(db: Db, query: AuditQuery): Promise<Audit
     const action = query.action;
     q = action.includes('.')
       ? q.where('action', '=', action)
-      : q.where((eb) => eb.or([eb('action', '=', action), sql<boolean>`action like ${`${escapeLike(action)}.%`} escape '\\'`]));
+      : q.where((eb) =>
+          eb.or([eb('action', '=', action), sql<boolean>`action like ${`${escapeLike(action)}.%`} escape '\\'`]),
+        );
   }
   if (query.from !== undefined) q = q.where('at', '>=', query.from);
   if (query.to !== undefined) q = q.where('at', '<=', query.to);

@@ -16,7 +16,10 @@ function toAutomation(row: Row): ServiceAutomation {
     heartbeatState: row.heartbeat_state as AutomationState,
     heartbeatFiredAt: num(row.heartbeat_fired_at),
     statuses: { up: row.status_up, warning: row.status_warning, down: row.status_down },
-    policy: { recoveryNeedsHuman: Number(row.recovery_needs_human) === 1, minChangeIntervalMs: Number(row.min_change_interval_ms) },
+    policy: {
+      recoveryNeedsHuman: Number(row.recovery_needs_human) === 1,
+      minChangeIntervalMs: Number(row.min_change_interval_ms),
+    },
     lastStatusChangeAt: num(row.last_status_change_at),
     recoveryPendingSince: num(row.recovery_pending_since),
     recoveryPendingStatus: row.recovery_pending_status,
@@ -28,12 +31,20 @@ function toAutomation(row: Row): ServiceAutomation {
 
 /** The service's automation row, or the defaults when it has none yet. */
 export async function findAutomation(db: Db, serviceId: number): Promise<ServiceAutomation> {
-  const row = await db.selectFrom('service_automation').selectAll().where('service_id', '=', serviceId).executeTakeFirst();
+  const row = await db
+    .selectFrom('service_automation')
+    .selectAll()
+    .where('service_id', '=', serviceId)
+    .executeTakeFirst();
   return row ? toAutomation(row) : defaultAutomation(serviceId);
 }
 
 export async function findAutomationByPushHash(db: Db, hash: string): Promise<ServiceAutomation | undefined> {
-  const row = await db.selectFrom('service_automation').selectAll().where('push_secret_hash', '=', hash).executeTakeFirst();
+  const row = await db
+    .selectFrom('service_automation')
+    .selectAll()
+    .where('push_secret_hash', '=', hash)
+    .executeTakeFirst();
   return row ? toAutomation(row) : undefined;
 }
 
@@ -41,7 +52,11 @@ export type AutomationUpdate = Omit<Updateable<ServiceAutomationTable>, 'service
 
 /** Writes fields of the service's automation row, creating the row first if needed. */
 export async function updateAutomation(db: Db, serviceId: number, fields: AutomationUpdate): Promise<void> {
-  await db.insertInto('service_automation').values({ service_id: serviceId }).onConflict((oc) => oc.column('service_id').doNothing()).execute();
+  await db
+    .insertInto('service_automation')
+    .values({ service_id: serviceId })
+    .onConflict((oc) => oc.column('service_id').doNothing())
+    .execute();
   if (Object.keys(fields).length > 0) {
     await db.updateTable('service_automation').set(fields).where('service_id', '=', serviceId).execute();
   }
@@ -80,7 +95,11 @@ export async function heldRecoveries(db: Db): Promise<Array<{ slug: string; sinc
   const rows = await db
     .selectFrom('service_automation')
     .innerJoin('services', 'services.id', 'service_automation.service_id')
-    .select(['services.slug as slug', 'service_automation.recovery_pending_since as since', 'service_automation.recovery_pending_status as status'])
+    .select([
+      'services.slug as slug',
+      'service_automation.recovery_pending_since as since',
+      'service_automation.recovery_pending_status as status',
+    ])
     .where('service_automation.recovery_pending_since', 'is not', null)
     .execute();
   return rows.map((r) => ({ slug: r.slug, since: Number(r.since), status: r.status }));

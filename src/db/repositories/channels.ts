@@ -44,9 +44,13 @@ export async function insertChannel(db: Db, fields: ChannelFields, createdAt: nu
   const row = await db
     .insertInto('notification_channels')
     .values({
-      kind: fields.kind, name: fields.name, target: targetOf(fields), secret: fields.secret,
+      kind: fields.kind,
+      name: fields.name,
+      target: targetOf(fields),
+      secret: fields.secret,
       services: fields.services === null ? null : JSON.stringify(fields.services),
-      include_notes: fields.notes ? 1 : 0, created_at: createdAt,
+      include_notes: fields.notes ? 1 : 0,
+      created_at: createdAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -57,8 +61,11 @@ export async function updateChannel(db: Db, id: number, fields: ChannelFields): 
   await db
     .updateTable('notification_channels')
     .set({
-      name: fields.name, target: targetOf(fields), secret: fields.secret,
-      services: fields.services === null ? null : JSON.stringify(fields.services), include_notes: fields.notes ? 1 : 0,
+      name: fields.name,
+      target: targetOf(fields),
+      secret: fields.secret,
+      services: fields.services === null ? null : JSON.stringify(fields.services),
+      include_notes: fields.notes ? 1 : 0,
     })
     .where('id', '=', id)
     .execute();
@@ -84,7 +91,13 @@ export async function recordChannelSuccess(db: Db, id: number): Promise<void> {
  * Counts a failure; pauses the channel when the count reaches `pauseAfter`. Returns true
  * when this call paused it (so the admin is told once).
  */
-export async function recordChannelFailure(db: Db, id: number, pauseAfter: number, now: number, reason: string): Promise<boolean> {
+export async function recordChannelFailure(
+  db: Db,
+  id: number,
+  pauseAfter: number,
+  now: number,
+  reason: string,
+): Promise<boolean> {
   const row = await db
     .updateTable('notification_channels')
     .set((eb) => ({ consecutive_failures: eb('consecutive_failures', '+', 1) }))

@@ -27,7 +27,10 @@ export async function samplesSince(db: Db, checkIds: number[], from: number): Pr
     .orderBy('id')
     .execute();
   return rows.map((r) => ({
-    checkId: r.check_id, at: Number(r.at), result: r.result as AutomationState, latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
+    checkId: r.check_id,
+    at: Number(r.at),
+    result: r.result as AutomationState,
+    latencyMs: r.latency_ms === null ? null : Number(r.latency_ms),
   }));
 }
 

@@ -69,14 +69,31 @@ export async function checksOfService(db: Db, serviceId: number): Promise<Check[
 }
 
 export async function findCheck(db: Db, serviceId: number, name: string): Promise<Check | undefined> {
-  const row = await db.selectFrom('checks').selectAll().where('service_id', '=', serviceId).where('name', '=', name).executeTakeFirst();
+  const row = await db
+    .selectFrom('checks')
+    .selectAll()
+    .where('service_id', '=', serviceId)
+    .where('name', '=', name)
+    .executeTakeFirst();
   return row && toCheck(row);
 }
 
-export async function insertCheck(db: Db, serviceId: number, spec: CheckSpec, enabled: boolean, createdAt: number): Promise<void> {
+export async function insertCheck(
+  db: Db,
+  serviceId: number,
+  spec: CheckSpec,
+  enabled: boolean,
+  createdAt: number,
+): Promise<void> {
   await db
     .insertInto('checks')
-    .values({ service_id: serviceId, ...specColumns(spec), enabled: enabled ? 1 : 0, created_at: createdAt, lease_until: 0 })
+    .values({
+      service_id: serviceId,
+      ...specColumns(spec),
+      enabled: enabled ? 1 : 0,
+      created_at: createdAt,
+      lease_until: 0,
+    })
     .execute();
 }
 
@@ -84,7 +101,13 @@ export async function insertCheck(db: Db, serviceId: number, spec: CheckSpec, en
 export async function updateCheck(db: Db, id: number, spec: CheckSpec, enabled: boolean): Promise<void> {
   await db
     .updateTable('checks')
-    .set({ ...specColumns(spec), enabled: enabled ? 1 : 0, lease_until: 0, consecutive_failures: 0, effective_state: null })
+    .set({
+      ...specColumns(spec),
+      enabled: enabled ? 1 : 0,
+      lease_until: 0,
+      consecutive_failures: 0,
+      effective_state: null,
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -99,7 +122,13 @@ export async function deleteCheck(db: Db, id: number): Promise<void> {
  * statement: across instances sharing the database, each due check goes to exactly one.
  */
 export async function claimDueChecks(db: Db, now: number, limit = 100): Promise<Check[]> {
-  const due = db.selectFrom('checks').select('id').where('enabled', '=', 1).where('lease_until', '<=', now).orderBy('lease_until').limit(limit);
+  const due = db
+    .selectFrom('checks')
+    .select('id')
+    .where('enabled', '=', 1)
+    .where('lease_until', '<=', now)
+    .orderBy('lease_until')
+    .limit(limit);
   const rows = await db
     .updateTable('checks')
     .set((eb) => ({ lease_until: eb(eb.cast<number>(eb.val(now), 'bigint'), '+', eb.ref('interval_ms')) }))
@@ -111,8 +140,16 @@ export async function claimDueChecks(db: Db, now: number, limit = 100): Promise<
 }
 
 export async function recordCheckRun(
-  db: Db, id: number,
-  run: { at: number; result: AutomationState; message: string; latencyMs: number | null; consecutiveFailures: number; effective: AutomationState | null },
+  db: Db,
+  id: number,
+  run: {
+    at: number;
+    result: AutomationState;
+    message: string;
+    latencyMs: number | null;
+    consecutiveFailures: number;
+    effective: AutomationState | null;
+  },
 ): Promise<void> {
   await db
     .updateTable('checks')

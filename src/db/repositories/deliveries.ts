@@ -12,15 +12,25 @@ export interface DueDelivery {
 
 /** Writes deliveries; a (notice, recipient) pair that already has one is left alone. */
 export async function insertDeliveries(
-  db: Db, outboxId: number, recipients: Array<{ channelId: number | null; subscriberId: number | null }>, now: number,
+  db: Db,
+  outboxId: number,
+  recipients: Array<{ channelId: number | null; subscriberId: number | null }>,
+  now: number,
 ): Promise<void> {
   const CHUNK = 500;
   for (let i = 0; i < recipients.length; i += CHUNK) {
     await db
       .insertInto('deliveries')
-      .values(recipients.slice(i, i + CHUNK).map((r) => ({
-        outbox_id: outboxId, channel_id: r.channelId, subscriber_id: r.subscriberId, state: 'pending', next_attempt_at: now, created_at: now,
-      })))
+      .values(
+        recipients.slice(i, i + CHUNK).map((r) => ({
+          outbox_id: outboxId,
+          channel_id: r.channelId,
+          subscriber_id: r.subscriberId,
+          state: 'pending',
+          next_attempt_at: now,
+          created_at: now,
+        })),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }
@@ -33,19 +43,36 @@ export async function insertDeliveries(
  * Deliveries of a paused channel wait.
  */
 export async function claimDueDeliveries(
-  db: Db, dialect: Dialect, owner: string, now: number, leaseMs: number, limit: number,
+  db: Db,
+  dialect: Dialect,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  limit: number,
 ): Promise<DueDelivery[]> {
   const free = sql`d.state = 'pending' and d.next_attempt_at <= ${now} and (d.lease_until is null or d.lease_until < ${now})
     and (d.channel_id is null or exists (select 1 from notification_channels c where c.id = d.channel_id and c.paused_at is null))`;
   // PostgreSQL: SKIP LOCKED lets instances claim different rows at once instead of queueing.
   const lock = dialect === 'postgres' ? sql` for update skip locked` : sql``;
-  const result = await sql<{ id: number; outbox_id: number; channel_id: number | null; subscriber_id: number | null; attempts: number }>`
+  const result = await sql<{
+    id: number;
+    outbox_id: number;
+    channel_id: number | null;
+    subscriber_id: number | null;
+    attempts: number;
+  }>`
     update deliveries set lease_owner = ${owner}, lease_until = ${now + leaseMs}, attempts = attempts + 1
     where id in (select d.id from deliveries d where ${free} order by d.next_attempt_at, d.id limit ${limit}${lock})
       and state = 'pending' and (lease_until is null or lease_until < ${now})
     returning id, outbox_id, channel_id, subscriber_id, attempts`.execute(db);
   return result.rows
-    .map((r) => ({ id: r.id, outboxId: r.outbox_id, channelId: r.channel_id, subscriberId: r.subscriber_id, attempts: Number(r.attempts) }))
+    .map((r) => ({
+      id: r.id,
+      outboxId: r.outbox_id,
+      channelId: r.channel_id,
+      subscriberId: r.subscriber_id,
+      attempts: Number(r.attempts),
+    }))
     .sort((a, b) => a.id - b.id);
 }
 
@@ -62,12 +89,21 @@ export async function markDelivered(db: Db, id: number, owner: string, now: numb
 }
 
 /** Schedules the next attempt, or gives up (`failed`) when `nextAt` is null. */
-export async function markFailed(db: Db, id: number, owner: string, error: string, nextAt: number | null): Promise<boolean> {
+export async function markFailed(
+  db: Db,
+  id: number,
+  owner: string,
+  error: string,
+  nextAt: number | null,
+): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
     .set({
-      state: nextAt === null ? 'failed' : 'pending', next_attempt_at: nextAt ?? sql`next_attempt_at`,
-      lease_owner: null, lease_until: null, last_error: error.slice(0, 1000),
+      state: nextAt === null ? 'failed' : 'pending',
+      next_attempt_at: nextAt ?? sql`next_attempt_at`,
+      lease_owner: null,
+      lease_until: null,
+      last_error: error.slice(0, 1000),
     })
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
@@ -90,10 +126,17 @@ export async function insertAttempts(db: Db, attempts: AttemptRecord[]): Promise
   if (attempts.length === 0) return;
   await db
     .insertInto('delivery_attempts')
-    .values(attempts.map((a) => ({
-      delivery_id: a.deliveryId, channel_id: a.channelId, at: a.at, duration_ms: Math.round(a.durationMs), ok: a.ok ? 1 : 0,
-      status_code: a.statusCode, error: a.error.slice(0, 1000),
-    })))
+    .values(
+      attempts.map((a) => ({
+        delivery_id: a.deliveryId,
+        channel_id: a.channelId,
+        at: a.at,
+        duration_ms: Math.round(a.durationMs),
+        ok: a.ok ? 1 : 0,
+        status_code: a.statusCode,
+        error: a.error.slice(0, 1000),
+      })),
+    )
     .execute();
 }
 
@@ -116,27 +159,54 @@ export async function channelDeliveries(db: Db, channelId: number, limit: number
     .selectFrom('deliveries')
     .innerJoin('outbox', 'outbox.id', 'deliveries.outbox_id')
     .select([
-      'deliveries.id', 'deliveries.outbox_id', 'outbox.topic', 'deliveries.state', 'deliveries.attempts', 'deliveries.next_attempt_at',
-      'deliveries.delivered_at', 'deliveries.last_error', 'deliveries.created_at',
+      'deliveries.id',
+      'deliveries.outbox_id',
+      'outbox.topic',
+      'deliveries.state',
+      'deliveries.attempts',
+      'deliveries.next_attempt_at',
+      'deliveries.delivered_at',
+      'deliveries.last_error',
+      'deliveries.created_at',
     ])
     .where('deliveries.channel_id', '=', channelId)
     .orderBy('deliveries.id', 'desc')
     .limit(limit)
     .execute();
   const ids = rows.map((r) => r.id);
-  const attempts = ids.length === 0 ? [] : await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('id').execute();
+  const attempts =
+    ids.length === 0
+      ? []
+      : await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('id').execute();
   return rows.map((r) => ({
-    id: r.id, outboxId: r.outbox_id, topic: r.topic, state: r.state, attempts: Number(r.attempts), nextAttemptAt: Number(r.next_attempt_at),
-    deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at), lastError: r.last_error, createdAt: Number(r.created_at),
-    tries: attempts.filter((a) => a.delivery_id === r.id).map((a) => ({
-      at: Number(a.at), durationMs: Number(a.duration_ms), ok: Number(a.ok) === 1, statusCode: a.status_code, error: a.error,
-    })),
+    id: r.id,
+    outboxId: r.outbox_id,
+    topic: r.topic,
+    state: r.state,
+    attempts: Number(r.attempts),
+    nextAttemptAt: Number(r.next_attempt_at),
+    deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
+    lastError: r.last_error,
+    createdAt: Number(r.created_at),
+    tries: attempts
+      .filter((a) => a.delivery_id === r.id)
+      .map((a) => ({
+        at: Number(a.at),
+        durationMs: Number(a.duration_ms),
+        ok: Number(a.ok) === 1,
+        statusCode: a.status_code,
+        error: a.error,
+      })),
   }));
 }
 
 /** Counts of deliveries by state (for the admin's overview and for tests waiting on the worker). */
 export async function deliveryCounts(db: Db): Promise<Record<string, number>> {
-  const rows = await db.selectFrom('deliveries').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
+  const rows = await db
+    .selectFrom('deliveries')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('state')
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 

@@ -92,7 +92,15 @@ export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<
 
 export async function insertEvent(
   db: Db,
-  event: { sid: string; serviceId: number; statusId: number; message: string; informational: boolean; timestamp: number; author: string },
+  event: {
+    sid: string;
+    serviceId: number;
+    statusId: number;
+    message: string;
+    informational: boolean;
+    timestamp: number;
+    author: string;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('events')

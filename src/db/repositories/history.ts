@@ -8,7 +8,12 @@ type Row = { service_id: number; status_id: number; informational: number; times
 function toHistoryEvent(row: Row, statuses: Map<number, Status>): HistoryEvent {
   const status = statuses.get(row.status_id);
   if (!status) throw new Error(`an event refers to missing status ${row.status_id}`);
-  return { serviceId: row.service_id, timestamp: Number(row.timestamp), status, informational: Number(row.informational) === 1 };
+  return {
+    serviceId: row.service_id,
+    timestamp: Number(row.timestamp),
+    status,
+    informational: Number(row.informational) === 1,
+  };
 }
 
 /**
@@ -16,7 +21,11 @@ function toHistoryEvent(row: Row, statuses: Map<number, Status>): HistoryEvent {
  * services, oldest first) and each service's last event before it (one query).
  */
 export async function historyWindow(
-  db: Db, from: number, to: number, statuses?: Map<number, Status>, serviceId?: number,
+  db: Db,
+  from: number,
+  to: number,
+  statuses?: Map<number, Status>,
+  serviceId?: number,
 ): Promise<{ inside: HistoryEvent[]; before: Map<number, HistoryEvent> }> {
   const byId = statuses ?? (await statusesById(db));
   let insideQuery = db

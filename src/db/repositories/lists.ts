@@ -18,7 +18,8 @@ export async function findListBySlug(db: Db, slug: string): Promise<ServiceList 
 }
 
 export async function insertList(
-  db: Db, list: { slug: string; name: string; description: string; createdAt: number },
+  db: Db,
+  list: { slug: string; name: string; description: string; createdAt: number },
 ): Promise<ServiceList> {
   const row = await db
     .insertInto('service_lists')

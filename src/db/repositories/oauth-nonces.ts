@@ -2,7 +2,8 @@ import type { Db } from '../connect.ts';
 
 /** Records a nonce; returns false when the same (consumer, nonce, timestamp) was seen before. */
 export async function rememberNonce(
-  db: Db, entry: { consumerKey: string; nonce: string; timestamp: number; seenAt: number },
+  db: Db,
+  entry: { consumerKey: string; nonce: string; timestamp: number; seenAt: number },
 ): Promise<boolean> {
   const result = await db
     .insertInto('oauth_nonces')

@@ -14,8 +14,12 @@ export async function insertOutboxEntry(db: Db, entry: Omit<OutboxEntry, 'id'>):
   const row = await db
     .insertInto('outbox')
     .values({
-      topic: entry.topic, service_slug: entry.serviceSlug, informational: entry.informational ? 1 : 0,
-      subscriber_id: entry.subscriberId, payload: entry.payload, created_at: entry.createdAt,
+      topic: entry.topic,
+      service_slug: entry.serviceSlug,
+      informational: entry.informational ? 1 : 0,
+      subscriber_id: entry.subscriberId,
+      payload: entry.payload,
+      created_at: entry.createdAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -24,10 +28,21 @@ export async function insertOutboxEntry(db: Db, entry: Omit<OutboxEntry, 'id'>):
 
 /** Notices whose deliveries are not written yet, oldest first. */
 export async function unplannedEntries(db: Db, limit: number): Promise<OutboxEntry[]> {
-  const rows = await db.selectFrom('outbox').selectAll().where('planned_at', 'is', null).orderBy('id').limit(limit).execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('planned_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   return rows.map((r) => ({
-    id: r.id, topic: r.topic, serviceSlug: r.service_slug, informational: Number(r.informational) === 1,
-    subscriberId: r.subscriber_id, payload: r.payload, createdAt: Number(r.created_at),
+    id: r.id,
+    topic: r.topic,
+    serviceSlug: r.service_slug,
+    informational: Number(r.informational) === 1,
+    subscriberId: r.subscriber_id,
+    payload: r.payload,
+    createdAt: Number(r.created_at),
   }));
 }
 
@@ -35,7 +50,10 @@ export async function markPlanned(db: Db, id: number, now: number): Promise<void
   await db.updateTable('outbox').set({ planned_at: now }).where('id', '=', id).execute();
 }
 
-export async function findOutboxPayloads(db: Db, ids: number[]): Promise<Map<number, { topic: string; payload: string }>> {
+export async function findOutboxPayloads(
+  db: Db,
+  ids: number[],
+): Promise<Map<number, { topic: string; payload: string }>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('outbox').select(['id', 'topic', 'payload']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, { topic: r.topic, payload: r.payload }]));
@@ -51,7 +69,15 @@ export async function pruneSettledEntries(db: Db, before: number): Promise<numbe
     .where('created_at', '<', before)
     .where('planned_at', 'is not', null)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('deliveries').select('deliveries.id').whereRef('deliveries.outbox_id', '=', 'outbox.id').where('deliveries.state', '=', 'pending'))))
+      not(
+        exists(
+          selectFrom('deliveries')
+            .select('deliveries.id')
+            .whereRef('deliveries.outbox_id', '=', 'outbox.id')
+            .where('deliveries.state', '=', 'pending'),
+        ),
+      ),
+    )
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -14,7 +14,10 @@ async function hydrate(db: Db, rows: ServiceRow[]): Promise<Service[]> {
       lists.set(row.id, toList(row));
     }
   }
-  const current = await currentEvents(db, rows.map((r) => r.id));
+  const current = await currentEvents(
+    db,
+    rows.map((r) => r.id),
+  );
   return rows
     .map((row) => ({
       id: row.id,
@@ -39,7 +42,8 @@ export async function findServiceBySlug(db: Db, slug: string): Promise<Service |
 }
 
 export async function insertService(
-  db: Db, service: { slug: string; name: string; description: string; listId: number | null; createdAt: number },
+  db: Db,
+  service: { slug: string; name: string; description: string; listId: number | null; createdAt: number },
 ): Promise<number> {
   const row = await db
     .insertInto('services')
@@ -56,7 +60,9 @@ export async function insertService(
 }
 
 export async function updateService(
-  db: Db, id: number, fields: { name?: string; description?: string; listId?: number | null },
+  db: Db,
+  id: number,
+  fields: { name?: string; description?: string; listId?: number | null },
 ): Promise<void> {
   const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id'>> = {};
   if (fields.name !== undefined) set.name = fields.name;

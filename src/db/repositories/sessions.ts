@@ -14,7 +14,15 @@ export interface SessionRecord {
 
 export async function insertSession(
   db: Db,
-  session: { id: string; userId: number; csrfToken: string; createdAt: number; expiresAt: number; address: string; userAgent: string },
+  session: {
+    id: string;
+    userId: number;
+    csrfToken: string;
+    createdAt: number;
+    expiresAt: number;
+    address: string;
+    userAgent: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')
@@ -37,25 +45,37 @@ export async function findSession(db: Db, id: string): Promise<SessionRecord | u
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
-      'sessions.id', 'sessions.user_id', 'sessions.csrf_token', 'sessions.created_at', 'sessions.last_seen_at',
-      'sessions.expires_at', 'users.email', 'users.role',
+      'sessions.id',
+      'sessions.user_id',
+      'sessions.csrf_token',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'users.email',
+      'users.role',
     ])
     .where('sessions.id', '=', id)
     .executeTakeFirst();
-  return row && {
-    id: row.id,
-    userId: row.user_id,
-    email: row.email,
-    role: row.role as Role,
-    csrfToken: row.csrf_token,
-    createdAt: Number(row.created_at),
-    lastSeenAt: Number(row.last_seen_at),
-    expiresAt: Number(row.expires_at),
-  };
+  return (
+    row && {
+      id: row.id,
+      userId: row.user_id,
+      email: row.email,
+      role: row.role as Role,
+      csrfToken: row.csrf_token,
+      createdAt: Number(row.created_at),
+      lastSeenAt: Number(row.last_seen_at),
+      expiresAt: Number(row.expires_at),
+    }
+  );
 }
 
 export async function touchSession(db: Db, id: string, lastSeenAt: number, expiresAt: number): Promise<void> {
-  await db.updateTable('sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id', '=', id).execute();
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: lastSeenAt, expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteSession(db: Db, id: string): Promise<void> {

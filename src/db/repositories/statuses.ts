@@ -32,14 +32,14 @@ export async function findDefaultStatus(db: Db): Promise<Status | undefined> {
 }
 
 export async function countStatuses(db: Db): Promise<number> {
-  const row = await db.selectFrom('statuses').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('statuses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function insertStatus(
-  db: Db,
-  status: Omit<Status, 'id'> & { createdAt: number },
-): Promise<Status> {
+export async function insertStatus(db: Db, status: Omit<Status, 'id'> & { createdAt: number }): Promise<Status> {
   const row = await db
     .insertInto('statuses')
     .values({
@@ -57,7 +57,9 @@ export async function insertStatus(
 }
 
 export async function updateStatus(
-  db: Db, id: number, fields: Partial<Pick<Status, 'name' | 'description' | 'level' | 'image'>>,
+  db: Db,
+  id: number,
+  fields: Partial<Pick<Status, 'name' | 'description' | 'level' | 'image'>>,
 ): Promise<void> {
   if (Object.values(fields).every((v) => v === undefined)) return;
   await db.updateTable('statuses').set(fields).where('id', '=', id).execute();

@@ -44,10 +44,19 @@ export async function allSubscribers(db: Db): Promise<Subscriber[]> {
 }
 
 /** Creates the subscriber unconfirmed, or records a new pending choice for an existing one. */
-export async function upsertPendingSubscriber(db: Db, email: string, pending: string[] | null, now: number): Promise<number> {
+export async function upsertPendingSubscriber(
+  db: Db,
+  email: string,
+  pending: string[] | null,
+  now: number,
+): Promise<number> {
   const existing = await db.selectFrom('subscribers').select('id').where('email', '=', email).executeTakeFirst();
   if (existing) {
-    await db.updateTable('subscribers').set({ pending_services: text(pending) }).where('id', '=', existing.id).execute();
+    await db
+      .updateTable('subscribers')
+      .set({ pending_services: text(pending) })
+      .where('id', '=', existing.id)
+      .execute();
     return existing.id;
   }
   const row = await db
@@ -84,10 +93,21 @@ export async function confirmedSubscriberPage(db: Db, afterId: number, limit: nu
   return rows.map(toSubscriber);
 }
 
-export async function insertSubscriberRows(db: Db, rows: Array<{ email: string; services: string[] | null; confirmedAt: number | null; createdAt: number }>): Promise<void> {
+export async function insertSubscriberRows(
+  db: Db,
+  rows: Array<{ email: string; services: string[] | null; confirmedAt: number | null; createdAt: number }>,
+): Promise<void> {
   if (rows.length === 0) return;
   await db
     .insertInto('subscribers')
-    .values(rows.map((r) => ({ email: r.email, services: text(r.services), pending_services: text(r.services), confirmed_at: r.confirmedAt, created_at: r.createdAt })))
+    .values(
+      rows.map((r) => ({
+        email: r.email,
+        services: text(r.services),
+        pending_services: text(r.services),
+        confirmed_at: r.confirmedAt,
+        created_at: r.createdAt,
+      })),
+    )
     .execute();
 }

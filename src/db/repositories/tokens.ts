@@ -14,7 +14,8 @@ function toToken(row: ApiTokenRow): ApiToken {
 }
 
 export async function insertToken(
-  db: Db, token: { id: string; name: string; scope: TokenScope; hash: string; createdAt: number },
+  db: Db,
+  token: { id: string; name: string; scope: TokenScope; hash: string; createdAt: number },
 ): Promise<ApiToken> {
   const row = await db
     .insertInto('api_tokens')

@@ -29,7 +29,10 @@ export async function dumpTables(db: Db) {
 export async function countUserData(db: Db): Promise<number> {
   let total = 0;
   for (const table of ['service_lists', 'services', 'events', 'api_tokens', 'users'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     total += Number(row.n);
   }
   return total;
@@ -45,10 +48,24 @@ export async function slugIds(db: Db, table: 'service_lists' | 'services' | 'sta
   return new Map(rows.map((r) => [r.slug, r.id]));
 }
 
-export async function insertRows<T extends 'service_lists' | 'services' | 'statuses' | 'events' | 'api_tokens' | 'settings' | 'service_automation' | 'checks' | 'notification_channels' | 'subscribers' | 'users'>(
-  db: Db, table: T, rows: Array<Record<string, unknown>>, chunk = 500,
-): Promise<void> {
+export async function insertRows<
+  T extends
+    | 'service_lists'
+    | 'services'
+    | 'statuses'
+    | 'events'
+    | 'api_tokens'
+    | 'settings'
+    | 'service_automation'
+    | 'checks'
+    | 'notification_channels'
+    | 'subscribers'
+    | 'users',
+>(db: Db, table: T, rows: Array<Record<string, unknown>>, chunk = 500): Promise<void> {
   for (let i = 0; i < rows.length; i += chunk) {
-    await db.insertInto(table).values(rows.slice(i, i + chunk) as never).execute();
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + chunk) as never)
+      .execute();
   }
 }

@@ -38,8 +38,15 @@ export async function findUserById(db: Db, id: number): Promise<UserRecord | und
   return row && toUser(row);
 }
 
-export async function findUserWithHash(db: Db, email: string): Promise<(UserRecord & { passwordHash: string }) | undefined> {
-  const row = await db.selectFrom('users').select([...COLUMNS, 'password_hash']).where('email', '=', email).executeTakeFirst();
+export async function findUserWithHash(
+  db: Db,
+  email: string,
+): Promise<(UserRecord & { passwordHash: string }) | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select([...COLUMNS, 'password_hash'])
+    .where('email', '=', email)
+    .executeTakeFirst();
   return row && { ...toUser(row), passwordHash: row.password_hash };
 }
 
@@ -49,11 +56,18 @@ export async function findPasswordHash(db: Db, id: number): Promise<string | und
 }
 
 export async function insertUser(
-  db: Db, user: { email: string; role: Role; passwordHash: string; createdAt: number },
+  db: Db,
+  user: { email: string; role: Role; passwordHash: string; createdAt: number },
 ): Promise<UserRecord> {
   const row = await db
     .insertInto('users')
-    .values({ email: user.email, role: user.role, password_hash: user.passwordHash, created_at: user.createdAt, password_changed_at: user.createdAt })
+    .values({
+      email: user.email,
+      role: user.role,
+      password_hash: user.passwordHash,
+      created_at: user.createdAt,
+      password_changed_at: user.createdAt,
+    })
     .returning(COLUMNS)
     .executeTakeFirstOrThrow();
   return toUser(row);
@@ -64,7 +78,11 @@ export async function setRole(db: Db, id: number, role: Role): Promise<void> {
 }
 
 export async function setPasswordHash(db: Db, id: number, passwordHash: string, at: number): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function deleteUser(db: Db, id: number): Promise<void> {
@@ -76,5 +94,6 @@ export async function deleteUser(db: Db, id: number): Promise<void> {
  * cannot each see another admin left and leave none. SQLite serialises writers already.
  */
 export async function lockAdminRows(db: Db, dialect: Dialect): Promise<void> {
-  if (dialect === 'postgres') await db.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
+  if (dialect === 'postgres')
+    await db.selectFrom('users').select('id').where('role', '=', 'admin').forUpdate().execute();
 }

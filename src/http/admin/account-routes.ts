@@ -30,7 +30,12 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
     try {
       await completeSetup(ctx, { ...values, address: request.ip });
     } catch (error) {
-      const state = formFromError(error, { email: values.email ?? '', code: values.code ?? '' }, ['code', 'email', 'password', 'confirm']);
+      const state = formFromError(error, { email: values.email ?? '', code: values.code ?? '' }, [
+        'code',
+        'email',
+        'password',
+        'confirm',
+      ]);
       const token = ensureFormCookie(request, reply, formToken);
       return sendPage(reply, setupPage(chrome(request, reply, token), state), 400);
     }
@@ -48,19 +53,27 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
     const values = formValues(request);
     const next = safeNext(values.next);
     const result = await logIn(ctx, {
-      email: values.email, password: values.password, address: request.ip, userAgent: request.headers['user-agent'],
+      email: values.email,
+      password: values.password,
+      address: request.ip,
+      userAgent: request.headers['user-agent'],
     });
     if (result.ok) {
       setSessionCookie(request, reply, result.secret);
       return reply.redirect(next, 303);
     }
-    const message = result.reason === 'throttled'
-      ? `Too many failed logins: try again in ${waitText(result.retryAfterMs)}.`
-      : `The email or password is wrong.${result.retryAfterMs > 0 ? ` Wait ${waitText(result.retryAfterMs)} before trying again.` : ''}`;
+    const message =
+      result.reason === 'throttled'
+        ? `Too many failed logins: try again in ${waitText(result.retryAfterMs)}.`
+        : `The email or password is wrong.${result.retryAfterMs > 0 ? ` Wait ${waitText(result.retryAfterMs)} before trying again.` : ''}`;
     const state: FormState = { values: { email: values.email ?? '' }, errors: {}, formError: message };
     const token = ensureFormCookie(request, reply, formToken);
     if (result.reason === 'throttled') reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
-    return sendPage(reply, loginPage(chrome(request, reply, token), state, next), result.reason === 'throttled' ? 429 : 401);
+    return sendPage(
+      reply,
+      loginPage(chrome(request, reply, token), state, next),
+      result.reason === 'throttled' ? 429 : 401,
+    );
   });
 
   app.post('/logout', { config: { access: 'editor' } }, async (request, reply) => {
@@ -70,7 +83,8 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
   });
 
   app.get('/account', { config: { access: 'editor' } }, async (request, reply) =>
-    sendPage(reply, accountPage(chrome(request, reply), EMPTY_FORM)));
+    sendPage(reply, accountPage(chrome(request, reply), EMPTY_FORM)),
+  );
 
   app.post('/account/password', { config: { access: 'editor' } }, async (request, reply) => {
     const values = formValues(request);
@@ -80,6 +94,11 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
       const state = formFromError(error, {}, ['current', 'password', 'confirm']);
       return sendPage(reply, accountPage(chrome(request, reply), state), 400);
     }
-    return redirectAfterPost(request, reply, '/admin/account', 'Your password is changed. Your other sessions have ended.');
+    return redirectAfterPost(
+      request,
+      reply,
+      '/admin/account',
+      'Your password is changed. Your other sessions have ended.',
+    );
   });
 }

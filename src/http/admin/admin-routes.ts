@@ -29,11 +29,25 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
 
   // ---- credentials
   async function showCredentials(
-    request: FastifyRequest, reply: FastifyReply, state: FormState, created?: CredentialsData['created'], status = 200,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: FormState,
+    created?: CredentialsData['created'],
+    status = 200,
   ) {
     const actor = actorOf(request);
-    const [tokens, oauth, site] = await Promise.all([listTokens(ctx, actor), showOAuthCredentials(ctx, actor), getSiteSettings(ctx)]);
-    const data: CredentialsData = { tokens, oauth, origin: `${request.protocol}://${request.host}`, timeZone: site.timeZone, created };
+    const [tokens, oauth, site] = await Promise.all([
+      listTokens(ctx, actor),
+      showOAuthCredentials(ctx, actor),
+      getSiteSettings(ctx),
+    ]);
+    const data: CredentialsData = {
+      tokens,
+      oauth,
+      origin: `${request.protocol}://${request.host}`,
+      timeZone: site.timeZone,
+      created,
+    };
     return sendPage(reply, credentialsPage(chrome(request, reply), data, state), status);
   }
 
@@ -56,10 +70,21 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
   });
 
   app.get('/credentials/oauth/regenerate', async (request, reply) =>
-    sendPage(reply, confirmPage(chrome(request, reply), 'Regenerate the OAuth credentials?', '/admin/credentials/oauth/regenerate',
-      html`<p>New consumer and access keys and secrets replace the current ones. Every OAuth client signing with the
-        current ones is refused from then on, until it is given the new ones. API tokens are not affected.</p>`,
-      'Regenerate', '/admin/credentials')));
+    sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        'Regenerate the OAuth credentials?',
+        '/admin/credentials/oauth/regenerate',
+        html`<p>
+          New consumer and access keys and secrets replace the current ones. Every OAuth client signing with the current
+          ones is refused from then on, until it is given the new ones. API tokens are not affected.
+        </p>`,
+        'Regenerate',
+        '/admin/credentials',
+      ),
+    ),
+  );
 
   app.post('/credentials/oauth/regenerate', async (request, reply) => {
     await regenerateOAuthCredentials(ctx, actorOf(request));
@@ -68,8 +93,11 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
 
   // ---- users
   async function showUsers(
-    request: FastifyRequest, reply: FastifyReply, state: FormState,
-    options: Parameters<typeof usersPage>[4] = {}, status = 200,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: FormState,
+    options: Parameters<typeof usersPage>[4] = {},
+    status = 200,
   ) {
     const [users, site] = await Promise.all([listUsers(ctx, actorOf(request)), getSiteSettings(ctx)]);
     return sendPage(reply, usersPage(chrome(request, reply), users, site.timeZone, state, options), status);
@@ -81,10 +109,16 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
     const values = formValues(request);
     try {
       const { user, generatedPassword } = await createUser(ctx, actorOf(request), values);
-      if (generatedPassword) return showUsers(request, reply, EMPTY_FORM, { created: { user, password: generatedPassword } });
+      if (generatedPassword)
+        return showUsers(request, reply, EMPTY_FORM, { created: { user, password: generatedPassword } });
       return redirectAfterPost(request, reply, '/admin/users', `${user.email} can log in now.`);
     } catch (error) {
-      const state = formFromError(error, { email: values.email ?? '', role: values.role ?? '' }, ['email', 'role', 'password'], 'email');
+      const state = formFromError(
+        error,
+        { email: values.email ?? '', role: values.role ?? '' },
+        ['email', 'role', 'password'],
+        'email',
+      );
       return showUsers(request, reply, state, {}, 400);
     }
   });
@@ -93,7 +127,12 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
     const id = parseUserId(request.params.id);
     try {
       const user = await changeRole(ctx, actorOf(request), id, formValues(request).role);
-      return redirectAfterPost(request, reply, '/admin/users', `${user.email} is now ${user.role === 'admin' ? 'an admin' : 'an editor'}.`);
+      return redirectAfterPost(
+        request,
+        reply,
+        '/admin/users',
+        `${user.email} is now ${user.role === 'admin' ? 'an admin' : 'an editor'}.`,
+      );
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
       return showUsers(request, reply, EMPTY_FORM, { rowError: { id, message: error.message } }, 409);
@@ -102,10 +141,20 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
 
   app.get<IdParams>('/users/:id/delete', async (request, reply) => {
     const user = await getUser(ctx, actorOf(request), parseUserId(request.params.id));
-    return sendPage(reply, confirmPage(chrome(request, reply), `Remove ${user.email}?`, `/admin/users/${user.id}/delete`,
-      html`<p><strong>${user.email}</strong> (${user.role}) can no longer log in, and their sessions end at once.
-        What they posted stays, with their name as its author.</p>`,
-      `Remove ${user.email}`, '/admin/users'));
+    return sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        `Remove ${user.email}?`,
+        `/admin/users/${user.id}/delete`,
+        html`<p>
+          <strong>${user.email}</strong> (${user.role}) can no longer log in, and their sessions end at once. What they
+          posted stays, with their name as its author.
+        </p>`,
+        `Remove ${user.email}`,
+        '/admin/users',
+      ),
+    );
   });
 
   app.post<IdParams>('/users/:id/delete', async (request, reply) => {
@@ -121,7 +170,9 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
 
   // ---- settings
   const settingValues = (settings: Record<string, unknown>) =>
-    Object.fromEntries(SITE_SETTING_KEYS.map((k) => [k, settings[k] === null || settings[k] === undefined ? '' : String(settings[k])]));
+    Object.fromEntries(
+      SITE_SETTING_KEYS.map((k) => [k, settings[k] === null || settings[k] === undefined ? '' : String(settings[k])]),
+    );
 
   app.get('/settings', async (request, reply) => {
     const settings = await getSiteSettings(ctx);
@@ -153,7 +204,13 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
       if (text === undefined) return undefined;
       const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?$/.exec(text);
       if (!m) return 'bad';
-      const ms = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, m[4] === undefined ? (end ? 23 : 0) : +m[4], m[5] === undefined ? (end ? 59 : 0) : +m[5]);
+      const ms = Date.UTC(
+        +m[1]!,
+        +m[2]! - 1,
+        +m[3]!,
+        m[4] === undefined ? (end ? 23 : 0) : +m[4],
+        m[5] === undefined ? (end ? 59 : 0) : +m[5],
+      );
       return Number.isNaN(ms) ? 'bad' : ms + (end ? 59_999 : 0);
     };
     const from = instant(filter.from, false);
@@ -162,18 +219,27 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
     const site = await getSiteSettings(ctx);
     const bad = from === 'bad' || to === 'bad';
     const result = await browseAudit(ctx, actorOf(request), {
-      actor: filter.actor, action: filter.action, target: filter.target,
-      from: bad ? undefined : from as number | undefined, to: bad ? undefined : to as number | undefined, beforeId: before,
+      actor: filter.actor,
+      action: filter.action,
+      target: filter.target,
+      from: bad ? undefined : (from as number | undefined),
+      to: bad ? undefined : (to as number | undefined),
+      beforeId: before,
     });
-    const query = (extra: Record<string, string>) => `/admin/audit?${new URLSearchParams({ ...filter, ...extra }).toString()}`;
-    return sendPage(reply, auditPage(chrome(request, reply), {
-      entries: result.entries,
-      actions: result.actions,
-      filter,
-      timeZone: site.timeZone,
-      olderHref: result.nextBeforeId === undefined ? undefined : query({ before: String(result.nextBeforeId) }),
-      newestHref: before === undefined ? undefined : query({}),
-      error: bad ? 'Dates look like 2026-11-26 or 2026-11-26T14:30 (UTC)' : undefined,
-    }), bad ? 400 : 200);
+    const query = (extra: Record<string, string>) =>
+      `/admin/audit?${new URLSearchParams({ ...filter, ...extra }).toString()}`;
+    return sendPage(
+      reply,
+      auditPage(chrome(request, reply), {
+        entries: result.entries,
+        actions: result.actions,
+        filter,
+        timeZone: site.timeZone,
+        olderHref: result.nextBeforeId === undefined ? undefined : query({ before: String(result.nextBeforeId) }),
+        newestHref: before === undefined ? undefined : query({}),
+        error: bad ? 'Dates look like 2026-11-26 or 2026-11-26T14:30 (UTC)' : undefined,
+      }),
+      bad ? 400 : 200,
+    );
   });
 }

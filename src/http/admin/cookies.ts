@@ -18,7 +18,11 @@ export function sessionSecret(request: FastifyRequest): string | undefined {
 }
 
 export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, secret: string): void {
-  setCookie(reply, SESSION_COOKIE, secret, { path: PATH, secure: secure(request), maxAgeSeconds: SESSION_MAX_MS / 1000 });
+  setCookie(reply, SESSION_COOKIE, secret, {
+    path: PATH,
+    secure: secure(request),
+    maxAgeSeconds: SESSION_MAX_MS / 1000,
+  });
 }
 
 export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply): void {

@@ -21,11 +21,22 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
   const { ctx } = options;
   const editor = { config: { access: 'editor' as const } };
 
-  async function showDashboard(request: FastifyRequest, reply: FastifyReply, failed?: { slug: string; state: FormState }) {
+  async function showDashboard(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    failed?: { slug: string; state: FormState },
+  ) {
     const [services, statuses, site, holds] = await Promise.all([
-      listServices(ctx), listStatuses(ctx), getSiteSettings(ctx), listRecoveryHolds(ctx, request.adminSession!.actor),
+      listServices(ctx),
+      listStatuses(ctx),
+      getSiteSettings(ctx),
+      listRecoveryHolds(ctx, request.adminSession!.actor),
     ]);
-    return sendPage(reply, dashboardPage(chrome(request, reply), { services, statuses, timeZone: site.timeZone, failed, holds }), failed ? 400 : 200);
+    return sendPage(
+      reply,
+      dashboardPage(chrome(request, reply), { services, statuses, timeZone: site.timeZone, failed, holds }),
+      failed ? 400 : 200,
+    );
   }
 
   app.get('/', editor, async (request, reply) => showDashboard(request, reply));
@@ -41,7 +52,12 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
         status: note ? undefined : values.status,
         informational: note ? 'true' : undefined,
       });
-      return redirectAfterPost(request, reply, `/admin#svc-${service.slug}-name`, `${note ? 'Note' : 'Status'} posted for ${service.name}.`);
+      return redirectAfterPost(
+        request,
+        reply,
+        `/admin#svc-${service.slug}-name`,
+        `${note ? 'Note' : 'Status'} posted for ${service.name}.`,
+      );
     } catch (error) {
       const state = formFromError(error, values, ['status', 'message', 'informational']);
       return showDashboard(request, reply, { slug: request.params.slug, state });
@@ -62,6 +78,11 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
 
   app.post<EventParams>('/services/:slug/events/:sid/delete', editor, async (request, reply) => {
     await deleteEvent(ctx, request.adminSession!.actor, request.params.slug, request.params.sid);
-    return redirectAfterPost(request, reply, `/admin/services/${encodeURIComponent(request.params.slug)}/events`, 'The event is deleted.');
+    return redirectAfterPost(
+      request,
+      reply,
+      `/admin/services/${encodeURIComponent(request.params.slug)}/events`,
+      'The event is deleted.',
+    );
   });
 }

@@ -25,7 +25,10 @@ export function orUndefined(value: string | undefined): string | undefined {
  * Anything else (NotFound, Forbidden, unexpected) is thrown on.
  */
 export function formFromError(
-  error: unknown, values: Record<string, string>, fields: string[], conflictField?: string,
+  error: unknown,
+  values: Record<string, string>,
+  fields: string[],
+  conflictField?: string,
 ): FormState {
   const state: FormState = { values, errors: {} };
   if (error instanceof Invalid) {

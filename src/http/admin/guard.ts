@@ -14,8 +14,23 @@ export function safeNext(value: unknown): string {
     : '/admin';
 }
 
-function refuse(request: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
-  return sendPage(reply, page(chrome(request, reply), title, html`<p>${message}</p><p><a href="/admin">Back to the dashboard</a></p>`), status);
+function refuse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+): FastifyReply {
+  return sendPage(
+    reply,
+    page(
+      chrome(request, reply),
+      title,
+      html`<p>${message}</p>
+        <p><a href="/admin">Back to the dashboard</a></p>`,
+    ),
+    status,
+  );
 }
 
 /**
@@ -41,7 +56,13 @@ export function guardAdminSite(app: FastifyInstance, ctx: Context): void {
       return reply.redirect(`/admin/login${next}`, 303);
     }
     if (access === 'admin' && session.role !== 'admin') {
-      return refuse(request, reply, 403, 'Admins only', 'Only admins may do this. Editors post and delete events and notes.');
+      return refuse(
+        request,
+        reply,
+        403,
+        'Admins only',
+        'Only admins may do this. Editors post and delete events and notes.',
+      );
     }
   });
 
@@ -52,8 +73,13 @@ export function guardAdminSite(app: FastifyInstance, ctx: Context): void {
     const expected = request.adminSession?.csrfToken ?? formCookie(request);
     if (typeof sent !== 'string' || !expected || !secretsEqual(sent, expected)) {
       request.log.warn({ reqId: request.id }, 'admin form refused: missing or wrong CSRF token');
-      return refuse(request, reply, 403, 'This form has expired',
-        'The form was not accepted because its security token is missing or out of date. Go back, reload the page and try again.');
+      return refuse(
+        request,
+        reply,
+        403,
+        'This form has expired',
+        'The form was not accepted because its security token is missing or out of date. Go back, reload the page and try again.',
+      );
     }
   });
 }

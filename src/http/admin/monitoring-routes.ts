@@ -17,8 +17,28 @@ import { chrome, redirectAfterPost, sendPage } from './respond.ts';
 type SlugParams = { Params: { slug: string } };
 type CheckParams = { Params: { slug: string; name: string } };
 
-const AUTOMATION_FIELDS = ['recovery_needs_human', 'min_change_interval', 'heartbeat_period', 'heartbeat_state', 'status_up', 'status_warning', 'status_down'];
-const CHECK_FIELDS = ['name', 'kind', 'target', 'expected_statuses', 'keyword', 'keyword_absent', 'latency_warning', 'interval', 'timeout', 'failure_threshold', 'enabled'];
+const AUTOMATION_FIELDS = [
+  'recovery_needs_human',
+  'min_change_interval',
+  'heartbeat_period',
+  'heartbeat_state',
+  'status_up',
+  'status_warning',
+  'status_down',
+];
+const CHECK_FIELDS = [
+  'name',
+  'kind',
+  'target',
+  'expected_statuses',
+  'keyword',
+  'keyword_absent',
+  'latency_warning',
+  'interval',
+  'timeout',
+  'failure_threshold',
+  'enabled',
+];
 
 function actorOf(request: FastifyRequest): Actor {
   return request.adminSession!.actor;
@@ -33,9 +53,17 @@ function withFlags(values: Record<string, string>, flags: string[]): Record<stri
 
 function checkInput(values: Record<string, string>): CheckInput {
   return {
-    name: values.name, kind: values.kind, target: values.target, expectedStatuses: values.expected_statuses, keyword: values.keyword,
-    keywordAbsent: values.keyword_absent, latencyWarningMs: values.latency_warning, interval: values.interval, timeout: values.timeout,
-    failureThreshold: values.failure_threshold, enabled: values.enabled,
+    name: values.name,
+    kind: values.kind,
+    target: values.target,
+    expectedStatuses: values.expected_statuses,
+    keyword: values.keyword,
+    keywordAbsent: values.keyword_absent,
+    latencyWarningMs: values.latency_warning,
+    interval: values.interval,
+    timeout: values.timeout,
+    failureThreshold: values.failure_threshold,
+    enabled: values.enabled,
   };
 }
 
@@ -46,16 +74,37 @@ function checkInput(values: Record<string, string>): CheckInput {
 export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const { ctx } = options;
 
-  async function showMonitoring(request: FastifyRequest<SlugParams>, reply: FastifyReply, failed: MonitoringForm = undefined) {
+  async function showMonitoring(
+    request: FastifyRequest<SlugParams>,
+    reply: FastifyReply,
+    failed: MonitoringForm = undefined,
+  ) {
     const actor = actorOf(request);
     const service = await getService(ctx, request.params.slug);
     const [push, automation, checks, statuses, site] = await Promise.all([
-      getPushSecret(ctx, actor, service.slug), getAutomation(ctx, actor, service.slug), listChecks(ctx, actor, service.slug),
-      listStatuses(ctx), getSiteSettings(ctx),
+      getPushSecret(ctx, actor, service.slug),
+      getAutomation(ctx, actor, service.slug),
+      listChecks(ctx, actor, service.slug),
+      listStatuses(ctx),
+      getSiteSettings(ctx),
     ]);
-    return sendPage(reply, monitoringPage(chrome(request, reply), {
-      service, origin: `${request.protocol}://${request.host}`, push, automation, checks, statuses, timeZone: site.timeZone,
-    }, failed), failed ? 400 : 200);
+    return sendPage(
+      reply,
+      monitoringPage(
+        chrome(request, reply),
+        {
+          service,
+          origin: `${request.protocol}://${request.host}`,
+          push,
+          automation,
+          checks,
+          statuses,
+          timeZone: site.timeZone,
+        },
+        failed,
+      ),
+      failed ? 400 : 200,
+    );
   }
 
   app.get<SlugParams>('/services/:slug/monitoring', (request, reply) => showMonitoring(request, reply));
@@ -64,31 +113,62 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
   app.get<SlugParams>('/services/:slug/monitoring/push/regenerate', async (request, reply) => {
     const service = await getService(ctx, request.params.slug);
     const base = monitoringPath(service);
-    return sendPage(reply, confirmPage(chrome(request, reply), `Regenerate the push URL of ${service.name}?`, `${base}/push/regenerate`,
-      html`<p>A new push URL replaces the current one. <strong>The current URL stops working at once</strong>: every script and cron job
-        using it is refused until it is given the new one (and, with a heartbeat on, the service goes to its heartbeat status when they stay silent).</p>`,
-      'Regenerate the push URL', `${base}#push`));
+    return sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        `Regenerate the push URL of ${service.name}?`,
+        `${base}/push/regenerate`,
+        html`<p>
+          A new push URL replaces the current one. <strong>The current URL stops working at once</strong>: every script
+          and cron job using it is refused until it is given the new one (and, with a heartbeat on, the service goes to
+          its heartbeat status when they stay silent).
+        </p>`,
+        'Regenerate the push URL',
+        `${base}#push`,
+      ),
+    );
   });
 
   app.post<SlugParams>('/services/:slug/monitoring/push/regenerate', async (request, reply) => {
     const service = await getService(ctx, request.params.slug);
     await regeneratePushSecret(ctx, actorOf(request), service.slug);
-    return redirectAfterPost(request, reply, `${monitoringPath(service)}#push`, `${service.name} has a new push URL; any earlier one no longer works.`);
+    return redirectAfterPost(
+      request,
+      reply,
+      `${monitoringPath(service)}#push`,
+      `${service.name} has a new push URL; any earlier one no longer works.`,
+    );
   });
 
   app.get<SlugParams>('/services/:slug/monitoring/push/remove', async (request, reply) => {
     const service = await getService(ctx, request.params.slug);
     const base = monitoringPath(service);
-    return sendPage(reply, confirmPage(chrome(request, reply), `Remove the push URL of ${service.name}?`, `${base}/push/remove`,
-      html`<p>Pushes to the current URL are refused from then on. Turn the heartbeat off too if nothing else will report:
-        otherwise the service goes to its heartbeat status when the period passes without a push.</p>`,
-      'Remove the push URL', `${base}#push`));
+    return sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        `Remove the push URL of ${service.name}?`,
+        `${base}/push/remove`,
+        html`<p>
+          Pushes to the current URL are refused from then on. Turn the heartbeat off too if nothing else will report:
+          otherwise the service goes to its heartbeat status when the period passes without a push.
+        </p>`,
+        'Remove the push URL',
+        `${base}#push`,
+      ),
+    );
   });
 
   app.post<SlugParams>('/services/:slug/monitoring/push/remove', async (request, reply) => {
     const service = await getService(ctx, request.params.slug);
     await removePushSecret(ctx, actorOf(request), service.slug);
-    return redirectAfterPost(request, reply, `${monitoringPath(service)}#push`, `The push URL of ${service.name} is removed.`);
+    return redirectAfterPost(
+      request,
+      reply,
+      `${monitoringPath(service)}#push`,
+      `The push URL of ${service.name} is removed.`,
+    );
   });
 
   // ---- automation settings
@@ -103,15 +183,24 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
         recoveryNeedsHuman: values.recovery_needs_human,
         minChangeInterval: values.min_change_interval ?? '',
         // Saving the form unchanged must not restart the heartbeat's count (the use case restarts it whenever a period is given).
-        heartbeatPeriod: (values.heartbeat_period ?? '').trim() === period ? undefined : (values.heartbeat_period ?? '').trim(),
+        heartbeatPeriod:
+          (values.heartbeat_period ?? '').trim() === period ? undefined : (values.heartbeat_period ?? '').trim(),
         heartbeatState: values.heartbeat_state,
         statusUp: values.status_up,
         statusWarning: values.status_warning,
         statusDown: values.status_down,
       });
-      return redirectAfterPost(request, reply, `${monitoringPath(service)}#automation`, `Automation settings of ${service.name} saved.`);
+      return redirectAfterPost(
+        request,
+        reply,
+        `${monitoringPath(service)}#automation`,
+        `Automation settings of ${service.name} saved.`,
+      );
     } catch (error) {
-      return showMonitoring(request, reply, { form: 'automation', state: formFromError(error, values, AUTOMATION_FIELDS) });
+      return showMonitoring(request, reply, {
+        form: 'automation',
+        state: formFromError(error, values, AUTOMATION_FIELDS),
+      });
     }
   });
 
@@ -121,28 +210,56 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
     const service = await getService(ctx, request.params.slug);
     try {
       const { check } = await saveCheck(ctx, actorOf(request), service.slug, checkInput(values), 'create');
-      return redirectAfterPost(request, reply, `${monitoringPath(service)}#checks`, `Check ${check.name} created; it runs within its interval.`);
+      return redirectAfterPost(
+        request,
+        reply,
+        `${monitoringPath(service)}#checks`,
+        `Check ${check.name} created; it runs within its interval.`,
+      );
     } catch (error) {
-      return showMonitoring(request, reply, { form: 'new-check', state: formFromError(error, values, CHECK_FIELDS, 'name') });
+      return showMonitoring(request, reply, {
+        form: 'new-check',
+        state: formFromError(error, values, CHECK_FIELDS, 'name'),
+      });
     }
   });
 
   async function showCheck(request: FastifyRequest<CheckParams>, reply: FastifyReply, state: FormState, status = 200) {
     const service = await getService(ctx, request.params.slug);
-    const [check, site] = await Promise.all([getCheck(ctx, actorOf(request), service.slug, request.params.name), getSiteSettings(ctx)]);
+    const [check, site] = await Promise.all([
+      getCheck(ctx, actorOf(request), service.slug, request.params.name),
+      getSiteSettings(ctx),
+    ]);
     return sendPage(reply, editCheckPage(chrome(request, reply), service, check, state, site.timeZone), status);
   }
 
-  app.get<CheckParams>('/services/:slug/monitoring/checks/:name', (request, reply) => showCheck(request, reply, EMPTY_FORM));
+  app.get<CheckParams>('/services/:slug/monitoring/checks/:name', (request, reply) =>
+    showCheck(request, reply, EMPTY_FORM),
+  );
 
   app.post<CheckParams>('/services/:slug/monitoring/checks/:name', async (request, reply) => {
     const values = withFlags(formValues(request), ['keyword_absent', 'enabled']);
     const service = await getService(ctx, request.params.slug);
     try {
-      const { check } = await saveCheck(ctx, actorOf(request), service.slug, { ...checkInput(values), name: request.params.name }, 'update');
+      const { check } = await saveCheck(
+        ctx,
+        actorOf(request),
+        service.slug,
+        { ...checkInput(values), name: request.params.name },
+        'update',
+      );
       return redirectAfterPost(request, reply, `${monitoringPath(service)}#checks`, `Check ${check.name} saved.`);
     } catch (error) {
-      return showCheck(request, reply, formFromError(error, values, CHECK_FIELDS.filter((f) => f !== 'name')), 400);
+      return showCheck(
+        request,
+        reply,
+        formFromError(
+          error,
+          values,
+          CHECK_FIELDS.filter((f) => f !== 'name'),
+        ),
+        400,
+      );
     }
   });
 
@@ -150,10 +267,20 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
     const service = await getService(ctx, request.params.slug);
     const check = await getCheck(ctx, actorOf(request), service.slug, request.params.name);
     const base = monitoringPath(service);
-    return sendPage(reply, confirmPage(chrome(request, reply), `Delete check ${check.name}?`, `${base}/checks/${check.name}/delete`,
-      html`<p>The check <strong>${check.name}</strong> (<code>${check.target}</code>) stops running, and its response times are deleted with it.
-        The events it posted stay. This cannot be undone.</p>`,
-      `Delete check ${check.name}`, `${base}#checks`));
+    return sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        `Delete check ${check.name}?`,
+        `${base}/checks/${check.name}/delete`,
+        html`<p>
+          The check <strong>${check.name}</strong> (<code>${check.target}</code>) stops running, and its response times
+          are deleted with it. The events it posted stay. This cannot be undone.
+        </p>`,
+        `Delete check ${check.name}`,
+        `${base}#checks`,
+      ),
+    );
   });
 
   app.post<CheckParams>('/services/:slug/monitoring/checks/:name/delete', async (request, reply) => {
@@ -167,7 +294,10 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
     const values = formValues(request);
     const actor = actorOf(request);
     const service = await getService(ctx, request.params.slug);
-    const back = values.from === 'monitoring' && request.adminSession!.role === 'admin' ? monitoringPath(service) : `/admin#svc-${service.slug}-name`;
+    const back =
+      values.from === 'monitoring' && request.adminSession!.role === 'admin'
+        ? monitoringPath(service)
+        : `/admin#svc-${service.slug}-name`;
     // Two people may click at once: only the first confirmation posts.
     if (!(await listRecoveryHolds(ctx, actor)).has(service.slug)) {
       return redirectAfterPost(request, reply, back, `The recovery of ${service.name} was already answered.`);

@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor, Context } from '../../services/context.ts';
 import {
-  channelHistory, createChannel, deleteChannel, getChannel, listChannels, pausedChannels, resumeChannel, updateChannel,
+  channelHistory,
+  createChannel,
+  deleteChannel,
+  getChannel,
+  listChannels,
+  pausedChannels,
+  resumeChannel,
+  updateChannel,
   type ChannelInput,
 } from '../../services/channels.ts';
 import { listSubscribers, removeSubscriber } from '../../services/subscriptions.ts';
@@ -12,7 +19,11 @@ import { getSiteSettings } from '../../services/site-settings.ts';
 import { NotFound } from '../../domain/errors.ts';
 import { EMPTY_FORM, type FormState } from '../../views/admin/forms.ts';
 import {
-  channelPage, emailSettingsPage, notificationsPage, pausedBanner, subscribersPage,
+  channelPage,
+  emailSettingsPage,
+  notificationsPage,
+  pausedBanner,
+  subscribersPage,
 } from '../../views/admin/notifications.ts';
 import type { Html } from '../../views/html.ts';
 import { formFromError, formValues } from './form-input.ts';
@@ -43,8 +54,13 @@ function allValues(request: FastifyRequest, name: string): string[] {
 
 function channelInput(request: FastifyRequest, values: Record<string, string>): ChannelInput {
   return {
-    kind: values.kind, name: values.name, url: values.url, addresses: values.addresses,
-    services: allValues(request, 'services'), notes: values.notes === 'true', rotateSecret: values.rotate_secret === 'true',
+    kind: values.kind,
+    name: values.name,
+    url: values.url,
+    addresses: values.addresses,
+    services: allValues(request, 'services'),
+    notes: values.notes === 'true',
+    rotateSecret: values.rotate_secret === 'true',
   };
 }
 
@@ -62,27 +78,53 @@ export function pausedChannelBanner(app: FastifyInstance, ctx: Context): void {
 }
 
 /** `/admin/notifications`: channels and their delivery history, subscribers, SMTP settings (admins only). */
-export async function notificationRoutes(app: FastifyInstance, options: { ctx: Context; mailer: MailSender }): Promise<void> {
+export async function notificationRoutes(
+  app: FastifyInstance,
+  options: { ctx: Context; mailer: MailSender },
+): Promise<void> {
   const { ctx, mailer } = options;
   const serviceChoices = async () => (await listServices(ctx)).map((s) => ({ slug: s.slug, name: s.name }));
 
   async function overview(request: FastifyRequest, reply: FastifyReply, state: FormState, status = 200) {
     const actor = actorOf(request);
     const [channels, services, subscribers, smtp, site] = await Promise.all([
-      listChannels(ctx, actor), serviceChoices(), listSubscribers(ctx, actor), getSmtpSettings(ctx, actor), getSiteSettings(ctx),
+      listChannels(ctx, actor),
+      serviceChoices(),
+      listSubscribers(ctx, actor),
+      getSmtpSettings(ctx, actor),
+      getSiteSettings(ctx),
     ]);
     const confirmed = subscribers.filter((s) => s.confirmedAt !== null).length;
-    return sendPage(reply, notificationsPage(chrome(request, reply), {
-      channels, services, subscribers: { confirmed, pending: subscribers.length - confirmed }, smtp, timeZone: site.timeZone,
-    }, state), status);
+    return sendPage(
+      reply,
+      notificationsPage(
+        chrome(request, reply),
+        {
+          channels,
+          services,
+          subscribers: { confirmed, pending: subscribers.length - confirmed },
+          smtp,
+          timeZone: site.timeZone,
+        },
+        state,
+      ),
+      status,
+    );
   }
 
   async function channelView(request: FastifyRequest, reply: FastifyReply, id: number, state: FormState, status = 200) {
     const actor = actorOf(request);
     const [channel, history, services, site] = await Promise.all([
-      getChannel(ctx, actor, id), channelHistory(ctx, actor, id, 50), serviceChoices(), getSiteSettings(ctx),
+      getChannel(ctx, actor, id),
+      channelHistory(ctx, actor, id, 50),
+      serviceChoices(),
+      getSiteSettings(ctx),
     ]);
-    return sendPage(reply, channelPage(chrome(request, reply), channel, history, services, state, site.timeZone), status);
+    return sendPage(
+      reply,
+      channelPage(chrome(request, reply), channel, history, services, state, site.timeZone),
+      status,
+    );
   }
 
   app.get('/notifications', (request, reply) => overview(request, reply, EMPTY_FORM));
@@ -91,31 +133,60 @@ export async function notificationRoutes(app: FastifyInstance, options: { ctx: C
     const values = formValues(request);
     try {
       const channel = await createChannel(ctx, actorOf(request), channelInput(request, values));
-      return redirectAfterPost(request, reply, `/admin/notifications/channels/${channel.id}`, `Channel “${channel.name}” is added.`);
+      return redirectAfterPost(
+        request,
+        reply,
+        `/admin/notifications/channels/${channel.id}`,
+        `Channel “${channel.name}” is added.`,
+      );
     } catch (error) {
-      const state = formFromError(error, { ...values, services: allValues(request, 'services').join(',') }, ['kind', 'name', 'url', 'addresses', 'services', 'notes']);
+      const state = formFromError(error, { ...values, services: allValues(request, 'services').join(',') }, [
+        'kind',
+        'name',
+        'url',
+        'addresses',
+        'services',
+        'notes',
+      ]);
       return overview(request, reply, state, 400);
     }
   });
 
   app.get<IdParams>('/notifications/channels/:id', (request, reply) =>
-    channelView(request, reply, idOf(request.params.id, 'Channel'), EMPTY_FORM));
+    channelView(request, reply, idOf(request.params.id, 'Channel'), EMPTY_FORM),
+  );
 
   app.post<IdParams>('/notifications/channels/:id', async (request, reply) => {
     const id = idOf(request.params.id, 'Channel');
     const values = formValues(request);
     try {
       const channel = await updateChannel(ctx, actorOf(request), id, channelInput(request, values));
-      return redirectAfterPost(request, reply, `/admin/notifications/channels/${id}`, `Channel “${channel.name}” is saved.`);
+      return redirectAfterPost(
+        request,
+        reply,
+        `/admin/notifications/channels/${id}`,
+        `Channel “${channel.name}” is saved.`,
+      );
     } catch (error) {
-      const state = formFromError(error, { ...values, services: allValues(request, 'services').join(',') }, ['name', 'url', 'addresses', 'services', 'notes']);
+      const state = formFromError(error, { ...values, services: allValues(request, 'services').join(',') }, [
+        'name',
+        'url',
+        'addresses',
+        'services',
+        'notes',
+      ]);
       return channelView(request, reply, id, state, 400);
     }
   });
 
   app.post<IdParams>('/notifications/channels/:id/resume', async (request, reply) => {
     const channel = await resumeChannel(ctx, actorOf(request), idOf(request.params.id, 'Channel'));
-    return redirectAfterPost(request, reply, `/admin/notifications/channels/${channel.id}`, `Channel “${channel.name}” is resumed; waiting notices go out now.`);
+    return redirectAfterPost(
+      request,
+      reply,
+      `/admin/notifications/channels/${channel.id}`,
+      `Channel “${channel.name}” is resumed; waiting notices go out now.`,
+    );
   });
 
   app.post<IdParams>('/notifications/channels/:id/delete', async (request, reply) => {
@@ -134,7 +205,12 @@ export async function notificationRoutes(app: FastifyInstance, options: { ctx: C
   });
 
   async function emailView(
-    request: FastifyRequest, reply: FastifyReply, state: FormState, testState: FormState, result?: { ok: boolean; error?: string }, status = 200,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: FormState,
+    testState: FormState,
+    result?: { ok: boolean; error?: string },
+    status = 200,
   ) {
     const smtp = await getSmtpSettings(ctx, actorOf(request));
     return sendPage(reply, emailSettingsPage(chrome(request, reply), smtp, state, testState, result), status);
@@ -148,14 +224,24 @@ export async function notificationRoutes(app: FastifyInstance, options: { ctx: C
       await updateSmtpSettings(ctx, actorOf(request), values);
       return redirectAfterPost(request, reply, '/admin/notifications/email', 'Email settings are saved.');
     } catch (error) {
-      return emailView(request, reply, formFromError(error, values, ['host', 'port', 'security', 'user', 'password', 'from']), EMPTY_FORM, undefined, 400);
+      return emailView(
+        request,
+        reply,
+        formFromError(error, values, ['host', 'port', 'security', 'user', 'password', 'from']),
+        EMPTY_FORM,
+        undefined,
+        400,
+      );
     }
   });
 
   app.post('/notifications/email/test', async (request, reply) => {
     const values = formValues(request);
     try {
-      const result = await sendTestEmail(ctx, actorOf(request), mailer, { to: values.to, fallbackBaseUrl: `${request.protocol}://${request.host}` });
+      const result = await sendTestEmail(ctx, actorOf(request), mailer, {
+        to: values.to,
+        fallbackBaseUrl: `${request.protocol}://${request.host}`,
+      });
       return emailView(request, reply, EMPTY_FORM, { values, errors: {} }, result, result.ok ? 200 : 502);
     } catch (error) {
       return emailView(request, reply, EMPTY_FORM, formFromError(error, values, ['to']), undefined, 400);

@@ -6,8 +6,12 @@ import { stylesheetUrl } from './assets.ts';
 
 /** No inline script or style anywhere in the admin site; nothing from elsewhere; never framed. */
 export const ADMIN_CSP = [
-  "default-src 'none'", "style-src 'self'", "img-src 'self'", "form-action 'self'",
-  "frame-ancestors 'none'", "base-uri 'none'",
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
 ].join('; ');
 
 export function securityHeaders(reply: FastifyReply): void {
@@ -37,7 +41,12 @@ export function sendPage(reply: FastifyReply, body: Html, status = 200): Fastify
 }
 
 /** Redirect after a successful POST (303: the browser follows with a GET), with a message for the next page. */
-export function redirectAfterPost(request: FastifyRequest, reply: FastifyReply, to: string, flash?: string): FastifyReply {
+export function redirectAfterPost(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  to: string,
+  flash?: string,
+): FastifyReply {
   if (flash) setFlash(request, reply, flash);
   return reply.redirect(to, 303);
 }

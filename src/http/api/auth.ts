@@ -43,14 +43,20 @@ async function authenticateSession(ctx: Context, request: FastifyRequest, secret
   if (!SAFE_METHODS.has(request.method)) {
     const sent = request.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !secretsEqual(sent, session.csrfToken)) {
-      throw new Forbidden('A write authenticated by the admin session cookie needs the session\'s CSRF token in the X-CSRF-Token header');
+      throw new Forbidden(
+        "A write authenticated by the admin session cookie needs the session's CSRF token in the X-CSRF-Token header",
+      );
     }
   }
   return session.actor;
 }
 
 /** Resolves the request's credential to an actor, or throws Unauthorized. */
-export async function authenticate(ctx: Context, adminToken: string | undefined, request: FastifyRequest): Promise<Actor> {
+export async function authenticate(
+  ctx: Context,
+  adminToken: string | undefined,
+  request: FastifyRequest,
+): Promise<Actor> {
   const token = bearer(request);
   if (token !== undefined) {
     if (adminToken !== undefined && secretsEqual(token, adminToken)) return ENV_TOKEN_ACTOR;

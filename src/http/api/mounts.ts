@@ -66,7 +66,13 @@ export async function publicApi(app: FastifyInstance, options: PublicApiOptions)
   });
   jsonpWrapping(app);
   unknownPath(app);
-  await app.register(v1Routes, { prefix: '/v1', mount: 'public', mountPath: '/api/v1', ctx: options.ctx, cache: options.cache });
+  await app.register(v1Routes, {
+    prefix: '/v1',
+    mount: 'public',
+    mountPath: '/api/v1',
+    ctx: options.ctx,
+    cache: options.cache,
+  });
   if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
 }
 
@@ -91,5 +97,9 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   unknownPath(app);
   await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
   await app.register(notificationApi, { prefix: '/v1', ctx: options.ctx, mailer: options.mailer });
-  await app.register(monitoringApi, { prefix: '/v1', ctx: options.ctx, alertmanager: options.alertmanager ?? DEFAULT_ALERTMANAGER_RULES });
+  await app.register(monitoringApi, {
+    prefix: '/v1',
+    ctx: options.ctx,
+    alertmanager: options.alertmanager ?? DEFAULT_ALERTMANAGER_RULES,
+  });
 }

@@ -58,7 +58,11 @@ export class ResponseCache {
 
   constructor(options: CacheOptions) {
     this.#options = {
-      now: Date.now, maxEntries: 2_000, maxBytes: 64 * 1024 * 1024, maxAgeMs: 5 * 60_000, ...options,
+      now: Date.now,
+      maxEntries: 2_000,
+      maxBytes: 64 * 1024 * 1024,
+      maxAgeMs: 5 * 60_000,
+      ...options,
     };
     this.#unsubscribe = options.bus.subscribe(() => this.invalidate());
   }
@@ -82,7 +86,10 @@ export class ResponseCache {
   }
 
   async serve(
-    request: FastifyRequest, reply: FastifyReply, cacheControl: string, render: () => Promise<Rendered>,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    cacheControl: string,
+    render: () => Promise<Rendered>,
   ): Promise<FastifyReply> {
     const entry = await this.lookup(ResponseCache.keyOf(request), render);
     return send(request, reply, entry, cacheControl);
@@ -135,14 +142,14 @@ export class ResponseCache {
     const compress = identity.length >= COMPRESS_FROM;
     const [gz, br] = compress
       ? await Promise.all([
-        gzipAsync(identity, { level: 6 }),
-        brotliAsync(identity, {
-          params: {
-            [zlib.BROTLI_PARAM_QUALITY]: identity.length > 256 * 1024 ? 5 : 9,
-            [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length,
-          },
-        }),
-      ])
+          gzipAsync(identity, { level: 6 }),
+          brotliAsync(identity, {
+            params: {
+              [zlib.BROTLI_PARAM_QUALITY]: identity.length > 256 * 1024 ? 5 : 9,
+              [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length,
+            },
+          }),
+        ])
       : [undefined, undefined];
     const etag = createHash('sha1').update(identity).digest('base64url').slice(0, 20);
     const maxExpiry = now + this.#options.maxAgeMs;

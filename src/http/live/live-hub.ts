@@ -15,7 +15,8 @@ export interface LiveOverall {
 
 export function liveOverall(services: readonly Service[]): LiveOverall {
   const overall = overallOf(services);
-  const worstService = overall.level === 'NORMAL' ? undefined : services.find((s) => s.currentEvent?.status.id === overall.worst?.id);
+  const worstService =
+    overall.level === 'NORMAL' ? undefined : services.find((s) => s.currentEvent?.status.id === overall.worst?.id);
   return {
     level: overall.level,
     status: overall.worst?.name ?? null,

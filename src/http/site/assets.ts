@@ -16,7 +16,11 @@ interface Asset {
   br: Buffer;
 }
 
-const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  svg: 'image/svg+xml',
+};
 
 /** The site's stylesheet and scripts, read and compressed once at start. */
 export class SiteAssets {
@@ -28,7 +32,11 @@ export class SiteAssets {
       const hash = createHash('sha256').update(identity).digest('hex').slice(0, 10);
       const [base, ext] = name.split('.') as [string, string];
       this.#byName.set(name, {
-        name, type: TYPES[ext]!, hash, url: `/assets/${base}.${hash}.${ext}`, identity,
+        name,
+        type: TYPES[ext]!,
+        hash,
+        url: `/assets/${base}.${hash}.${ext}`,
+        identity,
         gzip: gzipSync(identity, { level: 9 }),
         br: brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
       });
@@ -55,11 +63,20 @@ export class SiteAssets {
       // A page rendered by an older instance may ask for an older hash during a rolling
       // deploy: serve the current content then, but only briefly cacheable.
       const current = match[2] === asset.hash;
-      return sendAsset(request.headers, reply, asset, current ? 'public, max-age=31536000, immutable' : 'public, max-age=60');
+      return sendAsset(
+        request.headers,
+        reply,
+        asset,
+        current ? 'public, max-age=31536000, immutable' : 'public, max-age=60',
+      );
     });
     // Fixed URLs that others embed or browsers guess: short-lived caches, revalidated by ETag.
-    app.get('/widget.js', async (request, reply) => sendAsset(request.headers, reply, this.get('widget.js'), 'public, max-age=300'));
-    app.get('/favicon.svg', async (request, reply) => sendAsset(request.headers, reply, this.get('favicon.svg'), 'public, max-age=86400'));
+    app.get('/widget.js', async (request, reply) =>
+      sendAsset(request.headers, reply, this.get('widget.js'), 'public, max-age=300'),
+    );
+    app.get('/favicon.svg', async (request, reply) =>
+      sendAsset(request.headers, reply, this.get('favicon.svg'), 'public, max-age=86400'),
+    );
   }
 }
 
@@ -70,8 +87,12 @@ export function sendAsset(
   cacheControl: string,
 ) {
   const etag = `"${asset.hash}"`;
-  reply.header('cache-control', cacheControl).header('etag', etag).header('vary', 'Accept-Encoding')
-    .header('x-content-type-options', 'nosniff').header('access-control-allow-origin', '*');
+  reply
+    .header('cache-control', cacheControl)
+    .header('etag', etag)
+    .header('vary', 'Accept-Encoding')
+    .header('x-content-type-options', 'nosniff')
+    .header('access-control-allow-origin', '*');
   if (headers['if-none-match'] === etag) return reply.code(304).send();
   const encoding = chooseEncoding(headers['accept-encoding'] as string | undefined);
   reply.type(asset.type);

@@ -20,7 +20,11 @@ export function htmlErrorPages(ctx: Context, assets: SiteAssets) {
   return async (request: FastifyRequest, reply: FastifyReply, answer: HtmlErrorAnswer): Promise<FastifyReply> => {
     const fallback = ctx.site ?? SITE_DEFAULTS;
     const settings = answer.status < 500 ? await getSiteSettings(ctx).catch(() => fallback) : fallback;
-    const chrome = { settings, assets: { css: assets.url('site.css'), js: assets.url('live.js') }, path: request.url.split('?')[0] ?? '/' };
+    const chrome = {
+      settings,
+      assets: { css: assets.url('site.css'), js: assets.url('live.js') },
+      path: request.url.split('?')[0] ?? '/',
+    };
     return reply
       .code(answer.status)
       .headers(answer.headers)

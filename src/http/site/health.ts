@@ -9,6 +9,10 @@ export async function healthRoutes(app: FastifyInstance, options: { ctx: Context
     return reply
       .code(database ? 200 : 503)
       .header('cache-control', 'no-store')
-      .send({ status: database ? 'ok' : 'unavailable', database: database ? 'reachable' : 'unreachable', dialect: options.ctx.database.dialect });
+      .send({
+        status: database ? 'ok' : 'unavailable',
+        database: database ? 'reachable' : 'unreachable',
+        dialect: options.ctx.database.dialect,
+      });
   });
 }

@@ -21,7 +21,6 @@ export interface SiteOptions {
   assets: SiteAssets;
 }
 
-
 function pageNumber(query: unknown): number {
   const raw = (query as Record<string, unknown>).page;
   if (raw === undefined) return 1;
@@ -43,12 +42,18 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     path: request.url.split('?')[0] ?? '/',
   });
   const page = (
-    request: FastifyRequest, reply: FastifyReply,
+    request: FastifyRequest,
+    reply: FastifyReply,
     render: () => Promise<{ settings: SiteSettings; html: Html; expiresAt?: number }>,
   ) =>
     cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async (): Promise<Rendered> => {
       const out = await render();
-      return { type: 'text/html; charset=utf-8', body: out.html.value, headers: securityHeaders(out.settings), expiresAt: out.expiresAt };
+      return {
+        type: 'text/html; charset=utf-8',
+        body: out.html.value,
+        headers: securityHeaders(out.settings),
+        expiresAt: out.expiresAt,
+      };
     });
 
   app.get('/', (request, reply) =>
@@ -60,7 +65,8 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         html: boardPage(chrome(request, board.settings), board, { filter }),
         expiresAt: board.days[board.days.length - 1]!.end,
       };
-    }));
+    }),
+  );
 
   app.get<{ Params: { slug: string } }>('/service-lists/:slug', (request, reply) =>
     page(request, reply, async () => {
@@ -70,25 +76,29 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         html: boardPage(chrome(request, board.settings), board, { list: board.list }),
         expiresAt: board.days[board.days.length - 1]!.end,
       };
-    }));
+    }),
+  );
 
   app.get('/service-lists', (request, reply) =>
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
       return { settings: view.settings, html: serviceListsPage(chrome(request, view.settings), view) };
-    }));
+    }),
+  );
 
   app.get('/summary', (request, reply) =>
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
       return { settings: view.settings, html: summaryPage(chrome(request, view.settings), view) };
-    }));
+    }),
+  );
 
   app.get('/documentation', (request, reply) =>
     page(request, reply, async () => {
       const settings = await getSiteSettings(ctx);
       return { settings, html: documentationPage(chrome(request, settings), originOf(request, settings)) };
-    }));
+    }),
+  );
 
   type ServiceParams = { slug: string; year?: string; month?: string; day?: string };
   const serviceHandler = (request: FastifyRequest<{ Params: ServiceParams }>, reply: FastifyReply) =>
@@ -96,7 +106,8 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       const { slug, year, month, day } = request.params;
       const digits = (text: string | undefined, length: number) => {
         if (text === undefined) return undefined;
-        if (text.length !== length || !/^\d+$/.test(text)) throw new NotFound(`There is no such date: ${[year, month, day].filter(Boolean).join('-')}`);
+        if (text.length !== length || !/^\d+$/.test(text))
+          throw new NotFound(`There is no such date: ${[year, month, day].filter(Boolean).join('-')}`);
         return Number(text);
       };
       const y = digits(year, 4);

@@ -11,7 +11,11 @@ export async function responseTimeRoutes(app: FastifyInstance, options: { ctx: C
   app.get<{ Params: { slug: string } }>('/services/:slug/response-times.svg', async (request, reply) => {
     const series = await responseTimes(options.ctx, request.params.slug);
     return reply
-      .headers({ 'cache-control': CACHE_CONTROL, 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" })
+      .headers({
+        'cache-control': CACHE_CONTROL,
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      })
       .type('image/svg+xml; charset=utf-8')
       .send(renderSparkline(series));
   });
@@ -27,7 +31,12 @@ export async function responseTimeRoutes(app: FastifyInstance, options: { ctx: C
         checks: series.checks.map((c) => ({
           name: c.name,
           kind: c.kind,
-          buckets: c.buckets.map((b) => ({ start: new Date(b.start).toISOString(), mean_ms: b.meanMs, runs: b.samples, failures: b.failures })),
+          buckets: c.buckets.map((b) => ({
+            start: new Date(b.start).toISOString(),
+            mean_ms: b.meanMs,
+            runs: b.samples,
+            failures: b.failures,
+          })),
         })),
       });
   });

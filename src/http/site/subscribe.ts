@@ -6,7 +6,11 @@ import type { Context } from '../../services/context.ts';
 import { listServices } from '../../services/services.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import {
-  checkUnsubscribeToken, confirmSubscription, subscribe, TooManyRequests, unsubscribe,
+  checkUnsubscribeToken,
+  confirmSubscription,
+  subscribe,
+  TooManyRequests,
+  unsubscribe,
 } from '../../services/subscriptions.ts';
 import { html, type Html } from '../../views/html.ts';
 import type { PageChrome } from '../../views/site/layout.ts';
@@ -44,7 +48,10 @@ function queryToken(request: FastifyRequest): string {
  * confirmation link, and the unsubscribe link (GET from the email body, or the RFC 8058
  * one-click POST that mail clients send from the List-Unsubscribe header).
  */
-export async function subscribeRoutes(app: FastifyInstance, options: { ctx: Context; assets: SiteAssets }): Promise<void> {
+export async function subscribeRoutes(
+  app: FastifyInstance,
+  options: { ctx: Context; assets: SiteAssets },
+): Promise<void> {
   const { ctx, assets } = options;
   // RFC 8058 allows the one-click POST as multipart/form-data: its body is not needed.
   app.addContentTypeParser('multipart/form-data', (_request, payload, done) => {
@@ -53,25 +60,50 @@ export async function subscribeRoutes(app: FastifyInstance, options: { ctx: Cont
   });
 
   const chrome = (request: FastifyRequest, settings: SiteSettings): PageChrome => ({
-    settings, assets: { css: assets.url('site.css'), js: assets.url('live.js') }, path: request.url.split('?')[0] ?? '/',
+    settings,
+    assets: { css: assets.url('site.css'), js: assets.url('live.js') },
+    path: request.url.split('?')[0] ?? '/',
   });
   const send = (reply: FastifyReply, settings: SiteSettings, status: number, page: Html) =>
-    reply.code(status).headers(securityHeaders(settings)).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page.value);
-  const message = async (request: FastifyRequest, reply: FastifyReply, status: number, title: string, paragraphs: Array<string | Html>) => {
+    reply
+      .code(status)
+      .headers(securityHeaders(settings))
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(page.value);
+  const message = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    title: string,
+    paragraphs: Array<string | Html>,
+  ) => {
     const settings = await getSiteSettings(ctx);
     return send(reply, settings, status, subscriptionMessagePage(chrome(request, settings), { title, paragraphs }));
   };
 
-  const form = async (request: FastifyRequest, reply: FastifyReply, status: number, extra: { values?: object; error?: { message: string; field?: string } } = {}) => {
+  const form = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    extra: { values?: object; error?: { message: string; field?: string } } = {},
+  ) => {
     const [settings, services] = await Promise.all([getSiteSettings(ctx), listServices(ctx)]);
     let token = readCookie(request, CSRF_COOKIE);
     if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
       token = ctx.ids.secret(24);
       setCookie(reply, CSRF_COOKIE, token, { path: '/subscribe', secure: request.protocol === 'https' });
     }
-    return send(reply, settings, status, subscribePage(chrome(request, settings), {
-      services: services.map((s) => ({ slug: s.slug, name: s.name })), csrfToken: token, ...extra,
-    }));
+    return send(
+      reply,
+      settings,
+      status,
+      subscribePage(chrome(request, settings), {
+        services: services.map((s) => ({ slug: s.slug, name: s.name })),
+        csrfToken: token,
+        ...extra,
+      }),
+    );
   };
 
   app.get('/subscribe', (request, reply) => form(request, reply, 200));
@@ -81,22 +113,32 @@ export async function subscribeRoutes(app: FastifyInstance, options: { ctx: Cont
     const origin = request.headers.origin;
     const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.host}`;
     if (!sameOrigin || !tokensEqual(cookie, field(request, 'csrf') ?? '')) {
-      return form(request, reply, 403, { error: { message: 'The form expired or came from another site; please send it again.' } });
+      return form(request, reply, 403, {
+        error: { message: 'The form expired or came from another site; please send it again.' },
+      });
     }
     const scope = field(request, 'scope') === 'some' ? 'some' : 'all';
     const chosen = fields(request, 'services');
     const values = { email: field(request, 'email'), scope, services: chosen };
     if (scope === 'some' && chosen.length === 0) {
-      return form(request, reply, 400, { values, error: { message: 'Choose at least one service, or every service.', field: 'services' } });
+      return form(request, reply, 400, {
+        values,
+        error: { message: 'Choose at least one service, or every service.', field: 'services' },
+      });
     }
     try {
-      await subscribe(ctx, { email: values.email, services: scope === 'some' ? chosen : undefined, address: request.ip });
+      await subscribe(ctx, {
+        email: values.email,
+        services: scope === 'some' ? chosen : undefined,
+        address: request.ip,
+      });
     } catch (error) {
       if (error instanceof TooManyRequests) {
         reply.header('retry-after', '3600');
         return form(request, reply, 429, { values, error: { message: error.message } });
       }
-      if (error instanceof Invalid) return form(request, reply, 400, { values, error: { message: error.message, field: error.field } });
+      if (error instanceof Invalid)
+        return form(request, reply, 400, { values, error: { message: error.message, field: error.field } });
       throw error;
     }
     return message(request, reply, 200, 'Check your inbox', [
@@ -142,8 +184,14 @@ export async function subscribeRoutes(app: FastifyInstance, options: { ctx: Cont
     const known = await checkUnsubscribeToken(ctx, token);
     if (known) await unsubscribe(ctx, token);
     if (request.headers.accept?.includes('text/html')) {
-      return known ? unsubscribed(request, reply) : message(request, reply, 404, 'This link does not work', ['The unsubscribe link is unknown.']);
+      return known
+        ? unsubscribed(request, reply)
+        : message(request, reply, 404, 'This link does not work', ['The unsubscribe link is unknown.']);
     }
-    return reply.code(known ? 200 : 404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(known ? 'unsubscribed\n' : 'unknown link\n');
+    return reply
+      .code(known ? 200 : 404)
+      .header('cache-control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send(known ? 'unsubscribed\n' : 'unknown link\n');
   });
 }

@@ -6,7 +6,12 @@ function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-const LEVEL_MARK: Record<string, string> = { NORMAL: ':large_green_circle:', WARNING: ':large_yellow_circle:', ERROR: ':red_circle:', CRITICAL: ':red_circle:' };
+const LEVEL_MARK: Record<string, string> = {
+  NORMAL: ':large_green_circle:',
+  WARNING: ':large_yellow_circle:',
+  ERROR: ':red_circle:',
+  CRITICAL: ':red_circle:',
+};
 
 /** A Slack-compatible incoming-webhook body: one readable line with the status and a link. */
 export function slackMessage(notice: EventNotice, links: NoticeLinks): string {

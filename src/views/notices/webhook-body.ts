@@ -12,7 +12,11 @@ export interface NoticeLinks {
  * The generic webhook's JSON body (documented in docs/notifications.md). Built only from the
  * frozen notice, so every attempt of a delivery sends the same bytes.
  */
-export function webhookBody(notice: EventNotice, delivery: { id: string; noticeId: number }, links: NoticeLinks): string {
+export function webhookBody(
+  notice: EventNotice,
+  delivery: { id: string; noticeId: number },
+  links: NoticeLinks,
+): string {
   const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
   return JSON.stringify({
     type: notice.topic,
@@ -27,8 +31,11 @@ export function webhookBody(notice: EventNotice, delivery: { id: string; noticeI
       time: new Date(notice.timestamp).toISOString(),
       informational: notice.informational,
       status: {
-        id: notice.status.slug, name: notice.status.name, description: notice.status.description,
-        level: notice.status.level, image: `${links.baseUrl}${statusImagePath(notice.status.image)}`,
+        id: notice.status.slug,
+        name: notice.status.name,
+        description: notice.status.description,
+        level: notice.status.level,
+        image: `${links.baseUrl}${statusImagePath(notice.status.image)}`,
       },
       url: `${links.baseUrl}/api/v1/services/${encodeURIComponent(notice.service.slug)}/events/${encodeURIComponent(notice.sid)}`,
     },

@@ -12,13 +12,23 @@ function formatter(key: string, timeZone: string, options: Intl.DateTimeFormatOp
 /** `28 Jun 2010, 22:17 UTC` in the site's zone. */
 export function dateTime(ms: number, timeZone: string): string {
   return formatter('dt', timeZone, {
-    day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
   }).format(ms);
 }
 
 /** `Mon 28 Jun 2010` for a civil date (formatted at UTC noon, so no zone can move it). */
 export function civilDay(year: number, month: number, day: number): string {
-  const parts = formatter('day', 'UTC', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }).formatToParts(Date.UTC(year, month - 1, day, 12));
+  const parts = formatter('day', 'UTC', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  }).formatToParts(Date.UTC(year, month - 1, day, 12));
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('weekday')} ${part('day')} ${part('month')} ${part('year')}`;
 }
@@ -38,11 +48,16 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** The CSS class of a level (colours live in the stylesheet; text always accompanies them). */
 export function levelClass(level: Level | null): string {
   switch (level) {
-    case 'NORMAL': return 'l0';
-    case 'WARNING': return 'l1';
-    case 'ERROR': return 'l2';
-    case 'CRITICAL': return 'l3';
-    default: return 'ln';
+    case 'NORMAL':
+      return 'l0';
+    case 'WARNING':
+      return 'l1';
+    case 'ERROR':
+      return 'l2';
+    case 'CRITICAL':
+      return 'l3';
+    default:
+      return 'ln';
   }
 }
 

@@ -36,7 +36,11 @@ function automationJson(request: FastifyRequest, slug: string, a: ServiceAutomat
     heartbeat_state: a.heartbeatState,
     heartbeat_fired_at: iso(a.heartbeatFiredAt),
     statuses: a.statuses,
-    push: { enabled: a.pushSecret !== null, last_push_at: iso(a.lastPushAt), self: `${origin(request)}/admin/api/v1/services/${slug}/push` },
+    push: {
+      enabled: a.pushSecret !== null,
+      last_push_at: iso(a.lastPushAt),
+      self: `${origin(request)}/admin/api/v1/services/${slug}/push`,
+    },
     recovery_pending: a.recoveryPendingSince !== null,
     recovery_pending_since: iso(a.recoveryPendingSince),
     recovery_pending_status: a.recoveryPendingStatus,
@@ -116,19 +120,26 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
   });
 
   resource(app, v1, '/services/:service/automation', {
-    GET: { run: async ({ ctx, actor, request, params }) => automationJson(request, params.service!, await getAutomation(ctx, actor, params.service!)) },
+    GET: {
+      run: async ({ ctx, actor, request, params }) =>
+        automationJson(request, params.service!, await getAutomation(ctx, actor, params.service!)),
+    },
     POST: {
       write: true,
       run: async ({ ctx, actor, request, params }) =>
-        automationJson(request, params.service!, await updateAutomationSettings(ctx, actor, params.service!, {
-          recoveryNeedsHuman: flagParam(request, 'recovery_needs_human'),
-          minChangeInterval: param(request, 'min_change_interval'),
-          heartbeatPeriod: param(request, 'heartbeat_period'),
-          heartbeatState: param(request, 'heartbeat_state'),
-          statusUp: param(request, 'status_up'),
-          statusWarning: param(request, 'status_warning'),
-          statusDown: param(request, 'status_down'),
-        })),
+        automationJson(
+          request,
+          params.service!,
+          await updateAutomationSettings(ctx, actor, params.service!, {
+            recoveryNeedsHuman: flagParam(request, 'recovery_needs_human'),
+            minChangeInterval: param(request, 'min_change_interval'),
+            heartbeatPeriod: param(request, 'heartbeat_period'),
+            heartbeatState: param(request, 'heartbeat_state'),
+            statusUp: param(request, 'status_up'),
+            statusWarning: param(request, 'status_warning'),
+            statusDown: param(request, 'status_down'),
+          }),
+        ),
     },
   });
 
@@ -137,7 +148,12 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
       write: true,
       status: 201,
       run: async ({ ctx, actor, json, request, params }) =>
-        json.event(await confirmRecovery(ctx, actor, params.service!, { status: param(request, 'status'), message: param(request, 'message') })),
+        json.event(
+          await confirmRecovery(ctx, actor, params.service!, {
+            status: param(request, 'status'),
+            message: param(request, 'message'),
+          }),
+        ),
     },
   });
 
@@ -151,24 +167,40 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
       write: true,
       status: 201,
       run: async ({ ctx, actor, request, params }) => {
-        const { check } = await saveCheck(ctx, actor, params.service!, { ...checkInput(request), name: param(request, 'name') }, 'create');
+        const { check } = await saveCheck(
+          ctx,
+          actor,
+          params.service!,
+          { ...checkInput(request), name: param(request, 'name') },
+          'create',
+        );
         return checkJson(request, params.service!, check);
       },
     },
   });
 
   resource(app, v1, '/services/:service/checks/:check', {
-    GET: { run: async ({ ctx, actor, request, params }) => checkJson(request, params.service!, await getCheck(ctx, actor, params.service!, params.check!)) },
+    GET: {
+      run: async ({ ctx, actor, request, params }) =>
+        checkJson(request, params.service!, await getCheck(ctx, actor, params.service!, params.check!)),
+    },
     POST: {
       write: true,
       run: async ({ ctx, actor, request, params }) => {
-        const { check } = await saveCheck(ctx, actor, params.service!, { ...checkInput(request), name: params.check! }, 'update');
+        const { check } = await saveCheck(
+          ctx,
+          actor,
+          params.service!,
+          { ...checkInput(request), name: params.check! },
+          'update',
+        );
         return checkJson(request, params.service!, check);
       },
     },
     DELETE: {
       write: true,
-      run: async ({ ctx, actor, request, params }) => checkJson(request, params.service!, await deleteCheck(ctx, actor, params.service!, params.check!)),
+      run: async ({ ctx, actor, request, params }) =>
+        checkJson(request, params.service!, await deleteCheck(ctx, actor, params.service!, params.check!)),
     },
   });
 
@@ -176,7 +208,10 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
     POST: {
       write: true,
       eventsScope: true,
-      run: async ({ ctx, actor, request }) => ({ ok: true, ...(await receiveAlertmanager(ctx, actor, options.alertmanager, request.body)) }),
+      run: async ({ ctx, actor, request }) => ({
+        ok: true,
+        ...(await receiveAlertmanager(ctx, actor, options.alertmanager, request.body)),
+      }),
     },
   });
 }

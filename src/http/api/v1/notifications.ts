@@ -19,37 +19,77 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 
 function channelJson(request: FastifyRequest, c: Channel) {
   return {
-    id: c.id, kind: c.kind, name: c.name, url: c.url, addresses: c.kind === 'email' ? c.addresses : undefined,
-    secret: c.kind === 'webhook' ? c.secret : undefined, services: c.services, notes: c.notes,
-    paused: c.pausedAt !== null, paused_at: iso(c.pausedAt), pause_reason: c.pauseReason,
-    consecutive_failures: c.consecutiveFailures, created_at: iso(c.createdAt),
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    url: c.url,
+    addresses: c.kind === 'email' ? c.addresses : undefined,
+    secret: c.kind === 'webhook' ? c.secret : undefined,
+    services: c.services,
+    notes: c.notes,
+    paused: c.pausedAt !== null,
+    paused_at: iso(c.pausedAt),
+    pause_reason: c.pauseReason,
+    consecutive_failures: c.consecutiveFailures,
+    created_at: iso(c.createdAt),
     self: `${request.protocol}://${request.host}/admin/api/v1/channels/${c.id}`,
   };
 }
 
 function historyJson(entry: DeliveryHistoryEntry) {
   return {
-    id: entry.id, notice: entry.outboxId, type: entry.topic, state: entry.state, attempts: entry.attempts,
-    next_attempt_at: entry.state === 'pending' ? iso(entry.nextAttemptAt) : null, delivered_at: iso(entry.deliveredAt),
-    last_error: entry.lastError, created_at: iso(entry.createdAt),
-    tries: entry.tries.map((t) => ({ at: iso(t.at), ok: t.ok, status_code: t.statusCode, error: t.error, duration_ms: t.durationMs })),
+    id: entry.id,
+    notice: entry.outboxId,
+    type: entry.topic,
+    state: entry.state,
+    attempts: entry.attempts,
+    next_attempt_at: entry.state === 'pending' ? iso(entry.nextAttemptAt) : null,
+    delivered_at: iso(entry.deliveredAt),
+    last_error: entry.lastError,
+    created_at: iso(entry.createdAt),
+    tries: entry.tries.map((t) => ({
+      at: iso(t.at),
+      ok: t.ok,
+      status_code: t.statusCode,
+      error: t.error,
+      duration_ms: t.durationMs,
+    })),
   };
 }
 
 function subscriberJson(s: Subscriber) {
-  return { id: s.id, email: s.email, services: s.services, confirmed: s.confirmedAt !== null, confirmed_at: iso(s.confirmedAt), created_at: iso(s.createdAt) };
+  return {
+    id: s.id,
+    email: s.email,
+    services: s.services,
+    confirmed: s.confirmedAt !== null,
+    confirmed_at: iso(s.confirmedAt),
+    created_at: iso(s.createdAt),
+  };
 }
 
 function channelInput(request: FastifyRequest): channels.ChannelInput {
   const repeated = (request.formEntries ?? []).filter(([key]) => key === 'services').map(([, value]) => value);
-  const raw = repeated.length > 1 ? repeated
-    : (request.body as Record<string, unknown> | undefined)?.services ?? (request.query as Record<string, unknown>).services;
-  if (raw !== undefined && raw !== null && typeof raw !== 'string' && !(Array.isArray(raw) && raw.every((v) => typeof v === 'string'))) {
+  const raw =
+    repeated.length > 1
+      ? repeated
+      : ((request.body as Record<string, unknown> | undefined)?.services ??
+        (request.query as Record<string, unknown>).services);
+  if (
+    raw !== undefined &&
+    raw !== null &&
+    typeof raw !== 'string' &&
+    !(Array.isArray(raw) && raw.every((v) => typeof v === 'string'))
+  ) {
     throw new HttpError(400, 'services must be a list of service slugs or text separated by commas');
   }
   return {
-    kind: param(request, 'kind'), name: param(request, 'name'), url: param(request, 'url'),
-    addresses: param(request, 'addresses'), services: raw ?? undefined, notes: flagParam(request, 'notes'),
+    kind: param(request, 'kind'),
+    name: param(request, 'name'),
+    url: param(request, 'url'),
+    addresses: param(request, 'addresses'),
+    services: raw ?? undefined,
+    notes: flagParam(request, 'notes'),
     rotateSecret: flagParam(request, 'rotate_secret'),
   };
 }
@@ -65,27 +105,39 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
   const v1 = { mount: 'admin' as const, mountPath: '/admin/api/v1', ctx: options.ctx };
 
   resource(app, v1, '/channels', {
-    GET: { run: async ({ ctx, actor, request }) => ({ channels: (await channels.listChannels(ctx, actor)).map((c) => channelJson(request, c)) }) },
+    GET: {
+      run: async ({ ctx, actor, request }) => ({
+        channels: (await channels.listChannels(ctx, actor)).map((c) => channelJson(request, c)),
+      }),
+    },
     POST: {
-      write: true, status: 201,
-      run: async ({ ctx, actor, request }) => channelJson(request, await channels.createChannel(ctx, actor, channelInput(request))),
+      write: true,
+      status: 201,
+      run: async ({ ctx, actor, request }) =>
+        channelJson(request, await channels.createChannel(ctx, actor, channelInput(request))),
     },
   });
   resource(app, v1, '/channels/:id', {
-    GET: { run: async ({ ctx, actor, request, params }) => channelJson(request, await channels.getChannel(ctx, actor, channelId(params))) },
+    GET: {
+      run: async ({ ctx, actor, request, params }) =>
+        channelJson(request, await channels.getChannel(ctx, actor, channelId(params))),
+    },
     POST: {
       write: true,
-      run: async ({ ctx, actor, request, params }) => channelJson(request, await channels.updateChannel(ctx, actor, channelId(params), channelInput(request))),
+      run: async ({ ctx, actor, request, params }) =>
+        channelJson(request, await channels.updateChannel(ctx, actor, channelId(params), channelInput(request))),
     },
     DELETE: {
       write: true,
-      run: async ({ ctx, actor, request, params }) => channelJson(request, await channels.deleteChannel(ctx, actor, channelId(params))),
+      run: async ({ ctx, actor, request, params }) =>
+        channelJson(request, await channels.deleteChannel(ctx, actor, channelId(params))),
     },
   });
   resource(app, v1, '/channels/:id/resume', {
     POST: {
       write: true,
-      run: async ({ ctx, actor, request, params }) => channelJson(request, await channels.resumeChannel(ctx, actor, channelId(params))),
+      run: async ({ ctx, actor, request, params }) =>
+        channelJson(request, await channels.resumeChannel(ctx, actor, channelId(params))),
     },
   });
   resource(app, v1, '/channels/:id/deliveries', {
@@ -120,14 +172,21 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
     POST: {
       write: true,
       run: async ({ ctx, actor, request }) =>
-        updateSmtpSettings(ctx, actor, Object.fromEntries(smtpFields.map((f) => [f, param(request, f)]).filter(([, v]) => v !== undefined))),
+        updateSmtpSettings(
+          ctx,
+          actor,
+          Object.fromEntries(smtpFields.map((f) => [f, param(request, f)]).filter(([, v]) => v !== undefined)),
+        ),
     },
   });
   resource(app, v1, '/smtp/test', {
     POST: {
       write: true,
       run: async ({ ctx, actor, request }) =>
-        sendTestEmail(ctx, actor, options.mailer, { to: param(request, 'to'), fallbackBaseUrl: `${request.protocol}://${request.host}` }),
+        sendTestEmail(ctx, actor, options.mailer, {
+          to: param(request, 'to'),
+          fallbackBaseUrl: `${request.protocol}://${request.host}`,
+        }),
     },
   });
 }

@@ -44,7 +44,10 @@ const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']
  * public mount, PUT everywhere) answer 405 with an `Allow` header.
  */
 export function resource(
-  app: FastifyInstance, options: V1Options, path: string, handlers: Partial<Record<Method, Handler>>,
+  app: FastifyInstance,
+  options: V1Options,
+  path: string,
+  handlers: Partial<Record<Method, Handler>>,
 ): void {
   const available = Object.entries(handlers).filter(([, h]) => options.mount === 'admin' || !h.write);
   const supported = new Map(available as Array<[Method, Handler]>);
@@ -67,17 +70,32 @@ export function resource(
         throw new HttpError(403, `Token ${actor.name} has the events scope: it may only post and read events`);
       }
       const json = new V1Serializer(request, options.mountPath, options.mount === 'admin');
-      const call = () => handler.run({
-        request, reply, ctx: options.ctx, actor, json, params: request.params as Record<string, string>,
-      });
+      const call = () =>
+        handler.run({
+          request,
+          reply,
+          ctx: options.ctx,
+          actor,
+          json,
+          params: request.params as Record<string, string>,
+        });
       // JSONP answers are wrapped per callback by the mount: they bypass the cache.
-      if (options.cache && options.mount === 'public' && method === 'GET' && !('callback' in (request.query as object))) {
+      if (
+        options.cache &&
+        options.mount === 'public' &&
+        method === 'GET' &&
+        !('callback' in (request.query as object))
+      ) {
         return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => ({
-          type: 'application/json; charset=utf-8', body: JSON.stringify(await call()),
+          type: 'application/json; charset=utf-8',
+          body: JSON.stringify(await call()),
         }));
       }
       const body = await call();
-      return reply.code(handler.status ?? 200).type('application/json; charset=utf-8').send(body);
+      return reply
+        .code(handler.status ?? 200)
+        .type('application/json; charset=utf-8')
+        .send(body);
     },
   });
 }

@@ -10,7 +10,9 @@ import { resource, type V1Options } from './resource.ts';
 /** The Stashboard v1 resource tree; mounted read-only at /api/v1 and read-write at /admin/api/v1. */
 export async function v1Routes(app: FastifyInstance, options: V1Options): Promise<void> {
   resource(app, options, '/services', {
-    GET: { run: async ({ ctx, json }) => ({ services: (await services.listServices(ctx)).map((s) => json.service(s)) }) },
+    GET: {
+      run: async ({ ctx, json }) => ({ services: (await services.listServices(ctx)).map((s) => json.service(s)) }),
+    },
     POST: {
       write: true,
       status: 201,
@@ -40,7 +42,8 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
     },
     DELETE: {
       write: true,
-      run: async ({ ctx, actor, json, params }) => json.service(await services.deleteService(ctx, actor, params.service!)),
+      run: async ({ ctx, actor, json, params }) =>
+        json.service(await services.deleteService(ctx, actor, params.service!)),
     },
   });
 
@@ -69,14 +72,21 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
   });
 
   resource(app, options, '/services/:service/events/current', {
-    GET: { eventsScope: true, run: async ({ ctx, json, params }) => json.event(await events.getCurrentEvent(ctx, params.service!)) },
+    GET: {
+      eventsScope: true,
+      run: async ({ ctx, json, params }) => json.event(await events.getCurrentEvent(ctx, params.service!)),
+    },
   });
 
   resource(app, options, '/services/:service/events/:sid', {
-    GET: { eventsScope: true, run: async ({ ctx, json, params }) => json.event(await events.getEvent(ctx, params.service!, params.sid!)) },
+    GET: {
+      eventsScope: true,
+      run: async ({ ctx, json, params }) => json.event(await events.getEvent(ctx, params.service!, params.sid!)),
+    },
     DELETE: {
       write: true,
-      run: async ({ ctx, actor, json, params }) => json.event(await events.deleteEvent(ctx, actor, params.service!, params.sid!)),
+      run: async ({ ctx, actor, json, params }) =>
+        json.event(await events.deleteEvent(ctx, actor, params.service!, params.sid!)),
     },
   });
 
@@ -87,7 +97,10 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
       status: 201,
       run: async ({ ctx, actor, json, request }) =>
         json.list(
-          await lists.createServiceList(ctx, actor, { name: param(request, 'name'), description: param(request, 'description') }),
+          await lists.createServiceList(ctx, actor, {
+            name: param(request, 'name'),
+            description: param(request, 'description'),
+          }),
         ),
     },
   });
@@ -119,11 +132,14 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
   });
 
   resource(app, options, '/statuses', {
-    GET: { run: async ({ ctx, json }) => ({ statuses: (await statuses.listStatuses(ctx)).map((s) => json.status(s)) }) },
+    GET: {
+      run: async ({ ctx, json }) => ({ statuses: (await statuses.listStatuses(ctx)).map((s) => json.status(s)) }),
+    },
     POST: {
       write: true,
       status: 201,
-      run: async ({ ctx, actor, json, request }) => json.status(await statuses.createStatus(ctx, actor, statusInput(request))),
+      run: async ({ ctx, actor, json, request }) =>
+        json.status(await statuses.createStatus(ctx, actor, statusInput(request))),
     },
   });
 

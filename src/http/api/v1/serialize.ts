@@ -24,7 +24,12 @@ export class V1Serializer {
   }
 
   list(list: ServiceList) {
-    return { id: list.slug, name: list.name, description: list.description, url: this.url(`/service-lists/${list.slug}`) };
+    return {
+      id: list.slug,
+      name: list.name,
+      description: list.description,
+      url: this.url(`/service-lists/${list.slug}`),
+    };
   }
 
   status(status: Status) {
