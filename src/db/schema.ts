@@ -8,6 +8,8 @@ export interface ServiceListsTable {
   slug: string;
   name: string;
   description: string;
+  /** Display order among lists; 0 = none set (by name). */
+  position: Generated<number>;
   created_at: number;
 }
 
@@ -17,6 +19,8 @@ export interface ServicesTable {
   name: string;
   description: string;
   list_id: number | null;
+  /** Display order within its list (or among services without one); 0 = none set (by name). */
+  position: Generated<number>;
   created_at: number;
 }
 

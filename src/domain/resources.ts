@@ -6,6 +6,8 @@ export interface ServiceList {
   slug: string;
   name: string;
   description: string;
+  /** Display order among lists (domain/ordering.ts); 0 = none set. */
+  position: number;
 }
 
 export interface Status {
@@ -38,6 +40,8 @@ export interface Service {
   name: string;
   description: string;
   list: ServiceList | null;
+  /** Display order within its list (domain/ordering.ts); 0 = none set. */
+  position: number;
   currentEvent: StatusEvent | null;
 }
 

@@ -19,13 +19,23 @@ const AutomationStateSchema = Type.Union([Type.Literal('up'), Type.Literal('warn
 const ExportSchema = Type.Object({
   format: Type.Literal(EXPORT_FORMAT),
   version: Type.Literal(EXPORT_VERSION),
-  lists: Type.Array(Type.Object({ slug: Slug, name: Type.String(), description: Type.String(), createdAt: Instant })),
+  lists: Type.Array(
+    Type.Object({
+      slug: Slug,
+      name: Type.String(),
+      description: Type.String(),
+      // Display order (0: none set); absent in exports made before it existed.
+      position: Type.Optional(Type.Integer({ minimum: 0 })),
+      createdAt: Instant,
+    }),
+  ),
   services: Type.Array(
     Type.Object({
       slug: Slug,
       name: Type.String(),
       description: Type.String(),
       list: Type.Union([Slug, Type.Null()]),
+      position: Type.Optional(Type.Integer({ minimum: 0 })),
       createdAt: Instant,
     }),
   ),
@@ -151,6 +161,7 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       slug: l.slug,
       name: l.name,
       description: l.description,
+      position: Number(l.position),
       createdAt: Number(l.created_at),
     })),
     services: t.services.map((s) => ({
@@ -158,6 +169,7 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       name: s.name,
       description: s.description,
       list: s.list_id === null ? null : (listSlug.get(s.list_id) ?? null),
+      position: Number(s.position),
       createdAt: Number(s.created_at),
     })),
     statuses: t.statuses.map((s) => ({
@@ -356,7 +368,13 @@ export async function importData(
       await insertRows(
         trx,
         'service_lists',
-        doc.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, created_at: l.createdAt })),
+        doc.lists.map((l) => ({
+          slug: l.slug,
+          name: l.name,
+          description: l.description,
+          position: l.position ?? 0,
+          created_at: l.createdAt,
+        })),
       );
       step(doc.lists.length);
       const listIds = await slugIds(trx, 'service_lists');
@@ -368,6 +386,7 @@ export async function importData(
           name: s.name,
           description: s.description,
           list_id: s.list === null ? null : listIds.get(s.list)!,
+          position: s.position ?? 0,
           created_at: s.createdAt,
         })),
       );
