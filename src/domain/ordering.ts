@@ -63,3 +63,16 @@ export function positionAtEnd(siblingPositions: readonly number[]): number {
   const max = siblingPositions.reduce((m, p) => Math.max(m, p), 0);
   return max === 0 ? 0 : max + 1;
 }
+
+/**
+ * Services as the status page shows them: list by list in the lists' order (each list's
+ * services in their order), then the services without a list.
+ */
+export function inDisplayOrder<S extends { position: number; name: string; slug: string; list: { id: number } | null }>(
+  services: readonly S[],
+  lists: readonly { id: number; position: number; name: string; slug: string }[],
+): S[] {
+  const rank = new Map([...lists].sort(byPosition).map((l, i) => [l.id, i]));
+  const group = (s: S) => (s.list ? (rank.get(s.list.id) ?? lists.length) : lists.length + 1);
+  return [...services].sort((a, b) => group(a) - group(b) || byPosition(a, b));
+}

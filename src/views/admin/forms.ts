@@ -18,8 +18,8 @@ export function formState(values: Record<string, string> = {}): FormState {
 export function errorSummary(state: FormState, idPrefix: string): HtmlValue {
   const entries = Object.entries(state.errors);
   if (entries.length === 0 && !state.formError) return '';
-  return html`<div class="alert" role="alert">
-    <h2>Please fix this</h2>
+  return html`<div class="alert" role="alert" tabindex="-1" autofocus>
+    <h2>${entries.length + (state.formError ? 1 : 0) > 1 ? 'Please fix these' : 'Please fix this'}</h2>
     <ul>
       ${state.formError ? html`<li>${state.formError}</li>` : ''}
       ${entries.map(([name, message]) => html`<li><a href="#${idPrefix}-${name}">${message}</a></li>`)}

@@ -10,6 +10,9 @@ export interface Chrome {
   /** A site-wide warning shown above every page (e.g. a paused notification channel). */
   banner?: Html;
   stylesheet: string;
+  /** The page script (progressive enhancement only: every page works without it). */
+  script?: string;
+  favicon?: string;
 }
 
 const NAV: Array<{ href: string; label: string; adminOnly: boolean }> = [
@@ -59,6 +62,8 @@ export function page(chrome: Chrome, title: string, body: HtmlValue, options: { 
         ${chrome.user ? html`<meta name="csrf-token" content="${chrome.csrf}" />` : ''}
         <title>${title} · Stashboard admin</title>
         <link rel="stylesheet" href="${chrome.stylesheet}" />
+        ${chrome.favicon ? html`<link rel="icon" href="${chrome.favicon}" type="image/svg+xml" />` : ''}
+        ${chrome.script ? html`<script src="${chrome.script}" defer></script>` : ''}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

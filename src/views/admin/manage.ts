@@ -5,6 +5,7 @@ import { STATUS_IMAGE_NAMES, statusImagePath } from '../../domain/status-images.
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, radios, select, textarea, type FormState } from './forms.ts';
 import { statusBadge } from './dashboard.ts';
+import { inDisplayOrder } from '../../domain/ordering.ts';
 
 function listOptions(lists: ServiceList[]) {
   return [{ value: '', label: '(no list)' }, ...lists.map((l) => ({ value: l.slug, label: l.name }))];
@@ -51,7 +52,7 @@ function serviceFields(state: FormState, prefix: string, lists: ServiceList[], s
 }
 
 export function servicesPage(chrome: Chrome, services: Service[], lists: ServiceList[], state: FormState): Html {
-  const rows = services.map(
+  const rows = inDisplayOrder(services, lists).map(
     (s) =>
       html`<tr>
         <td><a href="/admin/services/${s.slug}">${s.name}</a><br /><code class="small">${s.slug}</code></td>
@@ -67,7 +68,8 @@ export function servicesPage(chrome: Chrome, services: Service[], lists: Service
   return page(
     chrome,
     'Services',
-    html` ${
+    html`<p class="lead">In the order of the status page. <a href="/admin/order">Change the order</a>.</p>
+      ${
         services.length === 0
           ? html`<div class="card"><p>No services yet.</p></div>`
           : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Services (scrolls sideways)">
@@ -131,7 +133,10 @@ export function listsPage(chrome: Chrome, lists: ServiceList[], counts: Map<stri
   return page(
     chrome,
     'Service lists',
-    html` <p class="lead">Lists group services on the status page. Move a service between lists on its edit page.</p>
+    html` <p class="lead">
+        Lists group services on the status page. Move a service between lists on its edit page;
+        <a href="/admin/order">change the order</a> of lists and services.
+      </p>
       ${
         lists.length === 0
           ? html`<div class="card"><p>No lists yet.</p></div>`
