@@ -143,3 +143,13 @@ export async function countEventsOfService(db: Db, serviceId: number): Promise<n
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** The instant of a service's first event, or null when it has none. */
+export async function firstEventAt(db: Db, serviceId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min('timestamp').as('first'))
+    .where('service_id', '=', serviceId)
+    .executeTakeFirst();
+  return row?.first === null || row?.first === undefined ? null : Number(row.first);
+}

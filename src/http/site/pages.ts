@@ -2,10 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../domain/errors.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
 import type { Context } from '../../services/context.ts';
-import { listBoard, servicePage, servicesAndLists, statusBoard } from '../../services/status-page.ts';
+import { listBoard, servicePage, servicesAndLists, siteState, statusBoard } from '../../services/status-page.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
-import type { PageChrome } from '../../views/site/layout.ts';
+import type { PageChrome, PageState } from '../../views/site/layout.ts';
+import { overallOf, overallText } from '../../views/site/components.ts';
+import { levelClass } from '../../views/site/format.ts';
+import type { Service, Status } from '../../domain/resources.ts';
 import { boardPage } from '../../views/site/board.ts';
 import { servicePageView } from '../../views/site/service.ts';
 import { serviceListsPage, summaryPage } from '../../views/site/lists.ts';
@@ -33,13 +36,27 @@ export function originOf(request: FastifyRequest, settings: SiteSettings): strin
   return settings.siteUrl ?? `${request.protocol}://${request.host}`;
 }
 
+/** The overall state for the title and favicon: worst status text, or "All systems operational". */
+export function pageState(state: { all: Service[]; defaultStatus: Status | null }): PageState {
+  const overall = overallOf(state.all, state.defaultStatus);
+  if (overall.total === 0) return { text: 'No services yet', cls: 'ln' };
+  if (overall.level === 'NORMAL') return { text: overallText(overall), cls: 'l0' };
+  return { text: overall.worst!.name, cls: levelClass(overall.level) };
+}
+
 /** The public pages: rendered once per change, cached and compressed (see docs/site.md). */
 export async function sitePages(app: FastifyInstance, options: SiteOptions): Promise<void> {
   const { ctx, cache, assets } = options;
-  const chrome = (request: FastifyRequest, settings: SiteSettings): PageChrome => ({
+  const chrome = async (
+    request: FastifyRequest,
+    settings: SiteSettings,
+    known?: { all: Service[]; defaultStatus: Status | null },
+  ): Promise<PageChrome> => ({
     settings,
     assets: { css: assets.url('site.css'), js: assets.url('live.js') },
     path: request.url.split('?')[0] ?? '/',
+    origin: originOf(request, settings),
+    state: pageState(known ?? (await siteState(ctx))),
   });
   const page = (
     request: FastifyRequest,
@@ -62,7 +79,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       const board = await statusBoard(ctx, filter);
       return {
         settings: board.settings,
-        html: boardPage(chrome(request, board.settings), board, { filter }),
+        html: boardPage(await chrome(request, board.settings, board), board, { filter }),
         expiresAt: board.days[board.days.length - 1]!.end,
       };
     }),
@@ -73,7 +90,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       const board = await listBoard(ctx, request.params.slug);
       return {
         settings: board.settings,
-        html: boardPage(chrome(request, board.settings), board, { list: board.list }),
+        html: boardPage(await chrome(request, board.settings), board, { list: board.list }),
         expiresAt: board.days[board.days.length - 1]!.end,
       };
     }),
@@ -82,21 +99,21 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
   app.get('/service-lists', (request, reply) =>
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
-      return { settings: view.settings, html: serviceListsPage(chrome(request, view.settings), view) };
+      return { settings: view.settings, html: serviceListsPage(await chrome(request, view.settings, view), view) };
     }),
   );
 
   app.get('/summary', (request, reply) =>
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
-      return { settings: view.settings, html: summaryPage(chrome(request, view.settings), view) };
+      return { settings: view.settings, html: summaryPage(await chrome(request, view.settings, view), view) };
     }),
   );
 
   app.get('/documentation', (request, reply) =>
     page(request, reply, async () => {
       const settings = await getSiteSettings(ctx);
-      return { settings, html: documentationPage(chrome(request, settings), originOf(request, settings)) };
+      return { settings, html: documentationPage(await chrome(request, settings), originOf(request, settings)) };
     }),
   );
 
@@ -115,7 +132,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       const view = await servicePage(ctx, slug, { page: pageNumber(request.query), archive });
       return {
         settings: view.settings,
-        html: servicePageView(chrome(request, view.settings), view),
+        html: servicePageView(await chrome(request, view.settings), view),
         expiresAt: view.days[view.days.length - 1]!.end,
       };
     });

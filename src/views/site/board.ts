@@ -4,7 +4,8 @@ import type { DaySummary } from '../../domain/day-history.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import type { Service } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { banner, lastUpdate, legend, overallOf, serviceRow } from './components.ts';
+import { banner, lastUpdate, legend, overallOf, shownStatus } from './components.ts';
+import { serviceGroups } from './groups.ts';
 
 export interface BoardView {
   now: number;
@@ -13,46 +14,14 @@ export interface BoardView {
   statuses: Status[];
   all: Service[];
   rows: Array<{ service: Service; history: DaySummary[] }>;
+  /** What a service without events shows. */
+  defaultStatus: Status | null;
 }
 
 /** Active filters, as the page was asked for them (unknown slugs included, shown as given). */
 export interface BoardFilterView {
   lists: string[];
   statuses: string[];
-}
-
-function groups(view: BoardView): Html {
-  const byList = new Map<number | null, BoardView['rows']>();
-  for (const row of view.rows) {
-    const key = row.service.list?.id ?? null;
-    if (!byList.has(key)) byList.set(key, []);
-    byList.get(key)!.push(row);
-  }
-  const sections: Html[] = [];
-  for (const list of view.lists) {
-    const rows = byList.get(list.id);
-    if (!rows) continue;
-    sections.push(
-      html`<section class="group" aria-labelledby="list-${list.slug}">
-        <h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
-        <ul class="services">
-          ${rows.map((r) => serviceRow(r.service, view.days, r.history))}
-        </ul>
-      </section>`,
-    );
-  }
-  const loose = byList.get(null);
-  if (loose) {
-    sections.push(
-      html`<section class="group" aria-labelledby="list-none">
-        <h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
-        <ul class="services">
-          ${loose.map((r) => serviceRow(r.service, view.days, r.history))}
-        </ul>
-      </section>`,
-    );
-  }
-  return html`${sections}`;
 }
 
 function filterNotice(filter: BoardFilterView, view: BoardView): Html {
@@ -80,7 +49,13 @@ export function boardPage(
           ${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
         </div>`
       : '';
-  const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), chrome.settings.timeZone)}
+  const affected = scope.flatMap((service) => {
+    const status = shownStatus(service, view.defaultStatus);
+    return status && status.level !== 'NORMAL' ? [{ service, status }] : [];
+  });
+  const groups = serviceGroups({ ...view, timeZone: chrome.settings.timeZone });
+  // Incidents and maintenance, when there are any, belong between the banner and the services.
+  const body = html`${about}${banner(overallOf(scope, view.defaultStatus), lastUpdate(scope), chrome.settings.timeZone, affected)}
   ${
     options.list
       ? html`<div class="intro">
@@ -90,7 +65,7 @@ export function boardPage(
       : ''
   }
   ${options.filter ? filterNotice(options.filter, view) : ''}
-  ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view)}
+  ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups}
   ${legend(view.statuses)}`;
   return layout(chrome, {
     title: options.list ? options.list.name : chrome.settings.siteName,

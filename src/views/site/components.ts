@@ -4,7 +4,10 @@ import type { Service, Status, StatusEvent } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import { statusImagePath } from '../../domain/status-images.ts';
-import { civilDay, dateTime, isoInstant, levelClass, pad2, plural } from './format.ts';
+import { civilDay, dateTime, duration, isoInstant, levelClass, pad2, plural } from './format.ts';
+import { linkify } from './links.ts';
+
+const DAY_MS = 86_400_000;
 
 /** A status as icon and text (never colour alone). */
 export function statusLabel(status: Status | null | undefined): Html {
@@ -14,11 +17,23 @@ export function statusLabel(status: Status | null | undefined): Html {
   >`;
 }
 
-/** The message of a service's current event, shown unless it is just the default status. */
-export function currentMessage(service: Service): Html {
+/** What a service shows now: its current event's status, or the default status while it has none. */
+export function shownStatus(service: Service, fallback: Status | null | undefined): Status | null {
+  return service.currentEvent?.status ?? fallback ?? null;
+}
+
+/**
+ * The message of a service's current event with when it was posted, shown unless it is just the
+ * default status. A note stops being shown after a day (it stays in the service's history).
+ */
+export function currentMessage(service: Service, now: number, timeZone: string): Html {
   const event = service.currentEvent;
   if (!event || (event.status.isDefault && !event.informational)) return html``;
-  return html`<p class="msg">${event.message}</p>`;
+  if (event.informational && now - event.timestamp > DAY_MS) return html``;
+  return html`<p class="msg">
+    ${linkify(event.message)}
+    <time class="posted" datetime="${isoInstant(event.timestamp)}">${dateTime(event.timestamp, timeZone)}</time>
+  </p>`;
 }
 
 const dayParts = new WeakMap<readonly ZonedDay[], Array<{ path: string; title: string }>>();
@@ -37,7 +52,9 @@ function partsOf(days: readonly ZonedDay[]): Array<{ path: string; title: string
 }
 
 function dayLabel(title: string, summary: DaySummary): string {
-  let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}, ${summary.events === 0 ? 'no events' : plural(summary.events, 'event')}`;
+  let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}`;
+  if (summary.affectedMs > 0) label += ` (affected for ${duration(summary.affectedMs)})`;
+  label += `, ${summary.events === 0 ? 'no updates' : plural(summary.events, 'update')}`;
   if (summary.notes > 0) label += `, ${plural(summary.notes, 'note')}`;
   return label;
 }
@@ -78,11 +95,11 @@ export interface Overall {
   total: number;
 }
 
-export function overallOf(services: readonly Service[]): Overall {
+export function overallOf(services: readonly Service[], fallback?: Status | null): Overall {
   let worst: Status | null = null;
   let affected = 0;
   for (const service of services) {
-    const status = service.currentEvent?.status;
+    const status = shownStatus(service, fallback);
     if (!status) continue;
     if (status.level !== 'NORMAL') affected += 1;
     if (!worst || levelRank(status.level) > levelRank(worst.level)) worst = status;
@@ -111,11 +128,30 @@ export function lastUpdate(services: readonly Service[]): number | null {
   return newest;
 }
 
-export function banner(overall: Overall, updatedAt: number | null, timeZone: string): Html {
+/**
+ * The overall state. During trouble it names the affected services (worst first, with their
+ * status as icon and text), so they are on the first screen whatever the page's order.
+ */
+export function banner(
+  overall: Overall,
+  updatedAt: number | null,
+  timeZone: string,
+  affected: readonly { service: Service; status: Status }[] = [],
+): Html {
+  const worstFirst = [...affected].sort((a, b) => levelRank(b.status.level) - levelRank(a.status.level));
   return html`<section class="banner ${levelClass(overall.level)}" aria-labelledby="overall">
     <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28" />
     <div>
       <h1 id="overall">${overallText(overall)}</h1>
+      ${
+        worstFirst.length > 0
+          ? html`<ul class="affected" aria-label="Affected services">
+              ${worstFirst.map(
+                (a) => html`<li><a href="#svc-${a.service.slug}">${a.service.name}</a> ${statusLabel(a.status)}</li>`,
+              )}
+            </ul>`
+          : ''
+      }
       ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}
     </div>
   </section>`;
@@ -129,7 +165,7 @@ export function legend(statuses: readonly Status[]): Html {
       ${sorted.map((s) => html`<li><span class="sw ${levelClass(s.level)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
       <li>
         <span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span
-        ><span class="desc">Before the service's first event</span>
+        ><span class="desc">Before the service's first update</span>
       </li>
       <li>
         <span class="sw l0 n" aria-hidden="true"></span><span class="st">Note</span
@@ -147,16 +183,21 @@ export function eventItem(event: StatusEvent, timeZone: string): Html {
         >${dateTime(event.timestamp, timeZone)}</time
       >
     </div>
-    <p>${event.message}</p>
+    <p>${linkify(event.message)}</p>
   </li>`;
 }
 
-export function serviceRow(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+export function serviceRow(
+  service: Service,
+  days: readonly ZonedDay[],
+  history: readonly DaySummary[],
+  context: { now: number; timeZone: string; fallback: Status | null },
+): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
     <div class="svc-head">
       <h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>
-      ${statusLabel(service.currentEvent?.status)}
+      ${statusLabel(shownStatus(service, context.fallback))}
     </div>
-    ${currentMessage(service)} ${dayStrip(service, days, history)}
+    ${currentMessage(service, context.now, context.timeZone)} ${dayStrip(service, days, history)}
   </li>`;
 }

@@ -61,6 +61,16 @@ export function levelClass(level: Level | null): string {
   }
 }
 
+/** `3 h 20 min`, `45 min`, `less than a minute`. */
+export function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
 export function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }

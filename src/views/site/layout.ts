@@ -8,13 +8,24 @@ export interface PageChrome {
   assets: { css: string; js: string };
   /** The request path, to mark the current navigation entry. */
   path: string;
+  /** The public origin (`https://status.example.com`), for absolute URLs in sharing tags. */
+  origin?: string;
+  /** The site's overall state, carried by the title and the favicon. */
+  state?: PageState;
+}
+
+/** The overall state as the title and favicon show it. */
+export interface PageState {
+  /** `All systems operational`, `Down`, ... */
+  text: string;
+  /** The state's CSS class (`l0`...`l3`, `ln`): also names its favicon. */
+  cls: string;
 }
 
 const NAV: Array<[string, string]> = [
   ['/', 'Status'],
   ['/summary', 'Summary'],
   ['/service-lists', 'Lists'],
-  ['/documentation', 'API'],
 ];
 
 function navLink(path: string, href: string, label: string): Html {
@@ -27,7 +38,14 @@ export function layout(
   page: { title: string; body: Html; description?: string; feed?: string },
 ): Html {
   const { settings } = chrome;
-  const title = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
+  const base = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
+  // The state first, so a browser tab or a shared link says it at a glance.
+  const title = chrome.state ? `${chrome.state.text} — ${base}` : base;
+  const description = page.description ?? `Current status and history of the services of ${settings.siteName}`;
+  const url = chrome.origin ? `${chrome.origin}${chrome.path}` : undefined;
+  const image = settings.logoUrl && chrome.origin ? new URL(settings.logoUrl, chrome.origin).toString() : undefined;
+  const favicon = chrome.state ? `/favicons/${chrome.state.cls}.svg` : '/favicon.svg';
+  const feed = page.feed ?? '/rss';
   return html`<!doctype html>
     <html lang="en">
       <head>
@@ -35,23 +53,24 @@ export function layout(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>${title}</title>
-        <meta
-          name="description"
-          content="${page.description ?? `Current status and history of the services of ${settings.siteName}`}"
-        />
+        <meta name="description" content="${description}" />
+        <meta property="og:type" content="website" />
+        <meta property="og:site_name" content="${settings.siteName}" />
+        <meta property="og:title" content="${title}" />
+        <meta property="og:description" content="${description}" />
+        ${url ? html`<meta property="og:url" content="${url}" />` : ''}
+        ${image ? html`<meta property="og:image" content="${image}" />` : ''}
+        <meta name="twitter:card" content="summary" />
+        <meta name="twitter:title" content="${title}" />
+        <meta name="twitter:description" content="${description}" />
         <link rel="stylesheet" href="${chrome.assets.css}" />
-        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
-        <link
-          rel="alternate"
-          type="application/rss+xml"
-          title="${settings.siteName} status feed"
-          href="${page.feed ?? '/rss'}"
-        />
+        <link rel="icon" href="${favicon}" type="image/svg+xml" />
+        <link rel="alternate" type="application/rss+xml" title="${settings.siteName} status feed" href="${feed}" />
         <link
           rel="alternate"
           type="application/atom+xml"
           title="${settings.siteName} status feed (Atom)"
-          href="${(page.feed ?? '/rss').replace(/^\/rss/, '/atom')}"
+          href="${feed.replace(/^\/rss/, '/atom')}"
         />
         <script src="${chrome.assets.js}" defer></script>
       </head>
@@ -66,9 +85,10 @@ export function layout(
             >
             <nav aria-label="Site">
               ${NAV.map(([href, label]) => navLink(chrome.path, href, label))}<a
-                href="${page.feed ?? '/rss'}"
-                class="feed"
-                >RSS</a
+                href="/subscribe"
+                class="subscribe"
+                ${chrome.path === '/subscribe' ? html` aria-current="page"` : ''}
+                >Subscribe</a
               >
             </nav>
           </div>
@@ -83,8 +103,11 @@ export function layout(
             <p class="live" data-live hidden>
               <span class="pulse" aria-hidden="true"></span> Live: this page updates itself
             </p>
-            <p><a href="/subscribe">Get updates by email</a> · <a href="/atom">Atom feed</a></p>
-            <p>Powered by <a href="/documentation">Stashboard</a></p>
+            <p class="foot-links">
+              <a href="/subscribe">Subscribe</a> · <a href="${feed}">RSS</a> ·
+              <a href="${feed.replace(/^\/rss/, '/atom')}">Atom</a> · <a href="/documentation">API</a>
+            </p>
+            <p>Powered by Stashboard</p>
           </div>
         </footer>
       </body>

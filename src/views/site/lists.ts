@@ -1,12 +1,13 @@
 import { html, type Html } from '../html.ts';
-import type { Service, ServiceList } from '../../domain/resources.ts';
+import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { overallOf, overallText, statusLabel } from './components.ts';
+import { overallOf, overallText, shownStatus, statusLabel } from './components.ts';
 import { levelClass, plural } from './format.ts';
 
 export interface ListsView {
   lists: ServiceList[];
   all: Service[];
+  defaultStatus?: Status | null;
 }
 
 function membersOf(view: ListsView, list: ServiceList | null): Service[] {
@@ -26,7 +27,7 @@ export function serviceListsPage(chrome: PageChrome, view: ListsView): Html {
           members.length === 0
             ? html`<p class="empty">No services in this list.</p>`
             : html`<ul class="plain">
-                ${members.map((s) => html`<li><a href="/services/${encodeURIComponent(s.slug)}">${s.name}</a> ${statusLabel(s.currentEvent?.status)}</li>`)}
+                ${members.map((s) => html`<li><a href="/services/${encodeURIComponent(s.slug)}">${s.name}</a> ${statusLabel(shownStatus(s, view.defaultStatus))}</li>`)}
               </ul>`
         }
         <p><a href="/?filter=${encodeURIComponent(list.slug)}">Show on the status page</a></p>
@@ -63,7 +64,7 @@ export function summaryPage(chrome: PageChrome, view: ListsView): Html {
               </thead>
               <tbody>
                 ${rows.map((row) => {
-                  const overall = overallOf(row.members);
+                  const overall = overallOf(row.members, view.defaultStatus);
                   return html`<tr class="${levelClass(overall.worst?.level ?? null)}">
                     <th scope="row">${row.href ? html`<a href="${row.href}">${row.name}</a>` : row.name}</th>
                     <td>${overall.worst ? statusLabel(overall.worst) : statusLabel(null)}</td>

@@ -1,9 +1,9 @@
 import { html, type Html } from '../html.ts';
-import type { Service, StatusEvent } from '../../domain/resources.ts';
+import type { Service, Status, StatusEvent } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
 import type { Period, ZonedDay } from '../../domain/calendar.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { currentMessage, dayStrip, eventItem, statusLabel } from './components.ts';
+import { currentMessage, dayStrip, eventItem, shownStatus, statusLabel } from './components.ts';
 import { civilDay, civilMonth, dateTime, isoInstant, pad2 } from './format.ts';
 import { responseTimesFigure } from '../response-times-figure.ts';
 
@@ -20,6 +20,8 @@ export interface ServiceView {
   next?: Period;
   /** Show the response-time graph (the service has checks). */
   responseTimes?: boolean;
+  /** What the service shows while it has no events. */
+  defaultStatus?: Status | null;
 }
 
 export function periodPath(slug: string, p: Period): string {
@@ -39,12 +41,12 @@ function pager(path: string, view: ServiceView): Html {
   if (view.page === 1 && !view.hasNext) return html``;
   const newer =
     view.page > 1
-      ? html`<a rel="prev" href="${view.page === 2 ? path : `${path}?page=${view.page - 1}`}">Newer events</a>`
+      ? html`<a rel="prev" href="${view.page === 2 ? path : `${path}?page=${view.page - 1}`}">Newer updates</a>`
       : html`<span></span>`;
   const older = view.hasNext
-    ? html`<a rel="next" href="${path}?page=${view.page + 1}">Older events</a>`
+    ? html`<a rel="next" href="${path}?page=${view.page + 1}">Older updates</a>`
     : html`<span></span>`;
-  return html`<nav class="pager" aria-label="Event pages">${newer}<span>Page ${view.page}</span>${older}</nav>`;
+  return html`<nav class="pager" aria-label="Pages of updates">${newer}<span>Page ${view.page}</span>${older}</nav>`;
 }
 
 function periodNav(slug: string, view: ServiceView): Html {
@@ -88,11 +90,11 @@ export function servicePageView(chrome: PageChrome, view: ServiceView): Html {
     <section class="card svc-page" data-service="${service.slug}">
       <div class="svc-head">
         <h1>${heading}</h1>
-        ${statusLabel(current?.status)}
+        ${statusLabel(shownStatus(service, view.defaultStatus))}
       </div>
       <p class="desc">${service.description}</p>
-      ${currentMessage(service)}
-      ${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : ''}
+      ${currentMessage(service, view.now, tz)}
+      ${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : html`<p class="since">No updates yet.</p>`}
       ${dayStrip(service, view.days, view.history)}
       ${view.responseTimes && !view.period ? responseTimesFigure(service.slug, service.name) : ''}
     </section>

@@ -1,0 +1,74 @@
+import { html, type Html } from '../html.ts';
+import type { Service, ServiceList, Status } from '../../domain/resources.ts';
+import type { DaySummary } from '../../domain/day-history.ts';
+import type { ZonedDay } from '../../domain/calendar.ts';
+import { serviceRow, shownStatus, statusLabel } from './components.ts';
+import { plural } from './format.ts';
+
+export interface GroupsView {
+  now: number;
+  timeZone: string;
+  days: ZonedDay[];
+  lists: ServiceList[];
+  rows: Array<{ service: Service; history: DaySummary[] }>;
+  defaultStatus: Status | null;
+}
+
+/**
+ * Services grouped by list, in display order (rows and lists come ordered). A group whose
+ * services are all operational can be collapsed; while anything on the page has a problem,
+ * such groups start collapsed so the trouble is on the first screen. A group with a problem is
+ * never collapsible.
+ */
+export function serviceGroups(view: GroupsView): Html {
+  const byList = new Map<number | null, GroupsView['rows']>();
+  for (const row of view.rows) {
+    const key = row.service.list?.id ?? null;
+    if (!byList.has(key)) byList.set(key, []);
+    byList.get(key)!.push(row);
+  }
+  const troubled = (rows: GroupsView['rows']) =>
+    rows.some((r) => (shownStatus(r.service, view.defaultStatus)?.level ?? 'NORMAL') !== 'NORMAL');
+  const anyTrouble = troubled(view.rows);
+  const context = { now: view.now, timeZone: view.timeZone, fallback: view.defaultStatus };
+  const groups: Array<{ id: string; title: Html; rows: GroupsView['rows'] }> = [];
+  for (const list of view.lists) {
+    const rows = byList.get(list.id);
+    if (!rows) continue;
+    groups.push({
+      id: list.slug,
+      title: html`<a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a>`,
+      rows,
+    });
+  }
+  const loose = byList.get(null);
+  if (loose)
+    groups.push({ id: 'none', title: html`${groups.length > 0 ? 'Other services' : 'Services'}`, rows: loose });
+
+  return html`${groups.map((group) => {
+    const list = html`<ul class="services">
+      ${group.rows.map((r) => serviceRow(r.service, view.days, r.history, context))}
+    </ul>`;
+    if (troubled(group.rows) || groups.length === 1) {
+      return html`<section class="group" aria-labelledby="list-${group.id}">
+        <h2 id="list-${group.id}">${group.title}</h2>
+        ${list}
+      </section>`;
+    }
+    // All operational: a disclosure (works without script), open unless something else has trouble.
+    const status = shownStatus(group.rows[0]!.service, view.defaultStatus);
+    return html`<section class="group" aria-labelledby="list-${group.id}">
+      <details class="group-fold" ${anyTrouble ? '' : html` open`}>
+        <summary>
+          <h2 id="list-${group.id}">${group.title}</h2>
+          <span class="group-state"
+            >${status ? statusLabel(status) : ''}<span class="count"
+              >${plural(group.rows.length, 'service')}</span
+            ></span
+          >
+        </summary>
+        ${list}
+      </details>
+    </section>`;
+  })}`;
+}
