@@ -11,6 +11,9 @@ export interface ServiceListsTable {
   /** Display order among lists; 0 = none set (by name). */
   position: Generated<number>;
   created_at: number;
+  /** The v2 group id (contract §2): 12 characters, stable across renames. */
+  component_id: string;
+  updated_at: number;
 }
 
 export interface ServicesTable {
@@ -22,6 +25,9 @@ export interface ServicesTable {
   /** Display order within its list (or among services without one); 0 = none set (by name). */
   position: Generated<number>;
   created_at: number;
+  /** The v2 component id (contract §2): 12 characters, stable across renames. */
+  component_id: string;
+  updated_at: number;
 }
 
 export interface StatusesTable {
@@ -33,6 +39,10 @@ export interface StatusesTable {
   image: string;
   is_default: number;
   created_at: number;
+  /** Statuspage's meaning of the status (domain/component-status.ts). */
+  component_status: string;
+  /** When component_status last changed. */
+  component_status_at: number;
 }
 
 export interface EventsTable {

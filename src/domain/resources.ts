@@ -1,4 +1,5 @@
 import type { Level } from './levels.ts';
+import type { ComponentStatus } from './component-status.ts';
 
 /** The resources of the Stashboard model, as use cases see them. */
 export interface ServiceList {
@@ -8,6 +9,11 @@ export interface ServiceList {
   description: string;
   /** Display order among lists (domain/ordering.ts); 0 = none set. */
   position: number;
+  /** The v2 group id (12 characters, stable across renames). */
+  componentId: string;
+  createdAt: number;
+  /** The last edit (creation if none). */
+  updatedAt: number;
 }
 
 export interface Status {
@@ -19,6 +25,10 @@ export interface Status {
   /** A name from the status image set. */
   image: string;
   isDefault: boolean;
+  /** What it means in Statuspage's vocabulary (contract §7.3). */
+  componentStatus: ComponentStatus;
+  /** When componentStatus last changed. */
+  componentStatusAt: number;
 }
 
 export interface StatusEvent {
@@ -43,6 +53,11 @@ export interface Service {
   /** Display order within its list (domain/ordering.ts); 0 = none set. */
   position: number;
   currentEvent: StatusEvent | null;
+  /** The v2 component id (12 characters, stable across renames). */
+  componentId: string;
+  createdAt: number;
+  /** The last edit (creation if none). */
+  updatedAt: number;
 }
 
 export type TokenScope = 'admin' | 'events';

@@ -31,7 +31,14 @@ export async function createServiceList(
     async (trx, changes) => {
       if (await lists.findListBySlug(trx, slug)) throw new Conflict(`Service list ${slug} already exists`);
       const position = positionAtEnd((await lists.allLists(trx)).map((l) => l.position));
-      const list = await lists.insertList(trx, { slug, name, description, position, createdAt: ctx.clock.now() });
+      const list = await lists.insertList(trx, {
+        slug,
+        name,
+        description,
+        position,
+        createdAt: ctx.clock.now(),
+        componentId: ctx.ids.publicId(),
+      });
       changes.push({ topic: 'list', action: 'created', slug });
       return list;
     },
@@ -51,9 +58,9 @@ export async function updateServiceList(
   return inTransaction(ctx, actor, async (trx, changes) => {
     const list = await lists.findListBySlug(trx, slug);
     if (!list) throw new NotFound(`Service list ${slug} does not exist`);
-    await lists.updateList(trx, list.id, { name, description });
+    await lists.updateList(trx, list.id, { name, description }, ctx.clock.now());
     changes.push({ topic: 'list', action: 'updated', slug });
-    return { ...list, name: name ?? list.name, description: description ?? list.description };
+    return (await lists.findListBySlug(trx, slug))!;
   });
 }
 

@@ -47,7 +47,15 @@ export async function createService(
       const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
       if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
       const position = positionAtEnd(await services.positionsInList(trx, listId));
-      await services.insertService(trx, { slug, name, description, listId, position, createdAt: ctx.clock.now() });
+      await services.insertService(trx, {
+        slug,
+        name,
+        description,
+        listId,
+        position,
+        createdAt: ctx.clock.now(),
+        componentId: ctx.ids.publicId(),
+      });
       changes.push({ topic: 'service', action: 'created', slug });
       return (await services.findServiceBySlug(trx, slug))!;
     },
@@ -74,7 +82,7 @@ export async function updateService(
       listId !== undefined && listId !== (service.list?.id ?? null)
         ? positionAtEnd(await services.positionsInList(trx, listId))
         : undefined;
-    await services.updateService(trx, service.id, { name, description, listId, position });
+    await services.updateService(trx, service.id, { name, description, listId, position }, ctx.clock.now());
     changes.push({ topic: 'service', action: 'updated', slug });
     return (await services.findServiceBySlug(trx, slug))!;
   });

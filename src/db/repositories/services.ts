@@ -27,6 +27,9 @@ async function hydrate(db: Db, rows: ServiceRow[]): Promise<Service[]> {
       list: row.list_id === null ? null : (lists.get(row.list_id) ?? null),
       position: Number(row.position),
       currentEvent: current.get(row.id) ?? null,
+      componentId: row.component_id,
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
     }))
     .sort(byPosition);
 }
@@ -44,6 +47,11 @@ export async function findServiceBySlug(db: Db, slug: string): Promise<Service |
   return row ? (await hydrate(db, [row]))[0] : undefined;
 }
 
+export async function findServiceByComponentId(db: Db, componentId: string): Promise<Service | undefined> {
+  const row = await db.selectFrom('services').selectAll().where('component_id', '=', componentId).executeTakeFirst();
+  return row ? (await hydrate(db, [row]))[0] : undefined;
+}
+
 export async function insertService(
   db: Db,
   service: {
@@ -53,6 +61,7 @@ export async function insertService(
     listId: number | null;
     position: number;
     createdAt: number;
+    componentId: string;
   },
 ): Promise<number> {
   const row = await db
@@ -64,6 +73,8 @@ export async function insertService(
       list_id: service.listId,
       position: service.position,
       created_at: service.createdAt,
+      component_id: service.componentId,
+      updated_at: service.createdAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -74,13 +85,15 @@ export async function updateService(
   db: Db,
   id: number,
   fields: { name?: string; description?: string; listId?: number | null; position?: number },
+  at: number,
 ): Promise<void> {
-  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id' | 'position'>> = {};
+  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id' | 'position' | 'updated_at'>> = {};
   if (fields.name !== undefined) set.name = fields.name;
   if (fields.description !== undefined) set.description = fields.description;
   if (fields.listId !== undefined) set.list_id = fields.listId;
   if (fields.position !== undefined) set.position = fields.position;
   if (Object.keys(set).length === 0) return;
+  set.updated_at = at;
   await db.updateTable('services').set(set).where('id', '=', id).execute();
 }
 
