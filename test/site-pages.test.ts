@@ -82,12 +82,12 @@ for (const backend of BACKENDS) {
       });
       assert.deepEqual(dayCell(body, 'api', '2010/06/25'), { cls: 'l0', label: 'Fri 25 Jun 2010: Up, 1 update' });
       assert.deepEqual(dayCell(body, 'api', '2010/06/26'), {
-        cls: 'l2',
+        cls: 'l3',
         label: 'Sat 26 Jun 2010: Down (affected for 12 h), 1 update',
       });
       // Down held from the 26th into the 27th until 09:00: the 27th's worst is Down.
       assert.deepEqual(dayCell(body, 'api', '2010/06/27'), {
-        cls: 'l2 n',
+        cls: 'l3 n',
         label: 'Sun 27 Jun 2010: Down (affected for 9 h), 2 updates, 1 note',
       });
       assert.deepEqual(dayCell(body, 'api', '2010/06/28'), { cls: 'l0', label: 'Mon 28 Jun 2010: Up, no updates' });
@@ -106,7 +106,7 @@ for (const backend of BACKENDS) {
         const body = (await page('/')).body;
         // 12:00 UTC on the 26th is 21:00 in Tokyo; 09:00 UTC on the 27th is 18:00 there.
         assert.deepEqual(dayCell(body, 'api', '2010/06/26'), {
-          cls: 'l2',
+          cls: 'l3',
           label: 'Sat 26 Jun 2010: Down (affected for 3 h), 1 update',
         });
         assert.equal(dayCell(body, 'api', '2010/06/28')?.cls, 'l0');

@@ -7,7 +7,7 @@ import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
 import type { PageChrome, PageState } from '../../views/site/layout.ts';
 import { overallOf, overallText } from '../../views/site/components.ts';
-import { levelClass } from '../../views/site/format.ts';
+import { statusClass } from '../../views/site/format.ts';
 import type { Service, Status } from '../../domain/resources.ts';
 import { boardPage } from '../../views/site/board.ts';
 import { servicePageView } from '../../views/site/service.ts';
@@ -41,7 +41,7 @@ export function pageState(state: { all: Service[]; defaultStatus: Status | null 
   const overall = overallOf(state.all, state.defaultStatus);
   if (overall.total === 0) return { text: 'No services yet', cls: 'ln' };
   if (overall.level === 'NORMAL') return { text: overallText(overall), cls: 'l0' };
-  return { text: overall.worst!.name, cls: levelClass(overall.level) };
+  return { text: overall.worst!.name, cls: statusClass(overall.worst) };
 }
 
 /** The public pages: rendered once per change, cached and compressed (see docs/site.md). */

@@ -110,7 +110,7 @@ export function select(o: FieldOptions & { options: Array<{ value: string; label
 /** A group of radio buttons, each with an optional icon (status and icon pickers). */
 export function radios(
   o: Omit<FieldOptions, 'type'> & {
-    options: Array<{ value: string; label: string; icon?: string }>;
+    options: Array<{ value: string; label: string; icon?: string; className?: string }>;
     className?: string;
   },
 ): Html {
@@ -123,7 +123,7 @@ export function radios(
     <div class="choices">
       ${o.options.map(
         (opt, i) =>
-          html`<label class="choice"
+          html`<label class="choice${opt.className ? ` ${opt.className}` : ''}"
             ><input
               type="radio"
               name="${o.name}"

@@ -19,15 +19,18 @@ const NAV: Array<{ href: string; label: string; adminOnly: boolean }> = [
   { href: '/admin', label: 'Dashboard', adminOnly: false },
   { href: '/admin/services', label: 'Services', adminOnly: true },
   { href: '/admin/lists', label: 'Lists', adminOnly: true },
+  { href: '/admin/order', label: 'Order', adminOnly: true },
   { href: '/admin/statuses', label: 'Statuses', adminOnly: true },
   { href: '/admin/credentials', label: 'Credentials', adminOnly: true },
   { href: '/admin/users', label: 'Users', adminOnly: true },
   { href: '/admin/settings', label: 'Settings', adminOnly: true },
   { href: '/admin/notifications', label: 'Notifications', adminOnly: true },
   { href: '/admin/audit', label: 'Audit log', adminOnly: true },
+  { href: '/', label: 'Status page', adminOnly: false },
 ];
 
 function isCurrent(href: string, path: string): boolean {
+  if (href === '/') return false;
   return href === '/admin' ? path === '/admin' || path === '/admin/' : path === href || path.startsWith(`${href}/`);
 }
 
@@ -67,7 +70,10 @@ export function page(chrome: Chrome, title: string, body: HtmlValue, options: { 
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>
-        <header class="top"><a class="brand" href="/admin">Stashboard admin</a>${nav}</header>
+        <header class="top">
+          <a class="brand" href="/admin">Stashboard admin</a
+          >${nav || html`<a class="public-link" href="/">Status page</a>`}
+        </header>
         <main id="main">
           <h1>${title}</h1>
           ${options.lead ? html`<p class="lead">${options.lead}</p>` : ''} ${chrome.banner ?? ''}

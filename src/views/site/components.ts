@@ -4,7 +4,8 @@ import type { Service, Status, StatusEvent } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import { statusImagePath } from '../../domain/status-images.ts';
-import { civilDay, dateTime, duration, isoInstant, levelClass, pad2, plural } from './format.ts';
+import { civilDay, dateTime, duration, isoInstant, pad2, plural, statusClass } from './format.ts';
+import { componentStatusRank } from '../../domain/component-status.ts';
 import { linkify } from './links.ts';
 
 const DAY_MS = 86_400_000;
@@ -12,7 +13,7 @@ const DAY_MS = 86_400_000;
 /** A status as icon and text (never colour alone). */
 export function statusLabel(status: Status | null | undefined): Html {
   if (!status) return html`<span class="st ln">No status yet</span>`;
-  return html`<span class="st ${levelClass(status.level)}"
+  return html`<span class="st ${statusClass(status)}"
     ><img src="${statusImagePath(status.image)}" alt="" width="16" height="16" />${status.name}</span
   >`;
 }
@@ -73,8 +74,7 @@ export function dayStrip(service: Service, days: readonly ZonedDay[], history: r
   const base = `/services/${encodeURIComponent(service.slug)}`;
   const cells = history.map((summary, i) => {
     const part = parts[i]!;
-    const cls =
-      summary.notes > 0 ? `${levelClass(summary.worst?.level ?? null)} n` : levelClass(summary.worst?.level ?? null);
+    const cls = summary.notes > 0 ? `${statusClass(summary.worst)} n` : statusClass(summary.worst);
     return html`<li>
       <a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a>
     </li>`;
@@ -139,7 +139,10 @@ export function banner(
   affected: readonly { service: Service; status: Status }[] = [],
 ): Html {
   const worstFirst = [...affected].sort((a, b) => levelRank(b.status.level) - levelRank(a.status.level));
-  return html`<section class="banner ${levelClass(overall.level)}" aria-labelledby="overall">
+  return html`<section
+    class="banner ${overall.level === 'NORMAL' ? 'l0' : statusClass(overall.worst)}"
+    aria-labelledby="overall"
+  >
     <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28" />
     <div>
       <h1 id="overall">${overallText(overall)}</h1>
@@ -158,11 +161,16 @@ export function banner(
 }
 
 export function legend(statuses: readonly Status[]): Html {
-  const sorted = [...statuses].sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.name.localeCompare(b.name));
+  const sorted = [...statuses].sort(
+    (a, b) =>
+      componentStatusRank(a.componentStatus) - componentStatusRank(b.componentStatus) ||
+      levelRank(a.level) - levelRank(b.level) ||
+      a.name.localeCompare(b.name),
+  );
   return html`<section class="legend" aria-labelledby="legend-title">
     <h2 id="legend-title">Legend</h2>
     <ul>
-      ${sorted.map((s) => html`<li><span class="sw ${levelClass(s.level)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
+      ${sorted.map((s) => html`<li><span class="sw ${statusClass(s)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
       <li>
         <span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span
         ><span class="desc">Before the service's first update</span>

@@ -2,7 +2,7 @@ import { html, type Html } from '../html.ts';
 import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { overallOf, overallText, shownStatus, statusLabel } from './components.ts';
-import { levelClass, plural } from './format.ts';
+import { plural, statusClass } from './format.ts';
 
 export interface ListsView {
   lists: ServiceList[];
@@ -65,7 +65,7 @@ export function summaryPage(chrome: PageChrome, view: ListsView): Html {
               <tbody>
                 ${rows.map((row) => {
                   const overall = overallOf(row.members, view.defaultStatus);
-                  return html`<tr class="${levelClass(overall.worst?.level ?? null)}">
+                  return html`<tr class="${statusClass(overall.worst)}">
                     <th scope="row">${row.href ? html`<a href="${row.href}">${row.name}</a>` : row.name}</th>
                     <td>${overall.worst ? statusLabel(overall.worst) : statusLabel(null)}</td>
                     <td>
