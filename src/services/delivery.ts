@@ -182,7 +182,12 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
       const url = `${batch.links.baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
       mail = {
         to: [subscriber.email],
-        ...noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url),
+        ...noticeEmail(
+          JSON.parse(entry.payload) as EventNotice,
+          batch.links,
+          url,
+          `${batch.links.baseUrl}/subscribe/manage?token=${encodeURIComponent(token)}`,
+        ),
         headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       };
     }

@@ -34,7 +34,12 @@ function headline(notice: EventNotice): string {
  * A notice to one subscriber or an email list. `unsubscribeUrl` is absent for operator
  * lists (they are managed in the admin site, not by their readers).
  */
-export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribeUrl?: string): EmailContent {
+export function noticeEmail(
+  notice: EventNotice,
+  links: NoticeLinks,
+  unsubscribeUrl?: string,
+  manageUrl?: string,
+): EmailContent {
   const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
   const when = new Date(notice.timestamp).toUTCString();
   const title = headline(notice);
@@ -50,6 +55,7 @@ export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribe
     '',
     '-- ',
     `You get this from ${links.siteName} (${links.baseUrl}/).`,
+    ...(manageUrl ? [`Change your services or leave: ${manageUrl}`] : []),
     ...(unsubscribeUrl ? [`Unsubscribe with one click: ${unsubscribeUrl}`] : []),
     '',
   ].join('\n');
@@ -61,8 +67,8 @@ export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribe
     </p>
     <p><a href="${serviceUrl}">See ${notice.service.name} on ${links.siteName}</a></p>`;
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
-      unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
-    }`;
+      manageUrl ? html` <a href="${manageUrl}">Manage your subscription</a> (change services, or leave).` : ''
+    }${unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''}`;
   return { subject, text, html: page(subject, body, footer) };
 }
 
