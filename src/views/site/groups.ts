@@ -31,19 +31,14 @@ export function serviceGroups(view: GroupsView): Html {
     rows.some((r) => (shownStatus(r.service, view.defaultStatus)?.level ?? 'NORMAL') !== 'NORMAL');
   const anyTrouble = troubled(view.rows);
   const context = { now: view.now, timeZone: view.timeZone, fallback: view.defaultStatus };
-  const groups: Array<{ id: string; title: Html; rows: GroupsView['rows'] }> = [];
+  const groups: Array<{ id: string; name: string; href?: string; rows: GroupsView['rows'] }> = [];
   for (const list of view.lists) {
     const rows = byList.get(list.id);
     if (!rows) continue;
-    groups.push({
-      id: list.slug,
-      title: html`<a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a>`,
-      rows,
-    });
+    groups.push({ id: list.slug, name: list.name, href: `/service-lists/${encodeURIComponent(list.slug)}`, rows });
   }
   const loose = byList.get(null);
-  if (loose)
-    groups.push({ id: 'none', title: html`${groups.length > 0 ? 'Other services' : 'Services'}`, rows: loose });
+  if (loose) groups.push({ id: 'none', name: groups.length > 0 ? 'Other services' : 'Services', rows: loose });
 
   return html`${groups.map((group) => {
     const list = html`<ul class="services">
@@ -51,7 +46,7 @@ export function serviceGroups(view: GroupsView): Html {
     </ul>`;
     if (troubled(group.rows) || groups.length === 1) {
       return html`<section class="group" aria-labelledby="list-${group.id}">
-        <h2 id="list-${group.id}">${group.title}</h2>
+        <h2 id="list-${group.id}">${group.href ? html`<a href="${group.href}">${group.name}</a>` : group.name}</h2>
         ${list}
       </section>`;
     }
@@ -60,7 +55,7 @@ export function serviceGroups(view: GroupsView): Html {
     return html`<section class="group" aria-labelledby="list-${group.id}">
       <details class="group-fold" ${anyTrouble ? '' : html` open`}>
         <summary>
-          <h2 id="list-${group.id}">${group.title}</h2>
+          <h2 id="list-${group.id}">${group.name}</h2>
           <span class="group-state"
             >${status ? statusLabel(status) : ''}<span class="count"
               >${plural(group.rows.length, 'service')}</span
@@ -68,6 +63,7 @@ export function serviceGroups(view: GroupsView): Html {
           >
         </summary>
         ${list}
+        ${group.href ? html`<p class="group-more"><a href="${group.href}">${group.name} on its own page</a></p>` : ''}
       </details>
     </section>`;
   })}`;
