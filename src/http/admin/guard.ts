@@ -23,12 +23,7 @@ function refuse(
 ): FastifyReply {
   return sendPage(
     reply,
-    page(
-      chrome(request, reply),
-      title,
-      html`<p>${message}</p>
-        <p><a href="/admin">Back to the dashboard</a></p>`,
-    ),
+    page(chrome(request, reply), title, html`<p>${message}</p><p><a href="/admin">Back to the dashboard</a></p>`),
     status,
   );
 }
