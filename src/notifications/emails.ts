@@ -1,5 +1,5 @@
-import { html, type Html } from '../html.ts';
-import type { EventNotice } from '../../domain/notices.ts';
+import { html, type Html } from '../views/html.ts';
+import type { EventNotice } from '../domain/notices.ts';
 import type { NoticeLinks } from './webhook-body.ts';
 
 /** An email in both forms; headers are added by the sender. */

@@ -61,7 +61,8 @@ export async function updateStatus(
   id: number,
   fields: Partial<Pick<Status, 'name' | 'description' | 'level' | 'image'>>,
 ): Promise<void> {
-  if (Object.values(fields).every((v) => v === undefined)) return;
+  // Optional fields may be present as undefined: nothing to set then.
+  if (Object.values(fields).every((v: unknown) => v === undefined)) return;
   await db.updateTable('statuses').set(fields).where('id', '=', id).execute();
 }
 

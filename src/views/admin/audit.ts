@@ -1,5 +1,5 @@
 import { html, type Html } from '../html.ts';
-import type { AuditEntry } from '../../services/audit.ts';
+import type { AuditEntry } from '../../domain/audit.ts';
 import { page, type Chrome } from './layout.ts';
 import { input, select, type FormState } from './forms.ts';
 import { time } from './time.ts';

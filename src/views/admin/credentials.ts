@@ -1,6 +1,6 @@
 import { html, type Html } from '../html.ts';
 import type { ApiToken } from '../../domain/resources.ts';
-import type { OAuthCredentials } from '../../services/oauth.ts';
+import type { OAuthCredentials } from '../../domain/oauth-signature.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { errorSummary, input, radios, type FormState } from './forms.ts';
 import { time } from './time.ts';

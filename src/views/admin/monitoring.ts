@@ -2,7 +2,7 @@ import { html, type Html } from '../html.ts';
 import type { Service, Status } from '../../domain/resources.ts';
 import type { ServiceAutomation } from '../../domain/service-automation.ts';
 import { AUTOMATION_STATES, type AutomationState } from '../../domain/automation-state.ts';
-import type { Check } from '../../services/checks.ts';
+import type { Check } from '../../domain/check-rules.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, radios, select, type FormState } from './forms.ts';
 import { time } from './time.ts';

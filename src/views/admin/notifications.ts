@@ -1,8 +1,8 @@
 import { html, type Html } from '../html.ts';
 import type { Channel } from '../../domain/channels.ts';
-import type { DeliveryHistoryEntry } from '../../services/channels.ts';
-import type { Subscriber } from '../../services/subscriptions.ts';
-import type { SmtpSettingsView } from '../../services/smtp-settings.ts';
+import type { DeliveryHistoryEntry } from '../../domain/deliveries.ts';
+import type { Subscriber } from '../../domain/subscribers.ts';
+import type { SmtpSettingsView } from '../../domain/smtp-settings.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, select, textarea, type FormState } from './forms.ts';
 import { time } from './time.ts';

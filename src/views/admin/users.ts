@@ -1,6 +1,5 @@
 import { html, type Html } from '../html.ts';
-import { ROLES } from '../../domain/accounts.ts';
-import type { User } from '../../services/users.ts';
+import { ROLES, type User } from '../../domain/accounts.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { errorSummary, input, select, type FormState } from './forms.ts';
 import { time } from './time.ts';
