@@ -15,7 +15,7 @@ import { inTransaction, reading } from './transaction.ts';
 import { readSmtpSettings } from './smtp-settings.ts';
 import { smtpConfigured } from '../domain/smtp-settings.ts';
 
-export type { Subscriber } from '../db/repositories/subscribers.ts';
+export type { Subscriber } from '../domain/subscribers.ts';
 
 const VISITOR: Actor = { kind: 'system', name: 'visitor', scope: 'events' };
 

@@ -28,11 +28,7 @@ function filterNotice(filter: BoardFilterView, view: BoardView): Html {
   if (filter.lists.length === 0 && filter.statuses.length === 0) return html``;
   const listNames = filter.lists.map((slug) => view.lists.find((l) => l.slug === slug)?.name ?? slug);
   const statusNames = filter.statuses.map((slug) => view.statuses.find((s) => s.slug === slug)?.name ?? slug);
-  return html`<p class="notice" role="status">
-    Showing ${view.rows.length} of ${view.all.length}
-    services${listNames.length ? html` in ${listNames.join(' or ')}` : ''}${statusNames.length ? html` whose status is ${statusNames.join(' or ')}` : ''}.
-    <a href="/">Show all services</a>
-  </p>`;
+  return html`<p class="notice" role="status">Showing ${view.rows.length} of ${view.all.length} services${listNames.length ? html` in ${listNames.join(' or ')}` : ''}${statusNames.length ? html` whose status is ${statusNames.join(' or ')}` : ''}. <a href="/">Show all services</a></p>`;
 }
 
 export function boardPage(
@@ -45,9 +41,7 @@ export function boardPage(
     options.filter !== undefined && (options.filter.lists.length > 0 || options.filter.statuses.length > 0);
   const about =
     !options.list && !filtering && chrome.settings.about
-      ? html`<div class="about">
-          ${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
-        </div>`
+      ? html`<div class="about">${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>`
       : '';
   const affected = scope.flatMap((service) => {
     const status = shownStatus(service, view.defaultStatus);
@@ -56,17 +50,10 @@ export function boardPage(
   const groups = serviceGroups({ ...view, timeZone: chrome.settings.timeZone });
   // Incidents and maintenance, when there are any, belong between the banner and the services.
   const body = html`${about}${banner(overallOf(scope, view.defaultStatus), lastUpdate(scope), chrome.settings.timeZone, affected)}
-  ${
-    options.list
-      ? html`<div class="intro">
-          <h2 class="page-title">${options.list.name}</h2>
-          <p>${options.list.description}</p>
-        </div>`
-      : ''
-  }
-  ${options.filter ? filterNotice(options.filter, view) : ''}
-  ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups}
-  ${legend(view.statuses)}`;
+${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
+${options.filter ? filterNotice(options.filter, view) : ''}
+${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups}
+${legend(view.statuses)}`;
   return layout(chrome, {
     title: options.list ? options.list.name : chrome.settings.siteName,
     body,

@@ -13,9 +13,7 @@ const DAY_MS = 86_400_000;
 /** A status as icon and text (never colour alone). */
 export function statusLabel(status: Status | null | undefined): Html {
   if (!status) return html`<span class="st ln">No status yet</span>`;
-  return html`<span class="st ${statusClass(status)}"
-    ><img src="${statusImagePath(status.image)}" alt="" width="16" height="16" />${status.name}</span
-  >`;
+  return html`<span class="st ${statusClass(status)}"><img src="${statusImagePath(status.image)}" alt="" width="16" height="16">${status.name}</span>`;
 }
 
 /** What a service shows now: its current event's status, or the default status while it has none. */
@@ -31,10 +29,7 @@ export function currentMessage(service: Service, now: number, timeZone: string):
   const event = service.currentEvent;
   if (!event || (event.status.isDefault && !event.informational)) return html``;
   if (event.informational && now - event.timestamp > DAY_MS) return html``;
-  return html`<p class="msg">
-    ${linkify(event.message)}
-    <time class="posted" datetime="${isoInstant(event.timestamp)}">${dateTime(event.timestamp, timeZone)}</time>
-  </p>`;
+  return html`<p class="msg">${linkify(event.message)} <time class="posted" datetime="${isoInstant(event.timestamp)}">${dateTime(event.timestamp, timeZone)}</time></p>`;
 }
 
 const dayParts = new WeakMap<readonly ZonedDay[], Array<{ path: string; title: string }>>();
@@ -75,17 +70,10 @@ export function dayStrip(service: Service, days: readonly ZonedDay[], history: r
   const cells = history.map((summary, i) => {
     const part = parts[i]!;
     const cls = summary.notes > 0 ? `${statusClass(summary.worst)} n` : statusClass(summary.worst);
-    return html`<li>
-      <a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a>
-    </li>`;
+    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a></li>`;
   });
-  return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">
-      ${cells}
-    </ol>
-    <div class="strip-ends" aria-hidden="true">
-      <span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span
-      ><span>Today</span>
-    </div>`;
+  return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">${cells}</ol>
+<div class="strip-ends" aria-hidden="true"><span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span><span>Today</span></div>`;
 }
 
 export interface Overall {
@@ -139,25 +127,13 @@ export function banner(
   affected: readonly { service: Service; status: Status }[] = [],
 ): Html {
   const worstFirst = [...affected].sort((a, b) => levelRank(b.status.level) - levelRank(a.status.level));
-  return html`<section
-    class="banner ${overall.level === 'NORMAL' ? 'l0' : statusClass(overall.worst)}"
-    aria-labelledby="overall"
-  >
-    <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28" />
-    <div>
-      <h1 id="overall">${overallText(overall)}</h1>
-      ${
-        worstFirst.length > 0
-          ? html`<ul class="affected" aria-label="Affected services">
-              ${worstFirst.map(
-                (a) => html`<li><a href="#svc-${a.service.slug}">${a.service.name}</a> ${statusLabel(a.status)}</li>`,
-              )}
-            </ul>`
-          : ''
-      }
-      ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}
-    </div>
-  </section>`;
+  const cls = overall.level === 'NORMAL' ? 'l0' : statusClass(overall.worst);
+  return html`<section class="banner ${cls}" aria-labelledby="overall">
+<img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28">
+<div><h1 id="overall">${overallText(overall)}</h1>
+${worstFirst.length > 0 ? html`<ul class="affected" aria-label="Affected services">${worstFirst.map((a) => html`<li><a href="#svc-${a.service.slug}">${a.service.name}</a> ${statusLabel(a.status)}</li>`)}</ul>` : ''}
+${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}</div>
+</section>`;
 }
 
 export function legend(statuses: readonly Status[]): Html {
@@ -168,31 +144,19 @@ export function legend(statuses: readonly Status[]): Html {
       a.name.localeCompare(b.name),
   );
   return html`<section class="legend" aria-labelledby="legend-title">
-    <h2 id="legend-title">Legend</h2>
-    <ul>
-      ${sorted.map((s) => html`<li><span class="sw ${statusClass(s)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
-      <li>
-        <span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span
-        ><span class="desc">Before the service's first update</span>
-      </li>
-      <li>
-        <span class="sw l0 n" aria-hidden="true"></span><span class="st">Note</span
-        ><span class="desc">A day with informational notes</span>
-      </li>
-    </ul>
-  </section>`;
+<h2 id="legend-title">Legend</h2>
+<ul>${sorted.map((s) => html`<li><span class="sw ${statusClass(s)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
+<li><span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span><span class="desc">Before the service's first update</span></li>
+<li><span class="sw l0 n" aria-hidden="true"></span><span class="st">Note</span><span class="desc">A day with informational notes</span></li>
+</ul>
+</section>`;
 }
 
 export function eventItem(event: StatusEvent, timeZone: string): Html {
   return html`<li class="ev${event.informational ? ' note' : ''}">
-    <div class="ev-head">
-      ${event.informational ? html`<span class="tag">Note</span>` : statusLabel(event.status)}<time
-        datetime="${isoInstant(event.timestamp)}"
-        >${dateTime(event.timestamp, timeZone)}</time
-      >
-    </div>
-    <p>${linkify(event.message)}</p>
-  </li>`;
+<div class="ev-head">${event.informational ? html`<span class="tag">Note</span>` : statusLabel(event.status)}<time datetime="${isoInstant(event.timestamp)}">${dateTime(event.timestamp, timeZone)}</time></div>
+<p>${linkify(event.message)}</p>
+</li>`;
 }
 
 export function serviceRow(
@@ -202,10 +166,8 @@ export function serviceRow(
   context: { now: number; timeZone: string; fallback: Status | null },
 ): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
-    <div class="svc-head">
-      <h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>
-      ${statusLabel(shownStatus(service, context.fallback))}
-    </div>
-    ${currentMessage(service, context.now, context.timeZone)} ${dayStrip(service, days, history)}
-  </li>`;
+<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${statusLabel(shownStatus(service, context.fallback))}</div>
+${currentMessage(service, context.now, context.timeZone)}
+${dayStrip(service, days, history)}
+</li>`;
 }
