@@ -9,6 +9,7 @@ import { Unauthorized } from '../../domain/errors.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { liveRoutes } from './live.ts';
+import { v2Routes } from './v2/routes.ts';
 import { notificationApi } from './v1/notifications.ts';
 import { monitoringApi } from './v1/monitoring.ts';
 import { DEFAULT_ALERTMANAGER_RULES, type AlertmanagerRules } from '../../domain/alertmanager.ts';
@@ -73,6 +74,7 @@ export async function publicApi(app: FastifyInstance, options: PublicApiOptions)
     ctx: options.ctx,
     cache: options.cache,
   });
+  await app.register(v2Routes, { prefix: '/v2', ctx: options.ctx, cache: options.cache });
   if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
 }
 
