@@ -184,6 +184,7 @@ export async function v2Routes(app: FastifyInstance, options: V2Options): Promis
     app.route({
       method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       url: endpoint.path,
+      config: { documented: false },
       handler: async (request, reply) => {
         if (request.method === 'OPTIONS')
           return reply.code(204).header('allow', ALLOW).header('access-control-allow-methods', ALLOW).send();
