@@ -105,6 +105,14 @@ for (const backend of BACKENDS) {
         'mail',
         'loose',
       ]);
+      const v2 = (await t.inject({ url: '/api/v2/components.json' })).json() as {
+        components: Array<{ name: string; position: number; group: boolean }>;
+      };
+      assert.deepEqual(
+        v2.components.map((c) => `${c.name}:${c.position}`),
+        ['Alpha:1', 'Queue:1', 'API:2', 'Web:3', 'Beta:2', 'Mail:1', 'Loose:3'],
+        'v2: groups in order, each followed by its services; Gamma has none and is not a component',
+      );
       const v1 = (await t.inject({ url: '/api/v1/services' })).json() as { services: Array<{ id: string }> };
       assert.deepEqual(
         v1.services.filter((s) => ['queue', 'api', 'web'].includes(s.id)).map((s) => s.id),
