@@ -19,6 +19,8 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIO
 /** The only admin routes open to anonymous users; any other public one fails the test. */
 const EXPECTED_PUBLIC = [
   'GET /admin/assets/admin.css',
+  'GET /admin/assets/admin.js',
+  'GET /admin/assets/favicon.svg',
   'GET /admin/login',
   'GET /admin/setup',
   'POST /admin/login',

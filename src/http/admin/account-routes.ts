@@ -45,7 +45,7 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
       password: values.password,
       address: request.ip,
       userAgent: request.headers['user-agent'],
-    });
+    }).catch(() => ({ ok: false as const }));
     if (!session.ok)
       return redirectAfterPost(request, reply, '/admin/login', 'The admin account is ready. Log in with it.');
     setSessionCookie(request, reply, session.secret);
