@@ -342,9 +342,9 @@ for (const backend of BACKENDS) {
     });
 
     it('accepts the signature in the query string, for reads and writes', async () => {
-      const read = await send('query', 'GET', `${base}/services?callback=handle`);
+      const read = await send('query', 'GET', `${base}/services`);
       assert.equal(read.statusCode, 200, read.body);
-      assert.match(read.body, /^handle\(/);
+      assert.ok(Array.isArray(read.json().services));
       const created = await send('query', 'POST', `${base}/services`, {
         name: 'Query Svc',
         description: 'signed in the query',
