@@ -311,7 +311,7 @@ for (const backend of BACKENDS) {
 
   describe(`cookies behind an HTTPS proxy (${backend})`, () => {
     it('marks the session cookie Secure when the request came over HTTPS', async () => {
-      const t = await startTestApp(backend, { env: { TRUST_PROXY: 'true' } });
+      const t = await startTestApp(backend, { env: { TRUST_PROXY: '1' } });
       try {
         await addUser(t, 'secure@example.com', 'admin');
         const client = new AdminClient(t);

@@ -158,7 +158,7 @@ for (const backend of BACKENDS) {
   });
 
   describe(`STASHBOARD_ADMIN_TOKEN (${backend})`, () => {
-    const envToken = 'automation-secret-0123456789';
+    const envToken = 'automation-secret-0123456789-abcdef';
     let t: TestApp;
     before(async () => {
       t = await startTestApp(backend, { env: { STASHBOARD_ADMIN_TOKEN: envToken } });

@@ -393,7 +393,7 @@ for (const backend of BACKENDS) {
   describe(`API mount configuration (${backend})`, () => {
     let t: TestApp;
     before(async () => {
-      t = await startTestApp(backend, { env: { BODY_LIMIT: '2048', TRUST_PROXY: 'true' } });
+      t = await startTestApp(backend, { env: { BODY_LIMIT: '2048', TRUST_PROXY: '1' } });
     });
     after(async () => t.close());
 
