@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import type { RouteOptions } from 'fastify';
 import { BACKENDS, startTestApp, type TestApp } from './support/harness.ts';
 import { loggedIn, type AdminClient } from './support/admin-client.ts';
+import { createHash } from 'node:crypto';
+import { pushSecretHashesMigration } from '../src/db/migrations/2026-11-27-04-push-secret-hashes.ts';
 
 /** The admin API's read routes, seen from the router itself. */
 function collect(into: string[]) {
@@ -109,6 +111,78 @@ for (const backend of BACKENDS) {
       assert.match(jsonp.body, /^cb\(/);
       const token = await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: t.admin });
       assert.equal(token.statusCode, 200);
+    });
+  });
+}
+
+for (const backend of BACKENDS) {
+  describe(`secrets are shown once, when made (${backend})`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(backend);
+      await t.post('/services', { name: 'API', description: 'The API' });
+    });
+    after(async () => t.close());
+
+    it('shows a webhook signing secret only in the answers that make or rotate it', async () => {
+      const made = await t.post('/channels', { kind: 'webhook', name: 'Hook', url: 'https://hooks.example.com/x' });
+      assert.equal(made.statusCode, 201);
+      const { id, secret } = made.json();
+      assert.match(secret, /^[A-Za-z0-9_-]{40,}$/);
+      const reads = [await t.get('/channels'), await t.get(`/channels/${id}`)];
+      const renamed = await t.post(`/channels/${id}`, { name: 'Hook 2', url: 'https://hooks.example.com/x' });
+      for (const read of [...reads, renamed]) {
+        assert.equal(read.statusCode, 200);
+        assert.ok(!read.body.includes(secret), read.body);
+      }
+      assert.equal(renamed.json().secret, undefined);
+      const rotated = await t.post(`/channels/${id}`, {
+        name: 'Hook 2',
+        url: 'https://hooks.example.com/x',
+        rotate_secret: 'true',
+      });
+      assert.match(rotated.json().secret, /^[A-Za-z0-9_-]{40,}$/);
+      assert.notEqual(rotated.json().secret, secret);
+      assert.ok(!(await t.get(`/channels/${id}`)).body.includes(rotated.json().secret));
+    });
+
+    it('keeps only a hash of a push secret: shown once, the URL works, later reads never show it', async () => {
+      const made = (await t.post('/services/api/push')).json();
+      assert.match(made.url, /\/api\/push\/[A-Za-z0-9_-]{32}$/);
+      const read = await t.get('/services/api/push');
+      assert.deepEqual([read.json().enabled, read.json().secret, read.json().url], [true, null, null]);
+      const automation = await t.get('/services/api/automation');
+      assert.ok(!automation.body.includes(made.secret));
+      const rows = await t.ctx.database.db.selectFrom('service_automation').selectAll().execute();
+      assert.ok(!JSON.stringify(rows).includes(made.secret));
+      const pushed = await t.inject({ method: 'GET', url: `/api/push/${made.secret}?status=down` });
+      assert.equal(pushed.statusCode, 200);
+      assert.equal(pushed.json().outcome, 'posted');
+      assert.equal((await t.inject({ method: 'GET', url: `/api/push/${made.secret}x` })).statusCode, 404);
+    });
+
+    it('migrates a stored push secret to its hash, and the old URL keeps working', async () => {
+      const secret = 'an-old-push-secret-kept-in-clear-0001';
+      const service = await t.ctx.database.db
+        .selectFrom('services')
+        .select('id')
+        .where('slug', '=', 'api')
+        .executeTakeFirstOrThrow();
+      await t.ctx.database.db
+        .updateTable('service_automation')
+        .set({ push_secret: secret, push_secret_hash: null })
+        .where('service_id', '=', service.id)
+        .execute();
+      await pushSecretHashesMigration.up(t.ctx.database.db as never);
+      const row = await t.ctx.database.db
+        .selectFrom('service_automation')
+        .selectAll()
+        .where('service_id', '=', service.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.push_secret, null);
+      assert.equal(row.push_secret_hash, createHash('sha256').update(secret).digest('hex'));
+      const pushed = await t.inject({ method: 'GET', url: `/api/push/${secret}?status=up` });
+      assert.equal(pushed.statusCode, 200, pushed.body);
     });
   });
 }
