@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NotFound } from '../domain/errors.ts';
+import { checkCharacters } from '../domain/fields.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
 import * as services from '../db/repositories/services.ts';
 import {
@@ -83,6 +84,7 @@ export async function receivePush(
   input: { status?: string; message?: string },
 ): Promise<PushResult> {
   const state = parseAutomationState('status', input.status === undefined || input.status === '' ? 'up' : input.status);
+  if (input.message !== undefined) checkCharacters('msg', input.message);
   const unknown = () => new NotFound('No service has this push URL');
   if (secret.length < 16 || secret.length > 128) throw unknown();
   const actor = automationActor('push');
