@@ -54,7 +54,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('formEntries', undefined);
 
   // Public pages and JSON are cached until the next change notice; live streams follow the same notices.
-  const cache = new ResponseCache({ bus: ctx.changes, now: () => ctx.clock.now() });
+  const cache = new ResponseCache({
+    bus: ctx.changes,
+    now: () => ctx.clock.now(),
+    rendersPerAddress: config.renderLimit,
+  });
   const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
   const assets = new SiteAssets();
   const htmlError = htmlErrorPages(ctx, assets);
@@ -98,7 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return htmlError(request, reply, { status: 404, message, headers: {} });
   });
 
-  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
+  await app.register(publicApi, {
+    prefix: '/api',
+    ctx,
+    adminToken: config.adminToken,
+    cache,
+    live,
+    liveStreamsPerAddress: config.liveStreamsPerAddress,
+  });
   const mailer = deps.mailer ?? ownMailer(app, config);
   await app.register(adminApi, {
     prefix: '/admin/api',

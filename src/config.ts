@@ -22,6 +22,10 @@ export interface Config {
   logLevel: string;
   /** Admin API requests one client address may make per minute (then 429). */
   adminRateLimit: number;
+  /** Public answers not cached yet that one client address may have rendered per 10 seconds (then 429). */
+  renderLimit: number;
+  /** Live streams (`/api/v1/live`) one client address may hold open at once (then 429). */
+  liveStreamsPerAddress: number;
   /** Public site defaults; the admin site may override them in the database. */
   site: Readonly<SiteSettings>;
   /** Internal addresses and hosts outbound requests (checks, webhooks) may reach anyway (OUTBOUND_ALLOW). */
@@ -115,6 +119,8 @@ export const DEFAULTS = {
   database: './data/stashboard.db',
   bodyLimit: 64 * 1024,
   adminRateLimit: 600,
+  renderLimit: 50,
+  liveStreamsPerAddress: 10,
   logLevel: 'info',
 } as const;
 
@@ -127,6 +133,8 @@ export const SERVER_OPTIONS = {
   'trust-proxy': { type: 'string' },
   'log-level': { type: 'string' },
   'admin-rate-limit': { type: 'string' },
+  'render-limit': { type: 'string' },
+  'live-streams-per-address': { type: 'string' },
   'site-name': { type: 'string' },
   'logo-url': { type: 'string' },
   'report-problem-url': { type: 'string' },
@@ -148,6 +156,11 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
                     127.0.0.1,10.0.0.0/8) (env TRUST_PROXY; default off; "true" is refused)
   --admin-rate-limit N
                     admin API requests per minute per client address (env ADMIN_RATE_LIMIT; default ${DEFAULTS.adminRateLimit})
+  --render-limit N  public pages and API answers not cached yet that one client address may have rendered
+                    per 10 seconds; more get 429 (env RENDER_LIMIT; default ${DEFAULTS.renderLimit})
+  --live-streams-per-address N
+                    live streams (/api/v1/live) one client address may hold open (env LIVE_STREAMS_PER_ADDRESS;
+                    default ${DEFAULTS.liveStreamsPerAddress})
   --log-level L     fatal, error, warn, info, debug or silent (env LOG_LEVEL; default ${DEFAULTS.logLevel})
   --site-name S     the status page's name (env SITE_NAME; default ${SITE_DEFAULTS.siteName})
   --logo-url U      logo image URL or /path (env SITE_LOGO_URL; default none)
@@ -250,6 +263,18 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
     adminRateLimit: integer(
       'admin rate limit',
       pick('admin-rate-limit', 'ADMIN_RATE_LIMIT') ?? String(DEFAULTS.adminRateLimit),
+      1,
+      1_000_000,
+    ),
+    renderLimit: integer(
+      'render limit',
+      pick('render-limit', 'RENDER_LIMIT') ?? String(DEFAULTS.renderLimit),
+      1,
+      1_000_000_000,
+    ),
+    liveStreamsPerAddress: integer(
+      'live streams per address',
+      pick('live-streams-per-address', 'LIVE_STREAMS_PER_ADDRESS') ?? String(DEFAULTS.liveStreamsPerAddress),
       1,
       1_000_000,
     ),

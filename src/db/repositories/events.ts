@@ -40,6 +40,8 @@ export interface EventQuery {
   to?: number;
   limit?: number;
   offset?: number;
+  /** Only events after this one in newest-first order (a page's cursor). */
+  before?: { timestamp: number; id: number };
 }
 
 /** Events newest first (by timestamp, then creation order). */
@@ -52,6 +54,15 @@ export async function findEvents(db: Db, query: EventQuery, statuses?: Map<numbe
   }
   if (query.from !== undefined) q = q.where('events.timestamp', '>=', query.from);
   if (query.to !== undefined) q = q.where('events.timestamp', '<=', query.to);
+  const before = query.before;
+  if (before !== undefined) {
+    q = q.where((eb) =>
+      eb.or([
+        eb('events.timestamp', '<', before.timestamp),
+        eb.and([eb('events.timestamp', '=', before.timestamp), eb('events.id', '<', before.id)]),
+      ]),
+    );
+  }
   q = q.orderBy('events.timestamp', 'desc').orderBy('events.id', 'desc');
   if (query.limit !== undefined) q = q.limit(query.limit);
   if (query.offset !== undefined) q = q.offset(query.offset);

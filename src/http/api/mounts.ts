@@ -24,6 +24,8 @@ export interface PublicApiOptions extends ApiMountOptions {
   cache?: ResponseCache;
   /** Serves `/v1/live` (Server-Sent Events). */
   live?: LiveHub;
+  /** Live streams one client address may hold open. */
+  liveStreamsPerAddress?: number;
 }
 
 export interface AdminApiOptions extends ApiMountOptions {
@@ -90,7 +92,9 @@ export async function publicApi(app: FastifyInstance, options: PublicApiOptions)
     ctx: options.ctx,
     cache: options.cache,
   });
-  if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
+  if (options.live) {
+    await app.register(liveRoutes, { prefix: '/v1', hub: options.live, perAddress: options.liveStreamsPerAddress });
+  }
 }
 
 /** `/admin/api`: the read-write mount; every request, reads included, needs an admin credential. */
