@@ -142,8 +142,10 @@ export interface CheckRun {
   service: string;
   check: string;
   result: RunResult;
-  /** What became of the service's status: unchanged, or the policy outcome of the event posted. */
-  outcome: 'unchanged' | 'posted' | 'noted' | 'ignored' | 'suppressed';
+  /** What became of the service's status: unchanged, the policy outcome of the event posted, or failed to record. */
+  outcome: 'unchanged' | 'posted' | 'noted' | 'ignored' | 'suppressed' | 'failed';
+  /** Why recording the run failed. */
+  error?: string;
 }
 
 /**
@@ -155,7 +157,15 @@ export async function runDueChecks(ctx: Context, runner: CheckRunner, now: numbe
   const due = await reading(() => checks.claimDueChecks(ctx.database.db, now));
   const results = await Promise.all(due.map(async (check) => ({ check, result: await runner.run(check) })));
   const runs: CheckRun[] = [];
-  for (const { check, result } of results) runs.push(await recordRun(ctx, check, result, now));
+  // Each run is recorded in a transaction of its own: one that fails does not lose the others.
+  for (const { check, result } of results) {
+    try {
+      runs.push(await recordRun(ctx, check, result, now));
+    } catch (error) {
+      const service = (await serviceSlugById(ctx.database.db, check.serviceId).catch(() => undefined)) ?? '';
+      runs.push({ service, check: check.name, result, outcome: 'failed', error: (error as Error).message });
+    }
+  }
   return runs;
 }
 
