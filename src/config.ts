@@ -119,7 +119,7 @@ export const DEFAULTS = {
   database: './data/stashboard.db',
   bodyLimit: 64 * 1024,
   adminRateLimit: 600,
-  renderLimit: 50,
+  renderLimit: 20,
   liveStreamsPerAddress: 10,
   logLevel: 'info',
 } as const;

@@ -1,5 +1,12 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
-import { checkSpec, type CheckKind, type CheckSpec, type RunResult, applyThreshold } from '../domain/check-rules.ts';
+import {
+  checkSpec,
+  publicCheckMessage,
+  type CheckKind,
+  type CheckSpec,
+  type RunResult,
+  applyThreshold,
+} from '../domain/check-rules.ts';
 import { worstState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import * as services from '../db/repositories/services.ts';
@@ -198,14 +205,15 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
       await updateAutomation(trx, service.id, { checks_state: aggregate });
       return run;
     }
+    // The event is public: generic words only; the detail stays on the admin monitoring page.
     const message =
       aggregate === 'up'
         ? all.length === 1
-          ? `${check.name}: ${result.message}`
+          ? `${check.name}: ${publicCheckMessage(check.kind, result.message)}`
           : `All ${all.length} checks pass`
         : all
             .filter((c) => c.effectiveState === aggregate)
-            .map((c) => `${c.name}: ${c.lastMessage}`)
+            .map((c) => `${c.name}: ${publicCheckMessage(c.kind, c.lastMessage)}`)
             .join('; ');
     const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, aggregate, message);
     if (posted.outcome !== 'suppressed') await updateAutomation(trx, service.id, { checks_state: aggregate });

@@ -77,7 +77,7 @@ export class ResponseCache {
       maxEntries: 2_000,
       maxBytes: 64 * 1024 * 1024,
       maxAgeMs: 5 * 60_000,
-      rendersPerAddress: 50,
+      rendersPerAddress: 20,
       renderWindowMs: 10_000,
       monotonic: () => performance.now(),
       ...options,
