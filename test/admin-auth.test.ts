@@ -319,8 +319,11 @@ for (const backend of BACKENDS) {
         await client.get('/admin/login', https);
         const response = await client.post('/admin/login', { email: 'secure@example.com', password: PASSWORD }, https);
         assert.equal(response.statusCode, 303);
-        const cookie = [response.headers['set-cookie']].flat().find((c) => String(c).startsWith('sb_session='))!;
+        // Over HTTPS a __Host- cookie: Secure, Path=/, no Domain (a sibling subdomain cannot plant one).
+        const cookie = [response.headers['set-cookie']].flat().find((c) => String(c).startsWith('__Host-sb_session='))!;
         assert.match(cookie, /; Secure/);
+        assert.match(cookie, /Path=\/;/);
+        assert.doesNotMatch(cookie, /Domain=/i);
         assert.match(cookie, /HttpOnly/);
       } finally {
         await t.close();

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Invalid } from '../domain/errors.ts';
+import { FORM_KEY_SETTING } from './form-tokens.ts';
 import { hashPushSecret } from './push.ts';
 import { LEVELS } from '../domain/levels.ts';
 import { TOKEN_SCOPES } from '../domain/resources.ts';
@@ -190,7 +191,7 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       revokedAt: k.revoked_at === null ? null : Number(k.revoked_at),
     })),
     settings: t.settings
-      .filter((s) => s.key !== 'seeded')
+      .filter((s) => s.key !== 'seeded' && s.key !== FORM_KEY_SETTING)
       .map((s) => ({ key: s.key, value: JSON.parse(s.value) as unknown })),
     automation: t.automation
       .map((a) => ({
