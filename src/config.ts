@@ -174,7 +174,9 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
                     comma-separated CIDRs, addresses or host names (.suffix for subdomains) that checks
                     and webhooks may reach although they are loopback/private/link-local
                     (env OUTBOUND_ALLOW; default none: only public addresses)
-  --no-monitors     do not run built-in checks and heartbeats in this process (env MONITORS=false)`;
+  --no-monitors     do not run built-in checks and heartbeats in this process (env MONITORS=false)
+  env STASHBOARD_ADMIN_TOKEN
+                    an extra admin-scope bearer token for automation; at least 32 characters`;
 
 type Flags = Partial<Record<keyof typeof SERVER_OPTIONS, string | boolean>>;
 
