@@ -4,6 +4,7 @@ import type { Context } from './services/context.ts';
 import './http/request-types.ts';
 import { describeError, isApiPath, sendJsonError } from './http/errors.ts';
 import { adminApi, publicApi } from './http/api/mounts.ts';
+import { RouteCatalog } from './http/api/openapi.ts';
 import { rssRoutes } from './http/site/rss.ts';
 import { imageRoutes } from './http/site/images.ts';
 import { healthRoutes } from './http/site/health.ts';
@@ -50,7 +51,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
   });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
-  app.decorateRequest('actor', null as never);
+  // The OpenAPI document is made from the routes as they are registered.
+  const catalog = new RouteCatalog();
+  app.addHook('onRoute', catalog.add);
+  app.decorateRequest('actor', null);
   app.decorateRequest('formEntries', undefined);
 
   // Public pages and JSON are cached until the next change notice; live streams follow the same notices.
@@ -108,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     adminToken: config.adminToken,
     cache,
     live,
+    catalog,
     liveStreamsPerAddress: config.liveStreamsPerAddress,
   });
   const mailer = deps.mailer ?? ownMailer(app, config);

@@ -4,7 +4,7 @@ import * as lists from '../../../services/service-lists.ts';
 import * as services from '../../../services/services.ts';
 import * as statuses from '../../../services/statuses.ts';
 import * as events from '../../../services/events.ts';
-import { flagParam, param } from './params.ts';
+import { flagParam, param, rawParam } from './params.ts';
 
 /** The events list's query parameters (its cache key is made of these and nothing else). */
 const EVENTS_QUERY = ['start', 'end', 'limit', 'before'] as const;
@@ -79,6 +79,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
             message: param(request, 'message'),
             status: param(request, 'status'),
             informational: flagParam(request, 'informational'),
+            timestamp: param(request, 'timestamp'),
           }),
         ),
     },
@@ -142,6 +143,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
     image: param(request, 'image'),
     level: param(request, 'level'),
     default: flagParam(request, 'default'),
+    component_status: rawParam(request, 'component_status'),
   });
 
   resource(app, options, '/statuses', {
