@@ -1,4 +1,8 @@
-import { hash, verify } from '@node-rs/argon2';
+// Loaded when a password is first hashed or checked: API-only deployments never need it.
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const lib = () => (argon2 ??= import('@node-rs/argon2'));
+const hash = async (password: string) => (await lib()).hash(password);
+const verify = async (stored: string, password: string) => (await lib()).verify(stored, password);
 
 // The library's defaults are argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane).
 export function hashPassword(password: string): Promise<string> {

@@ -85,14 +85,31 @@ export class ResponseCache {
     return `${request.protocol}://${request.host}${request.url}`;
   }
 
-  async serve(
+  /**
+   * Serves from the cache, rendering on a miss. A hit is a map lookup and a write: no
+   * promise, no database, no serialisation.
+   */
+  serve(
     request: FastifyRequest,
     reply: FastifyReply,
     cacheControl: string,
     render: () => Promise<Rendered>,
-  ): Promise<FastifyReply> {
-    const entry = await this.lookup(ResponseCache.keyOf(request), render);
-    return send(request, reply, entry, cacheControl);
+  ): FastifyReply | Promise<FastifyReply> {
+    const key = ResponseCache.keyOf(request);
+    const hit = this.#options.beforeRead ? undefined : this.#hit(key);
+    if (hit) return send(request, reply, hit, cacheControl);
+    return this.lookup(key, render).then((entry) => send(request, reply, entry, cacheControl));
+  }
+
+  /** The fresh entry for `key`, if any (counted as a hit). */
+  #hit(key: string): CacheEntry | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit || hit.expiresAt <= this.#options.now()) return undefined;
+    this.stats.hits += 1;
+    // Most recently used last: eviction takes from the front.
+    this.#entries.delete(key);
+    this.#entries.set(key, hit);
+    return hit;
   }
 
   async lookup(key: string, render: () => Promise<Rendered>): Promise<CacheEntry> {
@@ -104,14 +121,9 @@ export class ResponseCache {
       }
     }
     const now = this.#options.now();
+    const fresh = this.#hit(key);
+    if (fresh) return fresh;
     const hit = this.#entries.get(key);
-    if (hit && hit.expiresAt > now) {
-      this.stats.hits += 1;
-      // Most recently used last: eviction takes from the front.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
-    }
     if (hit) this.#remove(key, hit);
     this.stats.misses += 1;
     const generation = this.#generation;
@@ -187,9 +199,22 @@ export class ResponseCache {
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
+/** Browsers send a handful of distinct Accept-Encoding values: parse each once. */
+const chosen = new Map<string, Encoding>();
+
 /** Picks br, then gzip, then identity, honouring q=0 refusals. */
 export function chooseEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
+  let encoding = chosen.get(header);
+  if (encoding === undefined) {
+    encoding = parseEncoding(header);
+    if (chosen.size >= 256) chosen.clear();
+    chosen.set(header, encoding);
+  }
+  return encoding;
+}
+
+function parseEncoding(header: string): Encoding {
   const accepted = new Map<string, number>();
   for (const part of header.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -213,15 +238,37 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 function send(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, cacheControl: string): FastifyReply {
   const encoding = chooseEncoding(request.headers['accept-encoding'] as string | undefined);
   const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : undefined;
-  // One ETag per representation (RFC 9110): the encodings differ byte for byte.
-  const suffix = body ? (encoding === 'br' ? '-br' : '-gz') : '';
-  reply
-    .headers(entry.headers)
-    .header('cache-control', cacheControl)
-    .header('vary', 'Accept-Encoding')
-    .header('etag', `"${entry.etag}${suffix}"`);
-  if (matchesEtag(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
-  reply.type(entry.type);
-  if (body) reply.header('content-encoding', encoding);
+  const sent = body ? (encoding as 'br' | 'gzip') : 'identity';
+  reply.headers(headersOf(entry, sent, cacheControl));
+  if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
+    // A 304 carries the validators, not the representation's type or encoding.
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-encoding');
+    return reply.code(304).send();
+  }
   return reply.send(body ?? entry.identity);
+}
+
+const headerCache = new WeakMap<CacheEntry, Map<string, Record<string, string>>>();
+
+/** The response headers of one representation of an entry, built once. */
+function headersOf(entry: CacheEntry, encoding: Encoding, cacheControl: string): Record<string, string> {
+  let byVariant = headerCache.get(entry);
+  if (!byVariant) headerCache.set(entry, (byVariant = new Map()));
+  const variant = `${encoding} ${cacheControl}`;
+  let headers = byVariant.get(variant);
+  if (!headers) {
+    // One ETag per representation (RFC 9110): the encodings differ byte for byte.
+    const suffix = encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : '';
+    headers = {
+      ...entry.headers,
+      'cache-control': cacheControl,
+      vary: 'Accept-Encoding',
+      etag: `"${entry.etag}${suffix}"`,
+      'content-type': entry.type,
+      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    };
+    byVariant.set(variant, headers);
+  }
+  return headers;
 }
