@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../bin/stashboard.js', import.meta.url));
 
+// The tests run the TypeScript sources (through tsx), not the compiled build; a test that
+// means to run the build passes STASHBOARD_FROM_SOURCE=0 to its process.
+process.env.STASHBOARD_FROM_SOURCE ??= '1';
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -58,11 +62,16 @@ export async function startServerProcess(database: string, env: Record<string, s
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`server on ${url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-      const res = await fetch(`${url}/healthz`);
-      return res.status === 200 || undefined;
-    });
+    await waitFor(
+      `server on ${url}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+        const res = await fetch(`${url}/healthz`);
+        return res.status === 200 || undefined;
+        // Generous: compiling the sources takes long on a busy machine.
+      },
+      60_000,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
