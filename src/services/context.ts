@@ -14,8 +14,12 @@ export interface Ids {
   eventSid(): string;
   /** A short random identifier, lower-case hex (safe as a command-line argument). */
   shortId(): string;
+  /** A v2 id (components, incidents, updates): 12 characters `[a-z0-9]`, random (domain/public-id.ts). */
+  publicId(): string;
   /** Random secret material, URL-safe. */
   secret(bytes: number): string;
+  /** True with the given probability (0 to 1): for housekeeping done now and then. */
+  chance(probability: number): boolean;
 }
 
 /** What an actor may do: a token's scope, or `editor` (a user who may post and delete events and notes). */
