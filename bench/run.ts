@@ -9,6 +9,9 @@
 // the servers run on CPU 0, wrk and this script on CPU 1. The server is started as `npm start`
 // starts it (`bin/stashboard.js serve`), with request logging at the default level.
 //
+// On a machine shared with other work, throughput swings with whatever else runs; the second
+// ratio, requests per second of the server's own CPU time (from /proc), is far steadier.
+//
 // BENCH_SECONDS (default 5): each wrk run; BENCH_CONNECTIONS (default 50); BENCH_REPEAT (default 3):
 // runs per endpoint and server, interleaved, the median is reported; BENCH_LIVE (default 10000):
 // live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest).
@@ -166,6 +169,15 @@ interface WrkResult {
   rps: number;
   p99: number;
   errors: number;
+  /** Requests answered per second of the server's own CPU time (user + system). */
+  perCpuSecond: number;
+}
+
+/** The CPU time a process has used, in seconds (from /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** wrk's latency as milliseconds ("1.23ms", "850.00us", "1.02s"). */
@@ -176,7 +188,8 @@ function ms(text: string): number {
   return Number(m[1]) * factor;
 }
 
-async function wrk(url: string, seconds = SECONDS): Promise<WrkResult> {
+async function wrk(url: string, pid: number, seconds = SECONDS): Promise<WrkResult> {
+  const cpuBefore = cpuSeconds(pid);
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url];
   const child = spawn(pinning ? 'taskset' : 'wrk', pinning ? ['-c', '1', 'wrk', ...args] : args, {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -184,12 +197,14 @@ async function wrk(url: string, seconds = SECONDS): Promise<WrkResult> {
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await once(child, 'exit');
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
   const p99 = ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  return { rps, p99, errors };
+  return { rps, p99, errors, perCpuSecond: requests / cpu };
 }
 
 /** A GET that keeps the body as sent (fetch would decompress it). */
@@ -265,20 +280,22 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
   const bareBase = `http://127.0.0.1:${barePort}`;
   try {
     print(
-      `endpoint (20 services x 90 days)       bytes  stashboard req/s  bare node req/s  ratio (median of ${REPEAT})  p99 ms stash/bare`,
+      `endpoint (20 services x 90 days)       bytes  stashboard req/s  bare node req/s  ratio (median of ${REPEAT})  req per CPU-s stash/bare = ratio  p99 ms stash/bare`,
     );
     for (const fixture of fixtures) {
       // Warm up both (JIT, caches).
-      await wrk(`${base}${fixture.path}`, 1);
-      await wrk(`${bareBase}${fixture.path}`, 1);
+      await wrk(`${base}${fixture.path}`, server.pid!, 1);
+      await wrk(`${bareBase}${fixture.path}`, bare.pid!, 1);
       const ratios: number[] = [];
       const s: WrkResult[] = [];
       const b: WrkResult[] = [];
       for (let i = 0; i < REPEAT; i += 1) {
-        s.push(await wrk(`${base}${fixture.path}`));
-        b.push(await wrk(`${bareBase}${fixture.path}`));
+        s.push(await wrk(`${base}${fixture.path}`, server.pid!));
+        b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
         ratios.push(s[i]!.rps / b[i]!.rps);
       }
+      const sCpu = median(s.map((r) => r.perCpuSecond));
+      const bCpu = median(b.map((r) => r.perCpuSecond));
       const errors = s.reduce((n, r) => n + r.errors, 0);
       print(
         `${fixture.path.padEnd(36)} ${String(fixture.bytes).padStart(7)}  ${median(s.map((r) => r.rps))
@@ -287,7 +304,7 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
           .toFixed(0)
           .padStart(
             15,
-          )}  ${median(ratios).toFixed(2).padStart(5)} (${ratios.map((r) => r.toFixed(2)).join(' ')})  ${median(
+          )}  ${median(ratios).toFixed(2).padStart(5)} (${ratios.map((r) => r.toFixed(2)).join(' ')})  ${sCpu.toFixed(0)}/${bCpu.toFixed(0)} = ${(sCpu / bCpu).toFixed(2)}  ${median(
           s.map((r) => r.p99),
         ).toFixed(1)}/${median(b.map((r) => r.p99)).toFixed(1)}${errors ? `  ERRORS ${errors}` : ''}`,
       );
