@@ -4,10 +4,6 @@ import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../bin/stashboard.js', import.meta.url));
 
-// The tests run the TypeScript sources (through tsx), not the compiled build; a test that
-// means to run the build passes STASHBOARD_FROM_SOURCE=0 to its process.
-process.env.STASHBOARD_FROM_SOURCE ??= '1';
-
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
