@@ -8,21 +8,39 @@ import { startHttpReceiver, type HttpReceiver } from './support/receivers.ts';
 const ADMIN = 'metrics-test-admin-token-0123456789';
 const METRICS = 'metrics-test-scrape-token-0123456789';
 
+interface Scraped {
+  families: Map<string, Family>;
+  text: string;
+}
+
 /** Scrapes /metrics and parses it with an independent text-format parser. */
-async function scrape(url: string, token: string | undefined = METRICS): Promise<Map<string, Family>> {
+async function scrape(url: string, token: string | undefined = METRICS): Promise<Scraped> {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-  return new Map(parsePrometheusTextFormat(await res.text()).map((f) => [f.name, f]));
+  const text = await res.text();
+  return { families: new Map(parsePrometheusTextFormat(text).map((f) => [f.name, f])), text };
 }
 
-/** The value of one series (0 when the series does not exist yet). */
-function value(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number {
-  const family = families.get(name);
+/** The value of one counter or gauge series (0 when the series does not exist yet). */
+function value(scraped: Scraped, name: string, labels: Record<string, string> = {}): number {
+  const family = scraped.families.get(name);
   assert.ok(family, `metric ${name} is exported`);
+  assert.notEqual(family.type, 'HISTOGRAM');
   const sample = family.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
-  if (!sample) return 0;
-  return Number(sample.value ?? sample.count);
+  return sample ? Number(sample.value) : 0;
+}
+
+/**
+ * The observation count of one histogram series. The parser keeps only the buckets of
+ * labelled histograms, so the family is checked with it and the `_count` line read here.
+ */
+function histogramCount(scraped: Scraped, name: string, labels: Record<string, string>): number {
+  assert.equal(scraped.families.get(name)?.type, 'HISTOGRAM', `${name} is a histogram`);
+  const line = scraped.text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}_count{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
 async function admin(server: ServerProcess, path: string, form: Record<string, string>) {
@@ -79,8 +97,8 @@ describe('Prometheus metrics', () => {
     const m = await scrape(metricsUrl);
     assert.ok(value(m, 'process_resident_memory_bytes') > 10_000_000);
     assert.equal(value(m, 'stashboard_database_up'), 1);
-    assert.ok(value(m, 'stashboard_db_query_duration_seconds', { outcome: 'ok' }) > 0, 'queries are timed');
-    assert.equal(m.get('stashboard_http_request_duration_seconds')?.type, 'HISTOGRAM');
+    assert.ok(histogramCount(m, 'stashboard_db_query_duration_seconds', { outcome: 'ok' }) > 0, 'queries are timed');
+    assert.equal(m.families.get('stashboard_http_request_duration_seconds')?.type, 'HISTOGRAM');
   });
 
   it('a request and a cache hit each move their metric', async () => {
@@ -94,8 +112,8 @@ describe('Prometheus metrics', () => {
     );
     const latency = { method: 'GET', route: '/api/v1/services' };
     assert.equal(
-      value(after, 'stashboard_http_request_duration_seconds', latency) -
-        value(before, 'stashboard_http_request_duration_seconds', latency),
+      histogramCount(after, 'stashboard_http_request_duration_seconds', latency) -
+        histogramCount(before, 'stashboard_http_request_duration_seconds', latency),
       3,
     );
     assert.ok(value(after, 'stashboard_cache_hits_total') - value(before, 'stashboard_cache_hits_total') >= 2);
