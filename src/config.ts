@@ -36,6 +36,18 @@ export interface Config {
   monitoring: Readonly<MonitoringConfig>;
   /** Outbound notification delivery (env NOTIFY_*; see docs/notifications.md). */
   notifications: Readonly<NotificationConfig>;
+  /** Prometheus metrics at /metrics (off by default; see docs/deployment.md). */
+  metrics: Readonly<MetricsConfig>;
+  /** On SIGTERM, how long in-flight requests and the delivery batch may take before connections are cut. */
+  shutdownTimeoutMs: number;
+}
+
+export interface MetricsConfig {
+  enabled: boolean;
+  /** Required on the main address: scrapers send `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  /** A separate address (`host:port`) that serves only /metrics, without a token. */
+  listen: { host: string; port: number } | undefined;
 }
 
 export interface NotificationConfig {
@@ -122,6 +134,7 @@ export const DEFAULTS = {
   renderLimit: 20,
   liveStreamsPerAddress: 10,
   logLevel: 'info',
+  shutdownTimeoutSeconds: 10,
 } as const;
 
 /** The flags `serve` (and the commands that open the database) accept. */
@@ -144,6 +157,9 @@ export const SERVER_OPTIONS = {
   about: { type: 'string' },
   'outbound-allow': { type: 'string' },
   'no-monitors': { type: 'boolean' },
+  metrics: { type: 'boolean' },
+  'metrics-listen': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
 } as const;
 
 export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (env HOST; default ${DEFAULTS.host})
@@ -176,7 +192,15 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
                     (env OUTBOUND_ALLOW; default none: only public addresses)
   --no-monitors     do not run built-in checks and heartbeats in this process (env MONITORS=false)
   env STASHBOARD_ADMIN_TOKEN
-                    an extra admin-scope bearer token for automation; at least 32 characters`;
+                    an extra admin-scope bearer token for automation; at least 32 characters
+  --metrics         serve Prometheus metrics at /metrics (env METRICS=true; default off); on the main
+                    address scrapers must send the bearer token METRICS_TOKEN (env only, 16+ characters)
+  --metrics-listen HOST:PORT
+                    serve /metrics on this separate address instead, without a token (env METRICS_LISTEN;
+                    implies --metrics)
+  --shutdown-timeout S
+                    on SIGTERM, seconds in-flight requests and deliveries may take before connections
+                    are cut (env SHUTDOWN_TIMEOUT; default ${DEFAULTS.shutdownTimeoutSeconds})`;
 
 type Flags = Partial<Record<keyof typeof SERVER_OPTIONS, string | boolean>>;
 
@@ -210,6 +234,24 @@ function allowList(text: string): AllowList {
   } catch (error) {
     throw new ConfigError(`outbound allow-list: ${(error as Error).message}`);
   }
+}
+
+function metricsConfig(flags: Flags, env: NodeJS.ProcessEnv, listenText: string | undefined): Readonly<MetricsConfig> {
+  let listen: MetricsConfig['listen'];
+  if (listenText !== undefined) {
+    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listenText);
+    if (!m) throw new ConfigError(`metrics listen address must be HOST:PORT, not ${JSON.stringify(listenText)}`);
+    listen = { host: (m[1] ?? m[2])!, port: integer('metrics listen port', m[3]!, 1, 65535) };
+  }
+  const enabled = listen !== undefined || flags.metrics === true || bool('METRICS', env.METRICS ?? '');
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  if (enabled && !listen && !token) {
+    throw new ConfigError(
+      'metrics on the main address need a bearer token: set METRICS_TOKEN, or serve them on --metrics-listen HOST:PORT',
+    );
+  }
+  return Object.freeze({ enabled, token, listen: listen && Object.freeze(listen) });
 }
 
 function monitoringConfig(env: NodeJS.ProcessEnv): Readonly<MonitoringConfig> {
@@ -300,6 +342,14 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
       pauseAfterFailures: integer('NOTIFY_PAUSE_AFTER', env.NOTIFY_PAUSE_AFTER || '10', 1, 1000),
       leaseMs: integer('NOTIFY_LEASE_MS', env.NOTIFY_LEASE_MS || '120000', 1000, 3_600_000),
     }),
+    metrics: metricsConfig(flags, env, pick('metrics-listen', 'METRICS_LISTEN')),
+    shutdownTimeoutMs:
+      integer(
+        'shutdown timeout',
+        pick('shutdown-timeout', 'SHUTDOWN_TIMEOUT') ?? String(DEFAULTS.shutdownTimeoutSeconds),
+        0,
+        3600,
+      ) * 1000,
   });
 }
 

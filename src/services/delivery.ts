@@ -41,6 +41,13 @@ export interface DeliveryDeps {
   batchSize?: number;
   /** Deliveries sent at the same time (default 16). */
   concurrency?: number;
+  /**
+   * True once the process is shutting down: sends in progress finish and are recorded, the
+   * rest of the batch is handed back at once (another instance may take it), no new batch.
+   */
+  stopping?: () => boolean;
+  /** Told of every attempt's outcome (for metrics): the channel kind, or `subscriber`. */
+  onAttempt?: (kind: string, ok: boolean) => void;
 }
 
 export interface DeliveryRun {
@@ -320,6 +327,7 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
       run.more = true;
       break;
     }
+    if (deps.stopping?.()) break;
     const due = await reading(() =>
       claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize),
     );
@@ -336,13 +344,18 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
     await runLimited([...lanes.values()], deps.concurrency ?? 16, async (lane) => {
       for (const delivery of lane) {
         const leaseRunningOut = performance.now() - claimedAt > deps.policy.leaseMs / 2;
-        if (leaseRunningOut || (delivery.channelId !== null && batch.paused.has(delivery.channelId))) {
+        const stopping = deps.stopping?.() ?? false;
+        if (leaseRunningOut || stopping || (delivery.channelId !== null && batch.paused.has(delivery.channelId))) {
           run.more ||= leaseRunningOut;
           await reading(() => releaseClaim(ctx.database.db, delivery.id, deps.owner));
           continue;
         }
         const outcome = await send(deps, batch, delivery);
         if (await recorder.record(delivery, outcome)) batch.paused.add(delivery.channelId!);
+        deps.onAttempt?.(
+          delivery.channelId === null ? 'subscriber' : (batch.channels.get(delivery.channelId)?.kind ?? 'unknown'),
+          outcome.ok,
+        );
         if (outcome.ok) run.delivered += 1;
         else run.failed += 1;
       }

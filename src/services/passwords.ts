@@ -1,5 +1,10 @@
-import { hash, verify } from '@node-rs/argon2';
 import { Unavailable } from '../domain/errors.ts';
+
+// Loaded when a password is first hashed or checked: API-only deployments never need it.
+let argon2: Promise<typeof import('@node-rs/argon2')> | undefined;
+const lib = () => (argon2 ??= import('@node-rs/argon2'));
+const hash = async (password: string) => (await lib()).hash(password);
+const verify = async (stored: string, password: string) => (await lib()).verify(stored, password);
 
 /**
  * Each argon2 run takes 19 MiB and a thread for a noticeable time: at most this many run at

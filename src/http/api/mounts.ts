@@ -46,14 +46,20 @@ const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'eve
 
 /** Wraps JSON answers of GETs with a valid `callback` as JSONP. */
 function jsonpWrapping(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
-    jsonpCallback(request);
+  // Callback-style hooks: no promise per request on the cached read path.
+  app.addHook('preHandler', (request, _reply, done) => {
+    try {
+      jsonpCallback(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
-    const callback = safeJsonpCallback(request);
-    if (!callback || typeof payload !== 'string') return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const callback = typeof payload === 'string' ? safeJsonpCallback(request) : undefined;
+    if (!callback) return done(null, payload);
     reply.type('application/javascript; charset=utf-8');
-    return `${callback}(${payload});`;
+    done(null, `${callback}(${payload as string});`);
   });
 }
 
@@ -106,9 +112,10 @@ function openApiRoute(app: FastifyInstance, catalog: RouteCatalog, cache: Respon
 
 /** `/api`: the public, read-only mount, open to any origin. */
 export async function publicApi(app: FastifyInstance, options: PublicApiOptions): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     request.actor = ANONYMOUS;
     reply.header('access-control-allow-origin', '*');
+    done();
   });
   jsonpWrapping(app);
   unknownPath(app);

@@ -104,25 +104,46 @@ export class ResponseCache {
    * `/?x=1`, `/?x=2` and `/services/%61pi` are therefore the same entries as `/` and `/services/api`.
    */
   static keyOf(request: FastifyRequest, known: readonly string[] = []): string {
-    const route = request.routeOptions.url ?? request.url.split('?')[0];
-    const params = Object.entries((request.params ?? {}) as Record<string, string>).sort(([a], [b]) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
-    const query = new URLSearchParams();
-    const raw = new URLSearchParams(request.url.split('?')[1] ?? '');
-    for (const name of [...known].sort()) for (const value of raw.getAll(name)) query.append(name, value);
-    return `${request.protocol}://${request.host}${route}\u0000${JSON.stringify(params)}\u0000${query.toString()}`;
+    const url = request.url;
+    const q = url.indexOf('?');
+    let key = `${request.protocol}://${request.host}${request.routeOptions.url ?? (q < 0 ? url : url.slice(0, q))}`;
+    // Parameters come in the route's own order, so no sorting is needed for a stable key.
+    const params = request.params as Record<string, string> | undefined;
+    if (params) for (const name in params) key += `\u0000${name}=${encodeURIComponent(params[name] ?? '')}`;
+    if (q >= 0 && known.length > 0) {
+      const raw = new URLSearchParams(url.slice(q + 1));
+      for (const name of known)
+        for (const value of raw.getAll(name)) key += `\u0001${name}=${encodeURIComponent(value)}`;
+    }
+    return key;
   }
 
-  async serve(
+  /**
+   * Serves from the cache, rendering on a miss. A hit is a map lookup and a write: no
+   * promise, no database, no serialisation.
+   */
+  serve(
     request: FastifyRequest,
     reply: FastifyReply,
     cacheControl: string,
     render: () => Promise<Rendered>,
     known: readonly string[] = [],
-  ): Promise<FastifyReply> {
-    const entry = await this.entry(request, render, known);
-    return send(request, reply, entry, cacheControl);
+  ): FastifyReply | Promise<FastifyReply> {
+    const key = ResponseCache.keyOf(request, known);
+    const hit = this.#options.beforeRead ? undefined : this.#hit(key);
+    if (hit) return send(request, reply, hit, cacheControl);
+    return this.lookup(key, render, request.ip).then((entry) => send(request, reply, entry, cacheControl));
+  }
+
+  /** The fresh entry for `key`, if any (counted as a hit). */
+  #hit(key: string): CacheEntry | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit || hit.expiresAt <= this.#options.now()) return undefined;
+    this.stats.hits += 1;
+    // Most recently used last: eviction takes from the front.
+    this.#entries.delete(key);
+    this.#entries.set(key, hit);
+    return hit;
   }
 
   /** The cached answer for the request (rendering it on a miss, within the address's render limit). */
@@ -151,14 +172,9 @@ export class ResponseCache {
       }
     }
     const now = this.#options.now();
+    const fresh = this.#hit(key);
+    if (fresh) return fresh;
     const hit = this.#entries.get(key);
-    if (hit && hit.expiresAt > now) {
-      this.stats.hits += 1;
-      // Most recently used last: eviction takes from the front.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
-    }
     if (hit) this.#remove(key, hit);
     this.stats.misses += 1;
     const generation = this.#generation;
@@ -242,9 +258,22 @@ export class ResponseCache {
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
+/** Browsers send a handful of distinct Accept-Encoding values: parse each once. */
+const chosen = new Map<string, Encoding>();
+
 /** Picks br, then gzip, then identity, honouring q=0 refusals. */
 export function chooseEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
+  let encoding = chosen.get(header);
+  if (encoding === undefined) {
+    encoding = parseEncoding(header);
+    if (chosen.size >= 256) chosen.clear();
+    chosen.set(header, encoding);
+  }
+  return encoding;
+}
+
+function parseEncoding(header: string): Encoding {
   const accepted = new Map<string, number>();
   for (const part of header.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -268,15 +297,37 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 function send(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, cacheControl: string): FastifyReply {
   const encoding = chooseEncoding(request.headers['accept-encoding'] as string | undefined);
   const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : undefined;
-  // One ETag per representation (RFC 9110): the encodings differ byte for byte.
-  const suffix = body ? (encoding === 'br' ? '-br' : '-gz') : '';
-  reply
-    .headers(entry.headers)
-    .header('cache-control', cacheControl)
-    .header('vary', 'Accept-Encoding')
-    .header('etag', `"${entry.etag}${suffix}"`);
-  if (matchesEtag(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
-  reply.type(entry.type);
-  if (body) reply.header('content-encoding', encoding);
+  const sent = body ? (encoding as 'br' | 'gzip') : 'identity';
+  reply.headers(headersOf(entry, sent, cacheControl));
+  if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
+    // A 304 carries the validators, not the representation's type or encoding.
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-encoding');
+    return reply.code(304).send();
+  }
   return reply.send(body ?? entry.identity);
+}
+
+const headerCache = new WeakMap<CacheEntry, Map<string, Record<string, string>>>();
+
+/** The response headers of one representation of an entry, built once. */
+function headersOf(entry: CacheEntry, encoding: Encoding, cacheControl: string): Record<string, string> {
+  let byVariant = headerCache.get(entry);
+  if (!byVariant) headerCache.set(entry, (byVariant = new Map()));
+  const variant = `${encoding} ${cacheControl}`;
+  let headers = byVariant.get(variant);
+  if (!headers) {
+    // One ETag per representation (RFC 9110): the encodings differ byte for byte.
+    const suffix = encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : '';
+    headers = {
+      ...entry.headers,
+      'cache-control': cacheControl,
+      vary: 'Accept-Encoding',
+      etag: `"${entry.etag}${suffix}"`,
+      'content-type': entry.type,
+      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    };
+    byVariant.set(variant, headers);
+  }
+  return headers;
 }
