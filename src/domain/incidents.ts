@@ -221,3 +221,84 @@ export function pageStatus(
   if (some('under_maintenance')) return { indicator: 'maintenance', description: 'Service Under Maintenance' };
   return { indicator: 'none', description: 'All Systems Operational' };
 }
+
+export type IncidentKind = 'incident' | 'maintenance';
+
+/** One row of an update's `affected_components` (§4.4), frozen when the update was written. */
+export interface AffectedComponent {
+  code: string;
+  name: string;
+  old_status: string;
+  new_status: string;
+}
+
+export interface Incident {
+  id: string;
+  kind: IncidentKind;
+  name: string;
+  status: IncidentStatus;
+  impactOverride: Impact | null;
+  startedAt: number;
+  createdAt: number;
+  updatedAt: number;
+  monitoringAt: number | null;
+  resolvedAt: number | null;
+  backfilled: boolean;
+  postmortemBody: string | null;
+  postmortemPublishedAt: number | null;
+  /** Affected service ids. */
+  serviceIds: number[];
+}
+
+export interface IncidentUpdate {
+  seq: number;
+  id: string;
+  incidentId: string;
+  status: IncidentStatus;
+  body: string;
+  createdAt: number;
+  updatedAt: number;
+  displayAt: number;
+  affectedComponents: AffectedComponent[] | null;
+  deliverNotifications: boolean;
+  author: string;
+  /** The events this update posted. */
+  events: Array<{ service: string; sid: string }>;
+}
+
+/** Updates newest first by display_at, ties by creation order newest first (§4.3). */
+export function updatesNewestFirst(updates: readonly IncidentUpdate[]): IncidentUpdate[] {
+  return [...updates].sort((a, b) => b.displayAt - a.displayAt || b.seq - a.seq);
+}
+
+export interface IncidentTemplate {
+  id: number;
+  name: string;
+  title: string;
+  body: string;
+}
+
+/** An incident as readers see it: its record, updates (newest first), affected services (display order), impact. */
+export interface IncidentView<S = unknown> {
+  incident: Incident;
+  updates: IncidentUpdate[];
+  services: S[];
+  impact: Impact;
+}
+
+/** §4.1 display order: services of lists (lists by name) first, then ungrouped ones, each by name. */
+export function displayOrder<S extends { name: string; slug: string; list: { name: string; slug: string } | null }>(
+  services: readonly S[],
+): S[] {
+  const cmp = (a: { name: string; slug: string }, b: { name: string; slug: string }) =>
+    a.name.localeCompare(b.name, 'en', { sensitivity: 'base' }) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+  return [...services].sort((a, b) => {
+    if (a.list && !b.list) return -1;
+    if (!a.list && b.list) return 1;
+    if (a.list && b.list) {
+      const byList = cmp(a.list, b.list);
+      if (byList !== 0) return byList;
+    }
+    return cmp(a, b);
+  });
+}

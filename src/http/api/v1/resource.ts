@@ -92,8 +92,9 @@ export function resource(
         }));
       }
       const body = await call();
+      // A handler without a fixed status may have set one itself (e.g. a replayed idempotent answer).
       return reply
-        .code(handler.status ?? 200)
+        .code(handler.status ?? reply.statusCode)
         .type('application/json; charset=utf-8')
         .send(body);
     },
