@@ -6,6 +6,7 @@ import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
+import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
 import type { Service, Status } from '../domain/resources.ts';
 import {
   checkBackfillWindow,
@@ -736,4 +737,37 @@ export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
       return (cs === 'partial_outage' || cs === 'major_outage') && automated;
     });
   });
+}
+
+/** `/history?page=N` (§10): three calendar months of the site's zone a page, newest first. */
+export async function incidentHistory(
+  ctx: Context,
+  page: number,
+  timeZone: string,
+): Promise<Array<{ year: number; month: number; incidents: ServiceIncidentView[] }>> {
+  const today = civilDateOf(ctx.clock.now(), timeZone);
+  const months: Array<{ year: number; month: number; start: number; end: number }> = [];
+  for (let k = 3 * (page - 1); k < 3 * page; k++) {
+    const index = today.year * 12 + (today.month - 1) - k;
+    const year = Math.floor(index / 12);
+    const month = (index % 12) + 1;
+    const next = index + 1;
+    months.push({
+      year,
+      month,
+      start: startOfCivilDay({ year, month, day: 1 }, timeZone),
+      end: startOfCivilDay({ year: Math.floor(next / 12), month: (next % 12) + 1, day: 1 }, timeZone),
+    });
+  }
+  const all = await listIncidents(ctx, { startedFrom: months[2]!.start, startedTo: months[0]!.end });
+  return months.map((m) => ({
+    year: m.year,
+    month: m.month,
+    incidents: all.filter((v) => v.incident.startedAt >= m.start && v.incident.startedAt < m.end),
+  }));
+}
+
+/** An incident for its public page; unknown or malformed ids are NotFound. */
+export async function publicIncident(ctx: Context, id: string): Promise<ServiceIncidentView> {
+  return getIncident(ctx, id);
 }
