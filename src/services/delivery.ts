@@ -35,6 +35,7 @@ import {
   statuspageIncidentBody,
 } from '../views/notices/incident-bodies.ts';
 import { readSetting } from '../db/repositories/settings.ts';
+import { PAGE_ID_KEY } from './page-id.ts';
 import type { Db } from '../db/connect.ts';
 import type { Context } from './context.ts';
 import type { DeliveryTransports, OutgoingMail } from './delivery-transports.ts';
@@ -82,7 +83,7 @@ async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit:
   const byId = new Map(channels.map((c) => [c.id, c]));
   const site = await getSiteSettings(ctx);
   const links = { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') };
-  const pageId = (await reading(() => readSetting<string>(ctx.database.db, 'page_id'))) ?? '';
+  const pageId = (await reading(() => readSetting<string>(ctx.database.db, PAGE_ID_KEY))) ?? '';
   for (const entry of entries) {
     await ctx.database.db.transaction().execute(async (trx) => {
       // Each channel delivery's exact body is written now, once: every attempt sends it, and the admin can read it.
@@ -459,7 +460,7 @@ async function prepareBatch(ctx: Context, deps: DeliveryDeps, due: DueDelivery[]
     payloads,
     tokens,
     paused: new Set(),
-    pageId: (await reading(() => readSetting<string>(db, 'page_id'))) ?? '',
+    pageId: (await reading(() => readSetting<string>(db, PAGE_ID_KEY))) ?? '',
     now,
   };
 }

@@ -7,6 +7,7 @@ import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
 import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
+import { isPublicId } from '../domain/public-id.ts';
 import type { Service, Status } from '../domain/resources.ts';
 import {
   checkBackfillWindow,
@@ -16,10 +17,8 @@ import {
   componentStatusOf,
   computeImpact,
   displayOrder,
-  idFromBytes,
   INCIDENT_LIMITS,
   isComponentStatusName,
-  isIncidentId,
   parseImpactOverride,
   parseIncidentStatus,
   statusAfterUpdate,
@@ -39,7 +38,7 @@ import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
 import { insertEvent } from '../db/repositories/events.ts';
-import { readSetting } from '../db/repositories/settings.ts';
+import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { requireEventEditor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -82,12 +81,11 @@ export interface WriteAnswer {
 const DAY_MS = 86_400_000;
 
 function newId(ctx: Context): string {
-  return idFromBytes(Buffer.from(ctx.ids.secret(12), 'base64url'));
+  return ctx.ids.publicId();
 }
 
 function componentIdOf(service: Service): string {
-  const withId = service as Service & { componentId?: string };
-  return withId.componentId ?? service.slug;
+  return service.componentId;
 }
 
 function parseInstant(field: string, value: unknown, now: number): number | undefined {
@@ -250,7 +248,7 @@ async function viewOf(db: Db, incident: Incident, now: number): Promise<ServiceI
 }
 
 async function incidentOrNotFound(db: Db, id: string): Promise<Incident> {
-  const incident = isIncidentId(id) ? await repo.findIncident(db, id, 'incident') : undefined;
+  const incident = isPublicId(id) ? await repo.findIncident(db, id, 'incident') : undefined;
   if (!incident) throw new NotFound(`Incident ${id} does not exist`);
   return incident;
 }
@@ -679,9 +677,9 @@ export async function incidentsByActivity(ctx: Context, limit = 50): Promise<Ser
   );
 }
 
-/** The page id (§2) when one was made, else empty. */
+/** The page id (§2). */
 export async function pageId(ctx: Context): Promise<string> {
-  return reading(async () => (await readSetting<string>(ctx.database.db, 'page_id')) ?? '');
+  return getPageId(ctx);
 }
 
 /** The incident link of events (§7.2), by event id. */
