@@ -78,7 +78,7 @@ function perService(
       const error = state.errors[`components[${s.slug}]`];
       const chosen = state.values[name] ?? '';
       return html`<div class="field">
-        <label for="${idPrefix}-${name}">${s.name}</label>
+        <label for="${idPrefix}-${name}">Status of ${s.name}</label>
         ${error ? html`<span class="error" id="${idPrefix}-${name}-error">${error}</span>` : ''}
         <select id="${idPrefix}-${name}" name="${name}">
           <option value="">Same as above</option>
