@@ -115,6 +115,26 @@ for (const backend of BACKENDS) {
       firstId = inc.id;
     });
 
+    it('fills the v2 incident endpoints: incidents.json, incidents/unresolved.json, summary.json', async () => {
+      const v2 = async (path: string) => (await t.inject({ method: 'GET', url: `/api/v2/${path}` })).json();
+      const all = await v2('incidents.json');
+      const inc = all.incidents.find((i: { id: string }) => i.id === firstId);
+      assert.deepEqual(Object.keys(inc), INCIDENT_KEYS.slice(0, 14));
+      assert.equal(inc.impact, 'critical');
+      assert.deepEqual(
+        inc.components.map((c: { id: string }) => c.id),
+        [cid.api, cid.website],
+      );
+      assert.equal(inc.incident_updates[0].affected_components[0].code, cid.api);
+      assert.ok((await v2('incidents/unresolved.json')).incidents.some((i: { id: string }) => i.id === firstId));
+      const summary = await v2('summary.json');
+      assert.deepEqual(
+        summary.incidents.map((i: { id: string }) => i.id),
+        [firstId],
+      );
+      assert.equal(summary.status.indicator, 'major');
+    });
+
     it('refuses bad input naming the field and changes nothing', async () => {
       const before = (await t.get('/incidents')).json().incidents.length;
       const cases: Array<[unknown, RegExp]> = [
