@@ -4,7 +4,11 @@ import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
 import { allStatuses } from './statuses.ts';
 
-type EventRowWithService = EventRow & { service_slug: string };
+type EventRowWithService = EventRow & {
+  service_slug: string;
+  incident_name?: string | null;
+  incident_kind?: string | null;
+};
 
 function toEvent(row: EventRowWithService, statuses: Map<number, Status>): StatusEvent {
   const status = statuses.get(row.status_id);
@@ -19,6 +23,14 @@ function toEvent(row: EventRowWithService, statuses: Map<number, Status>): Statu
     timestamp: Number(row.timestamp),
     status,
     author: row.author,
+    incident:
+      row.incident_id && row.incident_name
+        ? {
+            id: row.incident_id,
+            name: row.incident_name,
+            kind: row.incident_kind === 'maintenance' ? 'maintenance' : 'incident',
+          }
+        : null,
   };
 }
 
@@ -30,8 +42,9 @@ function eventsWithService(db: Db) {
   return db
     .selectFrom('events')
     .innerJoin('services', 'services.id', 'events.service_id')
+    .leftJoin('incidents', 'incidents.id', 'events.incident_id')
     .selectAll('events')
-    .select('services.slug as service_slug');
+    .select(['services.slug as service_slug', 'incidents.name as incident_name', 'incidents.kind as incident_kind']);
 }
 
 export interface EventQuery {

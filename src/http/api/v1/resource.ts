@@ -111,9 +111,10 @@ export function resource(
         return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, render, known);
       }
       const body = await call();
+      // A handler without a fixed status may have set one itself (e.g. a replayed idempotent answer).
       return reply
         .headers(headers)
-        .code(handler.status ?? 200)
+        .code(handler.status ?? reply.statusCode)
         .type('application/json; charset=utf-8')
         .send(body);
     },
