@@ -156,14 +156,21 @@ export async function v2Routes(app: FastifyInstance, options: V2Options): Promis
         return { body: JSON.stringify(body), clockBound };
       };
       if (options.cache && !('callback' in (request.query as object))) {
-        return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => {
-          const { body, clockBound } = await produce();
-          return {
-            type: 'application/json; charset=utf-8',
-            body,
-            ...(clockBound ? { expiresAt: options.ctx.clock.now() + CLOCK_BOUND_MS } : {}),
-          };
-        });
+        // The cache key holds only the query parameters these routes read.
+        return options.cache.serve(
+          request,
+          reply,
+          PUBLIC_CACHE_CONTROL,
+          async () => {
+            const { body, clockBound } = await produce();
+            return {
+              type: 'application/json; charset=utf-8',
+              body,
+              ...(clockBound ? { expiresAt: options.ctx.clock.now() + CLOCK_BOUND_MS } : {}),
+            };
+          },
+          ['days', 'services'],
+        );
       }
       const { body } = await produce();
       return reply.header('cache-control', PUBLIC_CACHE_CONTROL).type('application/json; charset=utf-8').send(body);
