@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../domain/errors.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
 import type { Context } from '../../services/context.ts';
-import { listBoard, servicePage, servicesAndLists, statusBoard } from '../../services/status-page.ts';
+import { listBoard, servicePage, servicesAndLists, statusBoard, uptimeExpiry } from '../../services/status-page.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
 import type { PageChrome } from '../../views/site/layout.ts';
@@ -10,6 +10,9 @@ import { boardPage } from '../../views/site/board.ts';
 import { servicePageView } from '../../views/site/service.ts';
 import { serviceListsPage, summaryPage } from '../../views/site/lists.ts';
 import { documentationPage } from '../../views/site/documentation.ts';
+import { uptimePageView } from '../../views/site/uptime.ts';
+import { statuspageModel } from '../../services/statuspage.ts';
+import { uptimePage } from '../../services/uptime.ts';
 import type { ResponseCache, Rendered } from '../cache/response-cache.ts';
 import type { SiteAssets } from './assets.ts';
 import { PUBLIC_CACHE_CONTROL, securityHeaders } from './page-headers.ts';
@@ -63,7 +66,11 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       return {
         settings: board.settings,
         html: boardPage(chrome(request, board.settings), board, { filter }),
-        expiresAt: board.days[board.days.length - 1]!.end,
+        expiresAt: uptimeExpiry(
+          board.now,
+          board.days[board.days.length - 1]!.end,
+          board.rows.map((r) => r.uptime),
+        ),
       };
     }),
   );
@@ -74,7 +81,11 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       return {
         settings: board.settings,
         html: boardPage(chrome(request, board.settings), board, { list: board.list }),
-        expiresAt: board.days[board.days.length - 1]!.end,
+        expiresAt: uptimeExpiry(
+          board.now,
+          board.days[board.days.length - 1]!.end,
+          board.rows.map((r) => r.uptime),
+        ),
       };
     }),
   );
@@ -90,6 +101,20 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
       return { settings: view.settings, html: summaryPage(chrome(request, view.settings), view) };
+    }),
+  );
+
+  app.get('/uptime', (request, reply) =>
+    page(request, reply, async () => {
+      const model = await statuspageModel(ctx);
+      const bySlug = new Map(model.services.map((s) => [s.slug, s]));
+      const ordered = model.components.flatMap((c) => (c.slug === null ? [] : [bySlug.get(c.slug)!]));
+      const view = await uptimePage(ctx, model.settings, ordered);
+      return {
+        settings: view.settings,
+        html: uptimePageView(chrome(request, view.settings), view),
+        expiresAt: Math.min(view.months.at(-1)!.days.at(-1)!.end, view.now + 60_000),
+      };
     }),
   );
 
@@ -116,7 +141,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       return {
         settings: view.settings,
         html: servicePageView(chrome(request, view.settings), view),
-        expiresAt: view.days[view.days.length - 1]!.end,
+        expiresAt: uptimeExpiry(view.now, view.days[view.days.length - 1]!.end, [view.uptime]),
       };
     });
   app.get('/services/:slug', serviceHandler);
