@@ -52,8 +52,8 @@ describe('uptime on the front page and /uptime in Chromium (90 days of history)'
   });
 
   after(async () => {
-    await browser?.close();
-    await t?.close();
+    await browser.close();
+    await t.close();
   });
 
   it('the front page shows each strip’s uptime and day labels with durations and uptime', async () => {
