@@ -1,6 +1,7 @@
-// `npm run bench`: Stashboard's cached endpoints against a bare node:http server sending the
-// same bytes, p99 while events are posted 10/s, and the first uncached render of `/` with
-// 200 services x 90 days. The server runs on CPU 0, this load generator on CPU 1 (taskset).
+// `npm run bench`: Stashboard's cached endpoints (pages, v1 and the Statuspage v2 JSON) against
+// a bare node:http server sending the same bytes, p99 while events are posted 10/s, the first
+// uncached render of `/` with 200 services x 90 days, and the first uncached 90-day uptime of
+// 200 services with 100,000 events. The server runs on CPU 0, this load generator on CPU 1 (taskset).
 //
 // BENCH_SECONDS (default 8) sets each measurement's length; BENCH_CONNECTIONS (default 32).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -20,6 +21,9 @@ import { createService } from '../src/services/services.ts';
 import { createServiceList } from '../src/services/service-lists.ts';
 import { insertEvent } from '../src/db/repositories/events.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';
+import { statuspageUptime } from '../src/services/uptime.ts';
+import { getSiteSettings } from '../src/services/site-settings.ts';
+import { listServices } from '../src/services/services.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -79,6 +83,66 @@ async function seed(file: string, services: number, days: number): Promise<void>
     }
   });
   await ctx.database.close();
+}
+
+/** `services` services with `events` events spread evenly over `days` days, statuses cycling through up/warning/down. */
+async function seedDense(file: string, services: number, events: number, days: number): Promise<void> {
+  const now = Date.now();
+  const ctx: Context = {
+    database: connect(file),
+    clock: { now: () => now },
+    ids: systemIds(),
+    changes: new ChangeBus(),
+  };
+  await prepareDatabase(ctx);
+  const created: Array<{ id: number }> = [];
+  for (let i = 0; i < services; i += 1)
+    created.push(
+      await createService(ctx, ADMIN, { name: `Service ${String(i).padStart(3, '0')}`, description: `Service ${i}` }),
+    );
+  const statuses = new Map((await allStatuses(ctx.database.db)).map((s) => [s.slug, s.id]));
+  const perService = Math.floor(events / services);
+  const step = Math.floor((days * DAY) / perService);
+  await ctx.database.db.transaction().execute(async (trx) => {
+    for (const [i, service] of created.entries()) {
+      for (let k = 0; k < perService; k += 1) {
+        const status = k % 11 === 0 ? 'down' : k % 5 === 0 ? 'warning' : 'up';
+        await insertEvent(trx, {
+          sid: ctx.ids.eventSid(),
+          serviceId: service.id,
+          statusId: statuses.get(status)!,
+          message: `Check ${k}`,
+          informational: false,
+          timestamp: now - days * DAY + k * step + i * 1000,
+          author: 'cli:bench',
+        });
+      }
+    }
+  });
+  await ctx.database.close();
+}
+
+/** Times the uptime computation itself (the use case the route calls), first and warm. */
+async function uptimeInProcess(file: string): Promise<{ first: number; median: number }> {
+  const ctx: Context = {
+    database: connect(file),
+    clock: { now: () => Date.now() },
+    ids: systemIds(),
+    changes: new ChangeBus(),
+  };
+  const settings = await getSiteSettings(ctx);
+  const services = await listServices(ctx);
+  const run = async () => {
+    const started = performance.now();
+    await statuspageUptime(ctx, settings, services, 90);
+    return performance.now() - started;
+  };
+  const first = await run();
+  const times: number[] = [];
+  for (let i = 0; i < 5; i += 1) times.push(await run());
+  times.sort((a, b) => a - b);
+  await ctx.database.close();
+  return { first, median: times[2]! };
 }
 
 async function startProcess(
@@ -189,7 +253,7 @@ async function main(): Promise<void> {
     const server = await startStashboard(small, port);
     children.push(server);
     const base = `http://127.0.0.1:${port}`;
-    const paths = ['/', '/api/v1/services', '/rss'];
+    const paths = ['/', '/api/v1/services', '/rss', '/api/v2/summary.json', '/api/v2/uptime.json'];
 
     // Capture the exact bytes and headers Stashboard sends, for the bare server.
     const fixtures = [];
@@ -317,6 +381,47 @@ async function main(): Promise<void> {
       `  re-render after a write (median of 5, warm): ${renders[2]!.toFixed(0)} ms; cached hit: ${cached.ms.toFixed(1)} ms\n`,
     );
     await stop(bigServer);
+
+    // Uptime over 90 days for 200 services with 100,000 events (contract §8), uncached.
+    const dense = join(dir, 'dense.db');
+    await seedDense(dense, 200, 100_000, 90);
+    const denseServer = await startStashboard(dense, port);
+    children.push(denseServer);
+    const uptimeUrl = `${base}/api/v2/uptime.json?days=90`;
+    const timeUptime = async () => {
+      const started = performance.now();
+      const res = await rawGet(uptimeUrl, { 'accept-encoding': ENCODING });
+      if (res.status !== 200) throw new Error(`uptime.json answered ${res.status}`);
+      return { ms: performance.now() - started, bytes: res.body.length };
+    };
+    const firstUptime = await timeUptime();
+    const uptimeRenders: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      await fetch(`${base}/admin/api/v1/services/service-000/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ message: `Invalidate ${i}` }),
+      });
+      uptimeRenders.push((await timeUptime()).ms);
+    }
+    uptimeRenders.sort((a, b) => a - b);
+    await stop(denseServer);
+    const computed = await uptimeInProcess(dense);
+    process.stdout.write(`
+/api/v2/uptime.json?days=90 with 200 services and 100,000 events:
+`);
+    process.stdout.write(
+      `  first uncached answer (cold process, over HTTP): ${firstUptime.ms.toFixed(0)} ms, ${firstUptime.bytes} B brotli
+`,
+    );
+    process.stdout.write(
+      `  uncached answer after a write (median of 5, warm): ${uptimeRenders[2]!.toFixed(0)} ms
+`,
+    );
+    process.stdout.write(
+      `  the computation alone, in process: first ${computed.first.toFixed(0)} ms, then median ${computed.median.toFixed(0)} ms (target < 100 ms)
+`,
+    );
   } finally {
     for (const child of children) await stop(child).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
