@@ -54,7 +54,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The OpenAPI document is made from the routes as they are registered.
   const catalog = new RouteCatalog();
   app.addHook('onRoute', catalog.add);
-  app.decorateRequest('actor', null as never);
+  app.decorateRequest('actor', null);
   app.decorateRequest('formEntries', undefined);
 
   // Public pages and JSON are cached until the next change notice; live streams follow the same notices.

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { messageOf } from '../domain/errors.ts';
 import { performance } from 'node:perf_hooks';
 import type { Channel } from '../domain/channels.ts';
 import { idempotencyKey, wantsNotice, type EventNotice } from '../domain/notices.ts';
@@ -18,9 +19,9 @@ import {
 import { confirmedSubscriberPage, findSubscriber, type Subscriber } from '../db/repositories/subscribers.ts';
 import { insertSubscriberTokens } from '../db/repositories/subscriber-tokens.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
-import { webhookBody, type NoticeLinks } from '../views/notices/webhook-body.ts';
-import { slackMessage } from '../views/notices/slack-message.ts';
-import { confirmationEmail, noticeEmail } from '../views/notices/emails.ts';
+import { webhookBody, type NoticeLinks } from '../notifications/webhook-body.ts';
+import { slackMessage } from '../notifications/slack-message.ts';
+import { confirmationEmail, noticeEmail } from '../notifications/emails.ts';
 import type { Db } from '../db/connect.ts';
 import type { Context } from './context.ts';
 import type { DeliveryTransports, OutgoingMail } from './delivery-transports.ts';
@@ -190,7 +191,7 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
     await deps.transports.sendMail(batch.smtp, mail);
     return done(true, null);
   } catch (error) {
-    return done(false, null, (error as Error)?.message ?? String(error));
+    return done(false, null, messageOf(error));
   }
 }
 
