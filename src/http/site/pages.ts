@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../domain/errors.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
 import type { Context } from '../../services/context.ts';
-import { listBoard, servicePage, servicesAndLists, statusBoard } from '../../services/status-page.ts';
+import { listBoard, servicePage, servicesAndLists, statusBoard, uptimeExpiry } from '../../services/status-page.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
 import type { PageChrome } from '../../views/site/layout.ts';
@@ -10,6 +10,9 @@ import { boardPage } from '../../views/site/board.ts';
 import { servicePageView } from '../../views/site/service.ts';
 import { serviceListsPage, summaryPage } from '../../views/site/lists.ts';
 import { documentationPage } from '../../views/site/documentation.ts';
+import { uptimePageView } from '../../views/site/uptime.ts';
+import { statuspageModel } from '../../services/statuspage.ts';
+import { uptimePage } from '../../services/uptime.ts';
 import type { ResponseCache, Rendered } from '../cache/response-cache.ts';
 import type { SiteAssets } from './assets.ts';
 import { PUBLIC_CACHE_CONTROL, securityHeaders } from './page-headers.ts';
@@ -82,7 +85,11 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         // Open cards say "12 minutes ago": re-rendered each minute while any is shown; past ones leave after 7 days.
         const dayEnd = board.days[board.days.length - 1]!.end;
         const expiresAt = Math.min(
-          dayEnd,
+          uptimeExpiry(
+            board.now,
+            dayEnd,
+            board.rows.map((r) => r.uptime),
+          ),
           open.length > 0 ? board.now + 60_000 : dayEnd,
           ...past.map((v) => (v.incident.resolvedAt ?? board.now) + WEEK_MS),
         );
@@ -102,7 +109,11 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       return {
         settings: board.settings,
         html: boardPage(chrome(request, board.settings), board, { list: board.list }),
-        expiresAt: board.days[board.days.length - 1]!.end,
+        expiresAt: uptimeExpiry(
+          board.now,
+          board.days[board.days.length - 1]!.end,
+          board.rows.map((r) => r.uptime),
+        ),
       };
     }),
   );
@@ -149,6 +160,20 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     }),
   );
 
+  app.get('/uptime', (request, reply) =>
+    page(request, reply, async () => {
+      const model = await statuspageModel(ctx);
+      const bySlug = new Map(model.services.map((s) => [s.slug, s]));
+      const ordered = model.components.flatMap((c) => (c.slug === null ? [] : [bySlug.get(c.slug)!]));
+      const view = await uptimePage(ctx, model.settings, ordered);
+      return {
+        settings: view.settings,
+        html: uptimePageView(chrome(request, view.settings), view),
+        expiresAt: Math.min(view.months.at(-1)!.days.at(-1)!.end, view.now + 60_000),
+      };
+    }),
+  );
+
   app.get('/documentation', (request, reply) =>
     page(request, reply, async () => {
       const settings = await getSiteSettings(ctx);
@@ -175,7 +200,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         return {
           settings: view.settings,
           html: servicePageView(chrome(request, view.settings), view),
-          expiresAt: view.days[view.days.length - 1]!.end,
+          expiresAt: uptimeExpiry(view.now, view.days[view.days.length - 1]!.end, [view.uptime]),
         };
       },
       ['page'],

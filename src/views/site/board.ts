@@ -1,6 +1,7 @@
 import { html, type Html } from '../html.ts';
 import type { ServiceList, Status } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
+import type { DayUptime } from '../../domain/uptime.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import type { Service } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
@@ -27,7 +28,7 @@ export interface BoardView {
   lists: ServiceList[];
   statuses: Status[];
   all: Service[];
-  rows: Array<{ service: Service; history: DaySummary[] }>;
+  rows: Array<{ service: Service; history: DaySummary[]; uptime?: DayUptime[] }>;
 }
 
 /** Active filters, as the page was asked for them (unknown slugs included, shown as given). */
@@ -49,14 +50,14 @@ function groups(view: BoardView, inIncident: ReadonlySet<number> = new Set()): H
     if (!rows) continue;
     sections.push(html`<section class="group" aria-labelledby="list-${list.slug}">
 <h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
-<ul class="services">${rows.map((r) => serviceRow(r.service, view.days, r.history))}</ul>
+<ul class="services">${rows.map((r) => serviceRow(r.service, view.days, r.history, r.uptime))}</ul>
 </section>`);
   }
   const loose = byList.get(null);
   if (loose) {
     sections.push(html`<section class="group" aria-labelledby="list-none">
 <h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
-<ul class="services">${loose.map((r) => serviceRow(r.service, view.days, r.history))}</ul>
+<ul class="services">${loose.map((r) => serviceRow(r.service, view.days, r.history, r.uptime))}</ul>
 </section>`);
   }
   return html`${sections}`;

@@ -13,6 +13,7 @@ export interface PageChrome {
 const NAV: Array<[string, string]> = [
   ['/', 'Status'],
   ['/summary', 'Summary'],
+  ['/uptime', 'Uptime'],
   ['/service-lists', 'Lists'],
   ['/history', 'History'],
   ['/documentation', 'API'],
