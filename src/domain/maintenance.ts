@@ -126,3 +126,47 @@ export function relativeFuture(at: number, now: number): string {
   if (hours < 24) return plural(hours, 'hour');
   return plural(Math.round(ms / 86_400_000), 'day');
 }
+
+/** A maintenance record (a row of `incidents` with kind `maintenance`). */
+export interface Maintenance {
+  id: string;
+  name: string;
+  status: MaintenanceStatus;
+  impactOverride: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When it completed (§4.3 `resolved_at`). */
+  resolvedAt: number | null;
+  scheduledFor: number;
+  scheduledUntil: number;
+  autoStart: boolean;
+  autoComplete: boolean;
+  /** Affected service ids. */
+  serviceIds: number[];
+}
+
+/** What automation reported on a service during a window (the latest per author), re-asserted at completion. */
+export interface MaintenanceReport {
+  maintenanceId: string;
+  serviceId: number;
+  author: string;
+  actor: { kind: string; name: string; scope: string; source?: string };
+  statusSlug: string;
+  message: string;
+  reportedAt: number;
+}
+
+/**
+ * A maintenance notice (§11), frozen when written, like an incident notice: the maintenance as
+ * readers saw it right after the change, the update it is about and the page status then.
+ */
+export interface MaintenanceNotice {
+  topic: 'maintenance.created' | 'maintenance.updated';
+  view: unknown;
+  updateId: string | null;
+  /** Slugs of the affected services (channel and subscriber filters apply to them). */
+  services: string[];
+  page: { indicator: string; description: string };
+  /** v2 status changes of this update, by service name. */
+  changes: Array<{ service: string; from: string; to: string }>;
+}

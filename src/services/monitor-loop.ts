@@ -1,6 +1,7 @@
 import type { Context } from './context.ts';
 import { pruneMonitoringData, runDueChecks, type CheckRunner } from './checks.ts';
 import { runSilentHeartbeats } from './heartbeats.ts';
+import { runMaintenanceTransitions } from './maintenances.ts';
 
 export interface MonitorLoopOptions {
   ctx: Context;
@@ -13,8 +14,8 @@ export interface MonitorLoopOptions {
 const PRUNE_EVERY_MS = 3_600_000;
 
 /**
- * The background scheduler of the serve process: every tick it runs due checks and silent
- * heartbeats (leases in the database keep several instances from doubling the work), and
+ * The background scheduler of the serve process: every tick it starts and completes scheduled
+ * maintenance that is due, then runs due checks and silent heartbeats (leases in the database keep several instances from doubling the work), and
  * hourly it prunes old response times. Ticks never overlap; stop() waits for the current one.
  */
 export class MonitorLoop {
@@ -43,6 +44,8 @@ export class MonitorLoop {
   async tick(): Promise<void> {
     const { ctx, runner, log } = this.#options;
     const now = ctx.clock.now();
+    // First, so a window opens within a tick of its start, before this tick's automation reports.
+    await runMaintenanceTransitions(ctx, now).catch((err) => log.warn({ err }, 'maintenance transitions failed'));
     await runSilentHeartbeats(ctx, now).catch((err) => log.warn({ err }, 'heartbeat run failed'));
     await runDueChecks(ctx, runner, now).catch((err) => log.warn({ err }, 'check run failed'));
     if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
