@@ -24,6 +24,7 @@ import type { MailSender } from './services/delivery-transports.ts';
 import { SmtpMailer } from './outbound/smtp-mailer.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 import { atomRoutes } from './http/site/atom.ts';
+import { historyFeedRoutes } from './http/site/history-feeds.ts';
 import { subscribeRoutes } from './http/site/subscribe.ts';
 
 export interface AppDeps {
@@ -112,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(responseTimeRoutes, { ctx });
   await app.register(rssRoutes, { ctx, cache });
   await app.register(atomRoutes, { ctx, cache });
+  await app.register(historyFeedRoutes, { ctx, cache });
   await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });

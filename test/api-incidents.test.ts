@@ -53,6 +53,8 @@ for (const backend of BACKENDS) {
         assert.equal((await t.post('/services', { name, description: name })).statusCode, 201);
       await t.post('/services/api/events', { status: 'up', message: 'fine' });
       await t.post('/services/website/events', { status: 'up', message: 'fine' });
+      for (const row of await t.ctx.database.db.selectFrom('services').select(['slug', 'component_id']).execute())
+        cid[row.slug] = row.component_id!;
       clock.advance(60_000);
     });
     after(async () => t.close());
@@ -64,6 +66,7 @@ for (const backend of BACKENDS) {
         headers: { ...t.admin, 'content-type': 'application/json', ...headers },
         payload: JSON.stringify(body),
       });
+    const cid: Record<string, string> = {};
     const currentStatus = async (slug: string) =>
       (await t.inject({ method: 'GET', url: `/api/v1/services/${slug}/events/current` })).json().status.id;
 
@@ -90,8 +93,8 @@ for (const backend of BACKENDS) {
       const update = inc.incident_updates[0];
       assert.deepEqual(Object.keys(update), UPDATE_KEYS);
       assert.deepEqual(update.affected_components, [
-        { code: 'api', name: 'API', old_status: 'operational', new_status: 'major_outage' },
-        { code: 'website', name: 'Website', old_status: 'operational', new_status: 'degraded_performance' },
+        { code: cid.api, name: 'API', old_status: 'operational', new_status: 'major_outage' },
+        { code: cid.website, name: 'Website', old_status: 'operational', new_status: 'degraded_performance' },
       ]);
       assert.equal(update.events.length, 2);
       assert.equal(await currentStatus('api'), 'down');
@@ -157,7 +160,7 @@ for (const backend of BACKENDS) {
       assert.equal(await currentStatus('api'), 'warning');
       assert.equal(inc.impact, 'critical', 'impact never drops when services recover');
       assert.deepEqual(inc.incident_updates[0].affected_components, [
-        { code: 'api', name: 'API', old_status: 'major_outage', new_status: 'degraded_performance' },
+        { code: cid.api, name: 'API', old_status: 'major_outage', new_status: 'degraded_performance' },
       ]);
       const monitoringAt = inc.monitoring_at;
       clock.advance(60_000);
@@ -247,7 +250,7 @@ for (const backend of BACKENDS) {
         ['resolved', resolved, resolved, false],
       );
       assert.deepEqual(u.affected_components, [
-        { code: 'email', name: 'Email', old_status: 'major_outage', new_status: 'operational' },
+        { code: cid.email, name: 'Email', old_status: 'major_outage', new_status: 'operational' },
       ]);
       const events = (await t.get('/services/email/events')).json().events;
       assert.equal(events.length, 2);

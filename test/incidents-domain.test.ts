@@ -7,7 +7,6 @@ import {
   checkTransition,
   componentStatusOf,
   computeImpact,
-  idFromBytes,
   pageStatus,
   parseImpactOverride,
   parseIncidentStatus,
@@ -130,9 +129,6 @@ describe('component statuses and aliases', () => {
     assert.equal(statusForComponentStatus(statuses, 'operational')?.slug, 'up');
     assert.equal(statusForComponentStatus(statuses, 'major_outage')?.slug, 'down');
     assert.equal(statusForComponentStatus(statuses, 'partial_outage'), undefined);
-  });
-  it('ids are 12 characters of [a-z0-9]', () => {
-    assert.match(idFromBytes(new Uint8Array(12).fill(255)), /^[a-z0-9]{12}$/);
   });
 });
 

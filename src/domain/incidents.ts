@@ -185,18 +185,6 @@ export function statusForComponentStatus<S extends { slug: string; name: string;
     )[0];
 }
 
-/** A 12-character id, `[a-z0-9]`, from random bytes (§2). */
-export function idFromBytes(bytes: Uint8Array): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  let id = '';
-  for (let i = 0; i < 12; i++) id += alphabet[bytes[i]! % 36];
-  return id;
-}
-
-export function isIncidentId(value: string): boolean {
-  return /^[a-z0-9]{12}$/.test(value);
-}
-
 /** §4.2 page status over leaf component statuses and the impacts of unresolved incidents. */
 export function pageStatus(
   components: readonly string[],

@@ -170,3 +170,7 @@ export interface MaintenanceNotice {
   /** v2 status changes of this update, by service name. */
   changes: Array<{ service: string; from: string; to: string }>;
 }
+
+export function isMaintenanceTopic(topic: string): topic is MaintenanceNotice['topic'] {
+  return topic === 'maintenance.created' || topic === 'maintenance.updated';
+}

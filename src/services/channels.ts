@@ -7,6 +7,7 @@ import {
   parseServiceSlugs,
   type Channel,
   type ChannelKind,
+  checkChannelFormat,
 } from '../domain/channels.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import * as channels from '../db/repositories/channels.ts';
@@ -32,6 +33,8 @@ export interface ChannelInput {
   notes?: unknown;
   /** Webhook only: a new signing secret is made when `true`. */
   rotateSecret?: unknown;
+  /** `stashboard` (default) or, webhooks only, `statuspage` (§11). */
+  format?: string;
 }
 
 function flag(name: string, value: unknown): boolean {
@@ -88,10 +91,15 @@ export async function createChannel(ctx: Context, actor: Actor, input: ChannelIn
   const name = checkChannelName(input.name);
   const target = targetFields(kind, input);
   const notes = flag('notes', input.notes);
+  const format = checkChannelFormat(kind, input.format);
   return inTransaction(ctx, actor, async (trx) => {
     const services = await checkServices(trx, input.services);
     const secret = kind === 'webhook' ? ctx.ids.secret(32) : '';
-    const id = await channels.insertChannel(trx, { kind, name, ...target, secret, services, notes }, ctx.clock.now());
+    const id = await channels.insertChannel(
+      trx,
+      { kind, name, ...target, secret, services, notes, format },
+      ctx.clock.now(),
+    );
     await audit(trx, ctx, actor, 'channel.created', { id, name });
     return (await channels.findChannel(trx, id))!;
   });
@@ -114,7 +122,17 @@ export async function updateChannel(ctx: Context, actor: Actor, id: number, inpu
     const notes = input.notes === undefined ? current.notes : flag('notes', input.notes);
     const secret =
       current.kind === 'webhook' && flag('rotateSecret', input.rotateSecret) ? ctx.ids.secret(32) : current.secret;
-    await channels.updateChannel(trx, id, { kind: current.kind, name, url, addresses, secret, services, notes });
+    const format = input.format === undefined ? current.format : checkChannelFormat(current.kind, input.format);
+    await channels.updateChannel(trx, id, {
+      kind: current.kind,
+      name,
+      url,
+      addresses,
+      secret,
+      services,
+      notes,
+      format,
+    });
     await audit(trx, ctx, actor, 'channel.updated', { id, name });
     return (await channels.findChannel(trx, id))!;
   });

@@ -6,6 +6,8 @@ import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
+import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
+import { isPublicId } from '../domain/public-id.ts';
 import type { Service, Status } from '../domain/resources.ts';
 import {
   checkBackfillWindow,
@@ -15,10 +17,8 @@ import {
   componentStatusOf,
   computeImpact,
   displayOrder,
-  idFromBytes,
   INCIDENT_LIMITS,
   isComponentStatusName,
-  isIncidentId,
   parseImpactOverride,
   parseIncidentStatus,
   statusAfterUpdate,
@@ -38,7 +38,7 @@ import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
 import { insertEvent } from '../db/repositories/events.ts';
-import { readSetting } from '../db/repositories/settings.ts';
+import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { requireEventEditor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -81,12 +81,11 @@ export interface WriteAnswer {
 const DAY_MS = 86_400_000;
 
 export function newId(ctx: Context): string {
-  return idFromBytes(Buffer.from(ctx.ids.secret(12), 'base64url'));
+  return ctx.ids.publicId();
 }
 
 export function componentIdOf(service: Service): string {
-  const withId = service as Service & { componentId?: string };
-  return withId.componentId ?? service.slug;
+  return service.componentId;
 }
 
 function parseInstant(field: string, value: unknown, now: number): number | undefined {
@@ -252,7 +251,7 @@ async function viewOf(db: Db, incident: Incident, now: number): Promise<ServiceI
 }
 
 async function incidentOrNotFound(db: Db, id: string): Promise<Incident> {
-  const incident = isIncidentId(id) ? await repo.findIncident(db, id, 'incident') : undefined;
+  const incident = isPublicId(id) ? await repo.findIncident(db, id, 'incident') : undefined;
   if (!incident) throw new NotFound(`Incident ${id} does not exist`);
   return incident;
 }
@@ -681,9 +680,9 @@ export async function incidentsByActivity(ctx: Context, limit = 50): Promise<Ser
   );
 }
 
-/** The page id (§2) when one was made, else empty. */
+/** The page id (§2). */
 export async function pageId(ctx: Context): Promise<string> {
-  return reading(async () => (await readSetting<string>(ctx.database.db, 'page_id')) ?? '');
+  return getPageId(ctx);
 }
 
 /** The incident link of events (§7.2), by event id. */
@@ -739,4 +738,37 @@ export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
       return (cs === 'partial_outage' || cs === 'major_outage') && automated;
     });
   });
+}
+
+/** `/history?page=N` (§10): three calendar months of the site's zone a page, newest first. */
+export async function incidentHistory(
+  ctx: Context,
+  page: number,
+  timeZone: string,
+): Promise<Array<{ year: number; month: number; incidents: ServiceIncidentView[] }>> {
+  const today = civilDateOf(ctx.clock.now(), timeZone);
+  const months: Array<{ year: number; month: number; start: number; end: number }> = [];
+  for (let k = 3 * (page - 1); k < 3 * page; k++) {
+    const index = today.year * 12 + (today.month - 1) - k;
+    const year = Math.floor(index / 12);
+    const month = (index % 12) + 1;
+    const next = index + 1;
+    months.push({
+      year,
+      month,
+      start: startOfCivilDay({ year, month, day: 1 }, timeZone),
+      end: startOfCivilDay({ year: Math.floor(next / 12), month: (next % 12) + 1, day: 1 }, timeZone),
+    });
+  }
+  const all = await listIncidents(ctx, { startedFrom: months[2]!.start, startedTo: months[0]!.end });
+  return months.map((m) => ({
+    year: m.year,
+    month: m.month,
+    incidents: all.filter((v) => v.incident.startedAt >= m.start && v.incident.startedAt < m.end),
+  }));
+}
+
+/** An incident for its public page; unknown or malformed ids are NotFound. */
+export async function publicIncident(ctx: Context, id: string): Promise<ServiceIncidentView> {
+  return getIncident(ctx, id);
 }

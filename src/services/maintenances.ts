@@ -5,13 +5,13 @@ import type { Db } from '../db/connect.ts';
 import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { parseDate } from '../domain/dates.ts';
+import { isPublicId } from '../domain/public-id.ts';
 import type { Service } from '../domain/resources.ts';
 import {
   checkIncidentBody,
   checkIncidentName,
   componentStatusOf,
   displayOrder,
-  isIncidentId,
   parseImpactOverride,
   updatesNewestFirst,
   type AffectedComponent,
@@ -131,7 +131,7 @@ async function viewOf(db: Db, id: string): Promise<MaintenanceView> {
 }
 
 async function maintenanceOrNotFound(db: Db, id: string): Promise<Maintenance> {
-  const m = isIncidentId(id) ? await repo.findMaintenance(db, id) : undefined;
+  const m = isPublicId(id) ? await repo.findMaintenance(db, id) : undefined;
   if (!m) throw new NotFound(`Maintenance ${id} does not exist`);
   return m;
 }

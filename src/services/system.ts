@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import type { Clock, Ids } from './context.ts';
+import { publicIdFrom } from '../domain/public-id.ts';
 
 export const systemClock: Clock = { now: () => Date.now() };
 
@@ -9,6 +10,7 @@ export function systemIds(): Ids {
   return {
     eventSid: () => ulid(),
     shortId: () => randomBytes(6).toString('hex'),
+    publicId: () => publicIdFrom(randomBytes),
     secret: (bytes) => randomBytes(bytes).toString('base64url'),
   };
 }

@@ -10,28 +10,27 @@ export interface PageRef {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-function componentId(service: Service): string {
-  return (service as Service & { componentId?: string }).componentId ?? service.slug;
-}
-
 /**
- * A leaf component (§4.1) for the `components` of an incident. The list-level fields
- * (`position`, `group_id`) need the whole page: the v2 endpoints own them and may replace this.
+ * A leaf component (§4.1) for the `components` of an incident. `position` and `start_date`
+ * need the whole page and the first event: the v2 endpoints own them and may replace this.
  */
 export function incidentComponentJson(service: Service, page: PageRef) {
-  const withDates = service as Service & { createdAt?: number; componentId?: string };
-  const updatedAt = Math.max(withDates.createdAt ?? 0, service.currentEvent?.timestamp ?? 0);
+  const updatedAt = Math.max(
+    service.updatedAt,
+    service.currentEvent?.timestamp ?? 0,
+    service.currentEvent?.status.componentStatusAt ?? 0,
+  );
   return {
-    id: componentId(service),
+    id: service.componentId,
     name: service.name,
     status: service.currentEvent ? componentStatusOf(service.currentEvent.status) : 'operational',
-    created_at: iso(withDates.createdAt ?? service.currentEvent?.timestamp ?? 0),
+    created_at: iso(service.createdAt),
     updated_at: iso(updatedAt),
     position: 1,
     description: service.description === '' ? null : service.description,
     showcase: true,
     start_date: null,
-    group_id: null,
+    group_id: service.list?.componentId ?? null,
     page_id: page.id,
     group: false,
     only_show_if_degraded: false,

@@ -14,6 +14,10 @@ import type { ResponseCache, Rendered } from '../cache/response-cache.ts';
 import type { SiteAssets } from './assets.ts';
 import { PUBLIC_CACHE_CONTROL, securityHeaders } from './page-headers.ts';
 import { queryList } from '../query-list.ts';
+import { incidentHistory, listIncidents, publicIncident, recentIncidents } from '../../services/incidents.ts';
+import { historyPage, incidentPage } from '../../views/site/incidents.ts';
+
+const WEEK_MS = 7 * 86_400_000;
 
 export interface SiteOptions {
   ctx: Context;
@@ -60,10 +64,21 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     page(request, reply, async () => {
       const filter = { lists: queryList(request.query, 'filter'), statuses: queryList(request.query, 'status') };
       const board = await statusBoard(ctx, filter);
+      const [open, past] = await Promise.all([
+        listIncidents(ctx, { unresolved: true }),
+        recentIncidents(ctx, board.now - WEEK_MS),
+      ]);
+      // Open cards say "12 minutes ago": re-rendered each minute while any is shown; past ones leave after 7 days.
+      const dayEnd = board.days[board.days.length - 1]!.end;
+      const expiresAt = Math.min(
+        dayEnd,
+        open.length > 0 ? board.now + 60_000 : dayEnd,
+        ...past.map((v) => (v.incident.resolvedAt ?? board.now) + WEEK_MS),
+      );
       return {
         settings: board.settings,
-        html: boardPage(chrome(request, board.settings), board, { filter }),
-        expiresAt: board.days[board.days.length - 1]!.end,
+        html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past } }),
+        expiresAt,
       };
     }),
   );
@@ -76,6 +91,29 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         html: boardPage(chrome(request, board.settings), board, { list: board.list }),
         expiresAt: board.days[board.days.length - 1]!.end,
       };
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>('/incidents/:id', (request, reply) =>
+    page(request, reply, async () => {
+      const [view, settings] = await Promise.all([publicIncident(ctx, request.params.id), getSiteSettings(ctx)]);
+      const now = ctx.clock.now();
+      return {
+        settings,
+        html: incidentPage(chrome(request, settings), view, originOf(request, settings).replace(/\/$/, ''), now),
+        expiresAt: now + 60_000,
+      };
+    }),
+  );
+
+  app.get('/history', (request, reply) =>
+    page(request, reply, async () => {
+      const raw = (request.query as Record<string, unknown>).page;
+      const n = raw === undefined ? 1 : typeof raw === 'string' && /^[1-9]\d{0,3}$/.test(raw) ? Number(raw) : 0;
+      if (n < 1 || n > 1000) throw new NotFound('There is no such page of the incident history');
+      const settings = await getSiteSettings(ctx);
+      const months = await incidentHistory(ctx, n, settings.timeZone);
+      return { settings, html: historyPage(chrome(request, settings), months, n) };
     }),
   );
 

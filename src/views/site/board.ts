@@ -5,6 +5,21 @@ import type { ZonedDay } from '../../domain/calendar.ts';
 import type { Service } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { banner, lastUpdate, legend, overallOf, serviceRow } from './components.ts';
+import { incidentCards, pastIncidents } from './incidents.ts';
+import type { IncidentView } from '../../domain/incidents.ts';
+
+/** The incidents the front page shows: unresolved ones as cards, the last 7 days as "Past incidents". */
+export interface BoardIncidents {
+  open: Array<IncidentView<Service>>;
+  past: Array<IncidentView<Service>>;
+}
+
+/** Services not at a NORMAL status, or in an unresolved incident, come first in their list (stable otherwise). */
+function affectedFirst(rows: BoardView['rows'], inIncident: ReadonlySet<number>): BoardView['rows'] {
+  const affected = (s: Service) =>
+    (s.currentEvent !== null && s.currentEvent.status.level !== 'NORMAL') || inIncident.has(s.id);
+  return [...rows.filter((r) => affected(r.service)), ...rows.filter((r) => !affected(r.service))];
+}
 
 export interface BoardView {
   now: number;
@@ -21,9 +36,9 @@ export interface BoardFilterView {
   statuses: string[];
 }
 
-function groups(view: BoardView): Html {
+function groups(view: BoardView, inIncident: ReadonlySet<number> = new Set()): Html {
   const byList = new Map<number | null, BoardView['rows']>();
-  for (const row of view.rows) {
+  for (const row of affectedFirst(view.rows, inIncident)) {
     const key = row.service.list?.id ?? null;
     if (!byList.has(key)) byList.set(key, []);
     byList.get(key)!.push(row);
@@ -69,8 +84,10 @@ function filterNotice(filter: BoardFilterView, view: BoardView): Html {
 export function boardPage(
   chrome: PageChrome,
   view: BoardView,
-  options: { filter?: BoardFilterView; list?: ServiceList } = {},
+  options: { filter?: BoardFilterView; list?: ServiceList; incidents?: BoardIncidents } = {},
 ): Html {
+  const tz = chrome.settings.timeZone;
+  const inIncident = new Set((options.incidents?.open ?? []).flatMap((v) => v.incident.serviceIds));
   const scope = options.list ? view.rows.map((r) => r.service) : view.all;
   const filtering =
     options.filter !== undefined && (options.filter.lists.length > 0 || options.filter.statuses.length > 0);
@@ -80,7 +97,11 @@ export function boardPage(
           ${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
         </div>`
       : '';
-  const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), chrome.settings.timeZone)}
+  const affectedNames = scope
+    .filter((s) => (s.currentEvent !== null && s.currentEvent.status.level !== 'NORMAL') || inIncident.has(s.id))
+    .map((s) => s.name);
+  const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), tz, affectedNames)}
+  ${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
   ${
     options.list
       ? html`<div class="intro">
@@ -90,8 +111,8 @@ export function boardPage(
       : ''
   }
   ${options.filter ? filterNotice(options.filter, view) : ''}
-  ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view)}
-  ${legend(view.statuses)}`;
+  ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident)}
+  ${options.incidents ? pastIncidents(options.incidents.past, tz) : ''} ${legend(view.statuses)}`;
   return layout(chrome, {
     title: options.list ? options.list.name : chrome.settings.siteName,
     body,

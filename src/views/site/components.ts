@@ -111,11 +111,12 @@ export function lastUpdate(services: readonly Service[]): number | null {
   return newest;
 }
 
-export function banner(overall: Overall, updatedAt: number | null, timeZone: string): Html {
+export function banner(overall: Overall, updatedAt: number | null, timeZone: string, affected: string[] = []): Html {
   return html`<section class="banner ${levelClass(overall.level)}" aria-labelledby="overall">
     <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28" />
     <div>
       <h1 id="overall">${overallText(overall)}</h1>
+      ${affected.length > 0 ? html`<p class="banner-affected">Affected: ${affected.join(', ')}</p>` : ''}
       ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}
     </div>
   </section>`;

@@ -14,6 +14,7 @@ const NAV: Array<[string, string]> = [
   ['/', 'Status'],
   ['/summary', 'Summary'],
   ['/service-lists', 'Lists'],
+  ['/history', 'History'],
   ['/documentation', 'API'],
 ];
 
@@ -24,7 +25,7 @@ function navLink(path: string, href: string, label: string): Html {
 
 export function layout(
   chrome: PageChrome,
-  page: { title: string; body: Html; description?: string; feed?: string },
+  page: { title: string; body: Html; description?: string; feed?: string; head?: Html },
 ): Html {
   const { settings } = chrome;
   const title = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
@@ -54,6 +55,7 @@ export function layout(
           href="${(page.feed ?? '/rss').replace(/^\/rss/, '/atom')}"
         />
         <script src="${chrome.assets.js}" defer></script>
+        ${page.head ?? ''}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

@@ -27,6 +27,7 @@ function channelJson(request: FastifyRequest, c: Channel) {
     secret: c.kind === 'webhook' ? c.secret : undefined,
     services: c.services,
     notes: c.notes,
+    format: c.format,
     paused: c.pausedAt !== null,
     paused_at: iso(c.pausedAt),
     pause_reason: c.pauseReason,
@@ -47,6 +48,7 @@ function historyJson(entry: DeliveryHistoryEntry) {
     delivered_at: iso(entry.deliveredAt),
     last_error: entry.lastError,
     created_at: iso(entry.createdAt),
+    payload: entry.payload,
     tries: entry.tries.map((t) => ({
       at: iso(t.at),
       ok: t.ok,
@@ -91,6 +93,7 @@ function channelInput(request: FastifyRequest): channels.ChannelInput {
     services: raw ?? undefined,
     notes: flagParam(request, 'notes'),
     rotateSecret: flagParam(request, 'rotate_secret'),
+    format: param(request, 'format'),
   };
 }
 
