@@ -12,6 +12,7 @@ export interface MonitorLoopOptions {
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
+const MAINTENANCE_TICK_MS = 250;
 
 /**
  * The background scheduler of the serve process: every tick it starts and completes scheduled
@@ -24,6 +25,8 @@ export class MonitorLoop {
   #running: Promise<void> | undefined;
   #stopped = false;
   #lastPrune = 0;
+  #maintenanceTimer: NodeJS.Timeout | undefined;
+  #maintenanceRunning: Promise<void> | undefined;
 
   constructor(options: MonitorLoopOptions) {
     this.#options = options;
@@ -32,12 +35,38 @@ export class MonitorLoop {
   start(): void {
     this.#stopped = false;
     this.#schedule();
+    this.#scheduleMaintenance();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
-    await this.#running;
+    clearTimeout(this.#maintenanceTimer);
+    await Promise.all([this.#running, this.#maintenanceRunning]);
+  }
+
+  /**
+   * Maintenance windows open and close within a second of their instants (§9.1), whatever the
+   * tick and however long a tick's checks take: a light query on its own short timer.
+   */
+  #scheduleMaintenance(): void {
+    if (this.#stopped) return;
+    const { ctx, log, tickMs } = this.#options;
+    this.#maintenanceTimer = setTimeout(
+      () => {
+        this.#maintenanceRunning = runMaintenanceTransitions(ctx, ctx.clock.now())
+          .then(
+            () => undefined,
+            (err: unknown) => log.warn({ err }, 'maintenance transitions failed'),
+          )
+          .finally(() => {
+            this.#maintenanceRunning = undefined;
+            this.#scheduleMaintenance();
+          });
+      },
+      Math.min(tickMs, MAINTENANCE_TICK_MS),
+    );
+    this.#maintenanceTimer.unref();
   }
 
   /** One round of work at the context clock's now (tests may call it directly). */
