@@ -25,6 +25,7 @@ import { SmtpMailer } from './outbound/smtp-mailer.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 import { atomRoutes } from './http/site/atom.ts';
 import { historyFeedRoutes } from './http/site/history-feeds.ts';
+import { maintenanceCalendarRoutes } from './http/site/maintenance-calendar.ts';
 import { subscribeRoutes } from './http/site/subscribe.ts';
 
 export interface AppDeps {
@@ -114,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rssRoutes, { ctx, cache });
   await app.register(atomRoutes, { ctx, cache });
   await app.register(historyFeedRoutes, { ctx, cache });
+  await app.register(maintenanceCalendarRoutes, { ctx, cache });
   await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });

@@ -152,11 +152,16 @@ export function eventItem(event: StatusEvent, timeZone: string): Html {
   </li>`;
 }
 
-export function serviceRow(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+export function serviceRow(
+  service: Service,
+  days: readonly ZonedDay[],
+  history: readonly DaySummary[],
+  flag: Html = html``,
+): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
     <div class="svc-head">
       <h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>
-      ${statusLabel(service.currentEvent?.status)}
+      ${flag}${statusLabel(service.currentEvent?.status)}
     </div>
     ${currentMessage(service)} ${dayStrip(service, days, history)}
   </li>`;
