@@ -52,7 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
   });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
-  app.decorateRequest('actor', null as never);
+  app.decorateRequest('actor', null);
   app.decorateRequest('formEntries', undefined);
 
   // Public pages and JSON are cached until the next change notice; live streams follow the same notices.

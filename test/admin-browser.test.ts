@@ -13,17 +13,20 @@ const PASSWORD = 'a long and memorable passphrase';
 for (const backend of BACKENDS) {
   describe(`admin site in Chromium at 375 px (${backend})`, () => {
     let server: ServerProcess;
-    let drop: () => Promise<void>;
     let browser: Browser;
     let page: Page;
     const problems: string[] = [];
+    // What `before` managed to open, closed in reverse order even when it failed half-way.
+    const teardown: Array<() => Promise<void>> = [];
 
     before(async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       const location = await freshDatabaseUrl(backend);
-      drop = location.drop;
+      teardown.unshift(location.drop);
       server = await startServerProcess(location.url, { LOG_LEVEL: 'warn' });
+      teardown.unshift(() => server.stop());
       browser = await launchChromium();
+      teardown.unshift(() => browser.close());
       page = await browser.context.newPage();
       await page.setViewportSize({ width: 375, height: 812 });
       // Failed loads are judged by the response handler below, with their URLs.
@@ -43,9 +46,7 @@ for (const backend of BACKENDS) {
     });
 
     after(async () => {
-      await browser?.close();
-      await server?.stop();
-      await drop?.();
+      for (const close of teardown) await close();
     });
 
     /** Checks the page as it is: no axe violations, nothing wider than the phone; saves a screenshot. */

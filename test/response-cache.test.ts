@@ -14,7 +14,7 @@ function deferred<T>() {
 describe('response cache', () => {
   it('renders concurrent misses once and serves hits from memory', async () => {
     const bus = new ChangeBus();
-    const cache = new ResponseCache({ bus });
+    const cache = new ResponseCache({ bus, now: () => Date.now() });
     let renders = 0;
     const gate = deferred<void>();
     const render = async (): Promise<Rendered> => {
@@ -35,7 +35,7 @@ describe('response cache', () => {
 
   it('drops everything on a change notice, and never keeps a render that a change overtook', async () => {
     const bus = new ChangeBus();
-    const cache = new ResponseCache({ bus });
+    const cache = new ResponseCache({ bus, now: () => Date.now() });
     let version = 1;
     const gate = deferred<void>();
     const slow = async (): Promise<Rendered> => {
@@ -83,7 +83,7 @@ describe('response cache', () => {
   });
 
   it('evicts the least recently used entries beyond its bound', async () => {
-    const cache = new ResponseCache({ bus: new ChangeBus(), maxEntries: 2 });
+    const cache = new ResponseCache({ bus: new ChangeBus(), now: () => Date.now(), maxEntries: 2 });
     let renders = 0;
     const render = async (): Promise<Rendered> => ({ type: 'text/plain', body: `r${++renders}` });
     await cache.lookup('a', render);

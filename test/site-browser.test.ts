@@ -30,11 +30,14 @@ describe('public site in Chromium', () => {
   let t: TestApp;
   let browser: Browser;
   let base: string;
+  // What `before` managed to open, closed in reverse order even when it failed half-way.
+  const teardown: Array<() => Promise<void>> = [];
   const clock = new TestClock(Date.now());
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     t = await startTestApp('sqlite', { clock });
+    teardown.unshift(() => t.close());
     const now = clock.current;
     await t.post('/service-lists', { name: 'Core platform', description: 'What everything else runs on' });
     await t.post('/service-lists', { name: 'Customer facing', description: 'What customers use directly' });
@@ -73,11 +76,11 @@ describe('public site in Chromium', () => {
     clock.current = now;
     base = await t.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
+    teardown.unshift(() => browser.close());
   });
 
   after(async () => {
-    await browser?.close();
-    await t?.close();
+    for (const close of teardown) await close();
   });
 
   const PAGES = [
@@ -152,7 +155,7 @@ describe('public site in Chromium', () => {
     for (let i = 0; i < 40 && !label; i += 1) {
       await page.keyboard.press('Tab');
       label = await page.evaluate(() =>
-        document.activeElement?.closest('ol.strip') ? (document.activeElement.textContent ?? '') : '',
+        document.activeElement?.closest('ol.strip') ? document.activeElement.textContent : '',
       );
     }
     assert.match(label, /^\w{3} \d{1,2} \w{3} \d{4}: (Up|Down|Warning), /, "Tab reaches today's cell");
@@ -196,7 +199,7 @@ describe('public site in Chromium', () => {
         document
           .querySelector('[data-stashboard-widget]')
           ?.shadowRoot?.querySelector('strong')
-          ?.textContent?.startsWith('Down'),
+          ?.textContent.startsWith('Down'),
       );
       const look = await page.evaluate(() => {
         const strong = document.querySelector('[data-stashboard-widget]')!.shadowRoot!.querySelector('strong')!;

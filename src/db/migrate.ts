@@ -39,7 +39,7 @@ function migrator(db: Kysely<Schema>, database: Database): Migrator {
 
 async function runMigrations(db: Kysely<Schema>, database: Database): Promise<string[]> {
   const { error, results } = await migrator(db, database).migrateToLatest();
-  if (error) throw error;
+  if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

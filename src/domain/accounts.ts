@@ -4,6 +4,15 @@ import { Invalid } from './errors.ts';
 export type Role = 'admin' | 'editor';
 export const ROLES: readonly Role[] = ['admin', 'editor'];
 
+/** A person who signs in to the admin site (the password hash never leaves db/). */
+export interface User {
+  id: number;
+  email: string;
+  role: Role;
+  createdAt: number;
+  passwordChangedAt: number;
+}
+
 export const PASSWORD_MIN = 10;
 // Far above any real passphrase; bounds the work a single login attempt can cause.
 export const PASSWORD_MAX = 256;

@@ -56,16 +56,24 @@ export function parseTcpTarget(target: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
 }
 
+/** A spec as given: every field present, the kind not yet known to be a CheckKind. */
+export type UncheckedSpec = Omit<CheckSpec, 'kind'> & { kind: string };
+
+function isCheckKind(kind: string): kind is CheckKind {
+  return kind === 'http' || kind === 'tcp';
+}
+
 /** Checks a complete spec; throws Invalid naming the first field at fault. */
-export function checkSpec(spec: CheckSpec): CheckSpec {
-  if (!NAME.test(spec.name) || spec.name.length > 64) {
+export function checkSpec(given: UncheckedSpec): CheckSpec {
+  const { kind } = given;
+  if (!NAME.test(given.name) || given.name.length > 64) {
     throw new Invalid(
-      `name must be lower-case letters, digits and dashes (at most 64), not ${JSON.stringify(spec.name)}`,
+      `name must be lower-case letters, digits and dashes (at most 64), not ${JSON.stringify(given.name)}`,
       'name',
     );
   }
-  if (spec.kind !== 'http' && spec.kind !== 'tcp')
-    throw new Invalid(`kind must be http or tcp, not ${JSON.stringify(spec.kind)}`, 'kind');
+  if (!isCheckKind(kind)) throw new Invalid(`kind must be http or tcp, not ${JSON.stringify(kind)}`, 'kind');
+  const spec: CheckSpec = { ...given, kind };
   if (spec.kind === 'http') {
     let url: URL | undefined;
     try {
@@ -168,4 +176,19 @@ export function applyThreshold(previous: ThresholdState, result: AutomationState
   const consecutiveFailures = previous.consecutiveFailures + 1;
   if (consecutiveFailures >= threshold) return { consecutiveFailures, effective: result };
   return { consecutiveFailures, effective: previous.effective };
+}
+
+/** A stored check: its spec, its schedule lease and what it found last. */
+export interface Check extends CheckSpec {
+  id: number;
+  serviceId: number;
+  enabled: boolean;
+  leaseUntil: number;
+  consecutiveFailures: number;
+  lastResult: AutomationState | null;
+  lastMessage: string;
+  lastCheckedAt: number | null;
+  lastLatencyMs: number | null;
+  effectiveState: AutomationState | null;
+  createdAt: number;
 }

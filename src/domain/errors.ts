@@ -19,3 +19,15 @@ export class Forbidden extends DomainError {}
 export class Unauthorized extends DomainError {}
 /** The database could not be reached; the request may succeed later. */
 export class Unavailable extends DomainError {}
+
+/** What a caught value says: its `message` when it has one, else the value as text. */
+export function messageOf(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(error);
+}
+
+/** A caught system error's `code` (ENOTFOUND, ECONNREFUSED), else its message. */
+export function codeOrMessageOf(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code !== undefined && code !== null ? String(code) : messageOf(error);
+}

@@ -50,3 +50,11 @@ export function parseOAuthHeader(header: string): Array<[string, string]> | unde
   }
   return params;
 }
+
+/** The one set of OAuth 1.0a credentials old clients sign with (secrets: shown to admins only). */
+export interface OAuthCredentials {
+  consumerKey: string;
+  consumerSecret: string;
+  accessToken: string;
+  accessTokenSecret: string;
+}

@@ -121,7 +121,7 @@ function checkOne<K extends keyof SiteSettings>(key: K, value: unknown): SiteSet
 }
 
 /** Checks a partial set of settings; unknown keys are refused. */
-export function checkSiteSettings(partial: Record<string, unknown>): Partial<SiteSettings> {
+export function checkSiteSettings(partial: unknown): Partial<SiteSettings> {
   if (partial === null || typeof partial !== 'object' || Array.isArray(partial))
     throw new Invalid('site settings must be an object');
   const checked: Partial<Record<keyof SiteSettings, unknown>> = {};

@@ -70,3 +70,14 @@ export function checkSmtpSettings(input: Record<string, unknown>, current: SmtpS
   if (host !== '' && from === '') throw new Invalid('from is required when a host is set', 'from');
   return { host, port: Number(portText), security: security as SmtpSecurity, user, password, from };
 }
+
+/** What the admin sees: everything but the password, which is only said to be set or not. */
+export interface SmtpSettingsView extends Omit<SmtpSettings, 'password'> {
+  passwordSet: boolean;
+  configured: boolean;
+}
+
+export function smtpSettingsView(settings: SmtpSettings): SmtpSettingsView {
+  const { password, ...rest } = settings;
+  return { ...rest, passwordSet: password !== '', configured: smtpConfigured(settings) };
+}

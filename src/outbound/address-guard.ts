@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { cidr, inCidr, isSingleAddress, parseCidr, parseIp, type Cidr, type IpAddress } from './ip-address.ts';
+import { codeOrMessageOf } from '../domain/errors.ts';
 
 /**
  * The outbound address guard: before Stashboard connects anywhere on a user's behalf (checks,
@@ -130,9 +131,7 @@ export class ResolveFailed extends Error {
     readonly host: string,
     cause: unknown,
   ) {
-    super(
-      `cannot resolve ${host}: ${(cause as { code?: string; message?: string })?.code ?? (cause as Error)?.message ?? cause}`,
-    );
+    super(`cannot resolve ${host}: ${codeOrMessageOf(cause)}`);
     this.name = 'ResolveFailed';
   }
 }

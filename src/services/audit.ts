@@ -1,10 +1,6 @@
 import { Invalid } from '../domain/errors.ts';
-import {
-  distinctAuditActions,
-  findAuditEntries,
-  type AuditEntry,
-  type AuditQuery,
-} from '../db/repositories/audit-log.ts';
+import type { AuditEntry } from '../domain/audit.ts';
+import { distinctAuditActions, findAuditEntries, type AuditQuery } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { requireAdmin } from './fields.ts';
 import { reading } from './transaction.ts';

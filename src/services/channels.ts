@@ -12,7 +12,8 @@ import {
 import { parseBoolean } from '../domain/fields.ts';
 import * as channels from '../db/repositories/channels.ts';
 import { allServices } from '../db/repositories/services.ts';
-import { channelDeliveries, type DeliveryHistoryEntry } from '../db/repositories/deliveries.ts';
+import { channelDeliveries } from '../db/repositories/deliveries.ts';
+import type { DeliveryHistoryEntry } from '../domain/deliveries.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Db } from '../db/connect.ts';
 import { authorOf, type Actor, type Context } from './context.ts';

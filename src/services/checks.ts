@@ -1,10 +1,9 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
-import { checkSpec, type CheckKind, type CheckSpec, type RunResult, applyThreshold } from '../domain/check-rules.ts';
+import { checkSpec, type Check, type CheckSpec, type RunResult, applyThreshold } from '../domain/check-rules.ts';
 import { worstState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import * as services from '../db/repositories/services.ts';
 import * as checks from '../db/repositories/checks.ts';
-import type { Check } from '../db/repositories/checks.ts';
 import { insertSample, deleteSamplesBefore } from '../db/repositories/check-samples.ts';
 import { findAutomation, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
 import { deleteResolvedAlertsBefore } from '../db/repositories/alert-states.ts';
@@ -72,7 +71,7 @@ function specFrom(input: CheckInput, base: CheckSpec | undefined, name: string):
   const intervalMs = interval !== undefined ? Math.round(interval * 1000) : (base?.intervalMs ?? 60_000);
   return checkSpec({
     name,
-    kind: (input.kind ?? base?.kind ?? 'http') as CheckKind,
+    kind: input.kind ?? base?.kind ?? 'http',
     target,
     expectedStatuses: input.expectedStatuses || base?.expectedStatuses || '200-299',
     keyword,

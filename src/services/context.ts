@@ -18,6 +18,8 @@ export interface Ids {
   publicId(): string;
   /** Random secret material, URL-safe. */
   secret(bytes: number): string;
+  /** True with the given probability (0 to 1): for housekeeping done now and then. */
+  chance(probability: number): boolean;
 }
 
 /** What an actor may do: a token's scope, or `editor` (a user who may post and delete events and notes). */

@@ -44,8 +44,9 @@ export function startDeliveryWorker(
     running = deliverDue(ctx, deps)
       .then(async (run) => {
         if (run.more) again = true;
-        if (Date.now() - prunedAt > PRUNE_EVERY_MS) {
-          prunedAt = Date.now();
+        const now = ctx.clock.now();
+        if (now - prunedAt > PRUNE_EVERY_MS) {
+          prunedAt = now;
           await pruneNotifications(ctx);
         }
       })

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { messageOf } from '../domain/errors.ts';
 import { performance } from 'node:perf_hooks';
 import type { Channel } from '../domain/channels.ts';
 import {
@@ -25,21 +26,21 @@ import {
 import { confirmedSubscriberPage, findSubscriber, type Subscriber } from '../db/repositories/subscribers.ts';
 import { insertSubscriberTokens } from '../db/repositories/subscriber-tokens.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
-import { webhookBody, type NoticeLinks } from '../views/notices/webhook-body.ts';
-import { slackMessage } from '../views/notices/slack-message.ts';
-import { confirmationEmail, noticeEmail } from '../views/notices/emails.ts';
+import { webhookBody, type NoticeLinks } from '../notifications/webhook-body.ts';
+import { slackMessage } from '../notifications/slack-message.ts';
+import { confirmationEmail, noticeEmail } from '../notifications/emails.ts';
 import {
   incidentEmail,
   incidentSlackMessage,
   incidentWebhookBody,
   statuspageIncidentBody,
-} from '../views/notices/incident-bodies.ts';
+} from '../notifications/incident-bodies.ts';
 import {
   maintenanceEmail,
   maintenanceSlackMessage,
   maintenanceWebhookBody,
   statuspageMaintenanceBody,
-} from '../views/notices/maintenance-bodies.ts';
+} from '../notifications/maintenance-bodies.ts';
 import { isMaintenanceTopic, type MaintenanceNotice } from '../domain/maintenance.ts';
 import { readSetting } from '../db/repositories/settings.ts';
 import { PAGE_ID_KEY } from './page-id.ts';
@@ -287,7 +288,7 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
     await deps.transports.sendMail(batch.smtp, mail);
     return done(true, null);
   } catch (error) {
-    return done(false, null, (error as Error)?.message ?? String(error));
+    return done(false, null, messageOf(error));
   }
 }
 

@@ -1,5 +1,10 @@
 import { Unauthorized } from '../domain/errors.ts';
-import { baseStringUri, hmacSha1Signature, signatureBaseString } from '../domain/oauth-signature.ts';
+import {
+  baseStringUri,
+  hmacSha1Signature,
+  signatureBaseString,
+  type OAuthCredentials,
+} from '../domain/oauth-signature.ts';
 import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import { forgetNoncesSeenBefore, rememberNonce } from '../db/repositories/oauth-nonces.ts';
 import type { Db } from '../db/connect.ts';
@@ -8,12 +13,7 @@ import { secretsEqual } from './tokens.ts';
 import { requireAdmin } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
-export interface OAuthCredentials {
-  consumerKey: string;
-  consumerSecret: string;
-  accessToken: string;
-  accessTokenSecret: string;
-}
+export type { OAuthCredentials };
 
 const SETTING = 'oauth.credentials';
 const MAX_SKEW_MS = 5 * 60_000;
@@ -104,6 +104,6 @@ export async function authenticateOAuth(ctx: Context, request: SignedRequest): P
   const fresh = await reading(() => rememberNonce(ctx.database.db, { consumerKey, nonce, timestamp, seenAt: now }));
   if (!fresh) throw new Unauthorized('The OAuth nonce was already used');
   // Nonces older than the accepted skew can never be replayed successfully: forget them now and then.
-  if (Math.random() < 0.05) await forgetNoncesSeenBefore(ctx.database.db, now - 2 * MAX_SKEW_MS).catch(() => {});
+  if (ctx.ids.chance(0.05)) await forgetNoncesSeenBefore(ctx.database.db, now - 2 * MAX_SKEW_MS).catch(() => {});
   return { kind: 'oauth', name: consumerKey.slice(0, 8), scope: 'admin' };
 }

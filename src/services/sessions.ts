@@ -119,7 +119,7 @@ export async function logIn(
     ]);
   });
   // Housekeeping, now and then: expired sessions and failure counts nobody looks at any more.
-  if (Math.random() < 0.1) {
+  if (ctx.ids.chance(0.1)) {
     await sessions.deleteExpiredSessions(ctx.database.db, now).catch(() => {});
     await failures
       .forgetFailuresBefore(ctx.database.db, now - 2 * Math.max(ACCOUNT_POLICY.windowMs, ACCOUNT_POLICY.lockMs))

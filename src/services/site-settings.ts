@@ -24,7 +24,7 @@ export async function updateSiteSettings(
   partial: Partial<Record<keyof SiteSettings, unknown>>,
 ): Promise<SiteSettings> {
   requireAdmin(actor);
-  const checked = checkSiteSettings(partial as Record<string, unknown>);
+  const checked = checkSiteSettings(partial);
   const stored = await inTransaction(ctx, actor, async (trx, changes) => {
     const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
     const next = { ...(current && typeof current === 'object' ? current : {}), ...checked };

@@ -1,14 +1,23 @@
-import { checkSmtpSettings, SMTP_DEFAULTS, smtpConfigured, type SmtpSettings } from '../domain/smtp-settings.ts';
+import {
+  checkSmtpSettings,
+  SMTP_DEFAULTS,
+  smtpConfigured,
+  smtpSettingsView,
+  type SmtpSettings,
+  type SmtpSettingsView,
+} from '../domain/smtp-settings.ts';
 import { checkEmail } from '../domain/accounts.ts';
-import { Invalid } from '../domain/errors.ts';
+import { Invalid, messageOf } from '../domain/errors.ts';
 import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
-import { testEmail } from '../views/notices/emails.ts';
+import { testEmail } from '../notifications/emails.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { requireAdmin } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { getSiteSettings } from './site-settings.ts';
 import type { MailSender } from './delivery-transports.ts';
+
+export type { SmtpSettingsView };
 
 export const SMTP_SETTINGS_KEY = 'smtp';
 
@@ -18,20 +27,9 @@ export async function readSmtpSettings(ctx: Context): Promise<SmtpSettings> {
   return { ...SMTP_DEFAULTS, ...(stored && typeof stored === 'object' ? stored : {}) };
 }
 
-/** What the admin sees: everything but the password, which is only said to be set or not. */
-export interface SmtpSettingsView extends Omit<SmtpSettings, 'password'> {
-  passwordSet: boolean;
-  configured: boolean;
-}
-
-export function viewOf(settings: SmtpSettings): SmtpSettingsView {
-  const { password, ...rest } = settings;
-  return { ...rest, passwordSet: password !== '', configured: smtpConfigured(settings) };
-}
-
 export async function getSmtpSettings(ctx: Context, actor: Actor): Promise<SmtpSettingsView> {
   requireAdmin(actor);
-  return viewOf(await readSmtpSettings(ctx));
+  return smtpSettingsView(await readSmtpSettings(ctx));
 }
 
 export async function updateSmtpSettings(
@@ -48,7 +46,7 @@ export async function updateSmtpSettings(
       { at: ctx.clock.now(), actor: authorOf(actor), action: 'smtp.updated', target: next.host },
     ]);
   });
-  return viewOf(next);
+  return smtpSettingsView(next);
 }
 
 /**
@@ -75,7 +73,7 @@ export async function sendTestEmail(
     await mailer(settings, { to: [to], ...content });
     result = { ok: true };
   } catch (error) {
-    result = { ok: false, error: (error as Error).message ?? String(error) };
+    result = { ok: false, error: messageOf(error) };
   }
   await reading(() =>
     insertAuditEntries(ctx.database.db, [

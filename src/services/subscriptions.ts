@@ -13,7 +13,7 @@ import { requireAdmin } from './fields.ts';
 import { hashLinkToken } from './link-tokens.ts';
 import { inTransaction, reading } from './transaction.ts';
 
-export type { Subscriber } from '../db/repositories/subscribers.ts';
+export type { Subscriber } from '../domain/subscribers.ts';
 
 const VISITOR: Actor = { kind: 'system', name: 'visitor', scope: 'events' };
 

@@ -1,7 +1,7 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { checkEmail, checkNewPassword, checkRole, type Role } from '../domain/accounts.ts';
 import * as users from '../db/repositories/users.ts';
-import type { UserRecord } from '../db/repositories/users.ts';
+import type { User } from '../domain/accounts.ts';
 import { deleteSessionsOfUser } from '../db/repositories/sessions.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { deleteAllSetupCodes } from '../db/repositories/setup-codes.ts';
@@ -10,7 +10,7 @@ import { requireAdmin } from './fields.ts';
 import { hashPassword } from './passwords.ts';
 import { inTransaction, reading } from './transaction.ts';
 
-export type User = UserRecord;
+export type { User };
 
 export function listUsers(ctx: Context, actor: Actor): Promise<User[]> {
   requireAdmin(actor);

@@ -7,8 +7,6 @@ import { html, type Html } from './html.ts';
  */
 export function responseTimesFigure(slug: string, name: string): Html {
   const base = `/services/${encodeURIComponent(slug)}/response-times`;
-  return html`<figure class="response-times">
-    <img src="${base}.svg" width="320" height="64" alt="Graph of ${name}'s response times over the last 24 hours" />
-    <figcaption>Response times, last 24 hours (<a href="${base}.json">numbers</a>)</figcaption>
-  </figure>`;
+  return html`<figure class="response-times"><img src="${base}.svg" width="320" height="64" alt="Graph of ${name}'s response times over the last 24 hours">
+<figcaption>Response times, last 24 hours (<a href="${base}.json">numbers</a>)</figcaption></figure>`;
 }

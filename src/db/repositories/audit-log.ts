@@ -1,20 +1,8 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.ts';
+import type { AuditEntry, NewAuditEntry } from '../../domain/audit.ts';
 
-export interface AuditEntry {
-  id: number;
-  at: number;
-  /** `kind:name` of who acted, as events record their author. */
-  actor: string;
-  /** `topic.verb`, e.g. `service.created`, `login.failed`. */
-  action: string;
-  target: string;
-  detail: string;
-  address: string;
-}
-
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'target' | 'detail' | 'address'> &
-  Partial<Pick<AuditEntry, 'target' | 'detail' | 'address'>>;
+export type { AuditEntry, NewAuditEntry };
 
 export async function insertAuditEntries(db: Db, entries: NewAuditEntry[]): Promise<void> {
   if (entries.length === 0) return;

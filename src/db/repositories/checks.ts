@@ -1,24 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { ChecksTable } from '../schema-monitoring.ts';
-import type { CheckKind, CheckSpec } from '../../domain/check-rules.ts';
+import type { Check, CheckKind, CheckSpec } from '../../domain/check-rules.ts';
+
+export type { Check };
 import type { AutomationState } from '../../domain/automation-state.ts';
 
 type Row = Selectable<ChecksTable>;
-
-export interface Check extends CheckSpec {
-  id: number;
-  serviceId: number;
-  enabled: boolean;
-  leaseUntil: number;
-  consecutiveFailures: number;
-  lastResult: AutomationState | null;
-  lastMessage: string;
-  lastCheckedAt: number | null;
-  lastLatencyMs: number | null;
-  effectiveState: AutomationState | null;
-  createdAt: number;
-}
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Dialect } from '../connect.ts';
+import type { DeliveryHistoryEntry } from '../../domain/deliveries.ts';
 
 export interface DueDelivery {
   id: number;
@@ -143,20 +144,6 @@ export async function insertAttempts(db: Db, attempts: AttemptRecord[]): Promise
       })),
     )
     .execute();
-}
-
-export interface DeliveryHistoryEntry {
-  id: number;
-  outboxId: number;
-  topic: string;
-  state: string;
-  attempts: number;
-  nextAttemptAt: number;
-  deliveredAt: number | null;
-  lastError: string;
-  createdAt: number;
-  payload: string | null;
-  tries: Array<{ at: number; durationMs: number; ok: boolean; statusCode: number | null; error: string }>;
 }
 
 /** A channel's deliveries, newest first, each with its attempts. */

@@ -1,16 +1,9 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
-import type { SubscribersTable } from '../schema-notifications.ts';
+import type { Subscriber } from '../../domain/subscribers.ts';
 
-export interface Subscriber {
-  id: number;
-  email: string;
-  /** Service slugs, or null for every service. */
-  services: string[] | null;
-  pendingServices: string[] | null;
-  confirmedAt: number | null;
-  createdAt: number;
-}
+export type { Subscriber };
+import type { SubscribersTable } from '../schema-notifications.ts';
 
 type SubscriberRow = Selectable<SubscribersTable>;
 

@@ -1,17 +1,9 @@
 import type { Db, Dialect } from '../connect.ts';
-import type { Role } from '../../domain/accounts.ts';
-
-export interface UserRecord {
-  id: number;
-  email: string;
-  role: Role;
-  createdAt: number;
-  passwordChangedAt: number;
-}
+import type { Role, User } from '../../domain/accounts.ts';
 
 type Row = { id: number; email: string; role: string; created_at: number; password_changed_at: number };
 
-function toUser(row: Row): UserRecord {
+function toUser(row: Row): User {
   return {
     id: row.id,
     email: row.email,
@@ -29,19 +21,16 @@ export async function countUsers(db: Db, role?: Role): Promise<number> {
   return Number((await q.executeTakeFirstOrThrow()).n);
 }
 
-export async function allUsers(db: Db): Promise<UserRecord[]> {
+export async function allUsers(db: Db): Promise<User[]> {
   return (await db.selectFrom('users').select(COLUMNS).orderBy('email').execute()).map(toUser);
 }
 
-export async function findUserById(db: Db, id: number): Promise<UserRecord | undefined> {
+export async function findUserById(db: Db, id: number): Promise<User | undefined> {
   const row = await db.selectFrom('users').select(COLUMNS).where('id', '=', id).executeTakeFirst();
   return row && toUser(row);
 }
 
-export async function findUserWithHash(
-  db: Db,
-  email: string,
-): Promise<(UserRecord & { passwordHash: string }) | undefined> {
+export async function findUserWithHash(db: Db, email: string): Promise<(User & { passwordHash: string }) | undefined> {
   const row = await db
     .selectFrom('users')
     .select([...COLUMNS, 'password_hash'])
@@ -58,7 +47,7 @@ export async function findPasswordHash(db: Db, id: number): Promise<string | und
 export async function insertUser(
   db: Db,
   user: { email: string; role: Role; passwordHash: string; createdAt: number },
-): Promise<UserRecord> {
+): Promise<User> {
   const row = await db
     .insertInto('users')
     .values({

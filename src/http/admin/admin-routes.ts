@@ -76,10 +76,8 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
         chrome(request, reply),
         'Regenerate the OAuth credentials?',
         '/admin/credentials/oauth/regenerate',
-        html`<p>
-          New consumer and access keys and secrets replace the current ones. Every OAuth client signing with the current
-          ones is refused from then on, until it is given the new ones. API tokens are not affected.
-        </p>`,
+        html`<p>New consumer and access keys and secrets replace the current ones. Every OAuth client signing with the
+        current ones is refused from then on, until it is given the new ones. API tokens are not affected.</p>`,
         'Regenerate',
         '/admin/credentials',
       ),
@@ -147,10 +145,8 @@ export async function adminOnlyRoutes(app: FastifyInstance, options: { ctx: Cont
         chrome(request, reply),
         `Remove ${user.email}?`,
         `/admin/users/${user.id}/delete`,
-        html`<p>
-          <strong>${user.email}</strong> (${user.role}) can no longer log in, and their sessions end at once. What they
-          posted stays, with their name as its author.
-        </p>`,
+        html`<p><strong>${user.email}</strong> (${user.role}) can no longer log in, and their sessions end at once.
+        What they posted stays, with their name as its author.</p>`,
         `Remove ${user.email}`,
         '/admin/users',
       ),

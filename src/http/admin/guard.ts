@@ -23,12 +23,7 @@ function refuse(
 ): FastifyReply {
   return sendPage(
     reply,
-    page(
-      chrome(request, reply),
-      title,
-      html`<p>${message}</p>
-        <p><a href="/admin">Back to the dashboard</a></p>`,
-    ),
+    page(chrome(request, reply), title, html`<p>${message}</p><p><a href="/admin">Back to the dashboard</a></p>`),
     status,
   );
 }
@@ -49,7 +44,7 @@ export function guardAdminSite(app: FastifyInstance, ctx: Context): void {
     request.adminSession = session;
     if (session) request.actor = session.actor;
     else if (secret) clearSessionCookie(request, reply);
-    const access = request.routeOptions.config?.access ?? 'admin';
+    const access = request.routeOptions.config.access ?? 'admin';
     if (access === 'public') return;
     if (!session) {
       const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';

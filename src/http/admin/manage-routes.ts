@@ -88,11 +88,8 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
         chrome(request, reply),
         `Delete ${service.name}?`,
         path('services', service.slug, 'delete'),
-        html`<p>
-          Deleting the service <strong>${service.name}</strong> also deletes
-          <strong>${plural(count, 'event')}</strong> with it. It disappears from the status page and the API. This
-          cannot be undone.
-        </p>`,
+        html`<p>Deleting the service <strong>${service.name}</strong> also deletes <strong>${plural(count, 'event')}</strong> with it.
+        It disappears from the status page and the API. This cannot be undone.</p>`,
         `Delete ${service.name} and ${plural(count, 'event')}`,
         '/admin/services',
       ),
@@ -178,9 +175,7 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
         chrome(request, reply),
         `Delete list ${list.name}?`,
         path('lists', list.slug, 'delete'),
-        html`<p>
-          Deleting the list <strong>${list.name}</strong> keeps its ${plural(n, 'service')}: they stay, without a list.
-        </p>`,
+        html`<p>Deleting the list <strong>${list.name}</strong> keeps its ${plural(n, 'service')}: they stay, without a list.</p>`,
         `Delete list ${list.name}`,
         '/admin/lists',
       ),
@@ -255,10 +250,8 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
           c,
           `${status.name} is the default status`,
           path('statuses', status.slug, 'delete'),
-          html`<p>
-            The default status cannot be deleted while other statuses exist.
-            <a href="/admin/statuses">Make another status the default</a> first.
-          </p>`,
+          html`<p>The default status cannot be deleted while other statuses exist.
+          <a href="/admin/statuses">Make another status the default</a> first.</p>`,
           'Try anyway',
           '/admin/statuses',
         ),
@@ -271,14 +264,10 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
         `Delete status ${status.name}?`,
         path('statuses', status.slug, 'delete'),
         html`${
-            count > 0
-              ? html`<p>
-                  <strong>${plural(count, 'event')}</strong> use the status ${status.name}: deleting it deletes
-                  ${count === 1 ? 'that event' : 'those events'} too.
-                </p>`
-              : html`<p>No event uses the status ${status.name}.</p>`
-          }
-          <p>This cannot be undone.</p>`,
+          count > 0
+            ? html`<p><strong>${plural(count, 'event')}</strong> use the status ${status.name}: deleting it deletes ${count === 1 ? 'that event' : 'those events'} too.</p>`
+            : html`<p>No event uses the status ${status.name}.</p>`
+        }<p>This cannot be undone.</p>`,
         count > 0 ? `Delete ${status.name} and ${plural(count, 'event')}` : `Delete ${status.name}`,
         '/admin/statuses',
       ),
@@ -297,8 +286,7 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
         page(
           chrome(request, reply),
           'The status was not deleted',
-          html`<div class="alert" role="alert">${error.message}</div>
-            <p><a href="/admin/statuses">Back to statuses</a></p>`,
+          html`<div class="alert" role="alert">${error.message}</div><p><a href="/admin/statuses">Back to statuses</a></p>`,
         ),
         409,
       );

@@ -119,11 +119,8 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
         chrome(request, reply),
         `Regenerate the push URL of ${service.name}?`,
         `${base}/push/regenerate`,
-        html`<p>
-          A new push URL replaces the current one. <strong>The current URL stops working at once</strong>: every script
-          and cron job using it is refused until it is given the new one (and, with a heartbeat on, the service goes to
-          its heartbeat status when they stay silent).
-        </p>`,
+        html`<p>A new push URL replaces the current one. <strong>The current URL stops working at once</strong>: every script and cron job
+        using it is refused until it is given the new one (and, with a heartbeat on, the service goes to its heartbeat status when they stay silent).</p>`,
         'Regenerate the push URL',
         `${base}#push`,
       ),
@@ -150,10 +147,8 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
         chrome(request, reply),
         `Remove the push URL of ${service.name}?`,
         `${base}/push/remove`,
-        html`<p>
-          Pushes to the current URL are refused from then on. Turn the heartbeat off too if nothing else will report:
-          otherwise the service goes to its heartbeat status when the period passes without a push.
-        </p>`,
+        html`<p>Pushes to the current URL are refused from then on. Turn the heartbeat off too if nothing else will report:
+        otherwise the service goes to its heartbeat status when the period passes without a push.</p>`,
         'Remove the push URL',
         `${base}#push`,
       ),
@@ -273,10 +268,8 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
         chrome(request, reply),
         `Delete check ${check.name}?`,
         `${base}/checks/${check.name}/delete`,
-        html`<p>
-          The check <strong>${check.name}</strong> (<code>${check.target}</code>) stops running, and its response times
-          are deleted with it. The events it posted stay. This cannot be undone.
-        </p>`,
+        html`<p>The check <strong>${check.name}</strong> (<code>${check.target}</code>) stops running, and its response times are deleted with it.
+        The events it posted stay. This cannot be undone.</p>`,
         `Delete check ${check.name}`,
         `${base}#checks`,
       ),

@@ -31,7 +31,8 @@ export interface CacheOptions {
   bus: ChangeBus;
   /** Called before serving a read (e.g. a cross-instance freshness check); failures are ignored. */
   beforeRead?: () => Promise<void> | undefined;
-  now?: () => number;
+  /** The injected clock (entries expire by it). */
+  now: () => number;
   maxEntries?: number;
   maxBytes?: number;
   /** An upper bound on any entry's life, in case a notice is ever missed. */
@@ -58,7 +59,6 @@ export class ResponseCache {
 
   constructor(options: CacheOptions) {
     this.#options = {
-      now: Date.now,
       maxEntries: 2_000,
       maxBytes: 64 * 1024 * 1024,
       maxAgeMs: 5 * 60_000,

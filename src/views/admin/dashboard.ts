@@ -22,9 +22,7 @@ export interface DashboardData {
 }
 
 export function statusBadge(status: Status): Html {
-  return html`<span class="status"
-    ><img src="${statusImagePath(status.image)}" alt="" width="16" height="16" />${status.name}</span
-  >`;
+  return html`<span class="status"><img src="${statusImagePath(status.image)}" alt="" width="16" height="16">${status.name}</span>`;
 }
 
 function serviceCard(service: Service, data: DashboardData, chrome: Chrome): Html {
@@ -34,72 +32,55 @@ function serviceCard(service: Service, data: DashboardData, chrome: Chrome): Htm
   const prefix = `svc-${service.slug}`;
   const hold = data.holds?.get(service.slug);
   return html`<section class="card" aria-labelledby="${prefix}-name">
-    <div class="service-head">
-      <h2 id="${prefix}-name" class="wrap">${service.name}</h2>
-      ${service.list ? html`<span class="list-name">${service.list.name}</span>` : ''}
-    </div>
-    <p class="current">
-      ${
-        current
-          ? html`${statusBadge(current.status)}
-              <span class="muted small"
-                >since ${time(current.timestamp, data.timeZone)} · by ${eventSource(current.author).label}</span
-              >
-              <span class="message"
-                >${current.informational ? html`<strong>Note:</strong> ` : ''}${current.message}</span
-              >`
-          : html`<span class="muted"
-              >No events yet${defaultStatus ? html` (shown as ${defaultStatus.name})` : ''}.</span
-            >`
-      }
-    </p>
-    ${hold ? recoveryHoldNotice(chrome, service, hold, data.statuses, data.timeZone) : ''}
-    ${errorSummary(state, prefix)}
-    <form method="post" action="/admin/services/${service.slug}/events" class="stack" novalidate>
-      ${csrfField(chrome)}
-      ${radios({
-        state,
-        idPrefix: prefix,
-        name: 'status',
-        label: 'Status',
-        className: 'status-picker',
-        value: current?.status.slug ?? defaultStatus?.slug ?? '',
-        options: data.statuses.map((s) => ({ value: s.slug, label: s.name, icon: statusImagePath(s.image) })),
-      })}
-      ${textarea({ state, idPrefix: prefix, name: 'message', label: 'Message', required: true, rows: 2, maxlength: 10_000 })}
-      ${checkbox({
-        state,
-        idPrefix: prefix,
-        name: 'informational',
-        label: 'Note only',
-        checked: state.values.informational === 'true',
-        hint: 'Explains the current state without changing it: the status stays as it is.',
-      })}
-      <div class="row">
-        <button type="submit">Post</button>
-        <a href="/admin/services/${service.slug}/events">Events of ${service.name}</a>${
-          chrome.user?.role === 'admin'
-            ? html` <a href="/admin/services/${service.slug}/monitoring">Monitoring of ${service.name}</a>`
-            : ''
-        }
-      </div>
-    </form>
-  </section>`;
+  <div class="service-head">
+    <h2 id="${prefix}-name" class="wrap">${service.name}</h2>
+    ${service.list ? html`<span class="list-name">${service.list.name}</span>` : ''}
+  </div>
+  <p class="current">${
+    current
+      ? html`${statusBadge(current.status)} <span class="muted small">since ${time(current.timestamp, data.timeZone)} · by ${eventSource(current.author).label}</span>
+      <span class="message">${current.informational ? html`<strong>Note:</strong> ` : ''}${current.message}</span>`
+      : html`<span class="muted">No events yet${defaultStatus ? html` (shown as ${defaultStatus.name})` : ''}.</span>`
+  }</p>
+  ${hold ? recoveryHoldNotice(chrome, service, hold, data.statuses, data.timeZone) : ''}
+  ${errorSummary(state, prefix)}
+  <form method="post" action="/admin/services/${service.slug}/events" class="stack" novalidate>
+    ${csrfField(chrome)}
+    ${radios({
+      state,
+      idPrefix: prefix,
+      name: 'status',
+      label: 'Status',
+      className: 'status-picker',
+      value: current?.status.slug ?? defaultStatus?.slug ?? '',
+      options: data.statuses.map((s) => ({ value: s.slug, label: s.name, icon: statusImagePath(s.image) })),
+    })}
+    ${textarea({ state, idPrefix: prefix, name: 'message', label: 'Message', required: true, rows: 2, maxlength: 10_000 })}
+    ${checkbox({
+      state,
+      idPrefix: prefix,
+      name: 'informational',
+      label: 'Note only',
+      checked: state.values.informational === 'true',
+      hint: 'Explains the current state without changing it: the status stays as it is.',
+    })}
+    <div class="row"><button type="submit">Post</button> <a href="/admin/services/${service.slug}/events">Events of ${service.name}</a>${
+      chrome.user?.role === 'admin'
+        ? html` <a href="/admin/services/${service.slug}/monitoring">Monitoring of ${service.name}</a>`
+        : ''
+    }</div>
+  </form>
+</section>`;
 }
 
 export function dashboardPage(chrome: Chrome, data: DashboardData): Html {
   const body =
     data.services.length === 0
-      ? html`<div class="card">
-          <p>
-            No services
-            yet.${
-              chrome.user?.role === 'admin'
-                ? html` <a href="/admin/services">Create the first service</a>.`
-                : ' An admin has to create them first.'
-            }
-          </p>
-        </div>`
+      ? html`<div class="card"><p>No services yet.${
+          chrome.user?.role === 'admin'
+            ? html` <a href="/admin/services">Create the first service</a>.`
+            : ' An admin has to create them first.'
+        }</p></div>`
       : html`<div class="cards">${data.services.map((s) => serviceCard(s, data, chrome))}</div>`;
   const incidents = data.incidents ? dashboardIncidents(data.incidents.open, data.incidents.suggestions) : '';
   return page(chrome, 'Dashboard', html`${incidents}${body}`, {

@@ -30,9 +30,7 @@ export function eventSource(author: string): { label: string; detail?: string; a
 /** The source as shown in event lists; the raw author stays available as the title. */
 export function eventSourceLabel(author: string): Html {
   const source = eventSource(author);
-  return html`<span class="source" title="${author}"
-    >${source.label}${source.detail ? html` <span class="muted small wrap">(${source.detail})</span>` : ''}${
-      source.automated ? html` <span class="tag">automated</span>` : ''
-    }</span
-  >`;
+  return html`<span class="source" title="${author}">${source.label}${
+    source.detail ? html` <span class="muted small wrap">(${source.detail})</span>` : ''
+  }${source.automated ? html` <span class="tag">automated</span>` : ''}</span>`;
 }

@@ -18,13 +18,10 @@ export function formState(values: Record<string, string> = {}): FormState {
 export function errorSummary(state: FormState, idPrefix: string): HtmlValue {
   const entries = Object.entries(state.errors);
   if (entries.length === 0 && !state.formError) return '';
-  return html`<div class="alert" role="alert">
-    <h2>Please fix this</h2>
-    <ul>
-      ${state.formError ? html`<li>${state.formError}</li>` : ''}
-      ${entries.map(([name, message]) => html`<li><a href="#${idPrefix}-${name}">${message}</a></li>`)}
-    </ul>
-  </div>`;
+  return html`<div class="alert" role="alert"><h2>Please fix this</h2><ul>
+    ${state.formError ? html`<li>${state.formError}</li>` : ''}
+    ${entries.map(([name, message]) => html`<li><a href="#${idPrefix}-${name}">${message}</a></li>`)}
+  </ul></div>`;
 }
 
 interface FieldOptions {
@@ -60,38 +57,28 @@ export function input(o: FieldOptions): Html {
   const value = o.type === 'password' ? '' : (o.state.values[o.name] ?? o.value ?? '');
   const id = `${o.idPrefix}-${o.name}`;
   return html`<div class="field">
-    <label for="${id}">${o.label}</label>
-    ${hintAndError({ ...o, error })}
-    <input
-      id="${id}"
-      name="${o.name}"
-      type="${o.type ?? 'text'}"
-      value="${value}"
-      ${o.required ? html` required` : ''}${
-        o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''
-      }${o.maxlength ? html` maxlength="${o.maxlength}"` : ''}${
-        o.inputmode ? html` inputmode="${o.inputmode}"` : ''
-      }${error ? html` aria-invalid="true"` : ''}${described({ ...o, error })}
-    />
-  </div>`;
+  <label for="${id}">${o.label}</label>
+  ${hintAndError({ ...o, error })}
+  <input id="${id}" name="${o.name}" type="${o.type ?? 'text'}" value="${value}"${o.required ? html` required` : ''}${
+    o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''
+  }${o.maxlength ? html` maxlength="${o.maxlength}"` : ''}${
+    o.inputmode ? html` inputmode="${o.inputmode}"` : ''
+  }${error ? html` aria-invalid="true"` : ''}${described({ ...o, error })}>
+</div>`;
 }
 
 export function textarea(o: FieldOptions & { rows?: number }): Html {
   const error = o.state.errors[o.name];
   const id = `${o.idPrefix}-${o.name}`;
   return html`<div class="field">
-    <label for="${id}">${o.label}</label>
-    ${hintAndError({ ...o, error })}
-    <textarea
-      id="${id}"
-      name="${o.name}"
-      rows="${o.rows ?? 3}"
-      ${o.required ? html` required` : ''}${
-        o.maxlength ? html` maxlength="${o.maxlength}"` : ''
-      }${error ? html` aria-invalid="true"` : ''}${described({ ...o, error })}
-    >
-${o.state.values[o.name] ?? o.value ?? ''}</textarea>
-  </div>`;
+  <label for="${id}">${o.label}</label>
+  ${hintAndError({ ...o, error })}
+  <textarea id="${id}" name="${o.name}" rows="${o.rows ?? 3}"${o.required ? html` required` : ''}${
+    o.maxlength ? html` maxlength="${o.maxlength}"` : ''
+  }${error ? html` aria-invalid="true"` : ''}${described({ ...o, error })}>${
+    o.state.values[o.name] ?? o.value ?? ''
+  }</textarea>
+</div>`;
 }
 
 export function select(o: FieldOptions & { options: Array<{ value: string; label: string }> }): Html {
@@ -99,12 +86,12 @@ export function select(o: FieldOptions & { options: Array<{ value: string; label
   const id = `${o.idPrefix}-${o.name}`;
   const chosen = o.state.values[o.name] ?? o.value ?? '';
   return html`<div class="field">
-    <label for="${id}">${o.label}</label>
-    ${hintAndError({ ...o, error })}
-    <select id="${id}" name="${o.name}" ${error ? html` aria-invalid="true"` : ''}${described({ ...o, error })}>
-      ${o.options.map((opt) => html`<option value="${opt.value}" ${opt.value === chosen ? html` selected` : ''}>${opt.label}</option>`)}
-    </select>
-  </div>`;
+  <label for="${id}">${o.label}</label>
+  ${hintAndError({ ...o, error })}
+  <select id="${id}" name="${o.name}"${error ? html` aria-invalid="true"` : ''}${described({ ...o, error })}>
+    ${o.options.map((opt) => html`<option value="${opt.value}"${opt.value === chosen ? html` selected` : ''}>${opt.label}</option>`)}
+  </select>
+</div>`;
 }
 
 /** A group of radio buttons, each with an optional icon (status and icon pickers). */
@@ -117,42 +104,27 @@ export function radios(
   const error = o.state.errors[o.name];
   const chosen = o.state.values[o.name] ?? o.value ?? '';
   const id = `${o.idPrefix}-${o.name}`;
-  return html`<fieldset id="${id}" class="${o.className ?? ''}" ${described({ ...o, error })}>
-    <legend>${o.label}</legend>
-    ${hintAndError({ ...o, error })}
-    <div class="choices">
-      ${o.options.map(
-        (opt, i) =>
-          html`<label class="choice"
-            ><input
-              type="radio"
-              name="${o.name}"
-              value="${opt.value}"
-              id="${id}-${i}"
-              ${opt.value === chosen ? html` checked` : ''}${o.required ? html` required` : ''}
-            />${opt.icon ? html`<img src="${opt.icon}" alt="" width="16" height="16" />` : ''}<span
-              >${opt.label}</span
-            ></label
-          >`,
-      )}
-    </div>
-  </fieldset>`;
+  return html`<fieldset id="${id}" class="${o.className ?? ''}"${described({ ...o, error })}>
+  <legend>${o.label}</legend>
+  ${hintAndError({ ...o, error })}
+  <div class="choices">
+    ${o.options.map(
+      (opt, i) =>
+        html`<label class="choice"><input type="radio" name="${o.name}" value="${opt.value}" id="${id}-${i}"${
+          opt.value === chosen ? html` checked` : ''
+        }${o.required ? html` required` : ''}>${
+          opt.icon ? html`<img src="${opt.icon}" alt="" width="16" height="16">` : ''
+        }<span>${opt.label}</span></label>`,
+    )}
+  </div>
+</fieldset>`;
 }
 
 export function checkbox(o: Omit<FieldOptions, 'type'> & { checked: boolean }): Html {
   const error = o.state.errors[o.name];
   const id = `${o.idPrefix}-${o.name}`;
   return html`<div class="field">
-    <label class="check" for="${id}"
-      ><input
-        type="checkbox"
-        id="${id}"
-        name="${o.name}"
-        value="true"
-        ${o.checked ? html` checked` : ''}${described({ ...o, error })}
-      />
-      ${o.label}</label
-    >
-    ${hintAndError({ ...o, error })}
-  </div>`;
+  <label class="check" for="${id}"><input type="checkbox" id="${id}" name="${o.name}" value="true"${o.checked ? html` checked` : ''}${described({ ...o, error })}> ${o.label}</label>
+  ${hintAndError({ ...o, error })}
+</div>`;
 }

@@ -30,45 +30,39 @@ function isCurrent(href: string, path: string): boolean {
 }
 
 export function csrfField(chrome: Pick<Chrome, 'csrf'>): Html {
-  return html`<input type="hidden" name="_csrf" value="${chrome.csrf}" />`;
+  return html`<input type="hidden" name="_csrf" value="${chrome.csrf}">`;
 }
 
 export function page(chrome: Chrome, title: string, body: HtmlValue, options: { lead?: HtmlValue } = {}): Html {
   const user = chrome.user;
   const nav = user
-    ? html`<nav aria-label="Admin sections">
-          <ul>
-            ${NAV.filter((n) => !n.adminOnly || user.role === 'admin').map(
-              (n) =>
-                html`<li>
-                  <a href="${n.href}" ${isCurrent(n.href, chrome.path) ? html` aria-current="page"` : ''}>${n.label}</a>
-                </li>`,
-            )}
-          </ul>
-        </nav>
-        <div class="who">
-          <a href="/admin/account">${user.email}</a> <span>(${user.role})</span>
-          <form method="post" action="/admin/logout">${csrfField(chrome)}<button type="submit">Log out</button></form>
-        </div>`
+    ? html`<nav aria-label="Admin sections"><ul>${NAV.filter((n) => !n.adminOnly || user.role === 'admin').map(
+        (n) =>
+          html`<li><a href="${n.href}"${isCurrent(n.href, chrome.path) ? html` aria-current="page"` : ''}>${n.label}</a></li>`,
+      )}</ul></nav>
+      <div class="who"><a href="/admin/account">${user.email}</a> <span>(${user.role})</span>
+        <form method="post" action="/admin/logout">${csrfField(chrome)}<button type="submit">Log out</button></form></div>`
     : '';
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="referrer" content="same-origin" />
-        ${chrome.user ? html`<meta name="csrf-token" content="${chrome.csrf}" />` : ''}
-        <title>${title} · Stashboard admin</title>
-        <link rel="stylesheet" href="${chrome.stylesheet}" />
-      </head>
-      <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <header class="top"><a class="brand" href="/admin">Stashboard admin</a>${nav}</header>
-        <main id="main">
-          <h1>${title}</h1>
-          ${options.lead ? html`<p class="lead">${options.lead}</p>` : ''} ${chrome.banner ?? ''}
-          ${chrome.flash ? html`<p class="flash" role="status">${chrome.flash}</p>` : ''} ${body}
-        </main>
-      </body>
-    </html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
+${chrome.user ? html`<meta name="csrf-token" content="${chrome.csrf}">` : ''}
+<title>${title} · Stashboard admin</title>
+<link rel="stylesheet" href="${chrome.stylesheet}">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top"><a class="brand" href="/admin">Stashboard admin</a>${nav}</header>
+<main id="main">
+<h1>${title}</h1>
+${options.lead ? html`<p class="lead">${options.lead}</p>` : ''}
+${chrome.banner ?? ''}
+${chrome.flash ? html`<p class="flash" role="status">${chrome.flash}</p>` : ''}
+${body}
+</main>
+</body>
+</html>`;
 }

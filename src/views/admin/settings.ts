@@ -37,25 +37,24 @@ export function settingsPage(chrome: Chrome, known: string[], state: FormState):
     chrome,
     'Settings',
     html`<div class="card">
-      <p class="muted">What the public status page shows. Changes take effect at once.</p>
-      ${errorSummary(state, 'set')}
-      <form method="post" action="/admin/settings" class="stack" novalidate>
-        ${csrfField(chrome)}
-        ${fields.map((f) =>
-          f.long
-            ? textarea({ state, idPrefix: 'set', name: f.key, label: f.label, hint: f.hint, rows: 4 })
-            : input({
-                state,
-                idPrefix: 'set',
-                name: f.key,
-                label: f.label,
-                hint: f.hint,
-                type: f.type ?? 'text',
-                inputmode: f.type === 'number' ? 'numeric' : undefined,
-              }),
-        )}
-        <button type="submit">Save settings</button>
-      </form>
-    </div>`,
+  <p class="muted">What the public status page shows. Changes take effect at once.</p>
+  ${errorSummary(state, 'set')}
+  <form method="post" action="/admin/settings" class="stack" novalidate>
+    ${csrfField(chrome)}
+    ${fields.map((f) =>
+      f.long
+        ? textarea({ state, idPrefix: 'set', name: f.key, label: f.label, hint: f.hint, rows: 4 })
+        : input({
+            state,
+            idPrefix: 'set',
+            name: f.key,
+            label: f.label,
+            hint: f.hint,
+            type: f.type ?? 'text',
+            inputmode: f.type === 'number' ? 'numeric' : undefined,
+          }),
+    )}
+    <button type="submit">Save settings</button>
+  </form></div>`,
   );
 }

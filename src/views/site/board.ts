@@ -54,25 +54,17 @@ function groups(
   for (const list of view.lists) {
     const rows = byList.get(list.id);
     if (!rows) continue;
-    sections.push(
-      html`<section class="group" aria-labelledby="list-${list.slug}">
-        <h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
-        <ul class="services">
-          ${rows.map(row)}
-        </ul>
-      </section>`,
-    );
+    sections.push(html`<section class="group" aria-labelledby="list-${list.slug}">
+<h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
+<ul class="services">${rows.map(row)}</ul>
+</section>`);
   }
   const loose = byList.get(null);
   if (loose) {
-    sections.push(
-      html`<section class="group" aria-labelledby="list-none">
-        <h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
-        <ul class="services">
-          ${loose.map(row)}
-        </ul>
-      </section>`,
-    );
+    sections.push(html`<section class="group" aria-labelledby="list-none">
+<h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
+<ul class="services">${loose.map(row)}</ul>
+</section>`);
   }
   return html`${sections}`;
 }
@@ -81,11 +73,7 @@ function filterNotice(filter: BoardFilterView, view: BoardView): Html {
   if (filter.lists.length === 0 && filter.statuses.length === 0) return html``;
   const listNames = filter.lists.map((slug) => view.lists.find((l) => l.slug === slug)?.name ?? slug);
   const statusNames = filter.statuses.map((slug) => view.statuses.find((s) => s.slug === slug)?.name ?? slug);
-  return html`<p class="notice" role="status">
-    Showing ${view.rows.length} of ${view.all.length}
-    services${listNames.length ? html` in ${listNames.join(' or ')}` : ''}${statusNames.length ? html` whose status is ${statusNames.join(' or ')}` : ''}.
-    <a href="/">Show all services</a>
-  </p>`;
+  return html`<p class="notice" role="status">Showing ${view.rows.length} of ${view.all.length} services${listNames.length ? html` in ${listNames.join(' or ')}` : ''}${statusNames.length ? html` whose status is ${statusNames.join(' or ')}` : ''}. <a href="/">Show all services</a></p>`;
 }
 
 export function boardPage(
@@ -106,27 +94,18 @@ export function boardPage(
     options.filter !== undefined && (options.filter.lists.length > 0 || options.filter.statuses.length > 0);
   const about =
     !options.list && !filtering && chrome.settings.about
-      ? html`<div class="about">
-          ${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}
-        </div>`
+      ? html`<div class="about">${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>`
       : '';
   const affectedNames = scope
     .filter((s) => (s.currentEvent !== null && s.currentEvent.status.level !== 'NORMAL') || inIncident.has(s.id))
     .map((s) => s.name);
   const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), tz, affectedNames)}
-  ${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
-  ${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
-  ${
-    options.list
-      ? html`<div class="intro">
-          <h2 class="page-title">${options.list.name}</h2>
-          <p>${options.list.description}</p>
-        </div>`
-      : ''
-  }
-  ${options.filter ? filterNotice(options.filter, view) : ''}
-  ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident, underMaintenance)}
-  ${options.incidents ? pastIncidents(options.incidents.past, tz) : ''} ${legend(view.statuses)}`;
+${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
+${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
+${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
+${options.filter ? filterNotice(options.filter, view) : ''}
+${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident, underMaintenance)}
+${options.incidents ? pastIncidents(options.incidents.past, tz) : ''} ${legend(view.statuses)}`;
   return layout(chrome, {
     title: options.list ? options.list.name : chrome.settings.siteName,
     body,

@@ -9,9 +9,7 @@ import { civilDay, dateTime, isoInstant, levelClass, pad2, plural } from './form
 /** A status as icon and text (never colour alone). */
 export function statusLabel(status: Status | null | undefined): Html {
   if (!status) return html`<span class="st ln">No status yet</span>`;
-  return html`<span class="st ${levelClass(status.level)}"
-    ><img src="${statusImagePath(status.image)}" alt="" width="16" height="16" />${status.name}</span
-  >`;
+  return html`<span class="st ${levelClass(status.level)}"><img src="${statusImagePath(status.image)}" alt="" width="16" height="16">${status.name}</span>`;
 }
 
 /** The message of a service's current event, shown unless it is just the default status. */
@@ -58,17 +56,10 @@ export function dayStrip(service: Service, days: readonly ZonedDay[], history: r
     const part = parts[i]!;
     const cls =
       summary.notes > 0 ? `${levelClass(summary.worst?.level ?? null)} n` : levelClass(summary.worst?.level ?? null);
-    return html`<li>
-      <a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a>
-    </li>`;
+    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a></li>`;
   });
-  return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">
-      ${cells}
-    </ol>
-    <div class="strip-ends" aria-hidden="true">
-      <span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span
-      ><span>Today</span>
-    </div>`;
+  return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">${cells}</ol>
+<div class="strip-ends" aria-hidden="true"><span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span><span>Today</span></div>`;
 }
 
 export interface Overall {
@@ -113,43 +104,29 @@ export function lastUpdate(services: readonly Service[]): number | null {
 
 export function banner(overall: Overall, updatedAt: number | null, timeZone: string, affected: string[] = []): Html {
   return html`<section class="banner ${levelClass(overall.level)}" aria-labelledby="overall">
-    <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28" />
-    <div>
-      <h1 id="overall">${overallText(overall)}</h1>
-      ${affected.length > 0 ? html`<p class="banner-affected">Affected: ${affected.join(', ')}</p>` : ''}
-      ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}
-    </div>
-  </section>`;
+<img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28">
+<div><h1 id="overall">${overallText(overall)}</h1>
+${affected.length > 0 ? html`<p class="banner-affected">Affected: ${affected.join(', ')}</p>` : ''}
+${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}</div>
+</section>`;
 }
 
 export function legend(statuses: readonly Status[]): Html {
   const sorted = [...statuses].sort((a, b) => levelRank(a.level) - levelRank(b.level) || a.name.localeCompare(b.name));
   return html`<section class="legend" aria-labelledby="legend-title">
-    <h2 id="legend-title">Legend</h2>
-    <ul>
-      ${sorted.map((s) => html`<li><span class="sw ${levelClass(s.level)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
-      <li>
-        <span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span
-        ><span class="desc">Before the service's first event</span>
-      </li>
-      <li>
-        <span class="sw l0 n" aria-hidden="true"></span><span class="st">Note</span
-        ><span class="desc">A day with informational notes</span>
-      </li>
-    </ul>
-  </section>`;
+<h2 id="legend-title">Legend</h2>
+<ul>${sorted.map((s) => html`<li><span class="sw ${levelClass(s.level)}" aria-hidden="true"></span>${statusLabel(s)}<span class="desc">${s.description}</span></li>`)}
+<li><span class="sw ln" aria-hidden="true"></span><span class="st ln">No data</span><span class="desc">Before the service's first event</span></li>
+<li><span class="sw l0 n" aria-hidden="true"></span><span class="st">Note</span><span class="desc">A day with informational notes</span></li>
+</ul>
+</section>`;
 }
 
 export function eventItem(event: StatusEvent, timeZone: string): Html {
   return html`<li class="ev${event.informational ? ' note' : ''}">
-    <div class="ev-head">
-      ${event.informational ? html`<span class="tag">Note</span>` : statusLabel(event.status)}<time
-        datetime="${isoInstant(event.timestamp)}"
-        >${dateTime(event.timestamp, timeZone)}</time
-      >
-    </div>
-    <p>${event.message}</p>
-  </li>`;
+<div class="ev-head">${event.informational ? html`<span class="tag">Note</span>` : statusLabel(event.status)}<time datetime="${isoInstant(event.timestamp)}">${dateTime(event.timestamp, timeZone)}</time></div>
+<p>${event.message}</p>
+</li>`;
 }
 
 export function serviceRow(
@@ -159,10 +136,8 @@ export function serviceRow(
   flag: Html = html``,
 ): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
-    <div class="svc-head">
-      <h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>
-      ${flag}${statusLabel(service.currentEvent?.status)}
-    </div>
-    ${currentMessage(service)} ${dayStrip(service, days, history)}
-  </li>`;
+<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${flag}${statusLabel(service.currentEvent?.status)}</div>
+${currentMessage(service)}
+${dayStrip(service, days, history)}
+</li>`;
 }

@@ -131,103 +131,64 @@ function code(text: string): Html {
 function endpoint(e: DocumentedEndpoint, origin: string): Html {
   const json = JSON.stringify(e.answer, null, 2).replaceAll(ORIGIN, origin);
   return html`<section class="card doc" id="${e.id}" aria-labelledby="h-${e.id}">
-    <h3 id="h-${e.id}"><span class="verb">GET</span> <code>${e.path}</code></h3>
-    <p>${e.summary}</p>
-    ${e.notes ? html`<p>${e.notes}</p>` : ''} ${code(`curl ${origin}${e.example}`)}
-    <details>
-      <summary>Example answer</summary>
-      ${code(json)}
-    </details>
-  </section>`;
+<h3 id="h-${e.id}"><span class="verb">GET</span> <code>${e.path}</code></h3>
+<p>${e.summary}</p>
+${e.notes ? html`<p>${e.notes}</p>` : ''}
+${code(`curl ${origin}${e.example}`)}
+<details><summary>Example answer</summary>${code(json)}</details>
+</section>`;
 }
 
 export function documentationPage(chrome: PageChrome, origin: string): Html {
   const snippet = `<script src="${origin}/widget.js" async></script>`;
   const body = html`<h1 class="page-title">API and embedding</h1>
-    <div class="card prose">
-      <p>
-        Everything on this page is public: no key is needed. The API is the Stashboard v1 REST API, so clients written
-        for Stashboard work unchanged.
-      </p>
-      <ul>
-        <li>Answers are JSON (<code>application/json</code>); every <code>url</code> is absolute.</li>
-        <li>Any origin may call the API from a browser (<code>Access-Control-Allow-Origin: *</code>).</li>
-        <li>
-          JSONP: add <code>?callback=name</code> to a GET (a JavaScript identifier path of at most 64 characters).
-        </li>
-        <li>
-          Errors look like <code>{"error": true, "code": 404, "message": "Service foo does not exist"}</code> with the
-          same HTTP status.
-        </li>
-        <li>
-          Answers carry an <code>ETag</code>; send it back in <code>If-None-Match</code> to get a cheap
-          <code>304 Not Modified</code>. Answers are never stale after a change.
-        </li>
-        <li>Timestamps are RFC 1123 in GMT, e.g. <code>Mon, 28 Jun 2010 22:17:06 GMT</code>.</li>
-      </ul>
-    </div>
-    <h2>Resources</h2>
-    ${DOCUMENTED_ENDPOINTS.map((e) => endpoint(e, origin))}
-    <h2 id="live">Live updates</h2>
-    <section class="card prose">
-      <p>
-        <code>GET /api/v1/live</code> is a
-        <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html">Server-Sent Events</a> stream. Add
-        <code>?services=api,web</code> to follow only those services. Every message is a <code>change</code> event whose
-        data is JSON; the first one (<code>"topic": "hello"</code>) describes the current state. A comment line arrives
-        every 15 seconds to keep connections open.
-      </p>
-      ${code(`curl -N ${origin}/api/v1/live?services=api
+<div class="card prose">
+<p>Everything on this page is public: no key is needed. The API is the Stashboard v1 REST API, so clients written for Stashboard work unchanged.</p>
+<ul>
+<li>Answers are JSON (<code>application/json</code>); every <code>url</code> is absolute.</li>
+<li>Any origin may call the API from a browser (<code>Access-Control-Allow-Origin: *</code>).</li>
+<li>JSONP: add <code>?callback=name</code> to a GET (a JavaScript identifier path of at most 64 characters).</li>
+<li>Errors look like <code>{"error": true, "code": 404, "message": "Service foo does not exist"}</code> with the same HTTP status.</li>
+<li>Answers carry an <code>ETag</code>; send it back in <code>If-None-Match</code> to get a cheap <code>304 Not Modified</code>. Answers are never stale after a change.</li>
+<li>Timestamps are RFC 1123 in GMT, e.g. <code>Mon, 28 Jun 2010 22:17:06 GMT</code>.</li>
+</ul>
+</div>
+<h2>Resources</h2>
+${DOCUMENTED_ENDPOINTS.map((e) => endpoint(e, origin))}
+<h2 id="live">Live updates</h2>
+<section class="card prose">
+<p><code>GET /api/v1/live</code> is a <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html">Server-Sent Events</a> stream. Add <code>?services=api,web</code> to follow only those services. Every message is a <code>change</code> event whose data is JSON; the first one (<code>"topic": "hello"</code>) describes the current state. A comment line arrives every 15 seconds to keep connections open.</p>
+${code(`curl -N ${origin}/api/v1/live?services=api
 
 event: change
 data: {"topic":"hello","overall":{"level":"NORMAL","status":"Up","message":null,"affected":0,"total":3}}
 
 event: change
 data: {"topic":"event","action":"created","service":"api","sid":"01JD3M3X4Q8K2W9V7T5R6Y1N0B","overall":{"level":"ERROR","status":"Down","message":"Elevated error rates","affected":1,"total":3}}`)}
-      <p>
-        From a browser:
-        <code
-          >new EventSource('${origin}/api/v1/live').addEventListener('change', (e) =&gt;
-          console.log(JSON.parse(e.data)))</code
-        >.
-      </p>
-    </section>
-    <h2 id="widget">Status widget</h2>
-    <section class="card prose">
-      <p>
-        Paste this line into any page to show a small badge in its corner with the current overall status, kept up to
-        date. It draws inside a shadow root, so it cannot change your page's styles and your styles cannot break it. Add
-        <code>data-services="api,web"</code> to follow only some services, and
-        <code>data-position="bottom-left"</code> to move it.
-      </p>
-      ${code(snippet)}
-    </section>
-    <h2 id="badges">Badges</h2>
-    <section class="card prose">
-      <p>
-        SVG badges for READMEs and dashboards: <code>${origin}/badge.svg</code> shows the overall status,
-        <code>${origin}/services/{service}/badge.svg</code> one service's.
-      </p>
-      ${code(`![status](${origin}/badge.svg)`)}
-      <p><img src="/badge.svg" alt="The current overall status as a badge" height="20" /></p>
-    </section>
-    <h2 id="feeds">Feeds</h2>
-    <section class="card prose">
-      <p>
-        <code>${origin}/rss</code> is an RSS 2.0 feed of the newest 50 events; <code>/rss?services=api,web</code> limits
-        it to some services.
-      </p>
-    </section>
-    <h2 id="writing">Posting events</h2>
-    <section class="card prose">
-      <p>
-        Writes go to <code>/admin/api/v1</code> with an API token created by an administrator. A token with the
-        <code>events</code> scope may only post and read events, which is what a monitoring script needs:
-      </p>
-      ${code(`curl -X POST ${origin}/admin/api/v1/services/api/events \\
+<p>From a browser: <code>new EventSource('${origin}/api/v1/live').addEventListener('change', (e) =&gt; console.log(JSON.parse(e.data)))</code>.</p>
+</section>
+<h2 id="widget">Status widget</h2>
+<section class="card prose">
+<p>Paste this line into any page to show a small badge in its corner with the current overall status, kept up to date. It draws inside a shadow root, so it cannot change your page's styles and your styles cannot break it. Add <code>data-services="api,web"</code> to follow only some services, and <code>data-position="bottom-left"</code> to move it.</p>
+${code(snippet)}
+</section>
+<h2 id="badges">Badges</h2>
+<section class="card prose">
+<p>SVG badges for READMEs and dashboards: <code>${origin}/badge.svg</code> shows the overall status, <code>${origin}/services/{service}/badge.svg</code> one service's.</p>
+${code(`![status](${origin}/badge.svg)`)}
+<p><img src="/badge.svg" alt="The current overall status as a badge" height="20"></p>
+</section>
+<h2 id="feeds">Feeds</h2>
+<section class="card prose">
+<p><code>${origin}/rss</code> is an RSS 2.0 feed of the newest 50 events; <code>/rss?services=api,web</code> limits it to some services.</p>
+</section>
+<h2 id="writing">Posting events</h2>
+<section class="card prose">
+<p>Writes go to <code>/admin/api/v1</code> with an API token created by an administrator. A token with the <code>events</code> scope may only post and read events, which is what a monitoring script needs:</p>
+${code(`curl -X POST ${origin}/admin/api/v1/services/api/events \\
   -H "Authorization: Bearer $STASHBOARD_TOKEN" \\
   -d status=down -d message="Elevated error rates"`)}
-    </section>`;
+</section>`;
   return layout(chrome, {
     title: 'API and embedding',
     description: 'The public API, live stream, widget and badges',

@@ -12,10 +12,10 @@ export function errorPage(chrome: PageChrome, status: number, message: string): 
           ? 'Something went wrong'
           : 'That did not work';
   const body = html`<section class="card error-page" aria-labelledby="error-title">
-    <p class="code">${status}</p>
-    <h1 id="error-title">${title}</h1>
-    <p>${message}</p>
-    <p><a href="/">Go to the status page</a></p>
-  </section>`;
+<p class="code">${status}</p>
+<h1 id="error-title">${title}</h1>
+<p>${message}</p>
+<p><a href="/">Go to the status page</a></p>
+</section>`;
   return layout(chrome, { title, body });
 }

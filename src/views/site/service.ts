@@ -50,9 +50,7 @@ function pager(path: string, view: ServiceView): Html {
 function periodNav(slug: string, view: ServiceView): Html {
   if (!view.period) return html``;
   const prev = view.previous
-    ? html`<a href="${periodPath(slug, view.previous)}"
-        ><span aria-hidden="true">←</span> ${periodName(view.previous)}</a
-      >`
+    ? html`<a href="${periodPath(slug, view.previous)}"><span aria-hidden="true">←</span> ${periodName(view.previous)}</a>`
     : html`<span></span>`;
   const next = view.next
     ? html`<a href="${periodPath(slug, view.next)}">${periodName(view.next)} <span aria-hidden="true">→</span></a>`
@@ -66,10 +64,7 @@ function archiveLinks(slug: string, now: number, timeZone: string): Html {
   );
   const [y, m, d] = fmt.split('-');
   const base = `/services/${encodeURIComponent(slug)}`;
-  return html`<p class="archives">
-    Archives: <a href="${base}/${y}/${m}/${d}">today</a> · <a href="${base}/${y}/${m}">this month</a> ·
-    <a href="${base}/${y}">this year</a>
-  </p>`;
+  return html`<p class="archives">Archives: <a href="${base}/${y}/${m}/${d}">today</a> · <a href="${base}/${y}/${m}">this month</a> · <a href="${base}/${y}">this year</a></p>`;
 }
 
 export function servicePageView(chrome: PageChrome, view: ServiceView): Html {
@@ -80,47 +75,23 @@ export function servicePageView(chrome: PageChrome, view: ServiceView): Html {
   const heading = view.period ? `${service.name}: ${periodName(view.period)}` : service.name;
   const notes = view.events.filter((e) => e.informational);
   const changes = view.events.filter((e) => !e.informational);
-  const body = html`<nav class="crumbs" aria-label="Breadcrumb">
-      <a href="/">Status</a>
-      <span aria-hidden="true">›</span>
-      ${view.period ? html`<a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a> <span aria-hidden="true">›</span> ${periodName(view.period)}` : service.name}
-    </nav>
-    <section class="card svc-page" data-service="${service.slug}">
-      <div class="svc-head">
-        <h1>${heading}</h1>
-        ${statusLabel(current?.status)}
-      </div>
-      <p class="desc">${service.description}</p>
-      ${currentMessage(service)}
-      ${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : ''}
-      ${dayStrip(service, view.days, view.history)}
-      ${view.responseTimes && !view.period ? responseTimesFigure(service.slug, service.name) : ''}
-    </section>
-    ${periodNav(service.slug, view)}
-    <section class="card" aria-labelledby="changes-title">
-      <h2 id="changes-title">${view.period ? 'Status changes' : 'Status history'}</h2>
-      ${
-        changes.length === 0
-          ? html`<p class="empty">
-              No status changes
-              ${view.period ? `in ${periodName(view.period)}` : 'yet'}${view.page > 1 ? ' on this page' : ''}.
-            </p>`
-          : html`<ol class="events">
-              ${changes.map((e) => eventItem(e, tz))}
-            </ol>`
-      }
-    </section>
-    ${
-      notes.length > 0
-        ? html`<section class="card notes" aria-labelledby="notes-title">
-            <h2 id="notes-title">Notes</h2>
-            <ol class="events">
-              ${notes.map((e) => eventItem(e, tz))}
-            </ol>
-          </section>`
-        : ''
-    }
-    ${pager(path, view)} ${archiveLinks(service.slug, view.now, tz)}`;
+  const body = html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Status</a> <span aria-hidden="true">›</span> ${view.period ? html`<a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a> <span aria-hidden="true">›</span> ${periodName(view.period)}` : service.name}</nav>
+<section class="card svc-page" data-service="${service.slug}">
+<div class="svc-head"><h1>${heading}</h1>${statusLabel(current?.status)}</div>
+<p class="desc">${service.description}</p>
+${currentMessage(service)}
+${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : ''}
+${dayStrip(service, view.days, view.history)}
+${view.responseTimes && !view.period ? responseTimesFigure(service.slug, service.name) : ''}
+</section>
+${periodNav(service.slug, view)}
+<section class="card" aria-labelledby="changes-title">
+<h2 id="changes-title">${view.period ? 'Status changes' : 'Status history'}</h2>
+${changes.length === 0 ? html`<p class="empty">No status changes ${view.period ? `in ${periodName(view.period)}` : 'yet'}${view.page > 1 ? ' on this page' : ''}.</p>` : html`<ol class="events">${changes.map((e) => eventItem(e, tz))}</ol>`}
+</section>
+${notes.length > 0 ? html`<section class="card notes" aria-labelledby="notes-title"><h2 id="notes-title">Notes</h2><ol class="events">${notes.map((e) => eventItem(e, tz))}</ol></section>` : ''}
+${pager(path, view)}
+${archiveLinks(service.slug, view.now, tz)}`;
   return layout(chrome, {
     title: heading,
     description: service.description,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context, Actor } from '../../../services/context.ts';
 import { HttpError } from '../../errors.ts';
+import { Unauthorized } from '../../../domain/errors.ts';
 import { V1Serializer } from './serialize.ts';
 import type { ResponseCache } from '../../cache/response-cache.ts';
 import { PUBLIC_CACHE_CONTROL } from '../../site/page-headers.ts';
@@ -66,6 +67,8 @@ export function resource(
         throw new HttpError(405, `Method ${request.method} is not allowed here; allowed: ${allow}`, { allow });
       }
       const actor = request.actor;
+      // Both mounts name the actor before any route runs; this only guards a mount that forgot.
+      if (!actor) throw new Unauthorized('An API token or OAuth signature is required');
       if (options.mount === 'admin' && actor.scope === 'events' && !handler.eventsScope) {
         throw new HttpError(403, `Token ${actor.name} has the events scope: it may only post and read events`);
       }

@@ -1,7 +1,7 @@
-import { MAINTENANCE_LABELS, type MaintenanceNotice, type MaintenanceStatus } from '../../domain/maintenance.ts';
-import { v2UpdateJson, type PageRef } from '../incident-json.ts';
-import { v2MaintenanceJson, type MaintenanceViewData } from '../maintenance-json.ts';
-import { html } from '../html.ts';
+import { MAINTENANCE_LABELS, type MaintenanceNotice, type MaintenanceStatus } from '../domain/maintenance.ts';
+import { v2UpdateJson, type PageRef } from '../views/incident-json.ts';
+import { v2MaintenanceJson, type MaintenanceViewData } from '../views/maintenance-json.ts';
+import { html } from '../views/html.ts';
 import { emailPage, type EmailContent } from './emails.ts';
 import type { NoticeLinks } from './webhook-body.ts';
 
@@ -107,7 +107,7 @@ export function maintenanceEmail(notice: MaintenanceNotice, links: NoticeLinks, 
     }
     <p><a href="${url}">See the maintenance on ${links.siteName}</a></p>`;
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
-      unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
-    }`;
+    unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
+  }`;
   return { subject, text, html: emailPage(subject, htmlBody, footer) };
 }

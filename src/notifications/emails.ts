@@ -1,5 +1,5 @@
-import { html, type Html } from '../html.ts';
-import type { EventNotice } from '../../domain/notices.ts';
+import { html, type Html } from '../views/html.ts';
+import type { EventNotice } from '../domain/notices.ts';
 import type { NoticeLinks } from './webhook-body.ts';
 
 /** An email in both forms; headers are added by the sender. */
@@ -11,17 +11,13 @@ export interface EmailContent {
 
 export function emailPage(title: string, body: Html, footer: Html): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>${title}</title>
-      </head>
-      <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24; max-width: 40em">
-        ${body}
-        <hr style="border: 0; border-top: 1px solid #ccd" />
-        <p style="font-size: 0.85em; color: #555">${footer}</p>
-      </body>
-    </html> `.value;
+<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24; max-width: 40em">
+${body}
+<hr style="border: 0; border-top: 1px solid #ccd">
+<p style="font-size: 0.85em; color: #555">${footer}</p>
+</body></html>
+`.value;
 }
 
 function headline(notice: EventNotice): string {
@@ -54,15 +50,13 @@ export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribe
     '',
   ].join('\n');
   const body = html`<h1 style="font-size: 1.3em">${title}</h1>
-    <p>${notice.message}</p>
-    <p>
-      <strong>Status:</strong> ${notice.status.name} — ${notice.status.description}<br />
-      <strong>Time:</strong> ${when}
-    </p>
-    <p><a href="${serviceUrl}">See ${notice.service.name} on ${links.siteName}</a></p>`;
+<p>${notice.message}</p>
+<p><strong>Status:</strong> ${notice.status.name} — ${notice.status.description}<br>
+<strong>Time:</strong> ${when}</p>
+<p><a href="${serviceUrl}">See ${notice.service.name} on ${links.siteName}</a></p>`;
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
-      unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
-    }`;
+    unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
+  }`;
   return { subject, text, html: emailPage(subject, body, footer) };
 }
 
@@ -78,11 +72,8 @@ export function confirmationEmail(links: NoticeLinks, confirmUrl: string, servic
     'If you did not ask for this, ignore this email: nothing will be sent to you.',
     '',
   ].join('\n');
-  const body = html`<p>
-      Someone (hopefully you) asked to receive status updates of <a href="${links.baseUrl}/">${links.siteName}</a> by
-      email, for ${what}.
-    </p>
-    <p><a href="${confirmUrl}">Confirm the subscription</a></p>`;
+  const body = html`<p>Someone (hopefully you) asked to receive status updates of <a href="${links.baseUrl}/">${links.siteName}</a> by email, for ${what}.</p>
+<p><a href="${confirmUrl}">Confirm the subscription</a></p>`;
   const footer = html`If you did not ask for this, ignore this email: nothing will be sent to you.`;
   return { subject, text, html: emailPage(subject, body, footer) };
 }
@@ -91,8 +82,6 @@ export function confirmationEmail(links: NoticeLinks, confirmUrl: string, servic
 export function testEmail(links: NoticeLinks): EmailContent {
   const subject = `[${links.siteName}] Test email`;
   const text = `This is a test email from ${links.siteName} (${links.baseUrl}/). The SMTP settings work.\n`;
-  const body = html`<p>
-    This is a test email from <a href="${links.baseUrl}/">${links.siteName}</a>. The SMTP settings work.
-  </p>`;
+  const body = html`<p>This is a test email from <a href="${links.baseUrl}/">${links.siteName}</a>. The SMTP settings work.</p>`;
   return { subject, text, html: emailPage(subject, body, html``) };
 }

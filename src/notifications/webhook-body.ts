@@ -1,5 +1,5 @@
-import type { EventNotice } from '../../domain/notices.ts';
-import { statusImagePath } from '../../domain/status-images.ts';
+import type { EventNotice } from '../domain/notices.ts';
+import { statusImagePath } from '../domain/status-images.ts';
 
 /** Where links in a notice point. */
 export interface NoticeLinks {

@@ -1,8 +1,8 @@
-import type { IncidentNotice } from '../../domain/notices.ts';
-import type { Service } from '../../domain/resources.ts';
-import { STATUS_LABELS, type IncidentView } from '../../domain/incidents.ts';
-import { v2IncidentJson, v2UpdateJson, type PageRef } from '../incident-json.ts';
-import { html } from '../html.ts';
+import type { IncidentNotice } from '../domain/notices.ts';
+import type { Service } from '../domain/resources.ts';
+import { STATUS_LABELS, type IncidentView } from '../domain/incidents.ts';
+import { v2IncidentJson, v2UpdateJson, type PageRef } from '../views/incident-json.ts';
+import { html } from '../views/html.ts';
 import { emailPage, type EmailContent } from './emails.ts';
 import type { NoticeLinks } from './webhook-body.ts';
 
@@ -112,7 +112,7 @@ export function incidentEmail(notice: IncidentNotice, links: NoticeLinks, unsubs
     <p><strong>Time:</strong> ${when}</p>
     <p><a href="${url}">See the incident on ${links.siteName}</a></p>`;
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
-      unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
-    }`;
+    unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
+  }`;
   return { subject, text, html: emailPage(subject, htmlBody, footer) };
 }

@@ -1,4 +1,4 @@
-import type { EventNotice } from '../../domain/notices.ts';
+import type { EventNotice } from '../domain/notices.ts';
 import type { NoticeLinks } from './webhook-body.ts';
 
 /** Slack's mrkdwn treats &, < and > as control characters: they must be sent as entities. */
