@@ -221,6 +221,25 @@ for (const backend of BACKENDS) {
         { code: m.components[0].id, name: 'Email', old_status: 'operational', new_status: 'under_maintenance' },
       ]);
       assert.equal(m.components[0].status, 'under_maintenance');
+      // v2: the service reads under_maintenance, the page indicator is maintenance, the lists hold it.
+      const v2 = async (path: string) => (await t.inject({ method: 'GET', url: `/api/v2/${path}` })).json();
+      const components = (await v2('components.json')).components as Array<{ name: string; status: string }>;
+      assert.equal(components.find((c) => c.name === 'Email')!.status, 'under_maintenance');
+      assert.equal(components.find((c) => c.name === 'API')!.status, 'operational');
+      const summary = await v2('summary.json');
+      assert.deepEqual(summary.status, { indicator: 'maintenance', description: 'Service Under Maintenance' });
+      assert.deepEqual(
+        summary.scheduled_maintenances.map((x: { id: string }) => x.id),
+        [mid],
+      );
+      assert.deepEqual(Object.keys(summary.scheduled_maintenances[0]), V2_KEYS);
+      assert.equal(summary.scheduled_maintenances[0].components[0].status, 'under_maintenance');
+      assert.deepEqual(
+        (await v2('scheduled-maintenances/active.json')).scheduled_maintenances.map((x: { id: string }) => x.id),
+        [mid],
+      );
+      assert.deepEqual((await v2('scheduled-maintenances/upcoming.json')).scheduled_maintenances, []);
+      assert.deepEqual((await v2('incidents.json')).incidents, [], 'maintenances never in incident lists');
       // v1 is unchanged: no event for the start.
       assert.equal((await current('email')).status.id, 'up');
       assert.deepEqual((await outboxTopics()).slice(-1), ['maintenance.updated']);

@@ -25,7 +25,7 @@ export interface Status {
   isDefault: boolean;
   /** What it means in Statuspage's vocabulary (contract §7.3). */
   componentStatus: ComponentStatus;
-  /** When componentStatus last changed. */
+  /** When componentStatus last changed; 0 if never since creation. */
   componentStatusAt: number;
 }
 

@@ -44,6 +44,7 @@ import { inTransaction, reading } from './transaction.ts';
 import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotice } from './maintenance-notices.ts';
+import type { V2IncidentSource } from '../domain/statuspage-v2.ts';
 
 /** Parameters of maintenance writes, as they came (the transport checked only their JSON types). */
 export interface MaintenanceInput {
@@ -587,4 +588,53 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
     }
   }
   return written;
+}
+
+/**
+ * What the Statuspage v2 answers need of maintenance (§4): every maintenance (scheduled_for
+ * descending, ties id) as a v2 source, and the services an active one covers, each with the start
+ * of the window that covers it (for the component's `updated_at`).
+ */
+export async function maintenanceFeed(
+  ctx: Context,
+): Promise<{ maintenances: V2IncidentSource[]; activeMaintenance: Map<number, number> }> {
+  return reading(async () => {
+    const db = ctx.database.db;
+    const views = await maintenanceViews(db, await repo.listMaintenances(db, { order: 'desc' }));
+    const activeMaintenance = new Map<number, number>();
+    const maintenances = views.map((v): V2IncidentSource => {
+      const m = v.maintenance;
+      if (isActive(m.status)) {
+        const starts = v.updates.filter((u) => (u.status as string) === 'in_progress').map((u) => u.createdAt);
+        const since = starts.length > 0 ? Math.min(...starts) : m.updatedAt;
+        for (const id of m.serviceIds) activeMaintenance.set(id, Math.max(activeMaintenance.get(id) ?? 0, since));
+      }
+      return {
+        kind: 'maintenance',
+        id: m.id,
+        name: m.name,
+        status: m.status,
+        createdAt: m.createdAt,
+        updatedAt: m.updatedAt,
+        monitoringAt: null,
+        resolvedAt: m.resolvedAt,
+        impact: (m.impactOverride as V2IncidentSource['impact'] | null) ?? 'maintenance',
+        startedAt: m.createdAt,
+        updates: v.updates.map((u) => ({
+          id: u.id,
+          status: u.status,
+          body: u.body,
+          createdAt: u.createdAt,
+          updatedAt: u.updatedAt,
+          displayAt: u.displayAt,
+          affectedComponents: u.affectedComponents as V2IncidentSource['updates'][number]['affectedComponents'],
+          deliverNotifications: u.deliverNotifications,
+        })),
+        componentIds: v.services.map((s) => s.componentId),
+        scheduledFor: m.scheduledFor,
+        scheduledUntil: m.scheduledUntil,
+      };
+    });
+    return { maintenances, activeMaintenance };
+  });
 }

@@ -430,7 +430,7 @@ export async function importData(
           component_status:
             s.componentStatus ??
             (s.slug === 'down' && s.level === 'ERROR' ? 'major_outage' : defaultComponentStatus(s.level)),
-          component_status_at: s.createdAt,
+          component_status_at: 0,
         })),
       );
       step(doc.statuses.length);

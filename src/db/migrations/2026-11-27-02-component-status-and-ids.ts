@@ -15,24 +15,20 @@ export const componentStatusAndIdsMigration = {
       .alterTable('statuses')
       .addColumn('component_status', 'text', (c) => c.notNull().defaultTo('operational'))
       .execute();
-    // When the component status last changed (a component's updated_at reads it).
+    // When the component status last changed (a component's updated_at reads it); 0: never since creation.
     await db.schema
       .alterTable('statuses')
       .addColumn('component_status_at', 'bigint', (c) => c.notNull().defaultTo(0))
       .execute();
-    const statuses = await db.selectFrom('statuses').select(['id', 'slug', 'level', 'created_at']).execute();
-    for (const s of statuses as Array<{ id: number; slug: string; level: string; created_at: number }>) {
+    const statuses = await db.selectFrom('statuses').select(['id', 'slug', 'level']).execute();
+    for (const s of statuses as Array<{ id: number; slug: string; level: string }>) {
       const componentStatus =
         s.slug === 'down' && s.level === 'ERROR'
           ? 'major_outage'
           : isLevel(s.level)
             ? defaultComponentStatus(s.level)
             : 'operational';
-      await db
-        .updateTable('statuses')
-        .set({ component_status: componentStatus, component_status_at: s.created_at })
-        .where('id', '=', s.id)
-        .execute();
+      await db.updateTable('statuses').set({ component_status: componentStatus }).where('id', '=', s.id).execute();
     }
 
     for (const table of ['services', 'service_lists'] as const) {

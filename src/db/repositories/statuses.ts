@@ -57,7 +57,7 @@ export async function insertStatus(
       is_default: status.isDefault ? 1 : 0,
       created_at: status.createdAt,
       component_status: status.componentStatus,
-      component_status_at: status.createdAt,
+      component_status_at: 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -66,6 +66,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
             message: param(request, 'message'),
             status: param(request, 'status'),
             informational: flagParam(request, 'informational'),
+            timestamp: param(request, 'timestamp'),
           }),
         ),
     },
