@@ -44,9 +44,9 @@ describe('incidents in Chromium (phone flow, live card, permalink, history)', ()
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await t?.close();
+    await browser.close();
+    await server.stop();
+    await t.close();
   });
 
   async function check(page: Page, name: string, width: number): Promise<void> {

@@ -1,7 +1,7 @@
 import type { IncidentNotice } from '../domain/notices.ts';
 import type { Service } from '../domain/resources.ts';
 import { STATUS_LABELS, type IncidentView } from '../domain/incidents.ts';
-import { v2IncidentJson, v2UpdateJson, type PageRef } from '../views/incident-json.ts';
+import { v2IncidentJson, v2UpdateJson, type PageRef } from '../domain/incident-json.ts';
 import { html } from '../views/html.ts';
 import { emailPage, type EmailContent } from './emails.ts';
 import type { NoticeLinks } from './webhook-body.ts';

@@ -1,6 +1,6 @@
 import { MAINTENANCE_LABELS, type MaintenanceNotice, type MaintenanceStatus } from '../domain/maintenance.ts';
-import { v2UpdateJson, type PageRef } from '../views/incident-json.ts';
-import { v2MaintenanceJson, type MaintenanceViewData } from '../views/maintenance-json.ts';
+import { v2UpdateJson, type PageRef } from '../domain/incident-json.ts';
+import { v2MaintenanceJson, type MaintenanceViewData } from '../domain/maintenance-json.ts';
 import { html } from '../views/html.ts';
 import { emailPage, type EmailContent } from './emails.ts';
 import type { NoticeLinks } from './webhook-body.ts';

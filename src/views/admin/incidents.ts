@@ -104,15 +104,15 @@ export function newIncidentPage(chrome: Chrome, data: NewIncidentData): Html {
   const p = 'inc';
   const chosen = new Set(data.chosen);
   const body = html`${
-      data.templates.length > 0
-        ? html`<p class="templates small">
+    data.templates.length > 0
+      ? html`<p class="templates small">
             Start from a template:
             ${data.templates.map(
               (t, i) => html`${i > 0 ? ' · ' : ''}<a href="/admin/incidents/new?template=${t.id}">${t.name}</a>`,
             )}
           </p>`
-        : ''
-    }
+      : ''
+  }
     ${errorSummary(state, p)}
     <form method="post" action="/admin/incidents" class="stack incident-form" novalidate>
       ${csrfField(chrome)}
@@ -191,14 +191,14 @@ export function incidentAdminPage(
         ${
           view.services.length > 0
             ? html`${radios({
-                  state,
-                  idPrefix: p,
-                  name: 'status',
-                  label: 'Set the affected services to',
-                  className: 'status-picker',
-                  value: '',
-                  options: statusChoices(data.statuses, 'Leave as they are'),
-                })}
+                state,
+                idPrefix: p,
+                name: 'status',
+                label: 'Set the affected services to',
+                className: 'status-picker',
+                value: '',
+                options: statusChoices(data.statuses, 'Leave as they are'),
+              })}
                 ${perService(view.services, data.statuses, state, p)}
                 <div class="field">
                   <label class="check" for="${p}-return_to_default"

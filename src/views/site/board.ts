@@ -105,7 +105,8 @@ ${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
 ${options.filter ? filterNotice(options.filter, view) : ''}
 ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident, underMaintenance)}
-${options.incidents ? pastIncidents(options.incidents.past, tz) : ''} ${legend(view.statuses)}`;
+${options.incidents ? pastIncidents(options.incidents.past, tz) : ''}
+${legend(view.statuses)}`;
   return layout(chrome, {
     title: options.list ? options.list.name : chrome.settings.siteName,
     body,

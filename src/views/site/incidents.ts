@@ -44,8 +44,8 @@ function affectedList(services: readonly Service[], withStatus: boolean): Html {
     ${services.map(
       (s, i) =>
         html`${i > 0 ? ', ' : ''}<a href="/services/${encodeURIComponent(s.slug)}">${s.name}</a>${
-            withStatus ? html` (${s.currentEvent ? s.currentEvent.status.name : 'no status yet'})` : ''
-          }`,
+          withStatus ? html` (${s.currentEvent ? s.currentEvent.status.name : 'no status yet'})` : ''
+        }`,
     )}
   </p>`;
 }

@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { Context } from '../../../services/context.ts';
 import * as incidents from '../../../services/incidents.ts';
 import { getSiteSettings } from '../../../services/site-settings.ts';
-import { adminIncidentJson, adminUpdateJson, type PageRef } from '../../../views/incident-json.ts';
+import { adminIncidentJson, adminUpdateJson, type PageRef } from '../../../domain/incident-json.ts';
 import { HttpError } from '../../errors.ts';
 import { resource, type Call } from './resource.ts';
 

@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Context } from '../../../services/context.ts';
 import * as maintenances from '../../../services/maintenances.ts';
-import { adminMaintenanceJson } from '../../../views/maintenance-json.ts';
-import { adminUpdateJson } from '../../../views/incident-json.ts';
+import { adminMaintenanceJson } from '../../../domain/maintenance-json.ts';
+import { adminUpdateJson } from '../../../domain/incident-json.ts';
 import { adminBase, idempotentPost, limitOf, list, pageOf, parameters } from './incidents.ts';
 import { resource, type Call } from './resource.ts';
 

@@ -1,5 +1,5 @@
-import type { Service } from '../domain/resources.ts';
-import { componentStatusOf, type IncidentUpdate, type IncidentView } from '../domain/incidents.ts';
+import type { Service } from './resources.ts';
+import { componentStatusOf, type IncidentUpdate, type IncidentView } from './incidents.ts';
 
 /** Where an incident's links point (§3 page). */
 export interface PageRef {

@@ -1,7 +1,7 @@
-import type { Service } from '../domain/resources.ts';
-import type { IncidentUpdate } from '../domain/incidents.ts';
-import { componentStatusOf } from '../domain/incidents.ts';
-import { overlaidStatus, type Maintenance } from '../domain/maintenance.ts';
+import type { Service } from './resources.ts';
+import type { IncidentUpdate } from './incidents.ts';
+import { componentStatusOf } from './incidents.ts';
+import { overlaidStatus, type Maintenance } from './maintenance.ts';
 import { adminUpdateJson, incidentComponentJson, v2UpdateJson, type PageRef } from './incident-json.ts';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
