@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
-import type { Config } from './config.ts';
+import type { Config, TrustProxy } from './config.ts';
 import type { Context } from './services/context.ts';
 import './http/request-types.ts';
 import { describeError, isApiPath, sendJsonError } from './http/errors.ts';
@@ -45,7 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ctx } = deps;
   const app = Fastify({
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // One line per request is logged by the onResponse hook below, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     logger: { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
@@ -60,7 +60,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('formEntries', undefined);
 
   // Public pages and JSON are cached until the next change notice; live streams follow the same notices.
-  const cache = new ResponseCache({ bus: ctx.changes, now: () => ctx.clock.now() });
+  const cache = new ResponseCache({
+    bus: ctx.changes,
+    now: () => ctx.clock.now(),
+    rendersPerAddress: config.renderLimit,
+  });
   const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
   const assets = new SiteAssets();
   const htmlError = htmlErrorPages(ctx, assets);
@@ -104,7 +108,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return htmlError(request, reply, { status: 404, message, headers: {} });
   });
 
-  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live, catalog });
+  await app.register(publicApi, {
+    prefix: '/api',
+    ctx,
+    adminToken: config.adminToken,
+    cache,
+    live,
+    catalog,
+    liveStreamsPerAddress: config.liveStreamsPerAddress,
+  });
   const mailer = deps.mailer ?? ownMailer(app, config);
   await app.register(adminApi, {
     prefix: '/admin/api',
@@ -128,6 +140,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { ctx });
   await app.register(adminSite, { prefix: '/admin', ctx, mailer });
   return app;
+}
+
+/** Fastify's form of the proxy setting: a hop count trusts the first `hops` hops from the server. */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
 }
 
 function ownMailer(app: FastifyInstance, config: Readonly<Config>): MailSender {

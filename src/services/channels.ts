@@ -38,6 +38,11 @@ export interface ChannelInput {
   format?: string;
 }
 
+/** Whether an update's input asks for a new signing secret (the one answer that may show it). */
+export function rotatesSecret(input: ChannelInput): boolean {
+  return flag('rotateSecret', input.rotateSecret);
+}
+
 function flag(name: string, value: unknown): boolean {
   return value === undefined || value === '' || value === null ? false : parseBoolean(name, value);
 }

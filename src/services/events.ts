@@ -31,6 +31,54 @@ export async function listEvents(
   return reading(() => events.findEvents(ctx.database.db, { serviceId: service.id, ...range }));
 }
 
+/** How many events one page of the events list holds when the client does not say, and at most. */
+export const EVENTS_PAGE = { default: 100, max: 1000 } as const;
+
+export interface EventPage {
+  events: StatusEvent[];
+  /** The cursor of the next (older) page, when there is one: the sid of this page's last event. */
+  nextBefore: string | undefined;
+}
+
+function pageLimit(text: string | undefined): number {
+  if (text === undefined || text === '') return EVENTS_PAGE.default;
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > EVENTS_PAGE.max) {
+    throw new Invalid(
+      `limit must be a whole number from 1 to ${EVENTS_PAGE.max}, not ${JSON.stringify(text)}`,
+      'limit',
+    );
+  }
+  return Number(text);
+}
+
+/**
+ * One page of a service's events, newest first: at most `limit` (default 100, at most 1000),
+ * starting after the event `before` names. The work one request can cause stays bounded
+ * however many events a service has.
+ */
+export async function listEventPage(
+  ctx: Context,
+  serviceSlug: string,
+  filter: { start?: string; end?: string; limit?: string; before?: string },
+): Promise<EventPage> {
+  const range = parseDateRange(filter.start, filter.end);
+  const limit = pageLimit(filter.limit);
+  const service = await serviceOrNotFound(ctx, serviceSlug);
+  let before: { timestamp: number; id: number } | undefined;
+  if (filter.before !== undefined && filter.before !== '') {
+    const cursor = await reading(() => events.findEventBySid(ctx.database.db, filter.before!));
+    if (!cursor || cursor.serviceId !== service.id) {
+      throw new Invalid(`before must be the sid of an event of service ${serviceSlug}`, 'before');
+    }
+    before = { timestamp: cursor.timestamp, id: cursor.id };
+  }
+  const found = await reading(() =>
+    events.findEvents(ctx.database.db, { serviceId: service.id, ...range, before, limit: limit + 1 }),
+  );
+  const page = found.slice(0, limit);
+  return { events: page, nextBefore: found.length > limit ? page[page.length - 1]!.sid : undefined };
+}
+
 export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promise<StatusEvent> {
   const service = await serviceOrNotFound(ctx, serviceSlug);
   if (!service.currentEvent) throw new NotFound(`Service ${serviceSlug} has no events`);

@@ -74,9 +74,16 @@ export class MonitorLoop {
     const { ctx, runner, log } = this.#options;
     const now = ctx.clock.now();
     // First, so a window opens within a tick of its start, before this tick's automation reports.
-    await runMaintenanceTransitions(ctx, now).catch((err) => log.warn({ err }, 'maintenance transitions failed'));
-    await runSilentHeartbeats(ctx, now).catch((err) => log.warn({ err }, 'heartbeat run failed'));
-    await runDueChecks(ctx, runner, now).catch((err) => log.warn({ err }, 'check run failed'));
+    await runMaintenanceTransitions(ctx, now).catch((err) => void log.warn({ err }, 'maintenance transitions failed'));
+    const beats = await runSilentHeartbeats(ctx, now).catch((err) => void log.warn({ err }, 'heartbeat run failed'));
+    for (const beat of beats ?? []) {
+      if (beat.outcome === 'failed') log.warn({ service: beat.service, error: beat.error }, 'heartbeat failed');
+    }
+    const runs = await runDueChecks(ctx, runner, now).catch((err) => void log.warn({ err }, 'check run failed'));
+    for (const run of runs ?? []) {
+      if (run.outcome === 'failed')
+        log.warn({ service: run.service, check: run.check, error: run.error }, 'check failed');
+    }
     if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
       this.#lastPrune = now;
       await pruneMonitoringData(ctx, now, this.#options.retentionDays).catch((err) =>

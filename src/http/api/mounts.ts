@@ -31,6 +31,8 @@ export interface PublicApiOptions extends ApiMountOptions {
   live?: LiveHub;
   /** The registered routes, for `/openapi.json`. */
   catalog?: RouteCatalog;
+  /** Live streams one client address may hold open. */
+  liveStreamsPerAddress?: number;
 }
 
 export interface AdminApiOptions extends ApiMountOptions {
@@ -54,6 +56,23 @@ function jsonpWrapping(app: FastifyInstance): void {
     if (!callback || typeof payload !== 'string') return payload;
     reply.type('application/javascript; charset=utf-8');
     return `${callback}(${payload});`;
+  });
+}
+
+/**
+ * The admin mount never answers JSONP: a script tag on any page could otherwise read admin
+ * data with the credentials the browser sends by itself. A `callback` is refused, not ignored,
+ * so a client expecting JSONP learns why at once.
+ */
+function noJsonp(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      (request.query as Record<string, unknown>).callback !== undefined
+    ) {
+      throw new HttpError(400, 'callback: JSONP is served only by the public API (/api/v1), never by /admin/api/v1');
+    }
+    return payload;
   });
 }
 
@@ -104,7 +123,9 @@ export async function publicApi(app: FastifyInstance, options: PublicApiOptions)
   });
   await app.register(v2Routes, { prefix: '/v2', ctx: options.ctx, cache: options.cache });
   if (options.catalog) openApiRoute(app, options.catalog, options.cache);
-  if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
+  if (options.live) {
+    await app.register(liveRoutes, { prefix: '/v1', hub: options.live, perAddress: options.liveStreamsPerAddress });
+  }
 }
 
 /** `/admin/api`: the read-write mount; every request, reads included, needs an admin credential. */
@@ -112,6 +133,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   // Counted per instance (each protects itself), before credentials are checked, so
   // guessing tokens or signatures is slow.
   await app.register(rateLimit, { max: options.rateLimit, timeWindow: 60_000, keyGenerator: (request) => request.ip });
+  noJsonp(app);
   // preParsing, not onRequest: the rate limit's (route-level) onRequest hook runs first.
   app.addHook('preParsing', async (request, _reply, payload) => {
     if (!offersCredential(request)) throw new Unauthorized('An API token or OAuth signature is required');
@@ -124,7 +146,6 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     if (!request.actor) request.actor = await authenticate(options.ctx, options.adminToken, request);
     reply.header('cache-control', 'no-store');
   });
-  jsonpWrapping(app);
   unknownPath(app);
   await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
   await app.register(notificationApi, { prefix: '/v1', ctx: options.ctx, mailer: options.mailer });

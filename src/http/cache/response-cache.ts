@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeBus } from '../../changes/bus.ts';
+import { HttpError } from '../errors.ts';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -37,13 +38,25 @@ export interface CacheOptions {
   maxBytes?: number;
   /** An upper bound on any entry's life, in case a notice is ever missed. */
   maxAgeMs?: number;
+  /**
+   * Renders (cache misses that start work) one client address may cause per `renderWindowMs`;
+   * beyond that a miss answers 429. Hits and joining a render in flight are never counted.
+   */
+  rendersPerAddress?: number;
+  renderWindowMs?: number;
+  /** A monotonic clock for the render limit (the data clock `now` may stand still in tests). */
+  monotonic?: () => number;
 }
 
 /** Bodies below this are sent as they are: compression would not pay for its headers. */
 const COMPRESS_FROM = 256;
 
+/** Forgets every address's render count when this many addresses were seen in one window. */
+const MAX_TRACKED_ADDRESSES = 100_000;
+
 /**
- * Rendered pages and public JSON answers, keyed by origin and URL. Any change notice drops
+ * Rendered pages and public JSON answers, keyed by origin, route, path parameters and the
+ * route's known query parameters (anything else in the URL cannot force a render). Any change notice drops
  * every entry (and forgets renders in flight), so an answer is never stale after a write.
  * Each entry is compressed once (gzip and brotli); concurrent misses share one render; ETags
  * give 304s.
@@ -52,6 +65,8 @@ export class ResponseCache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<CacheEntry>>();
   readonly #options: Required<Omit<CacheOptions, 'beforeRead'>> & Pick<CacheOptions, 'beforeRead'>;
+  readonly #renders = new Map<string, number>();
+  #renderWindowStart = 0;
   readonly #unsubscribe: () => void;
   #generation = 0;
   #bytes = 0;
@@ -62,6 +77,9 @@ export class ResponseCache {
       maxEntries: 2_000,
       maxBytes: 64 * 1024 * 1024,
       maxAgeMs: 5 * 60_000,
+      rendersPerAddress: 20,
+      renderWindowMs: 10_000,
+      monotonic: () => performance.now(),
       ...options,
     };
     this.#unsubscribe = options.bus.subscribe(() => this.invalidate());
@@ -80,9 +98,20 @@ export class ResponseCache {
     this.invalidate();
   }
 
-  /** The cache key: answers hold absolute URLs, so the origin is part of it. */
-  static keyOf(request: FastifyRequest): string {
-    return `${request.protocol}://${request.host}${request.url}`;
+  /**
+   * The cache key: the origin (answers hold absolute URLs), the matched route with its decoded
+   * path parameters, and only the query parameters the route reads (`known`), in a fixed order.
+   * `/?x=1`, `/?x=2` and `/services/%61pi` are therefore the same entries as `/` and `/services/api`.
+   */
+  static keyOf(request: FastifyRequest, known: readonly string[] = []): string {
+    const route = request.routeOptions.url ?? request.url.split('?')[0];
+    const params = Object.entries((request.params ?? {}) as Record<string, string>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    const query = new URLSearchParams();
+    const raw = new URLSearchParams(request.url.split('?')[1] ?? '');
+    for (const name of [...known].sort()) for (const value of raw.getAll(name)) query.append(name, value);
+    return `${request.protocol}://${request.host}${route}\u0000${JSON.stringify(params)}\u0000${query.toString()}`;
   }
 
   async serve(
@@ -90,12 +119,30 @@ export class ResponseCache {
     reply: FastifyReply,
     cacheControl: string,
     render: () => Promise<Rendered>,
+    known: readonly string[] = [],
   ): Promise<FastifyReply> {
-    const entry = await this.lookup(ResponseCache.keyOf(request), render);
+    const entry = await this.entry(request, render, known);
     return send(request, reply, entry, cacheControl);
   }
 
-  async lookup(key: string, render: () => Promise<Rendered>): Promise<CacheEntry> {
+  /** The cached answer for the request (rendering it on a miss, within the address's render limit). */
+  entry(request: FastifyRequest, render: () => Promise<Rendered>, known: readonly string[] = []): Promise<CacheEntry> {
+    return this.lookup(ResponseCache.keyOf(request, known), render, request.ip);
+  }
+
+  /** Counts a render for the address; false once it is over its limit in this window. */
+  #mayRender(address: string): boolean {
+    const now = this.#options.monotonic();
+    if (now - this.#renderWindowStart >= this.#options.renderWindowMs || this.#renders.size >= MAX_TRACKED_ADDRESSES) {
+      this.#renders.clear();
+      this.#renderWindowStart = now;
+    }
+    const count = (this.#renders.get(address) ?? 0) + 1;
+    this.#renders.set(address, count);
+    return count <= this.#options.rendersPerAddress;
+  }
+
+  async lookup(key: string, render: () => Promise<Rendered>, address?: string): Promise<CacheEntry> {
     if (this.#options.beforeRead) {
       try {
         await this.#options.beforeRead();
@@ -118,6 +165,14 @@ export class ResponseCache {
     const flightKey = `${generation}\u0000${key}`;
     let flight = this.#inflight.get(flightKey);
     if (!flight) {
+      if (address !== undefined && !this.#mayRender(address)) {
+        const wait = Math.ceil(this.#options.renderWindowMs / 1000);
+        throw new HttpError(
+          429,
+          `Too many requests for pages that are not cached yet from this address; try again in ${wait} seconds`,
+          { 'retry-after': String(wait) },
+        );
+      }
       flight = this.#build(render, now).then(
         (entry) => {
           if (this.#inflight.get(flightKey) === flight) this.#inflight.delete(flightKey);

@@ -52,41 +52,54 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     request: FastifyRequest,
     reply: FastifyReply,
     render: () => Promise<{ settings: SiteSettings; html: Html; expiresAt?: number }>,
+    /** The query parameters the page reads (its cache key is made of these only). */
+    known: readonly string[] = [],
   ) =>
-    cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async (): Promise<Rendered> => {
-      const out = await render();
-      return {
-        type: 'text/html; charset=utf-8',
-        body: out.html.value,
-        headers: securityHeaders(out.settings),
-        expiresAt: out.expiresAt,
-      };
-    });
+    cache.serve(
+      request,
+      reply,
+      PUBLIC_CACHE_CONTROL,
+      async (): Promise<Rendered> => {
+        const out = await render();
+        return {
+          type: 'text/html; charset=utf-8',
+          body: out.html.value,
+          headers: securityHeaders(out.settings),
+          expiresAt: out.expiresAt,
+        };
+      },
+      known,
+    );
 
   app.get('/', (request, reply) =>
-    page(request, reply, async () => {
-      const filter = { lists: queryList(request.query, 'filter'), statuses: queryList(request.query, 'status') };
-      const board = await statusBoard(ctx, filter);
-      const [open, past, maintenance] = await Promise.all([
-        listIncidents(ctx, { unresolved: true }),
-        recentIncidents(ctx, board.now - WEEK_MS),
-        frontPageMaintenances(ctx),
-      ]);
-      // Open cards say "12 minutes ago": re-rendered each minute while any is shown; past ones leave after 7 days.
-      const dayEnd = board.days[board.days.length - 1]!.end;
-      const expiresAt = Math.min(
-        dayEnd,
-        open.length > 0 ? board.now + 60_000 : dayEnd,
-        ...past.map((v) => (v.incident.resolvedAt ?? board.now) + WEEK_MS),
-        // Upcoming cards say "in 3 days" and enter the 7-day window: re-rendered each minute while any is shown.
-        maintenance.upcoming.length > 0 ? board.now + 60_000 : dayEnd,
-      );
-      return {
-        settings: board.settings,
-        html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past }, maintenance }),
-        expiresAt,
-      };
-    }),
+    page(
+      request,
+      reply,
+      async () => {
+        const filter = { lists: queryList(request.query, 'filter'), statuses: queryList(request.query, 'status') };
+        const board = await statusBoard(ctx, filter);
+        const [open, past, maintenance] = await Promise.all([
+          listIncidents(ctx, { unresolved: true }),
+          recentIncidents(ctx, board.now - WEEK_MS),
+          frontPageMaintenances(ctx),
+        ]);
+        // Open cards say "12 minutes ago": re-rendered each minute while any is shown; past ones leave after 7 days.
+        const dayEnd = board.days[board.days.length - 1]!.end;
+        const expiresAt = Math.min(
+          dayEnd,
+          open.length > 0 ? board.now + 60_000 : dayEnd,
+          ...past.map((v) => (v.incident.resolvedAt ?? board.now) + WEEK_MS),
+          // Upcoming cards say "in 3 days" and enter the 7-day window: re-rendered each minute while any is shown.
+          maintenance.upcoming.length > 0 ? board.now + 60_000 : dayEnd,
+        );
+        return {
+          settings: board.settings,
+          html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past }, maintenance }),
+          expiresAt,
+        };
+      },
+      ['filter', 'status'],
+    ),
   );
 
   app.get<{ Params: { slug: string } }>('/service-lists/:slug', (request, reply) =>
@@ -159,23 +172,28 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
 
   type ServiceParams = { slug: string; year?: string; month?: string; day?: string };
   const serviceHandler = (request: FastifyRequest<{ Params: ServiceParams }>, reply: FastifyReply) =>
-    page(request, reply, async () => {
-      const { slug, year, month, day } = request.params;
-      const digits = (text: string | undefined, length: number) => {
-        if (text === undefined) return undefined;
-        if (text.length !== length || !/^\d+$/.test(text))
-          throw new NotFound(`There is no such date: ${[year, month, day].filter(Boolean).join('-')}`);
-        return Number(text);
-      };
-      const y = digits(year, 4);
-      const archive = y === undefined ? undefined : { year: y, month: digits(month, 2), day: digits(day, 2) };
-      const view = await servicePage(ctx, slug, { page: pageNumber(request.query), archive });
-      return {
-        settings: view.settings,
-        html: servicePageView(chrome(request, view.settings), view),
-        expiresAt: view.days[view.days.length - 1]!.end,
-      };
-    });
+    page(
+      request,
+      reply,
+      async () => {
+        const { slug, year, month, day } = request.params;
+        const digits = (text: string | undefined, length: number) => {
+          if (text === undefined) return undefined;
+          if (text.length !== length || !/^\d+$/.test(text))
+            throw new NotFound(`There is no such date: ${[year, month, day].filter(Boolean).join('-')}`);
+          return Number(text);
+        };
+        const y = digits(year, 4);
+        const archive = y === undefined ? undefined : { year: y, month: digits(month, 2), day: digits(day, 2) };
+        const view = await servicePage(ctx, slug, { page: pageNumber(request.query), archive });
+        return {
+          settings: view.settings,
+          html: servicePageView(chrome(request, view.settings), view),
+          expiresAt: view.days[view.days.length - 1]!.end,
+        };
+      },
+      ['page'],
+    );
   app.get('/services/:slug', serviceHandler);
   app.get('/services/:slug/:year', serviceHandler);
   app.get('/services/:slug/:year/:month', serviceHandler);
