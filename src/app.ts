@@ -27,6 +27,7 @@ import { SmtpMailer } from './outbound/smtp-mailer.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 import { atomRoutes } from './http/site/atom.ts';
 import { historyFeedRoutes } from './http/site/history-feeds.ts';
+import { maintenanceCalendarRoutes } from './http/site/maintenance-calendar.ts';
 import { subscribeRoutes } from './http/site/subscribe.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import type { Metrics } from './metrics.ts';
@@ -183,6 +184,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rssRoutes, { ctx, cache });
   await app.register(atomRoutes, { ctx, cache });
   await app.register(historyFeedRoutes, { ctx, cache });
+  await app.register(maintenanceCalendarRoutes, { ctx, cache });
   await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });

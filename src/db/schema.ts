@@ -2,6 +2,7 @@ import type { Generated, Insertable, Selectable } from 'kysely';
 import type { NotificationTables } from './schema-notifications.ts';
 import type { MonitoringTables } from './schema-monitoring.ts';
 import type { IncidentTables } from './schema-incidents.ts';
+import type { MaintenanceTables } from './schema-maintenance.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -123,7 +124,7 @@ export interface AuditLogTable {
   address: string;
 }
 
-export interface Schema extends NotificationTables, MonitoringTables, IncidentTables {
+export interface Schema extends NotificationTables, MonitoringTables, IncidentTables, MaintenanceTables {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;

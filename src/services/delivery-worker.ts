@@ -65,7 +65,7 @@ export function startDeliveryWorker(
   }
 
   const unsubscribe = ctx.changes.subscribe((change) => {
-    if (change.topic === 'event') schedule(0);
+    if (change.topic === 'event' || change.topic === 'incident' || change.topic === 'maintenance') schedule(0);
   });
   schedule(0);
   return {

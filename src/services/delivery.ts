@@ -35,6 +35,13 @@ import {
   incidentWebhookBody,
   statuspageIncidentBody,
 } from '../notifications/incident-bodies.ts';
+import {
+  maintenanceEmail,
+  maintenanceSlackMessage,
+  maintenanceWebhookBody,
+  statuspageMaintenanceBody,
+} from '../notifications/maintenance-bodies.ts';
+import { isMaintenanceTopic, type MaintenanceNotice } from '../domain/maintenance.ts';
 import { readSetting } from '../db/repositories/settings.ts';
 import { PAGE_ID_KEY } from './page-id.ts';
 import type { Db } from '../db/connect.ts';
@@ -115,6 +122,14 @@ function channelPayload(
   pageId: string,
 ): string {
   const key = idempotencyKey(entry.id, recipient);
+  if (isMaintenanceTopic(entry.topic)) {
+    const notice = JSON.parse(entry.payload) as MaintenanceNotice;
+    if (channel.kind === 'email') return JSON.stringify(maintenanceEmail(notice, links));
+    if (channel.kind === 'slack') return maintenanceSlackMessage(notice, links);
+    return channel.format === 'statuspage'
+      ? statuspageMaintenanceBody(notice, links, pageId)
+      : maintenanceWebhookBody(notice, { id: key, noticeId: entry.id }, links, pageId);
+  }
   if (isIncidentTopic(entry.topic)) {
     const notice = JSON.parse(entry.payload) as IncidentNotice;
     if (channel.kind === 'email') return JSON.stringify(incidentEmail(notice, links));
@@ -143,7 +158,10 @@ async function recipientsOf(
   const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
   // §11: incident notices follow their affected services; an event an incident posted is told
   // to email and Slack by the incident's own notice, and Statuspage-format webhooks hear of incidents only.
-  const incident = isIncidentTopic(entry.topic) ? (JSON.parse(entry.payload) as IncidentNotice) : undefined;
+  const incident =
+    isIncidentTopic(entry.topic) || isMaintenanceTopic(entry.topic)
+      ? (JSON.parse(entry.payload) as { services: string[] })
+      : undefined;
   const byIncident = incident === undefined && (JSON.parse(entry.payload) as EventNotice).incident != null;
   const wants = (filter: ReturnType<typeof channelFilter>, kind: Channel['kind'] | 'subscriber', format?: string) => {
     if (incident) return wantsIncidentNotice(filter, incident.services);
@@ -262,9 +280,11 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
       mail = { to: [subscriber.email], ...confirmationEmail(batch.links, url, subscriber.pendingServices) };
     } else {
       const url = `${batch.links.baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
-      const content = isIncidentTopic(entry.topic)
-        ? incidentEmail(JSON.parse(entry.payload) as IncidentNotice, batch.links, url)
-        : noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url);
+      const content = isMaintenanceTopic(entry.topic)
+        ? maintenanceEmail(JSON.parse(entry.payload) as MaintenanceNotice, batch.links, url)
+        : isIncidentTopic(entry.topic)
+          ? incidentEmail(JSON.parse(entry.payload) as IncidentNotice, batch.links, url)
+          : noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url);
       mail = {
         to: [subscriber.email],
         ...content,

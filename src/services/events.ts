@@ -9,10 +9,11 @@ import type { Status, StatusEvent } from '../domain/resources.ts';
 import * as events from '../db/repositories/events.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
-import { type Actor, type Context, authorOf } from './context.ts';
+import { type Actor, type Context, authorOf, automationSourceOf } from './context.ts';
 import { required, requireAdmin, requireEventEditor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice } from './notices.ts';
+import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
 async function serviceOrNotFound(ctx: Context, slug: string) {
   const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
@@ -186,6 +187,19 @@ export async function postEventIn(
     return { outcome: 'posted', event };
   }
   const timestamp = ctx.clock.now();
+  if (automationSourceOf(actor) !== undefined) {
+    // Planned work: automation on an affected service records notes and notifies nobody (§9.2).
+    const quiet = await quietDuringMaintenance(
+      trx,
+      changes,
+      ctx,
+      actor,
+      service,
+      { status, message: requestedMessage },
+      timestamp,
+    );
+    if (quiet) return quiet;
+  }
   const plan = await planEvent(
     trx,
     actor,

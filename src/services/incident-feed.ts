@@ -1,6 +1,7 @@
 import type { V2AffectedComponent, V2IncidentSource } from '../domain/statuspage-v2.ts';
 import type { Context } from './context.ts';
 import { listIncidents } from './incidents.ts';
+import { maintenanceFeed } from './maintenances.ts';
 
 /**
  * What the Statuspage v2 answers need from incidents and maintenances (contract §4), in one
@@ -40,5 +41,6 @@ export async function incidentFeed(ctx: Context): Promise<IncidentFeed> {
     })),
     componentIds: v.services.map((s) => s.componentId),
   }));
-  return { incidents, maintenances: [], activeMaintenance: new Map() };
+  const { maintenances, activeMaintenance } = await maintenanceFeed(ctx);
+  return { incidents, maintenances, activeMaintenance };
 }

@@ -80,11 +80,11 @@ export interface WriteAnswer {
 
 const DAY_MS = 86_400_000;
 
-function newId(ctx: Context): string {
+export function newId(ctx: Context): string {
   return ctx.ids.publicId();
 }
 
-function componentIdOf(service: Service): string {
+export function componentIdOf(service: Service): string {
   return service.componentId;
 }
 
@@ -97,17 +97,17 @@ function parseInstant(field: string, value: unknown, now: number): number | unde
   return parsed.ms;
 }
 
-function flag(field: string, value: unknown, fallback: boolean): boolean {
+export function flag(field: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined || value === null || value === '') return fallback;
   return parseBoolean(field, value);
 }
 
-interface World {
+export interface World {
   services: Service[];
   statuses: Status[];
 }
 
-async function loadWorld(db: Db): Promise<World> {
+export async function loadWorld(db: Db): Promise<World> {
   const [services, statuses] = await Promise.all([allServices(db), allStatuses(db)]);
   return { services, statuses };
 }
@@ -137,7 +137,10 @@ function resolveStatus(world: World, key: string, value: unknown): Status {
 }
 
 /** The services named by `services`, `component_ids` and the keys of `components`, and the statuses asked for. */
-function resolveServices(world: World, input: IncidentInput): { named: Service[]; targets: Map<number, Status> } {
+export function resolveServices(
+  world: World,
+  input: IncidentInput,
+): { named: Service[]; targets: Map<number, Status> } {
   const named = new Map<number, Service>();
   for (const slug of input.services ?? []) {
     const s = findService(world, slug, 'services');
@@ -163,7 +166,7 @@ function defaultStatus(world: World): Status {
 }
 
 /** Posts a human event for an incident update, linked to the incident (§5.2), in the caller's transaction. */
-async function postIncidentEvent(
+export async function postIncidentEvent(
   trx: Db,
   changes: Change[],
   ctx: Context,

@@ -15,6 +15,7 @@ import { PUBLIC_CACHE_CONTROL } from '../site/page-headers.ts';
 import { notificationApi } from './v1/notifications.ts';
 import { monitoringApi } from './v1/monitoring.ts';
 import { incidentApi } from './v1/incidents.ts';
+import { maintenanceApi } from './v1/maintenances.ts';
 import { DEFAULT_ALERTMANAGER_RULES, type AlertmanagerRules } from '../../domain/alertmanager.ts';
 import type { MailSender } from '../../services/delivery-transports.ts';
 
@@ -156,6 +157,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
   await app.register(notificationApi, { prefix: '/v1', ctx: options.ctx, mailer: options.mailer });
   await app.register(incidentApi, { prefix: '/v1', ctx: options.ctx });
+  await app.register(maintenanceApi, { prefix: '/v1', ctx: options.ctx });
   await app.register(monitoringApi, {
     prefix: '/v1',
     ctx: options.ctx,

@@ -3,10 +3,14 @@ import type { Context } from '../../services/context.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { incidentsByActivity, type ServiceIncidentView } from '../../services/incidents.ts';
 import { STATUS_LABELS } from '../../domain/incidents.ts';
+import { MAINTENANCE_LABELS } from '../../domain/maintenance.ts';
 import { renderRss } from '../../views/rss.ts';
 import { renderAtom } from '../../views/atom.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import { PUBLIC_CACHE_CONTROL } from './page-headers.ts';
+
+/** Update status labels of incidents and maintenances (the feed holds both). */
+const STAGE_LABELS: Record<string, string | undefined> = { ...STATUS_LABELS, ...MAINTENANCE_LABELS };
 
 /** §10: title = name, link = guid = `<page.url>/incidents/<id>`, date = latest update's display_at, every update newest first. */
 function item(view: ServiceIncidentView, origin: string) {
@@ -15,7 +19,7 @@ function item(view: ServiceIncidentView, origin: string) {
     url: `${origin}/incidents/${view.incident.id}`,
     title: view.incident.name,
     date: new Date(latest?.displayAt ?? view.incident.updatedAt),
-    description: view.updates.map((u) => `${STATUS_LABELS[u.status]} - ${u.body}`).join('\n\n'),
+    description: view.updates.map((u) => `${STAGE_LABELS[u.status] ?? u.status} - ${u.body}`).join('\n\n'),
     category: view.services.map((s) => s.name).join(', '),
   };
 }

@@ -19,6 +19,9 @@ import { PUBLIC_CACHE_CONTROL, securityHeaders } from './page-headers.ts';
 import { queryList } from '../query-list.ts';
 import { incidentHistory, listIncidents, publicIncident, recentIncidents } from '../../services/incidents.ts';
 import { historyPage, incidentPage } from '../../views/site/incidents.ts';
+import { frontPageMaintenances, getMaintenance } from '../../services/maintenances.ts';
+import { maintenancePage } from '../../views/site/maintenance.ts';
+import { NotFound as MissingIncident } from '../../domain/errors.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -78,9 +81,10 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       async () => {
         const filter = { lists: queryList(request.query, 'filter'), statuses: queryList(request.query, 'status') };
         const board = await statusBoard(ctx, filter);
-        const [open, past] = await Promise.all([
+        const [open, past, maintenance] = await Promise.all([
           listIncidents(ctx, { unresolved: true }),
           recentIncidents(ctx, board.now - WEEK_MS),
+          frontPageMaintenances(ctx),
         ]);
         // Open cards say "12 minutes ago": re-rendered each minute while any is shown; past ones leave after 7 days.
         const dayEnd = board.days[board.days.length - 1]!.end;
@@ -92,10 +96,12 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
           ),
           open.length > 0 ? board.now + 60_000 : dayEnd,
           ...past.map((v) => (v.incident.resolvedAt ?? board.now) + WEEK_MS),
+          // Upcoming cards say "in 3 days" and enter the 7-day window: re-rendered each minute while any is shown.
+          maintenance.upcoming.length > 0 ? board.now + 60_000 : dayEnd,
         );
         return {
           settings: board.settings,
-          html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past } }),
+          html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past }, maintenance }),
           expiresAt,
         };
       },
@@ -120,8 +126,21 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
 
   app.get<{ Params: { id: string } }>('/incidents/:id', (request, reply) =>
     page(request, reply, async () => {
-      const [view, settings] = await Promise.all([publicIncident(ctx, request.params.id), getSiteSettings(ctx)]);
+      const settings = await getSiteSettings(ctx);
       const now = ctx.clock.now();
+      const view = await publicIncident(ctx, request.params.id).catch((error: unknown) => {
+        if (error instanceof MissingIncident) return undefined;
+        throw error;
+      });
+      if (view === undefined) {
+        // Maintenances share the id space and the permalink (§10).
+        const maintenance = await getMaintenance(ctx, request.params.id);
+        return {
+          settings,
+          html: maintenancePage(chrome(request, settings), maintenance, originOf(request, settings).replace(/\/$/, '')),
+          expiresAt: now + 60_000,
+        };
+      }
       return {
         settings,
         html: incidentPage(chrome(request, settings), view, originOf(request, settings).replace(/\/$/, ''), now),

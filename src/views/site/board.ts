@@ -7,6 +7,7 @@ import type { Service } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { banner, lastUpdate, legend, overallOf, serviceRow } from './components.ts';
 import { incidentCards, pastIncidents } from './incidents.ts';
+import { maintenanceCards, underMaintenanceFlag, type BoardMaintenance } from './maintenance.ts';
 import type { IncidentView } from '../../domain/incidents.ts';
 
 /** The incidents the front page shows: unresolved ones as cards, the last 7 days as "Past incidents". */
@@ -37,7 +38,19 @@ export interface BoardFilterView {
   statuses: string[];
 }
 
-function groups(view: BoardView, inIncident: ReadonlySet<number> = new Set()): Html {
+function groups(
+  view: BoardView,
+  inIncident: ReadonlySet<number> = new Set(),
+  underMaintenance: ReadonlySet<number> = new Set(),
+): Html {
+  const row = (r: BoardView['rows'][number]) =>
+    serviceRow(
+      r.service,
+      view.days,
+      r.history,
+      r.uptime,
+      underMaintenance.has(r.service.id) ? underMaintenanceFlag() : html``,
+    );
   const byList = new Map<number | null, BoardView['rows']>();
   for (const row of affectedFirst(view.rows, inIncident)) {
     const key = row.service.list?.id ?? null;
@@ -50,14 +63,14 @@ function groups(view: BoardView, inIncident: ReadonlySet<number> = new Set()): H
     if (!rows) continue;
     sections.push(html`<section class="group" aria-labelledby="list-${list.slug}">
 <h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
-<ul class="services">${rows.map((r) => serviceRow(r.service, view.days, r.history, r.uptime))}</ul>
+<ul class="services">${rows.map(row)}</ul>
 </section>`);
   }
   const loose = byList.get(null);
   if (loose) {
     sections.push(html`<section class="group" aria-labelledby="list-none">
 <h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
-<ul class="services">${loose.map((r) => serviceRow(r.service, view.days, r.history, r.uptime))}</ul>
+<ul class="services">${loose.map(row)}</ul>
 </section>`);
   }
   return html`${sections}`;
@@ -73,10 +86,16 @@ function filterNotice(filter: BoardFilterView, view: BoardView): Html {
 export function boardPage(
   chrome: PageChrome,
   view: BoardView,
-  options: { filter?: BoardFilterView; list?: ServiceList; incidents?: BoardIncidents } = {},
+  options: {
+    filter?: BoardFilterView;
+    list?: ServiceList;
+    incidents?: BoardIncidents;
+    maintenance?: BoardMaintenance;
+  } = {},
 ): Html {
   const tz = chrome.settings.timeZone;
   const inIncident = new Set((options.incidents?.open ?? []).flatMap((v) => v.incident.serviceIds));
+  const underMaintenance = new Set((options.maintenance?.active ?? []).flatMap((v) => v.maintenance.serviceIds));
   const scope = options.list ? view.rows.map((r) => r.service) : view.all;
   const filtering =
     options.filter !== undefined && (options.filter.lists.length > 0 || options.filter.statuses.length > 0);
@@ -89,9 +108,10 @@ export function boardPage(
     .map((s) => s.name);
   const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), tz, affectedNames)}
 ${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
+${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
 ${options.filter ? filterNotice(options.filter, view) : ''}
-${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident)}
+${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident, underMaintenance)}
 ${options.incidents ? pastIncidents(options.incidents.past, tz) : ''}
 ${legend(view.statuses)}`;
   return layout(chrome, {

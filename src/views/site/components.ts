@@ -163,9 +163,10 @@ export function serviceRow(
   days: readonly ZonedDay[],
   history: readonly DaySummary[],
   uptime?: readonly DayUptime[],
+  flag: Html = html``,
 ): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
-<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${statusLabel(service.currentEvent?.status)}</div>
+<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${flag}${statusLabel(service.currentEvent?.status)}</div>
 ${currentMessage(service)}
 ${dayStrip(service, days, history, uptime)}
 </li>`;

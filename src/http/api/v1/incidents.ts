@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Context } from '../../../services/context.ts';
 import * as incidents from '../../../services/incidents.ts';
@@ -29,17 +29,29 @@ const FIELD_TYPES = {
 } as const;
 type FieldName = keyof typeof FIELD_TYPES;
 
+/** What a use case needs to honour `Idempotency-Key` (§6.2), for any kind of answer. */
+export interface IdempotentOnce<V> {
+  scope: { credential: string; method: string; path: string; key: string };
+  parameters: string;
+  render: (view: V) => { status: number; body: string };
+}
+type IdempotentAnswer = { status: number; body: string; replayed: boolean };
+
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
 /** The request's parameters: JSON body (unwrapping `{"incident": {...}}`), form fields, then the query string. */
-function parameters(request: FastifyRequest): Record<string, unknown> {
+export function parameters(
+  request: FastifyRequest,
+  extraTypes: Record<string, TSchema> = {},
+  wrapper = 'incident',
+): Record<string, unknown> {
   const body = request.body;
   if (typeof body === 'string')
     throw new HttpError(400, 'Send parameters as application/x-www-form-urlencoded or application/json');
   if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body)))
     throw new HttpError(400, 'The JSON body must be an object');
   let fields: Record<string, unknown> = { ...((body as Record<string, unknown> | null | undefined) ?? {}) };
-  const wrapped = fields.incident;
+  const wrapped = fields[wrapper] ?? fields.incident;
   if (wrapped !== null && typeof wrapped === 'object' && !Array.isArray(wrapped))
     fields = { ...(wrapped as Record<string, unknown>) };
   const entries = request.formEntries;
@@ -60,14 +72,14 @@ function parameters(request: FastifyRequest): Record<string, unknown> {
     if (key === 'callback' || key in fields) continue;
     fields[key] = Array.isArray(value) ? value[0] : value;
   }
-  for (const [name, schema] of Object.entries(FIELD_TYPES)) {
+  for (const [name, schema] of Object.entries({ ...FIELD_TYPES, ...extraTypes })) {
     const value = fields[name];
     if (value !== undefined && !Value.Check(schema, value)) throw new HttpError(400, `${name} has the wrong type`);
   }
   return fields;
 }
 
-function list(value: unknown): string[] | undefined {
+export function list(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const items = Array.isArray(value) ? (value as string[]) : [value as string];
   return items
@@ -95,13 +107,13 @@ function input(fields: Record<string, unknown>): incidents.IncidentInput {
   };
 }
 
-async function pageOf(ctx: Context, request: FastifyRequest): Promise<PageRef> {
+export async function pageOf(ctx: Context, request: FastifyRequest): Promise<PageRef> {
   const settings = await getSiteSettings(ctx);
   const url = (settings.siteUrl ?? `${request.protocol}://${request.host}`).replace(/\/$/, '');
   return { id: await incidents.pageId(ctx), url };
 }
 
-const adminBase = (request: FastifyRequest) => `${request.protocol}://${request.host}/admin/api/v1`;
+export const adminBase = (request: FastifyRequest) => `${request.protocol}://${request.host}/admin/api/v1`;
 
 function sortedJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
@@ -112,17 +124,17 @@ function sortedJson(value: unknown): string {
 }
 
 /** Runs a POST with `Idempotency-Key` (§6.2) when the header is present. */
-async function idempotentPost(
+export async function idempotentPost<V = incidents.ServiceIncidentView>(
   call: Call,
   status: number,
   fields: Record<string, unknown>,
-  render: (view: incidents.ServiceIncidentView) => unknown,
-  run: (once: incidents.Once | undefined) => Promise<incidents.WriteAnswer>,
+  render: (view: V) => unknown,
+  run: (once: IdempotentOnce<V> | undefined) => Promise<{ view: V | null; answer?: IdempotentAnswer }>,
 ): Promise<string> {
   const { request, reply, actor } = call;
   const header = request.headers['idempotency-key'];
-  let once: incidents.Once | undefined;
-  const renderAs = (view: incidents.ServiceIncidentView) => ({ status, body: JSON.stringify(render(view)) });
+  let once: IdempotentOnce<V> | undefined;
+  const renderAs = (view: V) => ({ status, body: JSON.stringify(render(view)) });
   if (header !== undefined) {
     const key = Array.isArray(header) ? header[0]! : header;
     if (!IDEMPOTENCY_KEY.test(key))
@@ -140,7 +152,7 @@ async function idempotentPost(
   return answer.body;
 }
 
-function limitOf(request: FastifyRequest): number {
+export function limitOf(request: FastifyRequest): number {
   const raw = (request.query as Record<string, unknown>).limit;
   if (raw === undefined) return 50;
   const n = Number(raw);
