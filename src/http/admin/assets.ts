@@ -1,3 +1,4 @@
+import { ASSET_DIR } from '../../asset-dir.ts';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +15,7 @@ const loaded = new Map<AssetName, { body: Buffer; version: string }>();
 function load(name: AssetName): { body: Buffer; version: string } {
   let asset = loaded.get(name);
   if (!asset) {
-    const body = readFileSync(new URL(`../../../assets/admin/${name}`, import.meta.url));
+    const body = readFileSync(new URL(`admin/${name}`, ASSET_DIR));
     asset = { body, version: createHash('sha256').update(body).digest('base64url').slice(0, 12) };
     loaded.set(name, asset);
   }

@@ -6,8 +6,10 @@ import { deleteEvent, getEvent, listEvents, postEvent } from '../../services/eve
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
 import { dashboardPage, recoveryMessage } from '../../views/admin/dashboard.ts';
+import { dashboardIncidents } from '../../views/admin/incidents.ts';
 import { listServiceLists } from '../../services/service-lists.ts';
 import { currentStatusSince } from '../../services/status-since.ts';
+import { listIncidents, uncoveredOutages } from '../../services/incidents.ts';
 import { deleteEventPage, eventsPage } from '../../views/admin/events.ts';
 import type { FormState } from '../../views/admin/forms.ts';
 import { formFromError, formValues } from './form-input.ts';
@@ -28,25 +30,31 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
     reply: FastifyReply,
     failed?: { slug: string; state: FormState },
   ) {
-    const [services, lists, statuses, site, holds] = await Promise.all([
+    const [services, lists, statuses, site, holds, openIncidents, suggestions] = await Promise.all([
       listServices(ctx),
       listServiceLists(ctx),
       listStatuses(ctx),
       getSiteSettings(ctx),
       listRecoveryHolds(ctx, request.adminSession!.actor),
+      listIncidents(ctx, { unresolved: true }),
+      uncoveredOutages(ctx),
     ]);
     const since = await currentStatusSince(ctx, services);
     return sendPage(
       reply,
-      dashboardPage(chrome(request, reply), {
-        services,
-        lists,
-        statuses,
-        since,
-        timeZone: site.timeZone,
-        failed,
-        holds,
-      }),
+      dashboardPage(
+        chrome(request, reply),
+        {
+          services,
+          lists,
+          statuses,
+          since,
+          timeZone: site.timeZone,
+          failed,
+          holds,
+        },
+        { top: dashboardIncidents(openIncidents, suggestions) },
+      ),
       failed ? 400 : 200,
     );
   }

@@ -1,3 +1,4 @@
+import { incidentRoutes } from './incident-routes.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../services/context.ts';
 import './request-types.ts';
@@ -20,6 +21,7 @@ export async function adminSite(app: FastifyInstance, options: { ctx: Context; m
   await app.register(adminAssetRoutes);
   await app.register(accountRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
+  await app.register(incidentRoutes, { ctx });
   await app.register(manageRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
   await app.register(monitoringRoutes, { ctx });

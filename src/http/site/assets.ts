@@ -1,3 +1,4 @@
+import { ASSET_DIR } from '../../asset-dir.ts';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
@@ -5,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { chooseEncoding } from '../cache/response-cache.ts';
 import { FAVICON_STATES, faviconSvg } from '../../views/favicon.ts';
 
-const ASSET_DIR = new URL('../../../assets/site/', import.meta.url);
+const SITE_ASSETS = new URL('site/', ASSET_DIR);
 
 interface Asset {
   name: string;
@@ -28,7 +29,7 @@ export class SiteAssets {
   readonly #byName = new Map<string, Asset>();
 
   constructor(names: string[] = ['site.css', 'live.js', 'widget.js', 'favicon.svg']) {
-    for (const name of names) this.#add(name, readFileSync(new URL(name, ASSET_DIR)));
+    for (const name of names) this.#add(name, readFileSync(new URL(name, SITE_ASSETS)));
     // One favicon per overall state (the page's <link rel="icon"> names the current one).
     for (const state of FAVICON_STATES) this.#add(`favicon-${state}.svg`, Buffer.from(faviconSvg(state)!));
   }

@@ -9,6 +9,8 @@ import { checkbox, EMPTY_FORM, errorSummary, radios, textarea, type FormState } 
 import { time } from './time.ts';
 import { eventSource } from './event-source.ts';
 import { recoveryHoldNotice } from './monitoring.ts';
+import { dashboardIncidents } from './incidents.ts';
+import type { IncidentView } from '../../domain/incidents.ts';
 
 export interface DashboardData {
   services: Service[];
@@ -21,6 +23,8 @@ export interface DashboardData {
   failed?: { slug: string; state: FormState };
   /** Recoveries held by the escalation policy until a person confirms them, by service slug. */
   holds?: ReadonlyMap<string, { since: number; status: string | null }>;
+  /** Open incidents, and services automation took to an outage that no open incident covers. */
+  incidents?: { open: Array<IncidentView<Service>>; suggestions: Service[] };
 }
 
 /** The colour class of a status, after its component status (the same scale as the public page). */
@@ -163,11 +167,13 @@ function compactRow(service: Service, data: DashboardData, chrome: Chrome): Html
 }
 
 export function dashboardPage(chrome: Chrome, data: DashboardData, slots: { top?: Html } = {}): Html {
+  // Open incidents (and automation's suggestion to open one) come first: the slot or the data's.
+  const top = slots.top ?? (data.incidents ? dashboardIncidents(data.incidents.open, data.incidents.suggestions) : '');
   if (data.services.length === 0) {
     return page(
       chrome,
       'Dashboard',
-      html`<div class="card">
+      html`${top}<div class="card">
         <p>
           No services
           yet.${
@@ -185,7 +191,7 @@ export function dashboardPage(chrome: Chrome, data: DashboardData, slots: { top?
     componentStatusRank(shownStatus(a, data)!.componentStatus);
   const trouble = ordered.filter((s) => !isOperational(s, data) || data.holds?.has(s.slug)).sort(worstFirst);
   const healthy = ordered.filter((s) => !trouble.includes(s));
-  const body = html`${slots.top ?? ''}
+  const body = html`${top}
     <section aria-labelledby="attention">
       <h2 id="attention">${trouble.length === 0 ? 'Nothing needs attention' : 'Needs attention'}</h2>
       ${

@@ -1,11 +1,21 @@
 import { html, type Html } from '../html.ts';
 import type { ServiceList, Status } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
+import type { DayUptime } from '../../domain/uptime.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import type { Service } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { banner, lastUpdate, legend, overallOf, shownStatus } from './components.ts';
 import { serviceGroups } from './groups.ts';
+import { incidentCards, pastIncidents } from './incidents.ts';
+import { maintenanceCards, type BoardMaintenance } from './maintenance.ts';
+import type { IncidentView } from '../../domain/incidents.ts';
+
+/** The incidents the front page shows: unresolved ones as cards, the last 7 days as "Past incidents". */
+export interface BoardIncidents {
+  open: Array<IncidentView<Service>>;
+  past: Array<IncidentView<Service>>;
+}
 
 export interface BoardView {
   now: number;
@@ -13,7 +23,7 @@ export interface BoardView {
   lists: ServiceList[];
   statuses: Status[];
   all: Service[];
-  rows: Array<{ service: Service; history: DaySummary[] }>;
+  rows: Array<{ service: Service; history: DaySummary[]; uptime?: DayUptime[] }>;
   /** What a service without events shows. */
   defaultStatus: Status | null;
 }
@@ -34,8 +44,16 @@ function filterNotice(filter: BoardFilterView, view: BoardView): Html {
 export function boardPage(
   chrome: PageChrome,
   view: BoardView,
-  options: { filter?: BoardFilterView; list?: ServiceList } = {},
+  options: {
+    filter?: BoardFilterView;
+    list?: ServiceList;
+    incidents?: BoardIncidents;
+    maintenance?: BoardMaintenance;
+  } = {},
 ): Html {
+  const tz = chrome.settings.timeZone;
+  const inIncident = new Set((options.incidents?.open ?? []).flatMap((v) => v.incident.serviceIds));
+  const underMaintenance = new Set((options.maintenance?.active ?? []).flatMap((v) => v.maintenance.serviceIds));
   const scope = options.list ? view.rows.map((r) => r.service) : view.all;
   const filtering =
     options.filter !== undefined && (options.filter.lists.length > 0 || options.filter.statuses.length > 0);
@@ -45,14 +63,17 @@ export function boardPage(
       : '';
   const affected = scope.flatMap((service) => {
     const status = shownStatus(service, view.defaultStatus);
-    return status && status.level !== 'NORMAL' ? [{ service, status }] : [];
+    return (status && status.level !== 'NORMAL') || inIncident.has(service.id) ? [{ service, status }] : [];
   });
-  const groups = serviceGroups({ ...view, timeZone: chrome.settings.timeZone });
+  const groups = serviceGroups({ ...view, timeZone: tz }, { inIncident, underMaintenance });
   // Incidents and maintenance, when there are any, belong between the banner and the services.
-  const body = html`${about}${banner(overallOf(scope, view.defaultStatus), lastUpdate(scope), chrome.settings.timeZone, affected)}
+  const body = html`${about}${banner(overallOf(scope, view.defaultStatus), lastUpdate(scope), tz, affected)}
+${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
+${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
 ${options.filter ? filterNotice(options.filter, view) : ''}
 ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups}
+${options.incidents ? pastIncidents(options.incidents.past, tz) : ''}
 ${legend(view.statuses)}`;
   return layout(chrome, {
     title: options.list ? options.list.name : chrome.settings.siteName,

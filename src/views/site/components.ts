@@ -7,6 +7,7 @@ import { statusImagePath } from '../../domain/status-images.ts';
 import { civilDay, dateTime, duration, isoInstant, pad2, plural, statusClass } from './format.ts';
 import { componentStatusRank } from '../../domain/component-status.ts';
 import { linkify } from './links.ts';
+import { formatDuration, formatUptime, sumTotals, uptimePercent, type DayUptime } from '../../domain/uptime.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -47,12 +48,35 @@ function partsOf(days: readonly ZonedDay[]): Array<{ path: string; title: string
   return parts;
 }
 
-function dayLabel(title: string, summary: DaySummary): string {
-  let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}`;
-  if (summary.affectedMs > 0) label += ` (affected for ${duration(summary.affectedMs)})`;
-  label += `, ${summary.events === 0 ? 'no updates' : plural(summary.events, 'update')}`;
-  if (summary.notes > 0) label += `, ${plural(summary.notes, 'note')}`;
-  return label;
+/** How long each non-operational state lasted (contract §8), e.g. `major outage 42 min, degraded 1 h 5 min`. */
+function downtimeParts(uptime: DayUptime): string[] {
+  const parts: string[] = [];
+  if (uptime.major > 0) parts.push(`major outage ${formatDuration(uptime.major)}`);
+  if (uptime.partial > 0) parts.push(`partial outage ${formatDuration(uptime.partial)}`);
+  if (uptime.degraded > 0) parts.push(`degraded ${formatDuration(uptime.degraded)}`);
+  return parts;
+}
+
+function dayLabel(title: string, summary: DaySummary, uptime: DayUptime | undefined): string {
+  if (!uptime) {
+    let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}`;
+    if (summary.affectedMs > 0) label += ` (affected for ${duration(summary.affectedMs)})`;
+    label += `, ${summary.events === 0 ? 'no updates' : plural(summary.events, 'update')}`;
+    if (summary.notes > 0) label += `, ${plural(summary.notes, 'note')}`;
+    return label;
+  }
+  const percent = uptimePercent(uptime);
+  const parts = [summary.worst ? summary.worst.name : 'No data', ...downtimeParts(uptime)];
+  if (summary.notes > 0) parts.push(plural(summary.notes, 'note'));
+  if (percent !== null) parts.push(`${formatUptime(percent)}% uptime`);
+  else if (summary.worst) parts.push('no data');
+  return `${title}: ${parts.join(', ')}`;
+}
+
+/** `99.95% uptime` over a strip's days, or null when none of them has data. */
+export function stripUptime(uptime: readonly DayUptime[]): string | null {
+  const percent = uptimePercent(sumTotals(uptime));
+  return percent === null ? null : `${formatUptime(percent)}% uptime`;
 }
 
 export function dayPath(slug: string, day: { year: number; month: number; day: number }): string {
@@ -64,16 +88,22 @@ export function dayPath(slug: string, day: { year: number; month: number; day: n
  * tooltip on hover and focus). The page script turns the strip into one tab stop with
  * arrow keys; without script every day is its own tab stop.
  */
-export function dayStrip(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+export function dayStrip(
+  service: Service,
+  days: readonly ZonedDay[],
+  history: readonly DaySummary[],
+  uptime?: readonly DayUptime[],
+): Html {
   const parts = partsOf(days);
   const base = `/services/${encodeURIComponent(service.slug)}`;
+  const total = uptime ? stripUptime(uptime) : null;
   const cells = history.map((summary, i) => {
     const part = parts[i]!;
     const cls = summary.notes > 0 ? `${statusClass(summary.worst)} n` : statusClass(summary.worst);
-    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a></li>`;
+    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary, uptime?.[i])}</span></a></li>`;
   });
   return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">${cells}</ol>
-<div class="strip-ends" aria-hidden="true"><span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span><span>Today</span></div>`;
+<div class="strip-ends"><span class="far" aria-hidden="true">${days.length} days ago</span><span class="near" aria-hidden="true">${Math.min(days.length, 30)} days ago</span>${total ? html`<span class="uptime">${total}<span class="sr-only"> over the last ${days.length} days</span></span>` : ''}<span aria-hidden="true">Today</span></div>`;
 }
 
 export interface Overall {
@@ -124,14 +154,15 @@ export function banner(
   overall: Overall,
   updatedAt: number | null,
   timeZone: string,
-  affected: readonly { service: Service; status: Status }[] = [],
+  affected: readonly { service: Service; status: Status | null }[] = [],
 ): Html {
-  const worstFirst = [...affected].sort((a, b) => levelRank(b.status.level) - levelRank(a.status.level));
+  const rank = (a: { status: Status | null }) => levelRank(a.status?.level ?? 'NORMAL');
+  const worstFirst = [...affected].sort((a, b) => rank(b) - rank(a));
   const cls = overall.level === 'NORMAL' ? 'l0' : statusClass(overall.worst);
   return html`<section class="banner ${cls}" aria-labelledby="overall">
 <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28">
 <div><h1 id="overall">${overallText(overall)}</h1>
-${worstFirst.length > 0 ? html`<ul class="affected" aria-label="Affected services">${worstFirst.map((a) => html`<li><a href="#svc-${a.service.slug}">${a.service.name}</a> ${statusLabel(a.status)}</li>`)}</ul>` : ''}
+${worstFirst.length > 0 ? html`<ul class="affected" aria-label="Affected services">${worstFirst.map((a) => html`<li><a href="#svc-${a.service.slug}">${a.service.name}</a> ${a.status ? statusLabel(a.status) : ''}</li>`)}</ul>` : ''}
 ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}</div>
 </section>`;
 }
@@ -164,10 +195,12 @@ export function serviceRow(
   days: readonly ZonedDay[],
   history: readonly DaySummary[],
   context: { now: number; timeZone: string; fallback: Status | null },
+  uptime?: readonly DayUptime[],
+  flag: Html = html``,
 ): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
-<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${statusLabel(shownStatus(service, context.fallback))}</div>
+<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${flag}${statusLabel(shownStatus(service, context.fallback))}</div>
 ${currentMessage(service, context.now, context.timeZone)}
-${dayStrip(service, days, history)}
+${dayStrip(service, days, history, uptime)}
 </li>`;
 }

@@ -1,8 +1,10 @@
 import { html, type Html } from '../html.ts';
 import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
+import type { DayUptime } from '../../domain/uptime.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import { serviceRow, shownStatus, statusLabel } from './components.ts';
+import { underMaintenanceFlag } from './maintenance.ts';
 import { plural } from './format.ts';
 
 export interface GroupsView {
@@ -10,25 +12,35 @@ export interface GroupsView {
   timeZone: string;
   days: ZonedDay[];
   lists: ServiceList[];
-  rows: Array<{ service: Service; history: DaySummary[] }>;
+  rows: Array<{ service: Service; history: DaySummary[]; uptime?: DayUptime[] }>;
   defaultStatus: Status | null;
 }
 
+/** Services in an unresolved incident, and those under active maintenance (by service id). */
+export interface GroupsMarks {
+  inIncident?: ReadonlySet<number>;
+  underMaintenance?: ReadonlySet<number>;
+}
+
 /**
- * Services grouped by list, in display order (rows and lists come ordered). A group whose
- * services are all operational can be collapsed; while anything on the page has a problem,
- * such groups start collapsed so the trouble is on the first screen. A group with a problem is
- * never collapsible.
+ * Services grouped by list, in display order (rows and lists come ordered). Within a list,
+ * services not at a NORMAL status or in an unresolved incident come first (display order
+ * otherwise). A group whose services are all operational can be collapsed; while anything on
+ * the page has a problem, such groups start collapsed so the trouble is on the first screen. A
+ * group with a problem is never collapsible.
  */
-export function serviceGroups(view: GroupsView): Html {
+export function serviceGroups(view: GroupsView, marks: GroupsMarks = {}): Html {
+  const inIncident = marks.inIncident ?? new Set<number>();
+  const underMaintenance = marks.underMaintenance ?? new Set<number>();
+  const affected = (r: GroupsView['rows'][number]) =>
+    (shownStatus(r.service, view.defaultStatus)?.level ?? 'NORMAL') !== 'NORMAL' || inIncident.has(r.service.id);
   const byList = new Map<number | null, GroupsView['rows']>();
-  for (const row of view.rows) {
+  for (const row of [...view.rows.filter(affected), ...view.rows.filter((r) => !affected(r))]) {
     const key = row.service.list?.id ?? null;
     if (!byList.has(key)) byList.set(key, []);
     byList.get(key)!.push(row);
   }
-  const troubled = (rows: GroupsView['rows']) =>
-    rows.some((r) => (shownStatus(r.service, view.defaultStatus)?.level ?? 'NORMAL') !== 'NORMAL');
+  const troubled = (rows: GroupsView['rows']) => rows.some(affected);
   const anyTrouble = troubled(view.rows);
   const context = { now: view.now, timeZone: view.timeZone, fallback: view.defaultStatus };
   const groups: Array<{ id: string; name: string; href?: string; rows: GroupsView['rows'] }> = [];
@@ -42,7 +54,16 @@ export function serviceGroups(view: GroupsView): Html {
 
   return html`${groups.map((group) => {
     const list = html`<ul class="services">
-      ${group.rows.map((r) => serviceRow(r.service, view.days, r.history, context))}
+      ${group.rows.map((r) =>
+        serviceRow(
+          r.service,
+          view.days,
+          r.history,
+          context,
+          r.uptime,
+          underMaintenance.has(r.service.id) ? underMaintenanceFlag() : html``,
+        ),
+      )}
     </ul>`;
     if (troubled(group.rows) || groups.length === 1) {
       return html`<section class="group" aria-labelledby="list-${group.id}">

@@ -25,7 +25,9 @@ export interface PageState {
 const NAV: Array<[string, string]> = [
   ['/', 'Status'],
   ['/summary', 'Summary'],
+  ['/uptime', 'Uptime'],
   ['/service-lists', 'Lists'],
+  ['/history', 'History'],
 ];
 
 function navLink(path: string, href: string, label: string): Html {
@@ -35,7 +37,7 @@ function navLink(path: string, href: string, label: string): Html {
 
 export function layout(
   chrome: PageChrome,
-  page: { title: string; body: Html; description?: string; feed?: string },
+  page: { title: string; body: Html; description?: string; feed?: string; head?: Html },
 ): Html {
   const { settings } = chrome;
   const base = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
@@ -68,6 +70,7 @@ ${image ? html`<meta property="og:image" content="${image}">` : ''}
 <link rel="alternate" type="application/rss+xml" title="${settings.siteName} status feed" href="${feed}">
 <link rel="alternate" type="application/atom+xml" title="${settings.siteName} status feed (Atom)" href="${feed.replace(/^\/rss/, '/atom')}">
 <script src="${chrome.assets.js}" defer></script>
+${page.head ?? ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
