@@ -98,7 +98,7 @@ for (const backend of BACKENDS) {
 
       await page.getByRole('link', { name: 'Services' }).click();
       await page.getByRole('button', { name: 'Create service' }).click();
-      assert.match((await page.locator('#new-svc-name-error').textContent()) ?? '', /name is required/);
+      assert.match((await page.locator('#new-svc-name-error').textContent()) ?? '', /Name is required/);
       await check('services-error');
       await page.getByLabel('Name').fill('API');
       await page.getByLabel('Description').fill('The public REST API');

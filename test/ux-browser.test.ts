@@ -138,7 +138,7 @@ describe('public page and admin site as their users see them (Chromium)', () => 
         await cell.click();
         const detail = page.locator('#svc-dns .day-detail');
         await detail.waitFor({ state: 'visible' });
-        assert.match((await detail.textContent()) ?? '', /Down \(affected for 2 h\), 2 updates/);
+        assert.match((await detail.textContent()) ?? '', /Down, major outage 2 h, [\d.]+% uptime/);
         assert.match((await detail.locator('a').getAttribute('href')) ?? '', /^\/services\/dns\/\d{4}\/\d\d\/\d\d$/);
         assert.equal(new URL(page.url()).pathname, '/', 'still on the front page');
         await page.screenshot({ path: new URL(`ux-day-detail-${tag}.png`, ARTIFACTS).pathname });

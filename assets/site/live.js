@@ -32,7 +32,8 @@
   });
 
   // A tap (or click) on a day shows its details under the strip instead of leaving the page;
-  // the details link on to the day's archive. Modified clicks still open the archive.
+  // the details link on to the day's archive. Modified clicks and Enter on a focused day still
+  // open the archive.
   document.addEventListener('click', (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const target = event.target instanceof Element ? event.target : null;
@@ -42,6 +43,9 @@
     }
     const link = target?.closest('ol.strip a');
     if (!link) return;
+    // Enter on a focused day (a click without a pointer) opens its archive: the day's label
+    // already shows on focus, and the keyboard user asked to go there.
+    if (event.detail === 0) return;
     event.preventDefault();
     const strip = link.closest('ol.strip');
     const ends = strip.nextElementSibling?.classList.contains('strip-ends') ? strip.nextElementSibling : strip;
