@@ -56,12 +56,17 @@ export function layout(
 <meta name="color-scheme" content="light dark">
 <title>${title}</title>
 <meta name="description" content="${description}">
-<meta property="og:type" content="website">
+${
+  // A page with sharing tags of its own (an incident's permalink) gives them in its head.
+  page.head
+    ? ''
+    : html`<meta property="og:type" content="website">
 <meta property="og:site_name" content="${settings.siteName}">
 <meta property="og:title" content="${title}">
 <meta property="og:description" content="${description}">
 ${url ? html`<meta property="og:url" content="${url}">` : ''}
-${image ? html`<meta property="og:image" content="${image}">` : ''}
+${image ? html`<meta property="og:image" content="${image}">` : ''}`
+}
 <meta name="twitter:card" content="summary">
 <meta name="twitter:title" content="${title}">
 <meta name="twitter:description" content="${description}">
