@@ -10,7 +10,7 @@ import * as events from '../db/repositories/events.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
-import { required, requireEventEditor } from './fields.ts';
+import { authorize, required } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice } from './notices.ts';
 
@@ -60,7 +60,7 @@ export type PostOutcome =
   | { outcome: 'suppressed'; event: null; retryAt: number };
 
 /**
- * Posts an event. Automated actors (Actor.source, `events`-scope tokens) are held to the
+ * Posts an event. Automated actors (automation scopes, `events`-scope tokens) are held to the
  * service's escalation policy: a held recovery is posted as a note instead; a change the
  * policy refuses outright is a Conflict.
  */
@@ -70,6 +70,7 @@ export async function postEvent(
   serviceSlug: string,
   input: PostEventInput,
 ): Promise<StatusEvent> {
+  authorize(actor, 'event.post');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const result = await postEventIn(trx, changes, ctx, actor, serviceSlug, input);
     if (result.outcome === 'ignored') {
@@ -95,6 +96,7 @@ export async function postEventIn(
   serviceSlug: string,
   input: PostEventInput,
 ): Promise<PostOutcome> {
+  authorize(actor, 'event.post');
   const requestedMessage = required('message', input.message);
   const requestedInformational =
     input.informational === undefined || input.informational === ''
@@ -151,7 +153,7 @@ export async function postEventIn(
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
-  requireEventEditor(actor);
+  authorize(actor, 'event.delete');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);

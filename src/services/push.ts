@@ -9,7 +9,7 @@ import {
   updateAutomation,
 } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { secretsEqual } from './tokens.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
@@ -36,7 +36,7 @@ export async function getPushSecret(
   actor: Actor,
   slug: string,
 ): Promise<{ secret: string | null; lastPushAt: number | null }> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const service = await serviceOrNotFound(ctx, slug);
   const automation = await reading(() => findAutomation(ctx.database.db, service.id));
   return { secret: automation.pushSecret, lastPushAt: automation.lastPushAt };
@@ -44,7 +44,7 @@ export async function getPushSecret(
 
 /** Creates or replaces the service's push secret; the old URL stops working at once. */
 export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: string): Promise<{ secret: string }> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   const secret = ctx.ids.secret(24);
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
@@ -56,7 +56,7 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
 }
 
 export async function removePushSecret(ctx: Context, actor: Actor, slug: string): Promise<void> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);

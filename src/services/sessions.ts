@@ -9,6 +9,7 @@ import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { hashPassword, passwordMatches } from './passwords.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { authorize } from './fields.ts';
 
 /** A session ends after a week without use, and a month after login at the latest. */
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60_000;
@@ -32,6 +33,9 @@ export type LoginResult =
 function sessionIdOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
+
+/** The login form, before anyone is signed in: it records failed attempts. */
+const LOGIN_FORM: Actor = { kind: 'system', name: 'anonymous', scope: 'login' };
 
 export function actorForUser(email: string, role: Role): Actor {
   return { kind: 'user', name: email, scope: role === 'admin' ? 'admin' : 'editor' };
@@ -85,7 +89,7 @@ export async function logIn(
   const user = email === '' ? undefined : await reading(() => findUserWithHash(ctx.database.db, email));
   const matches = await passwordMatches(user?.passwordHash, password);
   if (!user || !matches) {
-    await inTransaction(ctx, { kind: 'system', name: 'anonymous', scope: 'events' }, async (trx) => {
+    await inTransaction(ctx, LOGIN_FORM, async (trx) => {
       for (const [key, policy] of keys) await failures.recordFailure(trx, key, now, now - policy.windowMs);
       await insertAuditEntries(trx, [
         { at: now, actor: 'anonymous', action: 'login.failed', target: email, address: input.address },
@@ -154,6 +158,7 @@ export async function resumeSession(ctx: Context, secret: string): Promise<Sessi
 }
 
 export async function logOut(ctx: Context, session: Session, address: string): Promise<void> {
+  authorize(session.actor, 'account.own');
   await inTransaction(ctx, session.actor, async (trx) => {
     await sessions.deleteSession(trx, session.id);
     await insertAuditEntries(trx, [
@@ -168,6 +173,7 @@ export async function changePassword(
   session: Session,
   input: { current?: string; password?: string; confirm?: string; address: string },
 ): Promise<void> {
+  authorize(session.actor, 'account.own');
   const now = ctx.clock.now();
   const keys = throttleKeys(session.email, input.address);
   const until = await throttledUntil(ctx, keys, now);

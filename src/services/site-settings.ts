@@ -1,7 +1,7 @@
 import { checkSiteSettings, mergeSiteSettings, SITE_DEFAULTS, type SiteSettings } from '../domain/site-settings.ts';
 import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 /** The settings key under which the overrides (a JSON object) are stored. */
@@ -23,7 +23,7 @@ export async function updateSiteSettings(
   actor: Actor,
   partial: Partial<Record<keyof SiteSettings, unknown>>,
 ): Promise<SiteSettings> {
-  requireAdmin(actor);
+  authorize(actor, 'settings.write');
   const checked = checkSiteSettings(partial);
   const stored = await inTransaction(ctx, actor, async (trx, changes) => {
     const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
@@ -37,7 +37,7 @@ export async function updateSiteSettings(
 
 /** Forgets every stored override: the configured defaults apply again. */
 export async function resetSiteSettings(ctx: Context, actor: Actor): Promise<SiteSettings> {
-  requireAdmin(actor);
+  authorize(actor, 'settings.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SITE_SETTINGS_KEY, {});
     changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
