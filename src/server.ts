@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import { buildApp } from './app.ts';
 import { issueSetupCode } from './services/first-run.ts';
-import { startDelivery } from './delivery-runtime.ts';
+import { startDelivery } from './workers/delivery-runtime.ts';
 import { connect } from './db/connect.ts';
 import { readDataVersion } from './db/repositories/data-version.ts';
 import { ChangeBus } from './changes/bus.ts';
@@ -11,7 +11,7 @@ import { bridgeOverPostgres } from './changes/postgres-bridge.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { systemClock, systemIds } from './services/system.ts';
 import type { Context } from './services/context.ts';
-import { MonitorLoop } from './services/monitor-loop.ts';
+import { MonitorLoop } from './workers/monitor-loop.ts';
 import { CheckProbe } from './outbound/check-probe.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 

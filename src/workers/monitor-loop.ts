@@ -1,6 +1,6 @@
-import type { Context } from './context.ts';
-import { pruneMonitoringData, runDueChecks, type CheckRunner } from './checks.ts';
-import { runSilentHeartbeats } from './heartbeats.ts';
+import type { Context } from '../services/context.ts';
+import { pruneMonitoringData, runDueChecks, type CheckRunner } from '../services/checks.ts';
+import { runSilentHeartbeats } from '../services/heartbeats.ts';
 
 export interface MonitorLoopOptions {
   ctx: Context;
