@@ -4,6 +4,7 @@ import type { Context } from './services/context.ts';
 import './http/request-types.ts';
 import { describeError, isApiPath, sendJsonError } from './http/errors.ts';
 import { adminApi, publicApi } from './http/api/mounts.ts';
+import { RouteCatalog } from './http/api/openapi.ts';
 import { rssRoutes } from './http/site/rss.ts';
 import { imageRoutes } from './http/site/images.ts';
 import { healthRoutes } from './http/site/health.ts';
@@ -50,6 +51,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
   });
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
+  // The OpenAPI document is made from the routes as they are registered.
+  const catalog = new RouteCatalog();
+  app.addHook('onRoute', catalog.add);
   app.decorateRequest('actor', null);
   app.decorateRequest('formEntries', undefined);
 
@@ -98,7 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return htmlError(request, reply, { status: 404, message, headers: {} });
   });
 
-  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live });
+  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live, catalog });
   const mailer = deps.mailer ?? ownMailer(app, config);
   await app.register(adminApi, {
     prefix: '/admin/api',

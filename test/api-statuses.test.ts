@@ -95,6 +95,7 @@ for (const backend of BACKENDS) {
         image: `${ORIGIN}/images/icons/fugue/wrench.svg`,
         default: false,
         url: `${ORIGIN}/admin/api/v1/statuses/maintenance-window`,
+        component_status: 'operational',
       });
       const image = new URL(body.image);
       const served = await t.inject({ method: 'GET', url: image.pathname });
@@ -220,6 +221,8 @@ for (const backend of BACKENDS) {
         image: `${ORIGIN}/images/icons/fugue/traffic-cone.svg`,
         default: false,
         url: `${ORIGIN}/admin/api/v1/statuses/warning`,
+        // The level changed without a component status: the new level's default (contract §7.3).
+        component_status: 'major_outage',
       });
       assert.equal((await t.post('/statuses/warning', { level: 'nope' })).statusCode, 400);
       assert.equal((await t.post('/statuses/warning', { image: 'nope' })).statusCode, 400);

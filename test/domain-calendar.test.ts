@@ -100,6 +100,8 @@ const status = (slug: string, level: Status['level']): Status => ({
   level,
   image: 'tick-circle',
   isDefault: false,
+  componentStatus: level === 'NORMAL' ? 'operational' : 'major_outage',
+  componentStatusAt: 0,
 });
 const up = status('up', 'NORMAL');
 const warning = status('warning', 'WARNING');

@@ -6,6 +6,7 @@ import { accountsMigration } from './migrations/2026-11-26-02-accounts.ts';
 import { dataVersionMigration } from './migrations/2026-11-26-03-data-version.ts';
 import { monitoringMigration } from './migrations/2026-11-26-04-monitoring.ts';
 import { notificationsMigration } from './migrations/2026-11-26-05-notifications.ts';
+import { componentStatusAndIdsMigration } from './migrations/2026-11-27-02-component-status-and-ids.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
@@ -15,21 +16,25 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-26-03-data-version': dataVersionMigration,
     '2026-11-26-04-monitoring': monitoringMigration(database.dialect),
     '2026-11-26-05-notifications': notificationsMigration(database.dialect),
+    '2026-11-27-02-component-status-and-ids': componentStatusAndIdsMigration,
   };
 }
 
 // An arbitrary constant naming Stashboard's migration lock among PostgreSQL advisory locks.
 const MIGRATION_LOCK_ID = 7_271_001;
 
-async function runMigrations(db: Kysely<Schema>, database: Database): Promise<string[]> {
+function migrator(db: Kysely<Schema>, database: Database): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => migrations(database) };
-  const migrator = new Migrator({
+  return new Migrator({
     db,
     provider,
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+async function runMigrations(db: Kysely<Schema>, database: Database): Promise<string[]> {
+  const { error, results } = await migrator(db, database).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(`migration failed: ${String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
@@ -60,4 +65,10 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
       await sql`select pg_advisory_unlock(${sql.lit(MIGRATION_LOCK_ID)})`.execute(connection);
     }
   });
+}
+
+/** Migrates up to and including one named migration (tests of a migration's effect on older data). */
+export async function migrateTo(database: Database, name: string): Promise<void> {
+  const { error } = await migrator(database.db, database).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }

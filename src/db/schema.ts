@@ -9,6 +9,9 @@ export interface ServiceListsTable {
   name: string;
   description: string;
   created_at: number;
+  /** The v2 group id (contract §2): 12 characters, stable across renames. */
+  component_id: string;
+  updated_at: number;
 }
 
 export interface ServicesTable {
@@ -18,6 +21,9 @@ export interface ServicesTable {
   description: string;
   list_id: number | null;
   created_at: number;
+  /** The v2 component id (contract §2): 12 characters, stable across renames. */
+  component_id: string;
+  updated_at: number;
 }
 
 export interface StatusesTable {
@@ -29,6 +35,10 @@ export interface StatusesTable {
   image: string;
   is_default: number;
   created_at: number;
+  /** Statuspage's meaning of the status (domain/component-status.ts). */
+  component_status: string;
+  /** When component_status last changed. */
+  component_status_at: number;
 }
 
 export interface EventsTable {

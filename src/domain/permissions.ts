@@ -59,6 +59,8 @@ export type Action =
   | 'catalog.read'
   | 'event.post'
   | 'event.delete'
+  /** Recording an event at a past instant (history, not news). */
+  | 'event.backdate'
   | 'event.read'
   /** Posting a held recovery: a person's decision. */
   | 'recovery.confirm'
@@ -93,6 +95,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Scope[]>> = {
   'catalog.read': ['admin', 'editor', 'reader'],
   'event.post': ['admin', 'editor', 'events', ...AUTOMATION],
   'event.delete': ['admin', 'editor'],
+  'event.backdate': ['admin'],
   'event.read': ['admin', 'editor', 'events', 'reader'],
   'recovery.confirm': ['admin', 'editor'],
   'recovery.read': ['admin', 'editor'],
@@ -119,6 +122,7 @@ const DOING: Readonly<Record<Action, string>> = {
   'catalog.read': 'read services, lists or statuses here',
   'event.post': 'post events',
   'event.delete': 'delete events',
+  'event.backdate': 'backdate events',
   'event.read': 'read events here',
   'recovery.confirm': 'confirm a recovery',
   'recovery.read': 'see held recoveries',

@@ -1,4 +1,5 @@
 import type { Level } from './levels.ts';
+import type { ComponentStatus } from './component-status.ts';
 
 /** The resources of the Stashboard model, as use cases see them. */
 export interface ServiceList {
@@ -6,6 +7,11 @@ export interface ServiceList {
   slug: string;
   name: string;
   description: string;
+  /** The v2 group id (12 characters, stable across renames). */
+  componentId: string;
+  createdAt: number;
+  /** The last edit (creation if none). */
+  updatedAt: number;
 }
 
 export interface Status {
@@ -17,6 +23,10 @@ export interface Status {
   /** A name from the status image set. */
   image: string;
   isDefault: boolean;
+  /** What it means in Statuspage's vocabulary (contract §7.3). */
+  componentStatus: ComponentStatus;
+  /** When componentStatus last changed; 0 if never since creation. */
+  componentStatusAt: number;
 }
 
 export interface StatusEvent {
@@ -39,6 +49,11 @@ export interface Service {
   description: string;
   list: ServiceList | null;
   currentEvent: StatusEvent | null;
+  /** The v2 component id (12 characters, stable across renames). */
+  componentId: string;
+  createdAt: number;
+  /** The last edit (creation if none). */
+  updatedAt: number;
 }
 
 export type TokenScope = 'admin' | 'events';

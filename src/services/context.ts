@@ -14,6 +14,8 @@ export interface Ids {
   eventSid(): string;
   /** A short random identifier, lower-case hex (safe as a command-line argument). */
   shortId(): string;
+  /** A v2 id (components, incidents, updates): 12 characters `[a-z0-9]`, random (domain/public-id.ts). */
+  publicId(): string;
   /** Random secret material, URL-safe. */
   secret(bytes: number): string;
   /** True with the given probability (0 to 1): for housekeeping done now and then. */

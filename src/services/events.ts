@@ -3,9 +3,9 @@ import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Change } from '../changes/bus.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
-import { parseDateRange } from '../domain/dates.ts';
+import { parseDate, parseDateRange } from '../domain/dates.ts';
 import { parseBoolean } from '../domain/fields.ts';
-import type { StatusEvent } from '../domain/resources.ts';
+import type { Status, StatusEvent } from '../domain/resources.ts';
 import * as events from '../db/repositories/events.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
@@ -48,6 +48,22 @@ export interface PostEventInput {
   message?: string;
   status?: string;
   informational?: unknown;
+  /** A past instant to record the event at (admins only; contract §7.1): history, not news. */
+  timestamp?: string;
+}
+
+/** A backdated event's instant: admins only, a v1 date format, not in the future. */
+function backdatedTimestamp(actor: Actor, value: string | undefined, now: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  authorize(actor, 'event.backdate');
+  const parsed = parseDate(value);
+  if (!parsed) throw new Invalid(`timestamp is not a date: ${JSON.stringify(value)}`, 'timestamp');
+  if (parsed.ms > now)
+    throw new Invalid(
+      `timestamp ${JSON.stringify(value)} is in the future: only past events may be recorded`,
+      'timestamp',
+    );
+  return parsed.ms;
 }
 
 /**
@@ -97,6 +113,7 @@ export async function postEventIn(
   input: PostEventInput,
 ): Promise<PostOutcome> {
   authorize(actor, 'event.post');
+  const backdated = backdatedTimestamp(actor, input.timestamp, ctx.clock.now());
   const requestedMessage = required('message', input.message);
   const requestedInformational =
     input.informational === undefined || input.informational === ''
@@ -112,6 +129,16 @@ export async function postEventIn(
     status = service.currentEvent?.status ?? (await statuses.findDefaultStatus(trx));
     if (!status) throw new Invalid('status is required: no status exists yet', 'status');
   }
+  if (backdated !== undefined) {
+    // History, not news: no escalation policy, no notice, no policy memory (contract §7.1).
+    const event = await writeEvent(trx, changes, ctx, actor, service, {
+      status,
+      message: requestedMessage,
+      informational: requestedInformational,
+      timestamp: backdated,
+    });
+    return { outcome: 'posted', event };
+  }
   const timestamp = ctx.clock.now();
   const plan = await planEvent(
     trx,
@@ -123,33 +150,37 @@ export async function postEventIn(
   if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
   if (plan.decision.action === 'suppress')
     return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
-  ({ status } = plan);
-  const { message, informational } = plan;
+  const event = await writeEvent(trx, changes, ctx, actor, service, {
+    status: plan.status,
+    message: plan.message,
+    informational: plan.informational,
+    timestamp,
+  });
+  await recordEventNotice(trx, 'event.created', event, service, timestamp);
+  await recordEventEffects(trx, actor, service, plan, timestamp);
+  return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
+}
+
+async function writeEvent(
+  trx: Transaction<Schema>,
+  changes: Change[],
+  ctx: Context,
+  actor: Actor,
+  service: { id: number; slug: string },
+  fields: { status: Status; message: string; informational: boolean; timestamp: number },
+): Promise<StatusEvent> {
   const sid = ctx.ids.eventSid();
   const id = await events.insertEvent(trx, {
     sid,
     serviceId: service.id,
-    statusId: status.id,
-    message,
-    informational,
-    timestamp,
+    statusId: fields.status.id,
+    message: fields.message,
+    informational: fields.informational,
+    timestamp: fields.timestamp,
     author: authorOf(actor),
   });
   changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-  const event: StatusEvent = {
-    id,
-    sid,
-    serviceId: service.id,
-    serviceSlug: service.slug,
-    message,
-    informational,
-    timestamp,
-    status,
-    author: authorOf(actor),
-  };
-  await recordEventNotice(trx, 'event.created', event, service, timestamp);
-  await recordEventEffects(trx, actor, service, plan, timestamp);
-  return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
+  return { id, sid, serviceId: service.id, serviceSlug: service.slug, author: authorOf(actor), ...fields };
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {

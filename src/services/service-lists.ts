@@ -29,7 +29,13 @@ export async function createServiceList(
     actor,
     async (trx, changes) => {
       if (await lists.findListBySlug(trx, slug)) throw new Conflict(`Service list ${slug} already exists`);
-      const list = await lists.insertList(trx, { slug, name, description, createdAt: ctx.clock.now() });
+      const list = await lists.insertList(trx, {
+        slug,
+        name,
+        description,
+        createdAt: ctx.clock.now(),
+        componentId: ctx.ids.publicId(),
+      });
       changes.push({ topic: 'list', action: 'created', slug });
       return list;
     },
@@ -49,9 +55,9 @@ export async function updateServiceList(
   return inTransaction(ctx, actor, async (trx, changes) => {
     const list = await lists.findListBySlug(trx, slug);
     if (!list) throw new NotFound(`Service list ${slug} does not exist`);
-    await lists.updateList(trx, list.id, { name, description });
+    await lists.updateList(trx, list.id, { name, description }, ctx.clock.now());
     changes.push({ topic: 'list', action: 'updated', slug });
-    return { ...list, name: name ?? list.name, description: description ?? list.description };
+    return (await lists.findListBySlug(trx, slug))!;
   });
 }
 

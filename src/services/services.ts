@@ -45,7 +45,14 @@ export async function createService(
     async (trx, changes) => {
       const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
       if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
-      await services.insertService(trx, { slug, name, description, listId, createdAt: ctx.clock.now() });
+      await services.insertService(trx, {
+        slug,
+        name,
+        description,
+        listId,
+        createdAt: ctx.clock.now(),
+        componentId: ctx.ids.publicId(),
+      });
       changes.push({ topic: 'service', action: 'created', slug });
       return (await services.findServiceBySlug(trx, slug))!;
     },
@@ -67,7 +74,7 @@ export async function updateService(
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
     let listId: number | null | undefined;
     if (input.list !== undefined) listId = input.list === '' ? null : await listIdFor(trx, input.list);
-    await services.updateService(trx, service.id, { name, description, listId });
+    await services.updateService(trx, service.id, { name, description, listId }, ctx.clock.now());
     changes.push({ topic: 'service', action: 'updated', slug });
     return (await services.findServiceBySlug(trx, slug))!;
   });

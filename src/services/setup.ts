@@ -3,10 +3,19 @@ import { insertSettingIfAbsent } from '../db/repositories/settings.ts';
 import { insertStatus, makeDefaultStatus } from '../db/repositories/statuses.ts';
 import type { Context } from './context.ts';
 import { newOAuthCredentials } from './oauth.ts';
+import { ensurePageId } from './page-id.ts';
 
 /** What a new database holds: the statuses up (default), down and warning. */
 export const DEFAULT_STATUSES = [
-  { slug: 'up', name: 'Up', description: 'The service is up', level: 'NORMAL', image: 'tick-circle', isDefault: true },
+  {
+    slug: 'up',
+    name: 'Up',
+    description: 'The service is up',
+    level: 'NORMAL',
+    image: 'tick-circle',
+    isDefault: true,
+    componentStatus: 'operational',
+  },
   {
     slug: 'down',
     name: 'Down',
@@ -14,6 +23,8 @@ export const DEFAULT_STATUSES = [
     level: 'ERROR',
     image: 'cross-circle',
     isDefault: false,
+    // A product decision (contract §7.3): "Down" is a major outage in v2 and uptime, though its level is ERROR.
+    componentStatus: 'major_outage',
   },
   {
     slug: 'warning',
@@ -22,12 +33,14 @@ export const DEFAULT_STATUSES = [
     level: 'WARNING',
     image: 'exclamation',
     isDefault: false,
+    componentStatus: 'degraded_performance',
   },
 ] as const;
 
 /**
  * Migrates, then seeds a new database once: the default statuses and the OAuth credentials.
- * The `seeded` marker keeps deleted defaults from coming back on the next start.
+ * The `seeded` marker keeps deleted defaults from coming back on the next start. The page's
+ * v2 id is made at the first start that lacks one (new and older databases alike).
  */
 export async function prepareDatabase(ctx: Context, options: { seed?: boolean } = {}): Promise<string[]> {
   const applied = await migrateToLatest(ctx.database);
@@ -40,5 +53,6 @@ export async function prepareDatabase(ctx: Context, options: { seed?: boolean } 
     }
     await insertSettingIfAbsent(trx, 'oauth.credentials', newOAuthCredentials(ctx));
   });
+  await ensurePageId(ctx.database.db, ctx);
   return applied;
 }

@@ -3,6 +3,7 @@ import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { noteSettingsChange } from './page-id.ts';
 
 /** The settings key under which the overrides (a JSON object) are stored. */
 export const SITE_SETTINGS_KEY = 'site';
@@ -29,6 +30,7 @@ export async function updateSiteSettings(
     const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
     const next = { ...(current && typeof current === 'object' ? current : {}), ...checked };
     await writeSetting(trx, SITE_SETTINGS_KEY, next);
+    await noteSettingsChange(trx, ctx.clock.now());
     changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
     return next;
   });
@@ -40,6 +42,7 @@ export async function resetSiteSettings(ctx: Context, actor: Actor): Promise<Sit
   authorize(actor, 'settings.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SITE_SETTINGS_KEY, {});
+    await noteSettingsChange(trx, ctx.clock.now());
     changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
   });
   return { ...(ctx.site ?? SITE_DEFAULTS) };

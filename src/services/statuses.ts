@@ -3,6 +3,7 @@ import { isLevel, LEVELS, type Level } from '../domain/levels.ts';
 import { isStatusImageName } from '../domain/status-images.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import type { Status } from '../domain/resources.ts';
+import { resolveComponentStatus } from '../domain/component-status.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositories/events.ts';
 import type { Actor, Context } from './context.ts';
@@ -15,6 +16,8 @@ export interface StatusInput {
   image?: string;
   level?: string;
   default?: unknown;
+  /** Statuspage's meaning (contract §7.3); default from the level. */
+  component_status?: unknown;
 }
 
 function checkLevel(value: string | undefined): Level | undefined {
@@ -58,6 +61,7 @@ export async function createStatus(ctx: Context, actor: Actor, input: StatusInpu
   if (input.image === undefined || input.image === '') throw new Invalid('image is required', 'image');
   const image = checkImage(input.image)!;
   const level = checkLevel(input.level) ?? 'NORMAL';
+  const componentStatus = resolveComponentStatus(input.component_status, level);
   const makeDefault = checkDefault(input.default) ?? false;
   const slug = slugFor(name);
   return inTransaction(
@@ -74,6 +78,7 @@ export async function createStatus(ctx: Context, actor: Actor, input: StatusInpu
         level,
         image,
         isDefault: false,
+        componentStatus,
         createdAt: ctx.clock.now(),
       });
       if (isDefault) await statuses.makeDefaultStatus(trx, status.id);
@@ -97,7 +102,8 @@ export async function updateStatus(ctx: Context, actor: Actor, slug: string, inp
     if (makeDefault === false && status.isDefault) {
       throw new Invalid(`Status ${slug} is the default; make another status the default instead`, 'default');
     }
-    await statuses.updateStatus(trx, status.id, { name, description, image, level });
+    const componentStatus = resolveComponentStatus(input.component_status, level ?? status.level, status);
+    await statuses.updateStatus(trx, status.id, { name, description, image, level, componentStatus }, ctx.clock.now());
     if (makeDefault === true && !status.isDefault) await statuses.makeDefaultStatus(trx, status.id);
     changes.push({ topic: 'status', action: 'updated', slug });
     return (await statuses.findStatusBySlug(trx, slug))!;

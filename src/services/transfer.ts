@@ -3,6 +3,9 @@ import { Value } from '@sinclair/typebox/value';
 import { Invalid } from '../domain/errors.ts';
 import { hashPushSecret } from './push.ts';
 import { LEVELS } from '../domain/levels.ts';
+import { COMPONENT_STATUSES, defaultComponentStatus, isAllowedPair } from '../domain/component-status.ts';
+import { isPublicId } from '../domain/public-id.ts';
+import { ensurePageId, PAGE_ID_KEY } from './page-id.ts';
 import { TOKEN_SCOPES } from '../domain/resources.ts';
 import { isStatusImageName } from '../domain/status-images.ts';
 import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from '../db/repositories/transfer.ts';
@@ -15,12 +18,23 @@ export const EXPORT_VERSION = 1;
 
 const Instant = Type.Integer({ minimum: 0 });
 const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' });
+const ComponentId = Type.String({ pattern: '^[a-z0-9]{12}$' });
 const AutomationStateSchema = Type.Union([Type.Literal('up'), Type.Literal('warning'), Type.Literal('down')]);
 
 const ExportSchema = Type.Object({
   format: Type.Literal(EXPORT_FORMAT),
   version: Type.Literal(EXPORT_VERSION),
-  lists: Type.Array(Type.Object({ slug: Slug, name: Type.String(), description: Type.String(), createdAt: Instant })),
+  lists: Type.Array(
+    Type.Object({
+      slug: Slug,
+      name: Type.String(),
+      description: Type.String(),
+      createdAt: Instant,
+      // Added within version 1 (Statuspage v2): files written before have neither; import makes them.
+      componentId: Type.Optional(ComponentId),
+      updatedAt: Type.Optional(Instant),
+    }),
+  ),
   services: Type.Array(
     Type.Object({
       slug: Slug,
@@ -28,6 +42,8 @@ const ExportSchema = Type.Object({
       description: Type.String(),
       list: Type.Union([Slug, Type.Null()]),
       createdAt: Instant,
+      componentId: Type.Optional(ComponentId),
+      updatedAt: Type.Optional(Instant),
     }),
   ),
   statuses: Type.Array(
@@ -39,6 +55,8 @@ const ExportSchema = Type.Object({
       image: Type.String(),
       default: Type.Boolean(),
       createdAt: Instant,
+      // Added within version 1: absent, it is read as the migration reads a database (contract §7.3).
+      componentStatus: Type.Optional(Type.Union(COMPONENT_STATUSES.map((c) => Type.Literal(c)))),
     }),
   ),
   events: Type.Array(
@@ -153,6 +171,8 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       name: l.name,
       description: l.description,
       createdAt: Number(l.created_at),
+      componentId: l.component_id,
+      updatedAt: Number(l.updated_at),
     })),
     services: t.services.map((s) => ({
       slug: s.slug,
@@ -160,6 +180,8 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       description: s.description,
       list: s.list_id === null ? null : (listSlug.get(s.list_id) ?? null),
       createdAt: Number(s.created_at),
+      componentId: s.component_id,
+      updatedAt: Number(s.updated_at),
     })),
     statuses: t.statuses.map((s) => ({
       slug: s.slug,
@@ -169,6 +191,7 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       image: s.image,
       default: Number(s.is_default) === 1,
       createdAt: Number(s.created_at),
+      componentStatus: s.component_status as ExportDocument['statuses'][number]['componentStatus'],
     })),
     events: t.events.map((e) => ({
       sid: e.sid,
@@ -317,8 +340,20 @@ export function checkExportDocument(data: unknown): ExportDocument {
   );
   for (const s of doc.services)
     if (s.list !== null && !lists.has(s.list)) throw new Invalid(`service ${s.slug} names unknown list ${s.list}`);
-  for (const s of doc.statuses)
+  for (const s of doc.statuses) {
     if (!isStatusImageName(s.image)) throw new Invalid(`status ${s.slug} names unknown image ${s.image}`);
+    if (s.componentStatus !== undefined && !isAllowedPair(s.level, s.componentStatus))
+      throw new Invalid(
+        `status ${s.slug}: component status ${s.componentStatus} does not go with level ${s.level} (NORMAL statuses are operational, others not)`,
+      );
+  }
+  unique('component ids', [
+    ...doc.lists.flatMap((l) => (l.componentId === undefined ? [] : [l.componentId])),
+    ...doc.services.flatMap((s) => (s.componentId === undefined ? [] : [s.componentId])),
+  ]);
+  const pageId = doc.settings.find((s) => s.key === PAGE_ID_KEY);
+  if (pageId && !isPublicId(pageId.value))
+    throw new Invalid(`the setting ${PAGE_ID_KEY} must be 12 characters a-z and 0-9`);
   const defaults = doc.statuses.filter((s) => s.default).length;
   if (doc.statuses.length > 0 && defaults !== 1)
     throw new Invalid(`the file must mark exactly one default status, not ${defaults}`);
@@ -358,7 +393,14 @@ export async function importData(
       await insertRows(
         trx,
         'service_lists',
-        doc.lists.map((l) => ({ slug: l.slug, name: l.name, description: l.description, created_at: l.createdAt })),
+        doc.lists.map((l) => ({
+          slug: l.slug,
+          name: l.name,
+          description: l.description,
+          created_at: l.createdAt,
+          component_id: l.componentId ?? ctx.ids.publicId(),
+          updated_at: l.updatedAt ?? l.createdAt,
+        })),
       );
       step(doc.lists.length);
       const listIds = await slugIds(trx, 'service_lists');
@@ -371,6 +413,8 @@ export async function importData(
           description: s.description,
           list_id: s.list === null ? null : listIds.get(s.list)!,
           created_at: s.createdAt,
+          component_id: s.componentId ?? ctx.ids.publicId(),
+          updated_at: s.updatedAt ?? s.createdAt,
         })),
       );
       step(doc.services.length);
@@ -385,6 +429,10 @@ export async function importData(
           image: s.image,
           is_default: s.default ? 1 : 0,
           created_at: s.createdAt,
+          component_status:
+            s.componentStatus ??
+            (s.slug === 'down' && s.level === 'ERROR' ? 'major_outage' : defaultComponentStatus(s.level)),
+          component_status_at: 0,
         })),
       );
       step(doc.statuses.length);
@@ -504,6 +552,8 @@ export async function importData(
         { key: 'seeded', value: JSON.stringify(ctx.clock.now()) },
         ...doc.settings.filter((s) => s.key !== 'seeded').map((s) => ({ key: s.key, value: JSON.stringify(s.value) })),
       ]);
+      // An export from before page ids: this database's page gets a new one.
+      await ensurePageId(trx, ctx);
       changes.push({ topic: 'all', action: 'updated' });
     },
     'the file repeats a name the database already holds',

@@ -143,3 +143,13 @@ export async function countEventsOfService(db: Db, serviceId: number): Promise<n
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Each service's first event time (by timestamp), keyed by service id; services without events are absent. */
+export async function firstEventTimes(db: Db): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('events')
+    .select(['service_id', (eb) => eb.fn.min<number>('timestamp').as('first')])
+    .groupBy('service_id')
+    .execute();
+  return new Map(rows.map((r) => [r.service_id, Number(r.first)]));
+}

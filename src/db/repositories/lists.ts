@@ -4,7 +4,15 @@ import type { ServiceList } from '../../domain/resources.ts';
 import { byName } from '../../domain/ordering.ts';
 
 export function toList(row: ServiceListRow): ServiceList {
-  return { id: row.id, slug: row.slug, name: row.name, description: row.description };
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    componentId: row.component_id,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
 }
 
 export async function allLists(db: Db): Promise<ServiceList[]> {
@@ -19,19 +27,44 @@ export async function findListBySlug(db: Db, slug: string): Promise<ServiceList 
 
 export async function insertList(
   db: Db,
-  list: { slug: string; name: string; description: string; createdAt: number },
+  list: { slug: string; name: string; description: string; createdAt: number; componentId: string },
 ): Promise<ServiceList> {
   const row = await db
     .insertInto('service_lists')
-    .values({ slug: list.slug, name: list.name, description: list.description, created_at: list.createdAt })
+    .values({
+      slug: list.slug,
+      name: list.name,
+      description: list.description,
+      created_at: list.createdAt,
+      component_id: list.componentId,
+      updated_at: list.createdAt,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toList(row);
 }
 
-export async function updateList(db: Db, id: number, fields: { name?: string; description?: string }): Promise<void> {
+export async function updateList(
+  db: Db,
+  id: number,
+  fields: { name?: string; description?: string },
+  at: number,
+): Promise<void> {
   if (fields.name === undefined && fields.description === undefined) return;
-  await db.updateTable('service_lists').set(fields).where('id', '=', id).execute();
+  await db
+    .updateTable('service_lists')
+    .set({ ...fields, updated_at: at })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function findListByComponentId(db: Db, componentId: string): Promise<ServiceList | undefined> {
+  const row = await db
+    .selectFrom('service_lists')
+    .selectAll()
+    .where('component_id', '=', componentId)
+    .executeTakeFirst();
+  return row && toList(row);
 }
 
 export async function deleteList(db: Db, id: number): Promise<void> {

@@ -26,6 +26,9 @@ async function hydrate(db: Db, rows: ServiceRow[]): Promise<Service[]> {
       description: row.description,
       list: row.list_id === null ? null : (lists.get(row.list_id) ?? null),
       currentEvent: current.get(row.id) ?? null,
+      componentId: row.component_id,
+      createdAt: Number(row.created_at),
+      updatedAt: Number(row.updated_at),
     }))
     .sort(byName);
 }
@@ -41,9 +44,21 @@ export async function findServiceBySlug(db: Db, slug: string): Promise<Service |
   return row ? (await hydrate(db, [row]))[0] : undefined;
 }
 
+export async function findServiceByComponentId(db: Db, componentId: string): Promise<Service | undefined> {
+  const row = await db.selectFrom('services').selectAll().where('component_id', '=', componentId).executeTakeFirst();
+  return row ? (await hydrate(db, [row]))[0] : undefined;
+}
+
 export async function insertService(
   db: Db,
-  service: { slug: string; name: string; description: string; listId: number | null; createdAt: number },
+  service: {
+    slug: string;
+    name: string;
+    description: string;
+    listId: number | null;
+    createdAt: number;
+    componentId: string;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('services')
@@ -53,6 +68,8 @@ export async function insertService(
       description: service.description,
       list_id: service.listId,
       created_at: service.createdAt,
+      component_id: service.componentId,
+      updated_at: service.createdAt,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -63,12 +80,14 @@ export async function updateService(
   db: Db,
   id: number,
   fields: { name?: string; description?: string; listId?: number | null },
+  at: number,
 ): Promise<void> {
-  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id'>> = {};
+  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id' | 'updated_at'>> = {};
   if (fields.name !== undefined) set.name = fields.name;
   if (fields.description !== undefined) set.description = fields.description;
   if (fields.listId !== undefined) set.list_id = fields.listId;
   if (Object.keys(set).length === 0) return;
+  set.updated_at = at;
   await db.updateTable('services').set(set).where('id', '=', id).execute();
 }
 

@@ -3,6 +3,7 @@ import type { StatusRow } from '../schema.ts';
 import type { Status } from '../../domain/resources.ts';
 import type { Level } from '../../domain/levels.ts';
 import { byName } from '../../domain/ordering.ts';
+import type { ComponentStatus } from '../../domain/component-status.ts';
 
 export function toStatus(row: StatusRow): Status {
   return {
@@ -13,6 +14,8 @@ export function toStatus(row: StatusRow): Status {
     level: row.level as Level,
     image: row.image,
     isDefault: Number(row.is_default) === 1,
+    componentStatus: row.component_status as ComponentStatus,
+    componentStatusAt: Number(row.component_status_at),
   };
 }
 
@@ -39,7 +42,10 @@ export async function countStatuses(db: Db): Promise<number> {
   return Number(row.n);
 }
 
-export async function insertStatus(db: Db, status: Omit<Status, 'id'> & { createdAt: number }): Promise<Status> {
+export async function insertStatus(
+  db: Db,
+  status: Omit<Status, 'id' | 'componentStatusAt'> & { createdAt: number },
+): Promise<Status> {
   const row = await db
     .insertInto('statuses')
     .values({
@@ -50,6 +56,8 @@ export async function insertStatus(db: Db, status: Omit<Status, 'id'> & { create
       image: status.image,
       is_default: status.isDefault ? 1 : 0,
       created_at: status.createdAt,
+      component_status: status.componentStatus,
+      component_status_at: 0,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -59,11 +67,22 @@ export async function insertStatus(db: Db, status: Omit<Status, 'id'> & { create
 export async function updateStatus(
   db: Db,
   id: number,
-  fields: Partial<Pick<Status, 'name' | 'description' | 'level' | 'image'>>,
+  fields: Partial<Pick<Status, 'name' | 'description' | 'level' | 'image' | 'componentStatus'>>,
+  at: number,
 ): Promise<void> {
-  // Optional fields may be present as undefined: nothing to set then.
-  if (Object.values(fields).every((v: unknown) => v === undefined)) return;
-  await db.updateTable('statuses').set(fields).where('id', '=', id).execute();
+  const { componentStatus, ...rest } = fields;
+  const set: Partial<
+    Pick<StatusRow, 'name' | 'description' | 'level' | 'image' | 'component_status' | 'component_status_at'>
+  > = { ...rest };
+  if (componentStatus !== undefined) {
+    const current = await db.selectFrom('statuses').select('component_status').where('id', '=', id).executeTakeFirst();
+    if (current && current.component_status !== componentStatus) {
+      set.component_status = componentStatus;
+      set.component_status_at = at;
+    }
+  }
+  if (!Object.values(set).some((v: unknown) => v !== undefined)) return;
+  await db.updateTable('statuses').set(set).where('id', '=', id).execute();
 }
 
 /** Makes one status the default and clears the flag everywhere else. */

@@ -195,8 +195,10 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
     level: values.level,
     // Only ever sets the default: clearing it is done by making another status the default.
     default: values.default === 'true' ? 'true' : undefined,
+    // The form's first choice, "the level's default", sends an empty value.
+    component_status: values.component_status === '' ? undefined : values.component_status,
   });
-  const statusFields = ['name', 'description', 'level', 'image', 'default'];
+  const statusFields = ['name', 'description', 'level', 'component_status', 'image', 'default'];
 
   app.get('/statuses', async (request, reply) =>
     sendPage(reply, statusesPage(chrome(request, reply), await statuses.listStatuses(ctx))),

@@ -9,6 +9,9 @@ import { Unauthorized } from '../../domain/errors.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import type { LiveHub } from '../live/live-hub.ts';
 import { liveRoutes } from './live.ts';
+import { v2Routes } from './v2/routes.ts';
+import { openApiDocument, type RouteCatalog } from './openapi.ts';
+import { PUBLIC_CACHE_CONTROL } from '../site/page-headers.ts';
 import { notificationApi } from './v1/notifications.ts';
 import { monitoringApi } from './v1/monitoring.ts';
 import { DEFAULT_ALERTMANAGER_RULES, type AlertmanagerRules } from '../../domain/alertmanager.ts';
@@ -24,6 +27,8 @@ export interface PublicApiOptions extends ApiMountOptions {
   cache?: ResponseCache;
   /** Serves `/v1/live` (Server-Sent Events). */
   live?: LiveHub;
+  /** The registered routes, for `/openapi.json`. */
+  catalog?: RouteCatalog;
 }
 
 export interface AdminApiOptions extends ApiMountOptions {
@@ -58,6 +63,28 @@ function unknownPath(app: FastifyInstance): void {
   app.all('/*', notFound);
 }
 
+/** The version of the API the document describes (v1 is Stashboard's 2010 contract; v2 is Statuspage's). */
+const API_VERSION = '1.0.0';
+
+/** `/api/openapi.json`: the OpenAPI 3.1 document, made once from the registered routes. */
+function openApiRoute(app: FastifyInstance, catalog: RouteCatalog, cache: ResponseCache | undefined): void {
+  let body: string | undefined;
+  const render = async () => {
+    body ??= JSON.stringify(openApiDocument(catalog, API_VERSION));
+    return { type: 'application/json; charset=utf-8', body };
+  };
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/openapi.json',
+    exposeHeadRoute: false,
+    handler: async (request, reply) => {
+      if (cache) return cache.serve(request, reply, PUBLIC_CACHE_CONTROL, render);
+      const { type, body: text } = await render();
+      return reply.header('cache-control', PUBLIC_CACHE_CONTROL).type(type).send(text);
+    },
+  });
+}
+
 /** `/api`: the public, read-only mount, open to any origin. */
 export async function publicApi(app: FastifyInstance, options: PublicApiOptions): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
@@ -73,6 +100,8 @@ export async function publicApi(app: FastifyInstance, options: PublicApiOptions)
     ctx: options.ctx,
     cache: options.cache,
   });
+  await app.register(v2Routes, { prefix: '/v2', ctx: options.ctx, cache: options.cache });
+  if (options.catalog) openApiRoute(app, options.catalog, options.cache);
   if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
 }
 

@@ -1,6 +1,7 @@
 import { html, type Html, type HtmlValue } from '../html.ts';
 import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import { LEVELS } from '../../domain/levels.ts';
+import { COMPONENT_STATUSES, COMPONENT_STATUS_LABELS, defaultComponentStatus } from '../../domain/component-status.ts';
 import { STATUS_IMAGE_NAMES, statusImagePath } from '../../domain/status-images.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, radios, select, textarea, type FormState } from './forms.ts';
@@ -162,6 +163,19 @@ function statusFields(state: FormState, prefix: string, status?: Status): Html {
       hint: 'How bad it is: NORMAL, WARNING, ERROR or CRITICAL.',
       options: LEVELS.map((l) => ({ value: l, label: l })),
     })}
+    ${select({
+      state,
+      idPrefix: prefix,
+      name: 'component_status',
+      label: 'Component status',
+      // Shown as "the level's default" when it is, so that a level change carries it along.
+      value: status && status.componentStatus !== defaultComponentStatus(status.level) ? status.componentStatus : '',
+      hint: "What it means to Statuspage clients and for uptime: a major outage counts fully as downtime, a partial outage 30%. The level's default: NORMAL operational, WARNING degraded performance, ERROR partial outage, CRITICAL major outage. NORMAL statuses are always operational, other levels never.",
+      options: [
+        { value: '', label: "The level's default" },
+        ...COMPONENT_STATUSES.map((c) => ({ value: c, label: COMPONENT_STATUS_LABELS[c] })),
+      ],
+    })}
     ${radios({
       state,
       idPrefix: prefix,
@@ -191,6 +205,7 @@ export function statusesPage(chrome: Chrome, statuses: Status[]): Html {
     (s) => html`<tr>
     <td><a href="/admin/statuses/${s.slug}">${statusBadge(s)}</a><br><code class="small">${s.slug}</code></td>
     <td>${s.level}</td>
+    <td>${COMPONENT_STATUS_LABELS[s.componentStatus]}</td>
     <td class="wrap">${s.description}</td>
     <td>${s.isDefault ? 'default' : ''}</td>
     <td class="actions"><a href="/admin/statuses/${s.slug}/delete">Delete<span class="visually-hidden"> ${s.name}</span></a></td>
@@ -202,7 +217,7 @@ export function statusesPage(chrome: Chrome, statuses: Status[]): Html {
     html`
   <p><a class="button" href="/admin/statuses/new">New status</a></p>
   <div class="table-wrap" tabindex="0" role="region" aria-label="Statuses (scrolls sideways)"><table>
-    <thead><tr><th scope="col">Status</th><th scope="col">Level</th><th scope="col">Description</th><th scope="col">Default</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+    <thead><tr><th scope="col">Status</th><th scope="col">Level</th><th scope="col">Component status</th><th scope="col">Description</th><th scope="col">Default</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`,
   );
 }

@@ -155,6 +155,35 @@ export function documentationPage(chrome: PageChrome, origin: string): Html {
 </div>
 <h2>Resources</h2>
 ${DOCUMENTED_ENDPOINTS.map((e) => endpoint(e, origin))}
+<h2 id="statuspage">Statuspage v2 JSON and uptime</h2>
+<section class="card prose">
+<p>
+Tools written for Atlassian Statuspage's public API (aggregators, chat bots, dashboards, widgets) work against
+this page unchanged: <code>/api/v2/summary.json</code>, <code>status.json</code>, <code>components.json</code>,
+<code>incidents.json</code>, <code>incidents/unresolved.json</code>, <code>scheduled-maintenances.json</code>,
+<code>scheduled-maintenances/upcoming.json</code> and <code>scheduled-maintenances/active.json</code>, with
+Statuspage's exact shapes. Services are components, service lists with services are component groups; ids are 12
+characters and never change; times are UTC with milliseconds. <code>status.json?services=api,web</code>
+gives the status of some services only. CORS, ETags and JSONP work as above.
+</p>
+${code(`curl ${origin}/api/v2/status.json
+
+{"page": {"id": "x7k2m9q4w1zt", "name": "Acme status", "url": "${origin}", "time_zone": "UTC", "updated_at": "2026-03-05T10:42:07.318Z"},
+ "status": {"indicator": "minor", "description": "Minor Service Outage"}}`)}
+<p>
+<code>/api/v2/uptime.json?days=90</code> (1 to 366 days) gives each service's uptime per day in the site's time
+zone, and over the last 30 and 90 days: downtime is major-outage time plus 30&nbsp;% of partial-outage time, as
+Statuspage counts it; degraded performance and maintenance are not downtime, and days before a service's first
+event are not counted. The <a href="/uptime">uptime page</a> shows the same.
+</p>
+</section>
+<h2 id="openapi">OpenAPI</h2>
+<section class="card prose">
+<p>
+<a href="/api/openapi.json">/api/openapi.json</a> is an OpenAPI 3.1 document of <code>/api/v1</code>,
+<code>/api/v2</code> and <code>/admin/api/v1</code>, made from the routes and schemas the server validates with.
+</p>
+</section>
 <h2 id="live">Live updates</h2>
 <section class="card prose">
 <p><code>GET /api/v1/live</code> is a <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html">Server-Sent Events</a> stream. Add <code>?services=api,web</code> to follow only those services. Every message is a <code>change</code> event whose data is JSON; the first one (<code>"topic": "hello"</code>) describes the current state. A comment line arrives every 15 seconds to keep connections open.</p>

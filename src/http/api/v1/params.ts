@@ -19,7 +19,8 @@ export function flagParam(request: FastifyRequest, name: string): unknown {
   throw new HttpError(400, `${name} must be true or false`);
 }
 
-function rawParam(request: FastifyRequest, name: string): unknown {
+/** A parameter exactly as sent (any JSON type), for use cases that judge the type themselves. */
+export function rawParam(request: FastifyRequest, name: string): unknown {
   const body = request.body;
   if (typeof body === 'string') {
     throw new HttpError(400, 'Send parameters as application/x-www-form-urlencoded or application/json');

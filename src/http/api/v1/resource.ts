@@ -61,6 +61,13 @@ export function resource(
     method: [...ALL_METHODS],
     url: path,
     exposeHeadRoute: false,
+    // What the OpenAPI document lists for this path (http/api/openapi.ts).
+    config: {
+      documented: {
+        methods: [...supported.keys()],
+        statuses: Object.fromEntries([...supported].map(([m, h]) => [m, h.status ?? 200])),
+      },
+    },
     handler: async (request, reply) => {
       if (request.method === 'OPTIONS') {
         return reply.code(204).header('allow', allow).header('access-control-allow-methods', allow).send();

@@ -4,7 +4,7 @@ import * as lists from '../../../services/service-lists.ts';
 import * as services from '../../../services/services.ts';
 import * as statuses from '../../../services/statuses.ts';
 import * as events from '../../../services/events.ts';
-import { flagParam, param } from './params.ts';
+import { flagParam, param, rawParam } from './params.ts';
 import { resource, type V1Options } from './resource.ts';
 
 /** The Stashboard v1 resource tree; mounted read-only at /api/v1 and read-write at /admin/api/v1. */
@@ -73,6 +73,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
             message: param(request, 'message'),
             status: param(request, 'status'),
             informational: flagParam(request, 'informational'),
+            timestamp: param(request, 'timestamp'),
           }),
         ),
     },
@@ -146,6 +147,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
     image: param(request, 'image'),
     level: param(request, 'level'),
     default: flagParam(request, 'default'),
+    component_status: rawParam(request, 'component_status'),
   });
 
   resource(app, options, '/statuses', {

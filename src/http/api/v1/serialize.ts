@@ -41,6 +41,8 @@ export class V1Serializer {
       image: this.imageUrl(status.image),
       default: status.isDefault,
       url: this.url(`/statuses/${status.slug}`),
+      // Admin mount only, like `author` (contract §7.3).
+      ...(this.showAuthor ? { component_status: status.componentStatus } : {}),
     };
   }
 

@@ -1,0 +1,84 @@
+import { lastDays, type ZonedDay } from '../domain/calendar.ts';
+import { groupByService, type HistoryEvent } from '../domain/day-history.ts';
+import { sumTotals, uptimeDays, type DayUptime, type UptimeTotals } from '../domain/uptime.ts';
+import type { Service } from '../domain/resources.ts';
+import { historyWindow } from '../db/repositories/history.ts';
+import { statusesById } from '../db/repositories/events.ts';
+import type { Db } from '../db/connect.ts';
+import type { SiteSettings } from '../domain/site-settings.ts';
+import type { Context } from './context.ts';
+import { reading } from './transaction.ts';
+
+/** One service's uptime: N days (oldest first) and the 30- and 90-day windows ending today. */
+export interface ServiceUptime {
+  service: Service;
+  days: DayUptime[];
+  last30: UptimeTotals;
+  last90: UptimeTotals;
+}
+
+export interface UptimeReport {
+  days: ZonedDay[];
+  services: ServiceUptime[];
+  /** Summed over every service. */
+  last30: UptimeTotals;
+  last90: UptimeTotals;
+}
+
+/** A service's uptime days from its events in a window and the one in force before it. */
+export function serviceUptimeDays(
+  days: readonly ZonedDay[],
+  now: number,
+  before: HistoryEvent | undefined,
+  inside: readonly HistoryEvent[],
+): DayUptime[] {
+  return uptimeDays(
+    days,
+    now,
+    before?.status.componentStatus,
+    inside.map((e) => ({ timestamp: e.timestamp, componentStatus: e.status.componentStatus })),
+  );
+}
+
+/**
+ * Uptime of the given services over the last `count` days and the 30/90-day windows, in the
+ * zone (contract §8), from one read of the events: the window's and the one in force before it.
+ */
+export async function uptimeReport(
+  db: Db,
+  services: readonly Service[],
+  now: number,
+  timeZone: string,
+  count: number,
+): Promise<UptimeReport> {
+  const span = Math.max(count, 90);
+  const all = lastDays(now, span, timeZone);
+  const statuses = await statusesById(db);
+  const window = await historyWindow(db, all[0]!.start, all[all.length - 1]!.end, statuses);
+  const grouped = groupByService(window.inside);
+  const rows = services.map((service) => {
+    const every = serviceUptimeDays(all, now, window.before.get(service.id), grouped.get(service.id) ?? []);
+    return {
+      service,
+      days: every.slice(span - count),
+      last30: sumTotals(every.slice(span - 30)),
+      last90: sumTotals(every.slice(span - 90)),
+    };
+  });
+  return {
+    days: all.slice(span - count),
+    services: rows,
+    last30: sumTotals(rows.map((r) => r.last30)),
+    last90: sumTotals(rows.map((r) => r.last90)),
+  };
+}
+
+/** Uptime of the given services (or all) over `count` days (contract §8), now, in the site's zone. */
+export async function statuspageUptime(
+  ctx: Context,
+  settings: SiteSettings,
+  services: readonly Service[],
+  count: number,
+): Promise<UptimeReport> {
+  return reading(() => uptimeReport(ctx.database.db, services, ctx.clock.now(), settings.timeZone, count));
+}
