@@ -1,16 +1,28 @@
-// `npm run bench`: Stashboard's cached endpoints against a bare node:http server sending the
-// same bytes, p99 while events are posted 10/s, and the first uncached render of `/` with
-// 200 services x 90 days. The server runs on CPU 0, this load generator on CPU 1 (taskset).
+// `npm run bench`: in one run,
+//  - every public cached endpoint under wrk, against a bare node:http server sending the same
+//    bytes and headers (the ratio is what Stashboard costs per request);
+//  - the server's resident memory idle and after that load;
+//  - live fan-out: 10,000 Server-Sent Events connections, one event posted, p99 until each has it;
+//  - the event ingest rate on SQLite (synchronous=FULL): one writer, then 16 writers.
 //
-// BENCH_SECONDS (default 8) sets each measurement's length; BENCH_CONNECTIONS (default 32).
+// Requires wrk (Debian: `apt-get install wrk`) and, for meaningful numbers, taskset and two CPUs:
+// the servers run on CPU 0, wrk and this script on CPU 1. The server is started as `npm start`
+// starts it (`bin/stashboard.js serve`), with request logging at the default level.
+//
+// On a machine shared with other work, throughput swings with whatever else runs; the second
+// ratio, requests per second of the server's own CPU time (from /proc), is far steadier.
+//
+// BENCH_SECONDS (default 5): each wrk run; BENCH_CONNECTIONS (default 50); BENCH_REPEAT (default 3):
+// runs per endpoint and server, interleaved, the median is reported; BENCH_LIVE (default 10000):
+// live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-// @ts-expect-error autocannon ships no type declarations
-import autocannon from 'autocannon';
+import net from 'node:net';
 import { connect } from '../src/db/connect.ts';
 import { ChangeBus } from '../src/changes/bus.ts';
 import { prepareDatabase } from '../src/services/setup.ts';
@@ -21,21 +33,30 @@ import { createServiceList } from '../src/services/service-lists.ts';
 import { insertEvent } from '../src/db/repositories/events.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const LIVE = Number(process.env.BENCH_LIVE ?? 10_000);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'endpoints,live,ingest').split(','));
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const ADMIN = { kind: 'cli', name: 'bench', scope: 'admin' } as const;
 const DAY = 86_400_000;
 const ENCODING = 'br, gzip';
-const pinning = availableParallelism() >= 2 && hasTaskset();
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const pinning = availableParallelism() >= 2 && has('taskset', ['-V']);
 
-function hasTaskset(): boolean {
+function has(command: string, args: string[]): boolean {
   try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    execFileSync(command, args, { stdio: 'ignore' });
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    // wrk -v exits 1 after printing its version.
+    return (error as { code?: string }).code !== 'ENOENT';
   }
+}
+
+function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
 }
 
 /** Seeds a database: `services` services in 4 lists, events spread over `days` days. */
@@ -81,16 +102,13 @@ async function seed(file: string, services: number, days: number): Promise<void>
   await ctx.database.close();
 }
 
-async function startProcess(
-  args: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; output: string }> {
+/** Starts a process on CPU 0 and waits for `ready` in its output. */
+async function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   const command = pinning ? 'taskset' : process.execPath;
   const argv = pinning ? ['-c', '0', process.execPath, ...args] : args;
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  const seen = new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (ready.test(output)) resolve();
@@ -99,66 +117,99 @@ async function startProcess(
     child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`process exited (${code}): ${output}`)));
   });
-  await seen;
-  return { child, output };
+  // Keep draining its output (request logs) so the pipe never blocks it.
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+async function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
   child.kill('SIGTERM');
-  await once(child, 'exit');
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
 async function startStashboard(database: string, port: number): Promise<ChildProcess> {
-  const { child } = await startProcess(
-    ['--import', 'tsx', 'src/main.ts'],
+  const child = await startProcess(
+    ['bin/stashboard.js', 'serve'],
     {
       DATABASE_URL: database,
       PORT: String(port),
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+      // The default level: one line per request.
+      LOG_LEVEL: 'info',
       STASHBOARD_ADMIN_TOKEN: TOKEN,
-      ADMIN_RATE_LIMIT: '100000',
+      ADMIN_RATE_LIMIT: '1000000',
+      MONITORS: 'false',
     },
-    /stashboard is serving|listening|No user exists yet/,
+    /stashboard is serving/,
   );
-  // Wait until it answers.
   for (let i = 0; i < 100; i += 1) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
     } catch {
       /* not yet */
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error('stashboard did not start');
 }
 
-async function load(
-  url: string,
-  seconds = SECONDS,
-): Promise<{ rps: number; p99: number; p50: number; errors: number; non2xx: number }> {
-  const result = await autocannon({
-    url,
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { 'accept-encoding': ENCODING },
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+interface WrkResult {
+  rps: number;
+  p99: number;
+  errors: number;
+  /** Requests answered per second of the server's own CPU time (user + system). */
+  perCpuSecond: number;
+}
+
+/** The CPU time a process has used, in seconds (from /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime: fields 14 and 15 of stat, 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** wrk's latency as milliseconds ("1.23ms", "850.00us", "1.02s"). */
+function ms(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m)$/.exec(text);
+  if (!m) return NaN;
+  const factor = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[m[2] as 'us' | 'ms' | 's' | 'm'];
+  return Number(m[1]) * factor;
+}
+
+async function wrk(url: string, pid: number, seconds = SECONDS): Promise<WrkResult> {
+  const cpuBefore = cpuSeconds(pid);
+  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url];
+  const child = spawn(pinning ? 'taskset' : 'wrk', pinning ? ['-c', '1', 'wrk', ...args] : args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    p50: result.latency.p50,
-    errors: result.errors,
-    non2xx: result.non2xx,
-  };
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await once(child, 'exit');
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const p99 = ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  return { rps, p99, errors, perCpuSecond: requests / cpu };
 }
 
 /** A GET that keeps the body as sent (fetch would decompress it). */
-function rawGet(
-  url: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
+function rawGet(url: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -171,152 +222,212 @@ function rawGet(
   });
 }
 
-function freePort(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const SKIP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+async function endpoints(base: string, dir: string, server: ChildProcess): Promise<void> {
+  const paths = [
+    '/',
+    '/services/service-001',
+    '/api/v1/services',
+    '/api/v1/services/service-001/events',
+    '/api/v1/statuses',
+    '/api/v2/summary.json',
+    '/api/v2/status.json',
+    '/rss',
+    '/atom',
+    '/badge.svg',
+    '/services/service-001/badge.svg',
+    '/widget.js',
+  ];
+  // Capture the exact bytes and headers Stashboard sends, for the bare server.
+  const fixtures = [];
+  for (const path of paths) {
+    const res = await rawGet(`${base}${path}`, { 'accept-encoding': ENCODING });
+    if (res.status !== 200) continue; // e.g. no /api/v2 in this version
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (!SKIP_HEADERS.has(name) && typeof value === 'string') headers[name] = value;
+    }
+    const bodyFile = join(dir, `fixture-${fixtures.length}`);
+    writeFileSync(bodyFile, res.body);
+    fixtures.push({ path, headers, bodyFile, bytes: res.body.length });
+  }
+  const fixtureFile = join(dir, 'fixtures.json');
+  writeFileSync(fixtureFile, JSON.stringify(fixtures));
+  const barePort = await freePort();
+  const bare = await startProcess(['--import', 'tsx', 'bench/bare.ts', fixtureFile, String(barePort)], {}, /listening/);
+  const bareBase = `http://127.0.0.1:${barePort}`;
+  try {
+    print(
+      `endpoint (20 services x 90 days)       bytes  stashboard req/s  bare node req/s  ratio (median of ${REPEAT})  req per CPU-s stash/bare = ratio  p99 ms stash/bare`,
+    );
+    for (const fixture of fixtures) {
+      // Warm up both (JIT, caches).
+      await wrk(`${base}${fixture.path}`, server.pid!, 1);
+      await wrk(`${bareBase}${fixture.path}`, bare.pid!, 1);
+      const ratios: number[] = [];
+      const s: WrkResult[] = [];
+      const b: WrkResult[] = [];
+      for (let i = 0; i < REPEAT; i += 1) {
+        s.push(await wrk(`${base}${fixture.path}`, server.pid!));
+        b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
+        ratios.push(s[i]!.rps / b[i]!.rps);
+      }
+      const sCpu = median(s.map((r) => r.perCpuSecond));
+      const bCpu = median(b.map((r) => r.perCpuSecond));
+      const errors = s.reduce((n, r) => n + r.errors, 0);
+      print(
+        `${fixture.path.padEnd(36)} ${String(fixture.bytes).padStart(7)}  ${median(s.map((r) => r.rps))
+          .toFixed(0)
+          .padStart(16)}  ${median(b.map((r) => r.rps))
+          .toFixed(0)
+          .padStart(
+            15,
+          )}  ${median(ratios).toFixed(2).padStart(5)} (${ratios.map((r) => r.toFixed(2)).join(' ')})  ${sCpu.toFixed(0)}/${bCpu.toFixed(0)} = ${(sCpu / bCpu).toFixed(2)}  ${median(
+          s.map((r) => r.p99),
+        ).toFixed(1)}/${median(b.map((r) => r.p99)).toFixed(1)}${errors ? `  ERRORS ${errors}` : ''}`,
+      );
+    }
+    print(`\nbare node: ${rssMb(bare.pid!).toFixed(0)} MB resident after the load`);
+  } finally {
+    await stop(bare);
+  }
+  void server;
+}
+
+/** Opens `count` SSE connections, posts one event, and measures until each connection has it. */
+async function liveFanOut(base: string, port: number, count: number): Promise<void> {
+  const sockets: net.Socket[] = [];
+  const arrivals: number[] = [];
+  let greeted = 0;
+  let postedAt = 0;
+  const request = `GET /api/v1/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`;
+  const opening: Array<Promise<void>> = [];
+  for (let i = 0; i < count; i += 1) {
+    opening.push(
+      new Promise<void>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1');
+        let text = '';
+        let hello = false;
+        let done = false;
+        socket.setEncoding('utf8');
+        socket.on('connect', () => socket.write(request));
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+          if (!hello && text.includes('"topic":"hello"')) {
+            hello = true;
+            greeted += 1;
+            text = '';
+            resolve();
+          } else if (hello && !done && text.includes('event: change')) {
+            done = true;
+            arrivals.push(performance.now() - postedAt);
+          }
+        });
+        socket.on('error', reject);
+        sockets.push(socket);
+      }),
+    );
+    // Open in batches so the accept queue is not overrun.
+    if (i % 500 === 499) await Promise.all(opening.slice(-500));
+  }
+  await Promise.all(opening);
+  await sleep(500);
+  postedAt = performance.now();
+  const res = await fetch(`${base}/admin/api/v1/services/service-002/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ status: 'down', message: 'Live fan-out' }),
+  });
+  const deadline = Date.now() + 30_000;
+  while (arrivals.length < count && Date.now() < deadline) await sleep(20);
+  print(
+    `live fan-out: ${greeted} connections, post ${res.status}, ${arrivals.length} received the event; p50 ${percentile(arrivals, 50).toFixed(0)} ms, p99 ${percentile(arrivals, 99).toFixed(0)} ms, max ${Math.max(...arrivals).toFixed(0)} ms`,
+  );
+  for (const socket of sockets) socket.destroy();
+}
+
+/** Posts events for `seconds` with `writers` concurrent clients; returns events per second. */
+async function ingest(base: string, writers: number, seconds: number): Promise<{ rate: number; failed: number }> {
+  let posted = 0;
+  let failed = 0;
+  const end = performance.now() + seconds * 1000;
+  const statuses = ['up', 'warning', 'down', 'up'];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      let n = 0;
+      while (performance.now() < end) {
+        const res = await fetch(
+          `${base}/admin/api/v1/services/service-${String((w + n) % 20).padStart(3, '0')}/events`,
+          {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({ status: statuses[n % 4]!, message: `Ingest ${w}/${n}` }),
+          },
+        );
+        await res.arrayBuffer();
+        if (res.status === 201) posted += 1;
+        else failed += 1;
+        n += 1;
+      }
+    }),
+  );
+  return { rate: posted / ((performance.now() - started) / 1000), failed };
 }
 
 async function main(): Promise<void> {
+  if (!has('wrk', ['-v'])) throw new Error('wrk is required: apt-get install wrk');
   if (pinning) execFileSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'stashboard-bench-'));
   const children: ChildProcess[] = [];
   try {
-    process.stdout.write(
-      `Stashboard bench: ${SECONDS} s per run, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'server on CPU 0, load generator on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n\n`,
+    print(
+      `Stashboard bench: wrk ${SECONDS} s x ${REPEAT} per endpoint and server, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'servers on CPU 0, wrk and this script on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n`,
     );
     const small = join(dir, 'small.db');
     await seed(small, 20, 90);
-    const port = freePort();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
     const server = await startStashboard(small, port);
     children.push(server);
-    const base = `http://127.0.0.1:${port}`;
-    const paths = ['/', '/api/v1/services', '/rss'];
-
-    // Capture the exact bytes and headers Stashboard sends, for the bare server.
-    const fixtures = [];
-    for (const path of paths) {
-      const res = await rawGet(`${base}${path}`, { 'accept-encoding': ENCODING });
-      const body = res.body;
-      const headers: Record<string, string> = {};
-      for (const name of [
-        'content-type',
-        'content-encoding',
-        'etag',
-        'cache-control',
-        'vary',
-        'content-security-policy',
-        'x-content-type-options',
-        'access-control-allow-origin',
-      ]) {
-        const value = res.headers[name];
-        if (typeof value === 'string') headers[name] = value;
-      }
-      const bodyFile = join(dir, `fixture-${fixtures.length}`);
-      writeFileSync(bodyFile, body);
-      fixtures.push({ path, headers, bodyFile, bytes: body.length });
-    }
-    const fixtureFile = join(dir, 'fixtures.json');
-    writeFileSync(fixtureFile, JSON.stringify(fixtures));
-
-    const stash: Record<string, Awaited<ReturnType<typeof load>>> = {};
-    for (const path of paths) {
-      await load(`${base}${path}`, 2); // warm-up (JIT)
-      stash[path] = await load(`${base}${path}`);
-    }
-    await stop(server);
-
-    const barePort = freePort();
-    const bare = await startProcess(
-      ['--import', 'tsx', 'bench/bare.ts', fixtureFile, String(barePort)],
-      {},
-      /listening/,
-    );
-    children.push(bare.child);
-    const bareResults: Record<string, Awaited<ReturnType<typeof load>>> = {};
-    for (const path of paths) {
-      await load(`http://127.0.0.1:${barePort}${path}`, 2);
-      bareResults[path] = await load(`http://127.0.0.1:${barePort}${path}`);
-    }
-    await stop(bare.child);
-
-    process.stdout.write(
-      'endpoint (20 services x 90 days)   bytes   stashboard req/s   bare node req/s   ratio   p99 ms (stash/bare)\n',
-    );
-    for (const [i, path] of paths.entries()) {
-      const s = stash[path]!;
-      const b = bareResults[path]!;
-      process.stdout.write(
-        `${path.padEnd(34)} ${String(fixtures[i]!.bytes).padStart(6)}   ${s.rps.toFixed(0).padStart(16)}   ${b.rps.toFixed(0).padStart(15)}   ${(s.rps / b.rps).toFixed(2).padStart(5)}   ${s.p99}/${b.p99}${s.non2xx || s.errors ? `  (errors ${s.errors}, non-2xx ${s.non2xx})` : ''}\n`,
+    await sleep(2000);
+    const idle = rssMb(server.pid!);
+    if (ONLY.has('endpoints')) await endpoints(base, dir, server);
+    const afterLoad = rssMb(server.pid!);
+    print(`\nstashboard resident memory: ${idle.toFixed(0)} MB idle, ${afterLoad.toFixed(0)} MB after the load`);
+    if (ONLY.has('live')) await liveFanOut(base, port, LIVE);
+    if (ONLY.has('ingest')) {
+      const one = await ingest(base, 1, SECONDS);
+      const many = await ingest(base, 16, SECONDS);
+      print(
+        `event ingest (SQLite, synchronous=FULL): ${one.rate.toFixed(0)} events/s with 1 writer, ${many.rate.toFixed(0)} events/s with 16 writers${one.failed + many.failed ? ` (${one.failed + many.failed} failed)` : ''}`,
       );
     }
-
-    // p99 under writes: events posted 10 times a second while `/` and the API are loaded.
-    const writer = await startStashboard(small, port);
-    children.push(writer);
-    await load(`${base}/`, 1);
-    let posted = 0;
-    let failed = 0;
-    const statuses = ['up', 'warning', 'down', 'up'];
-    const ticker = setInterval(() => {
-      const n = posted + failed;
-      fetch(`${base}/admin/api/v1/services/service-${String(n % 20).padStart(3, '0')}/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ status: statuses[n % 4]!, message: `Bench write ${n}` }),
-      }).then(
-        (r) => {
-          if (r.status === 201) posted += 1;
-          else failed += 1;
-        },
-        () => {
-          failed += 1;
-        },
-      );
-    }, 100);
-    const underWrites = await load(`${base}/`);
-    const apiUnderWrites = await load(`${base}/api/v1/services`);
-    clearInterval(ticker);
-    process.stdout.write(`\nwhile posting 10 events/s (${posted} posted, ${failed} failed):\n`);
-    process.stdout.write(
-      `  /                 p99 ${underWrites.p99} ms, p50 ${underWrites.p50} ms, ${underWrites.rps.toFixed(0)} req/s (without writes: p99 ${stash['/']!.p99} ms)\n`,
-    );
-    process.stdout.write(
-      `  /api/v1/services  p99 ${apiUnderWrites.p99} ms, p50 ${apiUnderWrites.p50} ms, ${apiUnderWrites.rps.toFixed(0)} req/s (without writes: p99 ${stash['/api/v1/services']!.p99} ms)\n`,
-    );
-    await stop(writer);
-
-    // The first, uncached render of `/` with 200 services x 90 days.
-    const big = join(dir, 'big.db');
-    const seedStart = performance.now();
-    await seed(big, 200, 90);
-    const seeded = performance.now() - seedStart;
-    const bigServer = await startStashboard(big, port);
-    children.push(bigServer);
-    const time = async (headers: Record<string, string> = { 'accept-encoding': ENCODING }) => {
-      const started = performance.now();
-      const res = await rawGet(`${base}/`, headers);
-      return { ms: performance.now() - started, bytes: res.body.length, status: res.status };
-    };
-    const first = await time();
-    const cached = await time();
-    const renders: number[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      await fetch(`${base}/admin/api/v1/services/service-000/events`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ message: `Invalidate ${i}` }),
-      });
-      renders.push((await time()).ms);
-    }
-    const identity = await time({});
-    renders.sort((a, b) => a - b);
-    process.stdout.write(`\n/ with 200 services x 90 days (seeded in ${(seeded / 1000).toFixed(1)} s):\n`);
-    process.stdout.write(
-      `  first uncached render (cold process): ${first.ms.toFixed(0)} ms, ${first.bytes} B brotli, ${identity.bytes} B uncompressed\n`,
-    );
-    process.stdout.write(
-      `  re-render after a write (median of 5, warm): ${renders[2]!.toFixed(0)} ms; cached hit: ${cached.ms.toFixed(1)} ms\n`,
-    );
-    await stop(bigServer);
+    print(`stashboard resident memory at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
+    const code = await stop(server);
+    print(`stashboard exited with ${code} on SIGTERM`);
   } finally {
     for (const child of children) await stop(child).catch(() => {});
     rmSync(dir, { recursive: true, force: true });

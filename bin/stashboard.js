@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (dist/, from `npm run build`) when it is at least as new as every
-// source file; otherwise runs the TypeScript sources through tsx, so an edit is never
-// hidden behind a stale build.
+// Runs the compiled CLI, dist/cli.js, as a production deployment does; when a source file is
+// newer than the build (or there is none), it compiles first (bin/build.js, under a second).
+// STASHBOARD_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (the tests do).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -15,10 +15,18 @@ function buildIsFresh() {
   return readdirSync(sources, { recursive: true }).every((file) => statSync(sources + file).mtimeMs <= built);
 }
 
-if (buildIsFresh()) {
-  await import(compiled.href);
-} else {
+async function runSources() {
   const { register } = await import('tsx/esm/api');
   register();
   await import(new URL('../src/cli.ts', import.meta.url).href);
+}
+
+if (/^(1|true|yes)$/i.test(process.env.STASHBOARD_FROM_SOURCE ?? '')) {
+  await runSources();
+} else {
+  if (!buildIsFresh()) {
+    const { build } = await import('./build.js');
+    await build();
+  }
+  await import(compiled.href);
 }

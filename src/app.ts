@@ -1,5 +1,6 @@
-import Fastify, { LogController, type FastifyInstance, type RouteOptions } from 'fastify';
-import type { Config } from './config.ts';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import { pino } from 'pino';
+import type { Config, TrustProxy } from './config.ts';
 import type { Context } from './services/context.ts';
 import './http/request-types.ts';
 import { describeError, isApiPath, sendJsonError } from './http/errors.ts';
@@ -25,7 +26,11 @@ import type { MailSender } from './services/delivery-transports.ts';
 import { SmtpMailer } from './outbound/smtp-mailer.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 import { atomRoutes } from './http/site/atom.ts';
+import { historyFeedRoutes } from './http/site/history-feeds.ts';
+import { maintenanceCalendarRoutes } from './http/site/maintenance-calendar.ts';
 import { subscribeRoutes } from './http/site/subscribe.ts';
+import { metricsRoute } from './http/metrics-route.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -36,20 +41,53 @@ export interface AppDeps {
   onRoute?: (route: RouteOptions) => void;
   /** Sends the admin's SMTP test email (default: a mailer of the app's own, closed with it). */
   mailer?: MailSender;
+  /** Prometheus metrics (when turned on): requests, cache, live connections are reported here. */
+  metrics?: Metrics;
+}
+
+const logFlushers = new WeakMap<FastifyInstance, () => void>();
+const draining = new WeakSet<FastifyInstance>();
+
+/**
+ * The process is shutting down: answers from now on carry `Connection: close`, so clients
+ * and load balancers send their next request elsewhere.
+ */
+export function beginDraining(app: FastifyInstance): void {
+  draining.add(app);
+}
+
+/** Writes out log lines still buffered (call after the app closed, before exiting). */
+export function flushLogs(app: FastifyInstance): void {
+  try {
+    logFlushers.get(app)?.();
+  } catch {
+    // Nothing buffered, or standard output is gone: nothing more to do.
+  }
 }
 
 /** Wires the HTTP application; never listens (tests inject into it). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ctx } = deps;
+  // Log lines go out asynchronously and in batches (never blocking a response): buffered up to
+  // 8 KB or 250 ms; flushLogs() writes out the rest on shutdown (and pino does at exit).
+  const destination = deps.logStream
+    ? undefined
+    : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 250 });
+  const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
   const app = Fastify({
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // One line per request is logged by the onResponse hook below, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    logger: { level: config.logLevel, ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    loggerInstance: logger,
+    // No child logger per request: the request line and error lines carry the request id themselves.
+    childLoggerFactory: (parent) => parent,
     routerOptions: { ignoreTrailingSlash: true },
+    // While draining (SIGTERM), requests on open connections are still answered, with `Connection: close`.
+    return503OnClosing: false,
     frameworkErrors,
   });
+  if (destination) logFlushers.set(app, () => destination.flushSync());
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   // The OpenAPI document is made from the routes as they are registered.
   const catalog = new RouteCatalog();
@@ -58,8 +96,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('formEntries', undefined);
 
   // Public pages and JSON are cached until the next change notice; live streams follow the same notices.
-  const cache = new ResponseCache({ bus: ctx.changes, now: () => ctx.clock.now() });
+  const cache = new ResponseCache({
+    bus: ctx.changes,
+    now: () => ctx.clock.now(),
+    rendersPerAddress: config.renderLimit,
+  });
   const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
+  if (deps.metrics) {
+    deps.metrics.watchCache(cache.stats);
+    deps.metrics.watchLive(() => live.size);
+  }
   const assets = new SiteAssets();
   const htmlError = htmlErrorPages(ctx, assets);
   app.addHook('preClose', async () => live.close());
@@ -85,8 +131,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     done(null, form.fields);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (draining.has(app)) reply.header('connection', 'close');
+    done();
+  });
+
+  const metrics = deps.metrics;
+  app.addHook('onResponse', (request, reply, done) => {
     request.log.info(requestLogLine(request, reply.statusCode, reply.elapsedTime), 'request');
+    metrics?.request(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+    done();
   });
 
   app.setErrorHandler(async (error, request, reply) => {
@@ -102,7 +161,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return htmlError(request, reply, { status: 404, message, headers: {} });
   });
 
-  await app.register(publicApi, { prefix: '/api', ctx, adminToken: config.adminToken, cache, live, catalog });
+  await app.register(publicApi, {
+    prefix: '/api',
+    ctx,
+    adminToken: config.adminToken,
+    cache,
+    live,
+    catalog,
+    liveStreamsPerAddress: config.liveStreamsPerAddress,
+  });
   const mailer = deps.mailer ?? ownMailer(app, config);
   await app.register(adminApi, {
     prefix: '/admin/api',
@@ -116,6 +183,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(responseTimeRoutes, { ctx });
   await app.register(rssRoutes, { ctx, cache });
   await app.register(atomRoutes, { ctx, cache });
+  await app.register(historyFeedRoutes, { ctx, cache });
+  await app.register(maintenanceCalendarRoutes, { ctx, cache });
   await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });
@@ -123,7 +192,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });
   await app.register(adminSite, { prefix: '/admin', ctx, mailer });
+  if (deps.metrics && config.metrics.token && !config.metrics.listen) {
+    await app.register(metricsRoute, { metrics: deps.metrics, token: config.metrics.token });
+  }
   return app;
+}
+
+/** Fastify's form of the proxy setting: a hop count trusts the first `hops` hops from the server. */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return trust === false ? false : [...trust];
 }
 
 function ownMailer(app: FastifyInstance, config: Readonly<Config>): MailSender {

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkSiteSetting, SITE_DEFAULTS, type SiteSettings } from './domain/site-settings.ts';
 import { DomainError } from './domain/errors.ts';
 import { parseAllowList, type AllowList } from './outbound/address-guard.ts';
+import { parseCidr } from './outbound/ip-address.ts';
 import { DEFAULT_ALERTMANAGER_RULES, parseSeverityMap, type AlertmanagerRules } from './domain/alertmanager.ts';
 import { isAutomationState } from './domain/automation-state.ts';
 
@@ -11,12 +12,20 @@ export interface Config {
   port: number;
   database: string;
   bodyLimit: number;
-  trustProxy: boolean;
+  /**
+   * Which proxies' `X-Forwarded-*` headers to believe: false (none), a hop count (that many
+   * proxies in front), or the proxies' addresses and CIDR ranges. Never "every hop".
+   */
+  trustProxy: TrustProxy;
   /** An extra admin-scope bearer token, for automation (STASHBOARD_ADMIN_TOKEN). */
   adminToken: string | undefined;
   logLevel: string;
   /** Admin API requests one client address may make per minute (then 429). */
   adminRateLimit: number;
+  /** Public answers not cached yet that one client address may have rendered per 10 seconds (then 429). */
+  renderLimit: number;
+  /** Live streams (`/api/v1/live`) one client address may hold open at once (then 429). */
+  liveStreamsPerAddress: number;
   /** Public site defaults; the admin site may override them in the database. */
   site: Readonly<SiteSettings>;
   /** Internal addresses and hosts outbound requests (checks, webhooks) may reach anyway (OUTBOUND_ALLOW). */
@@ -27,6 +36,18 @@ export interface Config {
   monitoring: Readonly<MonitoringConfig>;
   /** Outbound notification delivery (env NOTIFY_*; see docs/notifications.md). */
   notifications: Readonly<NotificationConfig>;
+  /** Prometheus metrics at /metrics (off by default; see docs/deployment.md). */
+  metrics: Readonly<MetricsConfig>;
+  /** On SIGTERM, how long in-flight requests and the delivery batch may take before connections are cut. */
+  shutdownTimeoutMs: number;
+}
+
+export interface MetricsConfig {
+  enabled: boolean;
+  /** Required on the main address: scrapers send `Authorization: Bearer <token>`. */
+  token: string | undefined;
+  /** A separate address (`host:port`) that serves only /metrics, without a token. */
+  listen: { host: string; port: number } | undefined;
 }
 
 export interface NotificationConfig {
@@ -54,7 +75,55 @@ export interface MonitoringConfig {
   alertmanager: Readonly<AlertmanagerRules>;
 }
 
+export type TrustProxy = false | number | readonly string[];
+
 export class ConfigError extends Error {}
+
+/** The shortest STASHBOARD_ADMIN_TOKEN accepted: it is a full admin credential. */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+// proxy-addr's names for whole classes of addresses.
+const PROXY_ADDRESS_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * `--trust-proxy` / TRUST_PROXY: a hop count (1 to 10), or a comma-separated list of proxy
+ * addresses and CIDR ranges (or loopback, linklocal, uniquelocal). `true` is refused: trusting
+ * every hop lets any client choose its own address with X-Forwarded-For.
+ */
+export function parseTrustProxy(text: string | undefined): TrustProxy {
+  const value = (text ?? '').trim();
+  if (/^(|0|false|no|off)$/i.test(value)) return false;
+  if (/^(true|yes|on)$/i.test(value)) {
+    throw new ConfigError(
+      'trust proxy: "true" (trust every hop) is no longer accepted, because any client could then choose its own ' +
+        'address with X-Forwarded-For. Give the number of proxies in front of Stashboard (e.g. --trust-proxy 1, ' +
+        'TRUST_PROXY=1) or their addresses (e.g. --trust-proxy 127.0.0.1,10.0.0.0/8)',
+    );
+  }
+  if (/^\d+$/.test(value)) return integer('trust proxy hop count', value, 1, 10);
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    if (!PROXY_ADDRESS_NAMES.has(entry.toLowerCase()) && !parseCidr(entry)) {
+      throw new ConfigError(
+        `trust proxy: ${JSON.stringify(entry)} is neither a hop count nor an IP address or CIDR range of a proxy`,
+      );
+    }
+  }
+  return Object.freeze(
+    entries.map((entry) => (PROXY_ADDRESS_NAMES.has(entry.toLowerCase()) ? entry.toLowerCase() : entry)),
+  );
+}
+
+function adminToken(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text.length < ADMIN_TOKEN_MIN_LENGTH || /\s/.test(text)) {
+    throw new ConfigError(
+      `STASHBOARD_ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters without spaces (it is a full ` +
+        `admin credential; e.g. openssl rand -hex 32), not ${text.length} characters`,
+    );
+  }
+  return text;
+}
 
 export const DEFAULTS = {
   host: '0.0.0.0',
@@ -62,7 +131,10 @@ export const DEFAULTS = {
   database: './data/stashboard.db',
   bodyLimit: 64 * 1024,
   adminRateLimit: 600,
+  renderLimit: 20,
+  liveStreamsPerAddress: 10,
   logLevel: 'info',
+  shutdownTimeoutSeconds: 10,
 } as const;
 
 /** The flags `serve` (and the commands that open the database) accept. */
@@ -71,9 +143,11 @@ export const SERVER_OPTIONS = {
   port: { type: 'string' },
   database: { type: 'string' },
   'body-limit': { type: 'string' },
-  'trust-proxy': { type: 'boolean' },
+  'trust-proxy': { type: 'string' },
   'log-level': { type: 'string' },
   'admin-rate-limit': { type: 'string' },
+  'render-limit': { type: 'string' },
+  'live-streams-per-address': { type: 'string' },
   'site-name': { type: 'string' },
   'logo-url': { type: 'string' },
   'report-problem-url': { type: 'string' },
@@ -83,15 +157,26 @@ export const SERVER_OPTIONS = {
   about: { type: 'string' },
   'outbound-allow': { type: 'string' },
   'no-monitors': { type: 'boolean' },
+  metrics: { type: 'boolean' },
+  'metrics-listen': { type: 'string' },
+  'shutdown-timeout': { type: 'string' },
 } as const;
 
 export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (env HOST; default ${DEFAULTS.host})
   --port P          port to listen on (env PORT; default ${DEFAULTS.port})
   --database URL    SQLite file path or postgres:// URL (env DATABASE_URL; default ${DEFAULTS.database})
   --body-limit N    largest request body in bytes (env BODY_LIMIT; default ${DEFAULTS.bodyLimit})
-  --trust-proxy     honour X-Forwarded-Proto/-Host/-For (env TRUST_PROXY=true)
+  --trust-proxy N|LIST
+                    behind your own reverse proxy: honour X-Forwarded-Proto/-Host/-For from N proxies
+                    in front (a hop count, e.g. 1) or from these proxy addresses/CIDRs (e.g.
+                    127.0.0.1,10.0.0.0/8) (env TRUST_PROXY; default off; "true" is refused)
   --admin-rate-limit N
                     admin API requests per minute per client address (env ADMIN_RATE_LIMIT; default ${DEFAULTS.adminRateLimit})
+  --render-limit N  public pages and API answers not cached yet that one client address may have rendered
+                    per 10 seconds; more get 429 (env RENDER_LIMIT; default ${DEFAULTS.renderLimit})
+  --live-streams-per-address N
+                    live streams (/api/v1/live) one client address may hold open (env LIVE_STREAMS_PER_ADDRESS;
+                    default ${DEFAULTS.liveStreamsPerAddress})
   --log-level L     fatal, error, warn, info, debug or silent (env LOG_LEVEL; default ${DEFAULTS.logLevel})
   --site-name S     the status page's name (env SITE_NAME; default ${SITE_DEFAULTS.siteName})
   --logo-url U      logo image URL or /path (env SITE_LOGO_URL; default none)
@@ -105,7 +190,17 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
                     comma-separated CIDRs, addresses or host names (.suffix for subdomains) that checks
                     and webhooks may reach although they are loopback/private/link-local
                     (env OUTBOUND_ALLOW; default none: only public addresses)
-  --no-monitors     do not run built-in checks and heartbeats in this process (env MONITORS=false)`;
+  --no-monitors     do not run built-in checks and heartbeats in this process (env MONITORS=false)
+  env STASHBOARD_ADMIN_TOKEN
+                    an extra admin-scope bearer token for automation; at least 32 characters
+  --metrics         serve Prometheus metrics at /metrics (env METRICS=true; default off); on the main
+                    address scrapers must send the bearer token METRICS_TOKEN (env only, 16+ characters)
+  --metrics-listen HOST:PORT
+                    serve /metrics on this separate address instead, without a token (env METRICS_LISTEN;
+                    implies --metrics)
+  --shutdown-timeout S
+                    on SIGTERM, seconds in-flight requests and deliveries may take before connections
+                    are cut (env SHUTDOWN_TIMEOUT; default ${DEFAULTS.shutdownTimeoutSeconds})`;
 
 type Flags = Partial<Record<keyof typeof SERVER_OPTIONS, string | boolean>>;
 
@@ -139,6 +234,24 @@ function allowList(text: string): AllowList {
   } catch (error) {
     throw new ConfigError(`outbound allow-list: ${(error as Error).message}`);
   }
+}
+
+function metricsConfig(flags: Flags, env: NodeJS.ProcessEnv, listenText: string | undefined): Readonly<MetricsConfig> {
+  let listen: MetricsConfig['listen'];
+  if (listenText !== undefined) {
+    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(listenText);
+    if (!m) throw new ConfigError(`metrics listen address must be HOST:PORT, not ${JSON.stringify(listenText)}`);
+    listen = { host: (m[1] ?? m[2])!, port: integer('metrics listen port', m[3]!, 1, 65535) };
+  }
+  const enabled = listen !== undefined || flags.metrics === true || bool('METRICS', env.METRICS ?? '');
+  const token = env.METRICS_TOKEN || undefined;
+  if (token !== undefined && token.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  if (enabled && !listen && !token) {
+    throw new ConfigError(
+      'metrics on the main address need a bearer token: set METRICS_TOKEN, or serve them on --metrics-listen HOST:PORT',
+    );
+  }
+  return Object.freeze({ enabled, token, listen: listen && Object.freeze(listen) });
 }
 
 function monitoringConfig(env: NodeJS.ProcessEnv): Readonly<MonitoringConfig> {
@@ -188,12 +301,24 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
       1024,
       100 * 1024 * 1024,
     ),
-    trustProxy: flags['trust-proxy'] === true || bool('TRUST_PROXY', env.TRUST_PROXY ?? ''),
-    adminToken: env.STASHBOARD_ADMIN_TOKEN || undefined,
+    trustProxy: parseTrustProxy(pick('trust-proxy', 'TRUST_PROXY')),
+    adminToken: adminToken(env.STASHBOARD_ADMIN_TOKEN),
     logLevel,
     adminRateLimit: integer(
       'admin rate limit',
       pick('admin-rate-limit', 'ADMIN_RATE_LIMIT') ?? String(DEFAULTS.adminRateLimit),
+      1,
+      1_000_000,
+    ),
+    renderLimit: integer(
+      'render limit',
+      pick('render-limit', 'RENDER_LIMIT') ?? String(DEFAULTS.renderLimit),
+      1,
+      1_000_000_000,
+    ),
+    liveStreamsPerAddress: integer(
+      'live streams per address',
+      pick('live-streams-per-address', 'LIVE_STREAMS_PER_ADDRESS') ?? String(DEFAULTS.liveStreamsPerAddress),
       1,
       1_000_000,
     ),
@@ -217,6 +342,14 @@ export function loadConfig(flags: Flags, env: NodeJS.ProcessEnv): Readonly<Confi
       pauseAfterFailures: integer('NOTIFY_PAUSE_AFTER', env.NOTIFY_PAUSE_AFTER || '10', 1, 1000),
       leaseMs: integer('NOTIFY_LEASE_MS', env.NOTIFY_LEASE_MS || '120000', 1000, 3_600_000),
     }),
+    metrics: metricsConfig(flags, env, pick('metrics-listen', 'METRICS_LISTEN')),
+    shutdownTimeoutMs:
+      integer(
+        'shutdown timeout',
+        pick('shutdown-timeout', 'SHUTDOWN_TIMEOUT') ?? String(DEFAULTS.shutdownTimeoutSeconds),
+        0,
+        3600,
+      ) * 1000,
   });
 }
 
@@ -225,6 +358,12 @@ export function parseServerFlags(args: string[]): { flags: Flags; positionals: s
     const { values, positionals } = parseArgs({ args, options: SERVER_OPTIONS, allowPositionals: true, strict: true });
     return { flags: values as Flags, positionals };
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    const message = (error as Error).message;
+    if (message.includes('--trust-proxy')) {
+      throw new ConfigError(
+        `--trust-proxy needs a value: the number of proxies in front of Stashboard (e.g. --trust-proxy 1) or their addresses (e.g. --trust-proxy 127.0.0.1,10.0.0.0/8)`,
+      );
+    }
+    throw new ConfigError(message);
   }
 }

@@ -148,9 +148,13 @@ for (const backend of BACKENDS) {
       assert.equal((await t.get('/services/api/events')).json().events.length, 0);
     });
 
-    it('accepts the session on the admin API: reads freely, writes only with the CSRF header, editors only events', async () => {
+    it('accepts the session on the admin API: reads from the admin site, writes only with the CSRF header, editors only events', async () => {
       const cookie = (c: AdminClient) => `sb_session=${c.cookies.get('sb_session')}`;
-      const read = await t.inject({ method: 'GET', url: '/admin/api/v1/services', headers: { cookie: cookie(admin) } });
+      const read = await t.inject({
+        method: 'GET',
+        url: '/admin/api/v1/services',
+        headers: { cookie: cookie(admin), 'sec-fetch-site': 'same-origin' },
+      });
       assert.equal(read.statusCode, 200);
       const form = { 'content-type': 'application/x-www-form-urlencoded' };
       const noToken = await t.inject({
@@ -307,7 +311,7 @@ for (const backend of BACKENDS) {
 
   describe(`cookies behind an HTTPS proxy (${backend})`, () => {
     it('marks the session cookie Secure when the request came over HTTPS', async () => {
-      const t = await startTestApp(backend, { env: { TRUST_PROXY: 'true' } });
+      const t = await startTestApp(backend, { env: { TRUST_PROXY: '1' } });
       try {
         await addUser(t, 'secure@example.com', 'admin');
         const client = new AdminClient(t);
@@ -315,8 +319,11 @@ for (const backend of BACKENDS) {
         await client.get('/admin/login', https);
         const response = await client.post('/admin/login', { email: 'secure@example.com', password: PASSWORD }, https);
         assert.equal(response.statusCode, 303);
-        const cookie = [response.headers['set-cookie']].flat().find((c) => String(c).startsWith('sb_session='))!;
+        // Over HTTPS a __Host- cookie: Secure, Path=/, no Domain (a sibling subdomain cannot plant one).
+        const cookie = [response.headers['set-cookie']].flat().find((c) => String(c).startsWith('__Host-sb_session='))!;
         assert.match(cookie, /; Secure/);
+        assert.match(cookie, /Path=\/;/);
+        assert.doesNotMatch(cookie, /Domain=/i);
         assert.match(cookie, /HttpOnly/);
       } finally {
         await t.close();

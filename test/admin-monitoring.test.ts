@@ -65,11 +65,16 @@ for (const backend of BACKENDS) {
       assert.equal(empty.statusCode, 200);
       assert.match(empty.body, /Create a push URL/);
       assert.equal(pushSecretIn(empty.body), undefined);
-      const created = await admin.post(`${PAGE}/push/regenerate`);
-      assert.equal(created.statusCode, 303);
-      const page = await admin.get(PAGE);
+      const page = await admin.post(`${PAGE}/push/regenerate`);
+      assert.equal(page.statusCode, 200);
       secret = pushSecretIn(page.body)!;
       assert.ok(secret);
+      assert.match(page.body, /shown only this once/);
+      // Stored only as a hash: never shown again, by the page or the API.
+      assert.equal(pushSecretIn((await admin.get(PAGE)).body), undefined);
+      assert.match((await admin.get(PAGE)).body, /Regenerate the push URL/);
+      const api = (await t.get('/services/api/push')).json();
+      assert.deepEqual([api.enabled, api.secret, api.url], [true, null, null]);
       assert.match(page.body, /15 3 \* \* \*  \/usr\/local\/bin\/backup/);
       assert.match(page.body, /curl -fsS/);
       const pushed = await push(secret, '?status=down&msg=Backup%20failed');
@@ -79,8 +84,7 @@ for (const backend of BACKENDS) {
 
       const confirm = await admin.get(`${PAGE}/push/regenerate`);
       assert.match(confirm.body, /stops working at once/);
-      assert.equal((await admin.post(`${PAGE}/push/regenerate`)).statusCode, 303);
-      const fresh = pushSecretIn((await admin.get(PAGE)).body)!;
+      const fresh = pushSecretIn((await admin.post(`${PAGE}/push/regenerate`)).body)!;
       assert.notEqual(fresh, secret);
       assert.equal((await push(secret, '?status=up')).statusCode, 404);
       assert.equal((await push(fresh, '?status=up')).json().outcome, 'posted');
@@ -89,8 +93,7 @@ for (const backend of BACKENDS) {
       assert.equal((await admin.post(`${PAGE}/push/remove`)).statusCode, 303);
       assert.equal(pushSecretIn((await admin.get(PAGE)).body), undefined);
       assert.equal((await push(fresh)).statusCode, 404);
-      assert.equal((await admin.post(`${PAGE}/push/regenerate`)).statusCode, 303);
-      secret = pushSecretIn((await admin.get(PAGE)).body)!;
+      secret = pushSecretIn((await admin.post(`${PAGE}/push/regenerate`)).body)!;
     });
 
     it('refuses bad automation settings next to the field, keeping the input and changing nothing; saves good ones', async () => {

@@ -37,7 +37,7 @@ for (const backend of BACKENDS) {
       await sink.close();
     });
 
-    it('adds a webhook with chosen services, shows its secret, history, and a banner on every page when it is paused', async () => {
+    it('adds a webhook with chosen services, shows its secret once, history, and a banner on every page when it is paused', async () => {
       const page = await admin.get('/admin/notifications');
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /href="\/admin\/notifications" aria-current="page">Notifications/);
@@ -67,16 +67,36 @@ for (const backend of BACKENDS) {
           ['notes', 'true'],
         ]).toString(),
       });
-      assert.equal(created.statusCode, 303, created.body);
-      const location = String(created.headers.location);
+      // Answered directly (not redirected): the signing secret is shown in this answer only.
+      assert.equal(created.statusCode, 200, created.body);
       const channel = (await t.get('/channels')).json().channels[0];
-      assert.equal(location, `/admin/notifications/channels/${channel.id}`);
+      const location = `/admin/notifications/channels/${channel.id}`;
       assert.deepEqual(channel.services, ['api', 'web-site']);
       assert.equal(channel.notes, true);
+      assert.equal(channel.secret, undefined, 'the API never shows it again');
+      const secret = /<code>([A-Za-z0-9_-]{40,})<\/code>/.exec(created.body)?.[1];
+      assert.ok(secret, 'the new secret is on the page that made it');
+      assert.match(created.body, /shown only this once/);
+      const stored = await t.ctx.database.db
+        .selectFrom('notification_channels')
+        .select('secret')
+        .executeTakeFirstOrThrow();
+      assert.equal(stored.secret, secret);
       const detail = await admin.get(location);
       assert.match(detail.body, /Ops &lt;hook&gt;/);
-      assert.ok(detail.body.includes(`<code>${channel.secret}</code>`));
+      assert.ok(!detail.body.includes(secret), 'later visits never show it');
       assert.match(detail.body, /Nothing sent yet/);
+      const rotated = await admin.post(location, {
+        name: 'Ops <hook>',
+        url: `${receiver.url}/x`,
+        services: 'api',
+        notes: 'true',
+        rotate_secret: 'true',
+      });
+      assert.equal(rotated.statusCode, 200, rotated.body);
+      const fresh = /<code>([A-Za-z0-9_-]{40,})<\/code>/.exec(rotated.body)?.[1];
+      assert.ok(fresh && fresh !== secret);
+      assert.ok(!(await admin.get(location)).body.includes(fresh));
 
       receiver.answer = () => 500;
       await t.post('/services/api/events', { message: 'one', status: 'down' });

@@ -158,7 +158,7 @@ for (const backend of BACKENDS) {
   });
 
   describe(`STASHBOARD_ADMIN_TOKEN (${backend})`, () => {
-    const envToken = 'automation-secret-0123456789';
+    const envToken = 'automation-secret-0123456789-abcdef';
     let t: TestApp;
     before(async () => {
       t = await startTestApp(backend, { env: { STASHBOARD_ADMIN_TOKEN: envToken } });
@@ -342,9 +342,9 @@ for (const backend of BACKENDS) {
     });
 
     it('accepts the signature in the query string, for reads and writes', async () => {
-      const read = await send('query', 'GET', `${base}/services?callback=handle`);
+      const read = await send('query', 'GET', `${base}/services`);
       assert.equal(read.statusCode, 200, read.body);
-      assert.match(read.body, /^handle\(/);
+      assert.ok(Array.isArray(read.json().services));
       const created = await send('query', 'POST', `${base}/services`, {
         name: 'Query Svc',
         description: 'signed in the query',

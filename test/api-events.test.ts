@@ -65,6 +65,7 @@ for (const backend of BACKENDS) {
         status: (await t.get('/statuses/down')).json(),
         url: `${ORIGIN}/admin/api/v1/services/web/events/${event.sid}`,
         author: 'token:test admin',
+        incident: null,
       });
       assert.match(event.timestamp, RFC_1123);
     });
@@ -149,7 +150,9 @@ for (const backend of BACKENDS) {
       assert.equal(pub.statusCode, 200);
       assert.equal(pub.json().url, `${ORIGIN}/api/v1/services/web/events/${newest!.sid}`);
       assert.equal('author' in pub.json(), false);
-      const { author: _author, url: _url, status: _status, ...adminRest } = admin.json();
+      const { author: _author, incident: _incident, url: _url, status: _status, ...adminRest } = admin.json();
+      assert.equal(_incident, null);
+      assert.equal('incident' in pub.json(), false);
       const { url: _purl, status: _pstatus, ...publicRest } = pub.json();
       assert.deepEqual(publicRest, adminRest);
       // nowhere on the public mount: lists, current event, the service's current-event

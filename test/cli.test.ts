@@ -10,10 +10,6 @@ import { readOAuthCredentials } from '../src/services/oauth.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';
 import { CLI, freePort, startServerProcess, waitFor, type ServerProcess } from './support/server-process.ts';
 
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-// What `npm start` runs (`tsx src/main.ts`), resolved here: the child's cwd is a temporary directory.
-const TSX = import.meta.resolve('tsx');
-
 /** The environment of a child process, without settings of our own that would leak into it. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
@@ -71,10 +67,14 @@ async function serve(
     await exited;
   };
   try {
-    await waitFor(`server on ${options.url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-      return (await fetch(`${options.url}/healthz`)).status === 200 || undefined;
-    });
+    await waitFor(
+      `server on ${options.url}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+        return (await fetch(`${options.url}/healthz`)).status === 200 || undefined;
+      },
+      60_000,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -325,11 +325,11 @@ describe('the stashboard command (SQLite)', () => {
       await server.stop();
     });
 
-    it('`npm start` (src/main.ts) takes the same flags and environment, flags winning', async () => {
+    it('`npm start` (bin/stashboard.js serve) takes the same flags and environment, flags winning', async () => {
       const [envPort, flagPort] = [await freePort(), await freePort()];
       const envFile = join(dir, 'main-env.db');
       const flagFile = join(dir, 'main-flag.db');
-      const fromEnv = await serve(['--import', TSX, MAIN], {
+      const fromEnv = await serve([CLI, 'serve'], {
         cwd: dir,
         env: { HOST: '127.0.0.1', PORT: String(envPort), DATABASE_URL: envFile },
         url: `http://127.0.0.1:${envPort}`,
@@ -338,7 +338,7 @@ describe('the stashboard command (SQLite)', () => {
       assert.ok(existsSync(envFile));
       await fromEnv.stop();
       const fromFlags = await serve(
-        ['--import', TSX, MAIN, '--port', String(flagPort), '--host', '127.0.0.1', '--database', flagFile],
+        [CLI, 'serve', '--port', String(flagPort), '--host', '127.0.0.1', '--database', flagFile],
         {
           cwd: dir,
           env: { PORT: String(envPort), DATABASE_URL: join(dir, 'main-env-loses.db') },
@@ -356,7 +356,7 @@ describe('the stashboard command (SQLite)', () => {
       const cwd = mkdtempSync(join(tmpdir(), 'stashboard-default-'));
       try {
         const port = await freePort();
-        const server = await serve(['--import', TSX, MAIN, '--port', String(port), '--host', '127.0.0.1'], {
+        const server = await serve([CLI, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
           cwd,
           url: `http://127.0.0.1:${port}`,
         });

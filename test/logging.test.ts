@@ -35,7 +35,7 @@ for (const backend of BACKENDS) {
       t = await startTestApp(backend, {
         logStream: log,
         clock: { now: () => Date.now() },
-        env: { STASHBOARD_ADMIN_TOKEN: 'env-admin-secret-4242' },
+        env: { STASHBOARD_ADMIN_TOKEN: 'env-admin-secret-4242-0123456789abcdef' },
       });
       creds = (await readOAuthCredentials(t.ctx.database.db))!;
     });
@@ -138,7 +138,7 @@ for (const backend of BACKENDS) {
       await send({
         method: 'GET',
         url: '/admin/api/v1/services',
-        headers: { authorization: 'Bearer env-admin-secret-4242' },
+        headers: { authorization: 'Bearer env-admin-secret-4242-0123456789abcdef' },
       });
       await send({
         method: 'GET',
@@ -157,7 +157,7 @@ for (const backend of BACKENDS) {
       for (const secret of [
         bearer.slice(7),
         bearer,
-        'env-admin-secret-4242',
+        'env-admin-secret-4242-0123456789abcdef',
         'cookie-secret-value-9876',
         'thing-5555',
         'wrong-secret-wrong-secret-1234',

@@ -46,7 +46,7 @@ for (const backend of BACKENDS) {
     const push = (secret: string, query = '', method: 'GET' | 'POST' = 'GET') =>
       t.inject({ method, url: `/api/push/${secret}${query}` });
 
-    it('shows no push URL until one is made; makes, shows, regenerates and removes it (admin scope only)', async () => {
+    it('shows no push URL until one is made; makes it (shown once), regenerates and removes it (admin scope only)', async () => {
       const none = await t.get('/services/web/push');
       assert.equal(none.statusCode, 200);
       assert.deepEqual(none.json(), { service: 'web', enabled: false, secret: null, url: null, last_push_at: null });
@@ -55,7 +55,12 @@ for (const backend of BACKENDS) {
       const { secret, url } = made.json();
       assert.match(secret, /^[A-Za-z0-9_-]{32}$/);
       assert.equal(url, `http://localhost:80/api/push/${secret}`);
-      assert.equal((await t.get('/services/web/push')).json().secret, secret);
+      // Shown once: later reads say it exists, never what it is; the database keeps only its hash.
+      const later = await t.get('/services/web/push');
+      assert.deepEqual(later.json(), { service: 'web', enabled: true, secret: null, url: null, last_push_at: null });
+      const stored = await t.ctx.database.db.selectFrom('service_automation').selectAll().execute();
+      assert.ok(stored.every((row) => row.push_secret === null));
+      assert.ok(!JSON.stringify(stored).includes(secret));
       const again = (await t.post('/services/web/push')).json().secret;
       assert.notEqual(again, secret);
       assert.equal((await push(secret)).statusCode, 404, 'the old URL stops working');
@@ -99,7 +104,7 @@ for (const backend of BACKENDS) {
     });
 
     it('heartbeat: silence longer than the period posts the configured status once; a push brings it back', async () => {
-      const { secret } = (await t.get('/services/batch/push')).json();
+      const { secret } = (await t.post('/services/batch/push')).json();
       const set = await t.post('/services/batch/automation', { heartbeat_period: '300', heartbeat_state: 'down' });
       assert.equal(set.statusCode, 200, set.body);
       assert.equal(set.json().heartbeat_period, 300);

@@ -48,6 +48,17 @@ describe('address classes', () => {
     ['64:ff9b::a00:1', 'private'],
     ['2002:c0a8:0101::1', 'private'],
     ['2606:4700:4700::1111', undefined],
+    // NAT64 local-use, SIIT translated and Teredo forms: refused or judged by the IPv4 inside.
+    ['64:ff9b:1::a00:1', 'reserved'],
+    ['64:ff9b:1:ffff::808:808', 'reserved'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:127.0.0.1', 'loopback'],
+    ['::ffff:0:a00:1', 'private'],
+    ['::ffff:0:a9fe:a9fe', 'metadata'],
+    ['::ffff:0:808:808', undefined],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
+    ['2001::1', 'reserved'],
+    ['2001:4860:4860::8888', undefined],
     ['not an address', 'reserved'],
   ];
   for (const [address, expected] of table) {

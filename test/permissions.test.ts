@@ -27,6 +27,8 @@ import { browseAudit } from '../src/services/audit.ts';
 import { listRecoveryHolds } from '../src/services/recovery-holds.ts';
 import { receiveAlertmanager } from '../src/services/alertmanager.ts';
 import { importData } from '../src/services/transfer.ts';
+import * as incidents from '../src/services/incidents.ts';
+import * as maintenances from '../src/services/maintenances.ts';
 
 /** One actor of every kind the permission table knows. */
 const ACTORS: Record<Scope, Actor> = {
@@ -105,6 +107,70 @@ const USE_CASES: UseCase[] = [
   },
   { name: 'deleteEvent', allowed: PEOPLE, run: (t, a) => events.deleteEvent(t.ctx, a, 'api', 'no-such-event') },
   {
+    name: 'createIncident',
+    allowed: PEOPLE,
+    run: (t, a) => incidents.createIncident(t.ctx, a, { name: `Incident by ${a.scope}`, body: 'Looking into it.' }),
+  },
+  {
+    name: 'postUpdate',
+    allowed: PEOPLE,
+    run: (t, a) => incidents.postUpdate(t.ctx, a, 'no-such-incident', { body: 'Still looking.' }),
+  },
+  {
+    name: 'editIncident',
+    allowed: PEOPLE,
+    run: (t, a) => incidents.editIncident(t.ctx, a, 'no-such-incident', { name: 'Renamed' }),
+  },
+  {
+    name: 'editUpdate',
+    allowed: PEOPLE,
+    run: (t, a) => incidents.editUpdate(t.ctx, a, 'no-such-incident', 'no-such-update', { body: 'Edited.' }),
+  },
+  {
+    name: 'publishPostmortem',
+    allowed: PEOPLE,
+    run: (t, a) => incidents.publishPostmortem(t.ctx, a, 'no-such-incident', { body: 'What happened.' }),
+  },
+  { name: 'deleteIncident', allowed: PEOPLE, run: (t, a) => incidents.deleteIncident(t.ctx, a, 'no-such-incident') },
+  {
+    name: 'saveTemplate',
+    allowed: PEOPLE,
+    run: (t, a) => incidents.saveTemplate(t.ctx, a, { name: `Template by ${a.scope}`, body: 'We are looking.' }),
+  },
+  { name: 'deleteTemplate', allowed: PEOPLE, run: (t, a) => incidents.deleteTemplate(t.ctx, a, 999) },
+  {
+    name: 'createMaintenance',
+    allowed: PEOPLE,
+    run: (t, a) =>
+      maintenances.createMaintenance(t.ctx, a, {
+        name: `Maintenance by ${a.scope}`,
+        body: 'Upgrading the database.',
+        scheduledFor: new Date(t.ctx.clock.now() + 86_400_000).toISOString(),
+        scheduledUntil: new Date(t.ctx.clock.now() + 90_000_000).toISOString(),
+      }),
+  },
+  {
+    name: 'postMaintenanceUpdate',
+    allowed: PEOPLE,
+    run: (t, a) => maintenances.postMaintenanceUpdate(t.ctx, a, 'no-such-maintenance', { body: 'Started.' }),
+  },
+  {
+    name: 'editMaintenance',
+    allowed: PEOPLE,
+    run: (t, a) => maintenances.editMaintenance(t.ctx, a, 'no-such-maintenance', { name: 'Renamed' }),
+  },
+  {
+    name: 'editMaintenanceUpdate',
+    allowed: PEOPLE,
+    run: (t, a) =>
+      maintenances.editMaintenanceUpdate(t.ctx, a, 'no-such-maintenance', 'no-such-update', { body: 'Edited.' }),
+  },
+  {
+    name: 'deleteMaintenance',
+    allowed: PEOPLE,
+    run: (t, a) => maintenances.deleteMaintenance(t.ctx, a, 'no-such-maintenance'),
+  },
+  {
     name: 'confirmRecovery',
     allowed: PEOPLE,
     run: (t, a) => automation.confirmRecovery(t.ctx, a, 'no-such-service', {}),
@@ -122,7 +188,7 @@ const USE_CASES: UseCase[] = [
     allowed: ADMIN,
     run: (t, a) => automation.updateAutomationSettings(t.ctx, a, 'api', {}),
   },
-  { name: 'getPushSecret', allowed: ADMIN, run: (t, a) => push.getPushSecret(t.ctx, a, 'api') },
+  { name: 'getPush', allowed: ADMIN, run: (t, a) => push.getPush(t.ctx, a, 'api') },
   {
     name: 'regeneratePushSecret',
     allowed: ADMIN,
@@ -203,6 +269,11 @@ const NOT_CALLER_GUARDED = new Set([
   // Parts of postEventIn.
   'planEvent',
   'recordEventEffects',
+  // Inside an incident's or a maintenance's write (which asks 'incident.write' or
+  // 'maintenance.write' first), in its transaction.
+  'postIncidentEvent',
+  // Inside postEventIn: automation's word during a maintenance window becomes a note.
+  'quietDuringMaintenance',
   // Build or resolve actors rather than act.
   'automationActor',
   'actorForUser',
@@ -256,6 +327,8 @@ describe('the permission table, checked in every use case', () => {
       deleteEvent: 'event.delete',
       confirmRecovery: 'recovery.confirm',
       receiveAlertmanager: 'alerts.receive',
+      createIncident: 'incident.write',
+      createMaintenance: 'maintenance.write',
     } as const;
     for (const [name, action] of Object.entries(actions)) {
       const useCase = USE_CASES.find((u) => u.name === name)!;

@@ -1,8 +1,19 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Parser from 'rss-parser';
+import { escapeText } from '../src/views/escape.ts';
+
 import { BACKENDS, startTestApp, TestClock, type TestApp } from './support/harness.ts';
 
+/** What a feed reader does with a description's HTML text. */
+function unescapeHtml(html: string): string {
+  return html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
 const HOST = 'status.example.com';
 const ORIGIN = `http://${HOST}`;
 
@@ -167,7 +178,7 @@ for (const backend of BACKENDS) {
       }
     });
 
-    it('escapes XML-special characters, which round-trip exactly', async () => {
+    it('escapes descriptions for HTML and then for XML, so readers show the text exactly as written', async () => {
       const nasty = `Fixed <b>the</b> "router" & the 'switch' ]]> <![CDATA[x]]> &amp; 日本 🚀 \u00e9`;
       clock.advance(61_000);
       const res = await t.post('/services/gamma-web/events', { message: nasty, status: 'down' });
@@ -175,11 +186,13 @@ for (const backend of BACKENDS) {
       const { res: raw, parsed } = await feed('?services=gamma-web');
       assert.ok(!raw.body.includes('<b>the</b>'), 'unescaped markup in the feed');
       const item = parsed.items[0]!;
-      assert.equal(item.descriptionText, nasty);
+      // The XML text of <description> is HTML (what readers render): the message escaped, never markup.
+      assert.equal(item.descriptionText, escapeText(nasty));
+      assert.equal(unescapeHtml(item.descriptionText!), nasty);
       assert.ok(item.title!.includes('Gamma & <Web>') && item.title!.includes('Down'), item.title);
       assert.deepEqual(item.categories, ['Gamma & <Web>']);
       // the whole document is well-formed: a strict parse of the unfiltered feed also succeeds
-      assert.equal((await feed()).parsed.items[0]!.descriptionText, nasty);
+      assert.equal((await feed()).parsed.items[0]!.descriptionText, escapeText(nasty));
     });
 
     it('drops deleted events from the feed', async () => {

@@ -72,18 +72,27 @@ for (const backend of BACKENDS) {
       assert.equal((body.match(/<li><a class="[^"]*" href="\/services\/api\/\d{4}\/\d\d\/\d\d">/g) ?? []).length, 90);
     });
 
-    it('computes day history: worst status in force each day, notes marked, no data before the first event', async () => {
+    it('computes day history: worst status in force each day, notes marked, no data before the first event; uptime and outage durations in the labels', async () => {
       const body = (await page('/')).body;
-      assert.deepEqual(dayCell(body, 'api', '2010/06/24'), { cls: 'ln', label: 'Thu 24 Jun 2010: No data, no events' });
-      assert.deepEqual(dayCell(body, 'api', '2010/06/25'), { cls: 'l0', label: 'Fri 25 Jun 2010: Up, 1 event' });
-      assert.deepEqual(dayCell(body, 'api', '2010/06/26'), { cls: 'l2', label: 'Sat 26 Jun 2010: Down, 1 event' });
+      assert.deepEqual(dayCell(body, 'api', '2010/06/24'), {
+        cls: 'ln',
+        label: 'Thu 24 Jun 2010: No status yet, no data',
+      });
+      assert.deepEqual(dayCell(body, 'api', '2010/06/25'), { cls: 'l0', label: 'Fri 25 Jun 2010: Up, 100.00% uptime' });
+      assert.deepEqual(dayCell(body, 'api', '2010/06/26'), {
+        cls: 'l2',
+        label: 'Sat 26 Jun 2010: Down, major outage 12 h, 50.00% uptime',
+      });
       // Down held from the 26th into the 27th until 09:00: the 27th's worst is Down.
       assert.deepEqual(dayCell(body, 'api', '2010/06/27'), {
         cls: 'l2 n',
-        label: 'Sun 27 Jun 2010: Down, 2 events, 1 note',
+        label: 'Sun 27 Jun 2010: Down, major outage 9 h, 1 note, 62.50% uptime',
       });
-      assert.deepEqual(dayCell(body, 'api', '2010/06/28'), { cls: 'l0', label: 'Mon 28 Jun 2010: Up, no events' });
-      assert.deepEqual(dayCell(body, 'web', '2010/06/28'), { cls: 'l1', label: 'Mon 28 Jun 2010: Warning, 1 event' });
+      assert.deepEqual(dayCell(body, 'api', '2010/06/28'), { cls: 'l0', label: 'Mon 28 Jun 2010: Up, 100.00% uptime' });
+      assert.deepEqual(dayCell(body, 'web', '2010/06/28'), {
+        cls: 'l1',
+        label: 'Mon 28 Jun 2010: Warning, degraded 1 h, 100.00% uptime',
+      });
       assert.equal(dayCell(body, 'api', '2010/06/29'), undefined, 'the strip ends today');
       assert.ok(dayCell(body, 'api', '2010/03/31'), 'the strip starts 89 days before today');
       assert.equal(dayCell(body, 'api', '2010/03/30'), undefined);
@@ -94,7 +103,10 @@ for (const backend of BACKENDS) {
       try {
         const body = (await page('/')).body;
         // 12:00 UTC on the 26th is 21:00 in Tokyo; 09:00 UTC on the 27th is 18:00 there.
-        assert.deepEqual(dayCell(body, 'api', '2010/06/26'), { cls: 'l2', label: 'Sat 26 Jun 2010: Down, 1 event' });
+        assert.deepEqual(dayCell(body, 'api', '2010/06/26'), {
+          cls: 'l2',
+          label: 'Sat 26 Jun 2010: Down, major outage 3 h, 87.50% uptime',
+        });
         assert.equal(dayCell(body, 'api', '2010/06/28')?.cls, 'l0');
         assert.equal((body.match(/href="\/services\/api\/\d{4}\/\d\d\/\d\d"/g) ?? []).length, 7);
         assert.match(body, /Times are shown in Asia\/Tokyo/);

@@ -1,7 +1,7 @@
 /** A notice that something changed, published after the transaction that changed it commits. */
 export interface Change {
   /** `all`: anything may have changed (e.g. notices were missed); drop every cache. */
-  topic: 'event' | 'service' | 'list' | 'status' | 'settings' | 'token' | 'all';
+  topic: 'event' | 'service' | 'list' | 'status' | 'settings' | 'token' | 'incident' | 'maintenance' | 'all';
   action: 'created' | 'updated' | 'deleted';
   /** The slug of the changed resource (for events: their service's slug). */
   slug?: string;

@@ -4,6 +4,10 @@ import type { ChangeBus } from './bus.ts';
  * Makes a write on any instance visible on the very next request to this one, even before
  * its LISTEN/NOTIFY notice arrives: before serving a read, compare the database's data
  * version with the last one seen here, and announce `all` when it moved.
+ *
+ * Concurrent reads share one version query: a request waits for a query that started after
+ * it arrived (the one in flight may predate the write it must see), so under load there is
+ * one query per database round trip, not one per request.
  */
 export class Freshness {
   #known: number | undefined;
@@ -20,8 +24,40 @@ export class Freshness {
     if (this.#known === undefined || version > this.#known) this.#known = version;
   }
 
+  #running: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
+  /** Version queries run (for metrics and tests). */
+  queries = 0;
+
   /** Throws when the database cannot be read; callers then serve what they have. */
-  async check(): Promise<void> {
+  check(): Promise<void> {
+    if (!this.#running) return this.#start();
+    // The query in flight may have started before this request's write committed: wait for the next.
+    this.#queued ??= this.#running
+      .catch(() => {})
+      .then(() => {
+        this.#queued = undefined;
+        return this.#start();
+      });
+    return this.#queued;
+  }
+
+  #start(): Promise<void> {
+    const run = this.#compare();
+    this.#running = run;
+    run.then(
+      () => this.#settled(run),
+      () => this.#settled(run),
+    );
+    return run;
+  }
+
+  #settled(run: Promise<void>): void {
+    if (this.#running === run) this.#running = undefined;
+  }
+
+  async #compare(): Promise<void> {
+    this.queries += 1;
     const version = await this.#read();
     if (this.#known !== undefined && version !== this.#known) this.#bus.deliver({ topic: 'all', action: 'updated' });
     this.#known = version;

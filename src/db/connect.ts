@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig, type LogEvent, type Transaction } from 'kysely';
 import type { Schema } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -17,20 +16,40 @@ export interface Database {
   close(): Promise<void>;
 }
 
-// PostgreSQL returns BIGINT as text; every bigint here is an instant in ms, well within 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+/** The PostgreSQL driver, loaded when a PostgreSQL database is first opened (SQLite deployments never need it). */
+async function postgresDriver() {
+  const { default: pg } = await import('pg');
+  // PostgreSQL returns BIGINT as text; every bigint here is an instant in ms, well within 2^53.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+  return pg;
+}
 
 export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+export interface ConnectOptions {
+  /** Told of every query's duration (for metrics). */
+  onQuery?: (ms: number, failed: boolean) => void;
+}
+
+function queryLog(options: ConnectOptions): KyselyConfig['log'] {
+  const onQuery = options.onQuery;
+  if (!onQuery) return undefined;
+  return (event: LogEvent) => onQuery(event.queryDurationMillis, event.level === 'error');
+}
+
 /** Opens the database named by a PostgreSQL URL or an SQLite file path (`sqlite:` prefix optional). */
-export function connect(url: string): Database {
+export function connect(url: string, options: ConnectOptions = {}): Database {
   if (isPostgresUrl(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
-    // An idle client losing its connection (database restart) must not crash the process.
-    pool.on('error', () => {});
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const pool = async () => {
+      const pg = await postgresDriver();
+      const created = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+      // An idle client losing its connection (database restart) must not crash the process.
+      created.on('error', () => {});
+      return created;
+    };
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
     const parsed = new URL(url);
     return {
       db,
@@ -47,7 +66,7 @@ export function connect(url: string): Database {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }), log: queryLog(options) });
   return { db, dialect: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
 }
 

@@ -7,6 +7,9 @@ import { dataVersionMigration } from './migrations/2026-11-26-03-data-version.ts
 import { monitoringMigration } from './migrations/2026-11-26-04-monitoring.ts';
 import { notificationsMigration } from './migrations/2026-11-26-05-notifications.ts';
 import { componentStatusAndIdsMigration } from './migrations/2026-11-27-02-component-status-and-ids.ts';
+import { incidentsMigration } from './migrations/2026-11-27-03-incidents.ts';
+import { pushSecretHashesMigration } from './migrations/2026-11-27-04-push-secret-hashes.ts';
+import { maintenanceMigration } from './migrations/2026-11-27-07-maintenance.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
@@ -17,6 +20,9 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-26-04-monitoring': monitoringMigration(database.dialect),
     '2026-11-26-05-notifications': notificationsMigration(database.dialect),
     '2026-11-27-02-component-status-and-ids': componentStatusAndIdsMigration,
+    '2026-11-27-03-incidents': incidentsMigration(database.dialect),
+    '2026-11-27-04-push-secret-hashes': pushSecretHashesMigration,
+    '2026-11-27-07-maintenance': maintenanceMigration,
   };
 }
 

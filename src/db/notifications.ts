@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { sql } from 'kysely';
 import type { Db } from './connect.ts';
 
@@ -38,7 +38,8 @@ export function listen(
   };
 
   const connect = async () => {
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    const { default: driver } = await import('pg');
+    const c = new driver.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
     client = c;
     c.on('notification', (message) => {
       if (message.channel === CHANGE_CHANNEL && message.payload) handlers.onMessage(message.payload);

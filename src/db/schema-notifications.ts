@@ -13,6 +13,8 @@ export interface NotificationChannelsTable {
   paused_at: number | null;
   pause_reason: Generated<string>;
   created_at: number;
+  /** stashboard | statuspage (webhooks), migration 2026-11-27-03. */
+  format: Generated<string>;
 }
 
 export interface SubscribersTable {
@@ -61,6 +63,8 @@ export interface DeliveriesTable {
   delivered_at: number | null;
   last_error: Generated<string>;
   created_at: number;
+  /** The exact body the delivery sends (every attempt), written when planned; migration 2026-11-27-03. */
+  payload: string | null;
 }
 
 export interface DeliveryAttemptsTable {

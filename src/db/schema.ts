@@ -1,6 +1,8 @@
 import type { Generated, Insertable, Selectable } from 'kysely';
 import type { NotificationTables } from './schema-notifications.ts';
 import type { MonitoringTables } from './schema-monitoring.ts';
+import type { IncidentTables } from './schema-incidents.ts';
+import type { MaintenanceTables } from './schema-maintenance.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -50,6 +52,8 @@ export interface EventsTable {
   informational: number;
   timestamp: number;
   author: string;
+  /** The incident whose update posted it (migration 2026-11-27-03), else null. */
+  incident_id: Generated<string | null>;
 }
 
 export interface ApiTokensTable {
@@ -120,7 +124,7 @@ export interface AuditLogTable {
   address: string;
 }
 
-export interface Schema extends NotificationTables, MonitoringTables {
+export interface Schema extends NotificationTables, MonitoringTables, IncidentTables, MaintenanceTables {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;

@@ -19,10 +19,25 @@ export interface Channel {
   services: string[] | null;
   /** Notes too, not only status changes. */
   notes: boolean;
+  /** The payload format of a webhook (§11): Stashboard's own, or Statuspage's webhook format. */
+  format: ChannelFormat;
   consecutiveFailures: number;
   pausedAt: number | null;
   pauseReason: string;
   createdAt: number;
+}
+
+export type ChannelFormat = 'stashboard' | 'statuspage';
+export const CHANNEL_FORMATS: readonly ChannelFormat[] = ['stashboard', 'statuspage'];
+
+/** `format`: `stashboard` (default) or, for webhooks only, `statuspage`. */
+export function checkChannelFormat(kind: ChannelKind, value: string | undefined): ChannelFormat {
+  if (value === undefined || value === '') return 'stashboard';
+  if (!(CHANNEL_FORMATS as readonly string[]).includes(value))
+    throw new Invalid(`format must be one of ${CHANNEL_FORMATS.join(', ')}, not ${JSON.stringify(value)}`, 'format');
+  if (value === 'statuspage' && kind !== 'webhook')
+    throw new Invalid('format statuspage is for webhook channels only', 'format');
+  return value as ChannelFormat;
 }
 
 const NAME_MAX = 100;

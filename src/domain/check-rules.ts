@@ -157,6 +157,35 @@ function latencyResult(spec: CheckSpec, latencyMs: number, what: string): RunRes
   return { state: 'up', message: `${what} in ${latencyMs} ms`, latencyMs };
 }
 
+/**
+ * What the public may read of a run's outcome: a generic description ("timeout", "connection
+ * refused", "HTTP 503"), never the detail (host names, ports, addresses, DNS answers, bodies),
+ * which stays on the admin monitoring page. Check targets are never public.
+ */
+export function publicCheckMessage(kind: CheckKind, detail: string): string {
+  const label = kind === 'http' ? 'HTTP' : 'TCP';
+  const status = /^HTTP (\d{3})\b/.exec(detail);
+  const slow = /^(HTTP \d{3}|connected) in (\d+) ms, slower than/.exec(detail);
+  if (slow) return `${slow[1]}, slow answer (${slow[2]} ms)`;
+  const fine = /^(HTTP \d{3}|connected) in (\d+) ms$/.exec(detail);
+  if (fine) return `${fine[1]} in ${fine[2]} ms`;
+  if (status) return `HTTP ${status[1]}`;
+  if (/^the answer (lacks|contains) /.test(detail)) return `${label} check failed: unexpected answer`;
+  const reasons: Array<[RegExp, string]> = [
+    [/^refused to connect to .*: a .* address/, 'address not allowed'],
+    [/^no (complete answer|TCP connection) within|time(d)? ?out|ETIMEDOUT/i, 'timeout'],
+    [/^connection to .* refused$|ECONNREFUSED/, 'connection refused'],
+    [/^cannot resolve |ENOTFOUND|EAI_AGAIN/, 'name not resolved'],
+    [/^TLS failed|certificate/i, 'TLS error'],
+    [/^more than \d+ redirects/, 'too many redirects'],
+    [/^bad HTTP answer|closed the connection mid-answer/, 'bad answer'],
+    [/ECONNRESET/, 'connection reset'],
+    [/^cannot (reach|connect to) /, 'unreachable'],
+  ];
+  const reason = reasons.find(([pattern]) => pattern.test(detail))?.[1] ?? 'error';
+  return `${label} check failed: ${reason}`;
+}
+
 export function failedRun(message: string): RunResult {
   return { state: 'down', message, latencyMs: null };
 }

@@ -9,5 +9,7 @@ export interface DeliveryHistoryEntry {
   deliveredAt: number | null;
   lastError: string;
   createdAt: number;
+  /** The exact body the delivery sends (channels), written when it was planned. */
+  payload: string | null;
   tries: Array<{ at: number; durationMs: number; ok: boolean; statusCode: number | null; error: string }>;
 }

@@ -21,6 +21,15 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
   windowMs: 60 * 60_000,
 };
 
+// Setup attempts per address: the setup code is long and random, so a few tries are plenty.
+export const SETUP_POLICY: ThrottlePolicy = {
+  freeFailures: 5,
+  lockAfter: 20,
+  lockMs: 15 * 60_000,
+  firstDelayMs: 2_000,
+  windowMs: 60 * 60_000,
+};
+
 // Looser: many people may share one address (an office, a VPN).
 export const ADDRESS_POLICY: ThrottlePolicy = {
   freeFailures: 10,

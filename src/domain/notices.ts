@@ -10,6 +10,37 @@ export interface EventNotice {
   informational: boolean;
   /** The event's instant, ms. */
   timestamp: number;
+  /** The incident whose update posted it (§7.2); absent on notices written before incidents existed. */
+  incident?: { id: string; name: string; kind: 'incident' | 'maintenance' } | null;
+}
+
+/**
+ * An incident notice (§11), frozen when written: the incident as readers saw it right after the
+ * change, the update it is about (null for a postmortem) and the page status then.
+ */
+export interface IncidentNotice {
+  topic: 'incident.created' | 'incident.updated';
+  /** The incident view (record, updates newest first, affected services, impact), JSON-safe. */
+  view: unknown;
+  updateId: string | null;
+  /** Slugs of the affected services (channel and subscriber filters apply to them). */
+  services: string[];
+  page: { indicator: string; description: string };
+  /** Status changes of this update, by service name: old and new status names. */
+  changes: Array<{ service: string; from: string; to: string }>;
+}
+
+export function isIncidentTopic(topic: string): topic is IncidentNotice['topic'] {
+  return topic === 'incident.created' || topic === 'incident.updated';
+}
+
+/** Incident notices follow the services they affect; one without services goes only to unfiltered recipients. */
+export function wantsIncidentNotice(
+  filter: { services: readonly string[] | null },
+  services: readonly string[],
+): boolean {
+  if (filter.services === null) return true;
+  return services.some((s) => filter.services!.includes(s));
 }
 
 /** Which notices a recipient (a channel or a subscriber) asked for. */

@@ -9,7 +9,7 @@
 export type Scope =
   /** Admin users, admin-scope API tokens, STASHBOARD_ADMIN_TOKEN, OAuth clients, the command line. */
   | 'admin'
-  /** Editor users: post and delete events and notes, confirm held recoveries. */
+  /** Editor users: post and delete events and notes, manage incidents and maintenance, confirm held recoveries. */
   | 'editor'
   /** `events`-scope API tokens (monitoring scripts): post and read events, post Alertmanager alerts. */
   | 'events'
@@ -62,6 +62,14 @@ export type Action =
   /** Recording an event at a past instant (history, not news). */
   | 'event.backdate'
   | 'event.read'
+  /** Incidents, their updates and postmortems, and incident templates: create, change, delete. */
+  | 'incident.write'
+  /** Incidents as the admin API lists them (the public pages show them to everyone). */
+  | 'incident.read'
+  /** Scheduled maintenance and its updates: create, change, delete. */
+  | 'maintenance.write'
+  /** Maintenance as the admin API lists it (the public pages show it to everyone). */
+  | 'maintenance.read'
   /** Posting a held recovery: a person's decision. */
   | 'recovery.confirm'
   | 'recovery.read'
@@ -97,6 +105,10 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Scope[]>> = {
   'event.delete': ['admin', 'editor'],
   'event.backdate': ['admin'],
   'event.read': ['admin', 'editor', 'events', 'reader'],
+  'incident.write': ['admin', 'editor'],
+  'incident.read': ['admin', 'editor'],
+  'maintenance.write': ['admin', 'editor'],
+  'maintenance.read': ['admin', 'editor'],
   'recovery.confirm': ['admin', 'editor'],
   'recovery.read': ['admin', 'editor'],
   'monitoring.configure': ['admin'],
@@ -124,6 +136,10 @@ const DOING: Readonly<Record<Action, string>> = {
   'event.delete': 'delete events',
   'event.backdate': 'backdate events',
   'event.read': 'read events here',
+  'incident.write': 'manage incidents',
+  'incident.read': 'read incidents here',
+  'maintenance.write': 'manage maintenance',
+  'maintenance.read': 'read maintenance here',
   'recovery.confirm': 'confirm a recovery',
   'recovery.read': 'see held recoveries',
   'monitoring.configure': 'change monitoring',

@@ -40,6 +40,8 @@ export interface StatusEvent {
   status: Status;
   /** Who posted it: a token name, an OAuth client, a user. Never shown on the public mount. */
   author: string;
+  /** The incident (or maintenance) whose update posted it; admin mount only. */
+  incident?: { id: string; name: string; kind: 'incident' | 'maintenance' } | null;
 }
 
 export interface Service {

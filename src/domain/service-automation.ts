@@ -4,8 +4,8 @@ import type { EscalationPolicy } from './escalation.ts';
 /** A service's automation settings and state (push URL, heartbeat, escalation policy). */
 export interface ServiceAutomation {
   serviceId: number;
-  /** The push URL's secret; null when the service has no push URL. */
-  pushSecret: string | null;
+  /** The SHA-256 (hex) of the push URL's secret, which is shown once and never stored; null: no push URL. */
+  pushSecretHash: string | null;
   lastPushAt: number | null;
   /** null: heartbeat off. */
   heartbeatPeriodMs: number | null;
@@ -26,7 +26,7 @@ export interface ServiceAutomation {
 export function defaultAutomation(serviceId: number): ServiceAutomation {
   return {
     serviceId,
-    pushSecret: null,
+    pushSecretHash: null,
     lastPushAt: null,
     heartbeatPeriodMs: null,
     heartbeatState: 'down',

@@ -48,7 +48,19 @@ function url(field: string, value: unknown, schemes: RegExp, allowPath: boolean)
   if (value === null || value === '') return null;
   if (typeof value !== 'string') throw new Invalid(`${field} must be a URL or empty`);
   if (value.length > URL_MAX) throw new Invalid(`${field} is longer than ${URL_MAX} characters`);
-  if (allowPath && /^\/(?!\/)[^\s]*$/.test(value)) return value;
+  // Browsers drop or reinterpret these (`/\\evil.example` is another host to them): refused, not kept as typed.
+  if (/[\s\u0000-\u001f\u007f\\]/.test(value)) {
+    throw new Invalid(`${field} must not contain spaces, line breaks, control characters or backslashes`);
+  }
+  if (allowPath && value.startsWith('/')) {
+    const base = 'http://stashboard.invalid';
+    const relative = new URL(value, base);
+    if (value.startsWith('//') || relative.origin !== base) {
+      throw new Invalid(`${field} must be a path on this site (one leading /) or an absolute URL`);
+    }
+    // The parsed form is stored: what every browser will request.
+    return `${relative.pathname}${relative.search}${relative.hash}`;
+  }
   let parsed: URL;
   try {
     parsed = new URL(value);
@@ -61,7 +73,7 @@ function url(field: string, value: unknown, schemes: RegExp, allowPath: boolean)
     throw new Invalid(
       `${field} must use ${schemes.source.replace(/[\^$()]/g, '').replace(/\|/g, ' or ')}, not ${parsed.protocol}`,
     );
-  return value;
+  return parsed.href;
 }
 
 /**

@@ -9,7 +9,7 @@ export interface EmailContent {
   html: string;
 }
 
-function page(title: string, body: Html, footer: Html): string {
+export function emailPage(title: string, body: Html, footer: Html): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24; max-width: 40em">
@@ -57,7 +57,7 @@ export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribe
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
     unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
   }`;
-  return { subject, text, html: page(subject, body, footer) };
+  return { subject, text, html: emailPage(subject, body, footer) };
 }
 
 /** The double opt-in email: nothing else is sent before its link is opened. */
@@ -75,7 +75,7 @@ export function confirmationEmail(links: NoticeLinks, confirmUrl: string, servic
   const body = html`<p>Someone (hopefully you) asked to receive status updates of <a href="${links.baseUrl}/">${links.siteName}</a> by email, for ${what}.</p>
 <p><a href="${confirmUrl}">Confirm the subscription</a></p>`;
   const footer = html`If you did not ask for this, ignore this email: nothing will be sent to you.`;
-  return { subject, text, html: page(subject, body, footer) };
+  return { subject, text, html: emailPage(subject, body, footer) };
 }
 
 /** The admin's test-send. */
@@ -83,5 +83,5 @@ export function testEmail(links: NoticeLinks): EmailContent {
   const subject = `[${links.siteName}] Test email`;
   const text = `This is a test email from ${links.siteName} (${links.baseUrl}/). The SMTP settings work.\n`;
   const body = html`<p>This is a test email from <a href="${links.baseUrl}/">${links.siteName}</a>. The SMTP settings work.</p>`;
-  return { subject, text, html: page(subject, body, html``) };
+  return { subject, text, html: emailPage(subject, body, html``) };
 }

@@ -38,6 +38,9 @@ export function webhookBody(
         image: `${links.baseUrl}${statusImagePath(notice.status.image)}`,
       },
       url: `${links.baseUrl}/api/v1/services/${encodeURIComponent(notice.service.slug)}/events/${encodeURIComponent(notice.sid)}`,
+      incident: notice.incident
+        ? { ...notice.incident, url: `${links.baseUrl}/incidents/${notice.incident.id}` }
+        : null,
     },
   });
 }

@@ -45,6 +45,11 @@ const RANGES: Array<[Cidr, AddressClass]> = (
     ['fe80::/10', 'link-local'],
     ['fec0::/10', 'link-local'],
     ['ff00::/8', 'multicast'],
+    // NAT64 local-use (RFC 8215): the IPv4 address may sit at several offsets and the
+    // translator is the operator's own, so where it leads cannot be told from the address.
+    ['64:ff9b:1::/48', 'reserved'],
+    // Teredo (RFC 4380): tunnels to an obfuscated IPv4 address through a relay.
+    ['2001::/32', 'reserved'],
   ] as const
 ).map(([text, kind]) => [cidr(text), kind]);
 
@@ -52,12 +57,16 @@ const RANGES: Array<[Cidr, AddressClass]> = (
 const MAPPED = cidr('::ffff:0:0/96');
 const COMPATIBLE = cidr('::/96');
 const NAT64 = cidr('64:ff9b::/96');
+// SIIT IPv4-translated addresses (RFC 2765): `::ffff:0:a.b.c.d`.
+const TRANSLATED = cidr('::ffff:0:0:0/96');
 const SIX_TO_FOUR = cidr('2002::/16');
 
-/** The IPv4 address an IPv6 address embeds (mapped, compatible, NAT64, 6to4), if any. */
+/** The IPv4 address an IPv6 address embeds (mapped, translated, compatible, NAT64, 6to4), if any. */
 export function embeddedIpv4(ip: IpAddress): IpAddress | undefined {
   if (ip.family !== 6) return undefined;
-  if (inCidr(ip, MAPPED) || inCidr(ip, NAT64)) return { family: 4, bytes: ip.bytes.slice(12, 16) };
+  if (inCidr(ip, MAPPED) || inCidr(ip, TRANSLATED) || inCidr(ip, NAT64)) {
+    return { family: 4, bytes: ip.bytes.slice(12, 16) };
+  }
   // `::` and `::1` are themselves, not IPv4-compatible forms of 0.0.0.0 and 0.0.0.1.
   if (inCidr(ip, COMPATIBLE) && ip.bytes.slice(12).some((b, i) => (i < 3 ? b !== 0 : b > 1))) {
     return { family: 4, bytes: ip.bytes.slice(12, 16) };

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpSettings } from '../domain/smtp-settings.ts';
 import type { AddressGuard } from './address-guard.ts';
 
@@ -30,6 +30,8 @@ export class SmtpMailer {
 
   async #transportFor(settings: SmtpSettings): Promise<Transporter> {
     const target = await this.#guard.resolve(settings.host);
+    // Loaded when mail is first sent: deployments without email never need it.
+    const { default: nodemailer } = await import('nodemailer');
     const key = JSON.stringify([settings, target.address]);
     if (this.#transport && key === this.#key) return this.#transport;
     this.#transport?.close();

@@ -5,7 +5,7 @@ import type { AutomationState } from '../domain/automation-state.ts';
 import type { AutomationSource } from '../domain/escalation.ts';
 import type { Service } from '../domain/resources.ts';
 import type { ServiceAutomation } from '../domain/service-automation.ts';
-import { LIMITS } from '../domain/fields.ts';
+import { dropNonText, LIMITS } from '../domain/fields.ts';
 import type { Actor, Context } from './context.ts';
 import { postEventIn, type PostOutcome } from './events.ts';
 
@@ -28,6 +28,6 @@ export function postAutomatedState(
   const text = message.trim() === '' ? `Automation reports ${state}` : message;
   return postEventIn(trx, changes, ctx, actor, service.slug, {
     status: automation.statuses[state],
-    message: text.slice(0, LIMITS.message),
+    message: dropNonText(text).slice(0, LIMITS.message),
   });
 }

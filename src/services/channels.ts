@@ -7,6 +7,7 @@ import {
   parseServiceSlugs,
   type Channel,
   type ChannelKind,
+  checkChannelFormat,
 } from '../domain/channels.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import * as channels from '../db/repositories/channels.ts';
@@ -33,6 +34,13 @@ export interface ChannelInput {
   notes?: unknown;
   /** Webhook only: a new signing secret is made when `true`. */
   rotateSecret?: unknown;
+  /** `stashboard` (default) or, webhooks only, `statuspage` (§11). */
+  format?: string;
+}
+
+/** Whether an update's input asks for a new signing secret (the one answer that may show it). */
+export function rotatesSecret(input: ChannelInput): boolean {
+  return flag('rotateSecret', input.rotateSecret);
 }
 
 function flag(name: string, value: unknown): boolean {
@@ -89,10 +97,15 @@ export async function createChannel(ctx: Context, actor: Actor, input: ChannelIn
   const name = checkChannelName(input.name);
   const target = targetFields(kind, input);
   const notes = flag('notes', input.notes);
+  const format = checkChannelFormat(kind, input.format);
   return inTransaction(ctx, actor, async (trx) => {
     const services = await checkServices(trx, input.services);
     const secret = kind === 'webhook' ? ctx.ids.secret(32) : '';
-    const id = await channels.insertChannel(trx, { kind, name, ...target, secret, services, notes }, ctx.clock.now());
+    const id = await channels.insertChannel(
+      trx,
+      { kind, name, ...target, secret, services, notes, format },
+      ctx.clock.now(),
+    );
     await audit(trx, ctx, actor, 'channel.created', { id, name });
     return (await channels.findChannel(trx, id))!;
   });
@@ -115,7 +128,17 @@ export async function updateChannel(ctx: Context, actor: Actor, id: number, inpu
     const notes = input.notes === undefined ? current.notes : flag('notes', input.notes);
     const secret =
       current.kind === 'webhook' && flag('rotateSecret', input.rotateSecret) ? ctx.ids.secret(32) : current.secret;
-    await channels.updateChannel(trx, id, { kind: current.kind, name, url, addresses, secret, services, notes });
+    const format = input.format === undefined ? current.format : checkChannelFormat(current.kind, input.format);
+    await channels.updateChannel(trx, id, {
+      kind: current.kind,
+      name,
+      url,
+      addresses,
+      secret,
+      services,
+      notes,
+      format,
+    });
     await audit(trx, ctx, actor, 'channel.updated', { id, name });
     return (await channels.findChannel(trx, id))!;
   });

@@ -1,5 +1,12 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
-import { checkSpec, type Check, type CheckSpec, type RunResult, applyThreshold } from '../domain/check-rules.ts';
+import {
+  checkSpec,
+  publicCheckMessage,
+  type Check,
+  type CheckSpec,
+  type RunResult,
+  applyThreshold,
+} from '../domain/check-rules.ts';
 import { worstState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import * as services from '../db/repositories/services.ts';
@@ -141,8 +148,10 @@ export interface CheckRun {
   service: string;
   check: string;
   result: RunResult;
-  /** What became of the service's status: unchanged, or the policy outcome of the event posted. */
-  outcome: 'unchanged' | 'posted' | 'noted' | 'ignored' | 'suppressed';
+  /** What became of the service's status: unchanged, the policy outcome of the event posted, or failed to record. */
+  outcome: 'unchanged' | 'posted' | 'noted' | 'ignored' | 'suppressed' | 'failed';
+  /** Why recording the run failed. */
+  error?: string;
 }
 
 /**
@@ -154,7 +163,15 @@ export async function runDueChecks(ctx: Context, runner: CheckRunner, now: numbe
   const due = await reading(() => checks.claimDueChecks(ctx.database.db, now));
   const results = await Promise.all(due.map(async (check) => ({ check, result: await runner.run(check) })));
   const runs: CheckRun[] = [];
-  for (const { check, result } of results) runs.push(await recordRun(ctx, check, result, now));
+  // Each run is recorded in a transaction of its own: one that fails does not lose the others.
+  for (const { check, result } of results) {
+    try {
+      runs.push(await recordRun(ctx, check, result, now));
+    } catch (error) {
+      const service = (await serviceSlugById(ctx.database.db, check.serviceId).catch(() => undefined)) ?? '';
+      runs.push({ service, check: check.name, result, outcome: 'failed', error: (error as Error).message });
+    }
+  }
   return runs;
 }
 
@@ -187,14 +204,15 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
       await updateAutomation(trx, service.id, { checks_state: aggregate });
       return run;
     }
+    // The event is public: generic words only; the detail stays on the admin monitoring page.
     const message =
       aggregate === 'up'
         ? all.length === 1
-          ? `${check.name}: ${result.message}`
+          ? `${check.name}: ${publicCheckMessage(check.kind, result.message)}`
           : `All ${all.length} checks pass`
         : all
             .filter((c) => c.effectiveState === aggregate)
-            .map((c) => `${c.name}: ${c.lastMessage}`)
+            .map((c) => `${c.name}: ${publicCheckMessage(c.kind, c.lastMessage)}`)
             .join('; ');
     const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, aggregate, message);
     if (posted.outcome !== 'suppressed') await updateAutomation(trx, service.id, { checks_state: aggregate });

@@ -2,7 +2,14 @@ import { createHmac } from 'node:crypto';
 import { messageOf } from '../domain/errors.ts';
 import { performance } from 'node:perf_hooks';
 import type { Channel } from '../domain/channels.ts';
-import { idempotencyKey, wantsNotice, type EventNotice } from '../domain/notices.ts';
+import {
+  idempotencyKey,
+  isIncidentTopic,
+  wantsIncidentNotice,
+  wantsNotice,
+  type EventNotice,
+  type IncidentNotice,
+} from '../domain/notices.ts';
 import { retryDelay, type DeliveryPolicy } from '../domain/delivery-policy.ts';
 import { smtpConfigured, type SmtpSettings } from '../domain/smtp-settings.ts';
 import { allChannels, recordChannelFailure, recordChannelSuccess } from '../db/repositories/channels.ts';
@@ -22,6 +29,21 @@ import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { webhookBody, type NoticeLinks } from '../notifications/webhook-body.ts';
 import { slackMessage } from '../notifications/slack-message.ts';
 import { confirmationEmail, noticeEmail } from '../notifications/emails.ts';
+import {
+  incidentEmail,
+  incidentSlackMessage,
+  incidentWebhookBody,
+  statuspageIncidentBody,
+} from '../notifications/incident-bodies.ts';
+import {
+  maintenanceEmail,
+  maintenanceSlackMessage,
+  maintenanceWebhookBody,
+  statuspageMaintenanceBody,
+} from '../notifications/maintenance-bodies.ts';
+import { isMaintenanceTopic, type MaintenanceNotice } from '../domain/maintenance.ts';
+import { readSetting } from '../db/repositories/settings.ts';
+import { PAGE_ID_KEY } from './page-id.ts';
 import type { Db } from '../db/connect.ts';
 import type { Context } from './context.ts';
 import type { DeliveryTransports, OutgoingMail } from './delivery-transports.ts';
@@ -41,6 +63,13 @@ export interface DeliveryDeps {
   batchSize?: number;
   /** Deliveries sent at the same time (default 16). */
   concurrency?: number;
+  /**
+   * True once the process is shutting down: sends in progress finish and are recorded, the
+   * rest of the batch is handed back at once (another instance may take it), no new batch.
+   */
+  stopping?: () => boolean;
+  /** Told of every attempt's outcome (for metrics): the channel kind, or `subscriber`. */
+  onAttempt?: (kind: string, ok: boolean) => void;
 }
 
 export interface DeliveryRun {
@@ -61,18 +90,58 @@ const channelFilter = (c: Channel) => ({ services: c.services, notes: c.notes, d
  * subscriber that wants the notice. Idempotent: a (notice, recipient) pair is written once
  * whichever instance plans it, and the notice is marked planned in the same transaction.
  */
-async function planNotices(ctx: Context, now: number, limit: number): Promise<number> {
+async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit: number): Promise<number> {
   // Bounded per pass, so that a flood of new notices cannot starve the deliveries already due.
   const entries = await reading(() => unplannedEntries(ctx.database.db, limit));
   if (entries.length === 0) return 0;
   const channels = await reading(() => allChannels(ctx.database.db));
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  const site = await getSiteSettings(ctx);
+  const links = { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') };
+  const pageId = (await reading(() => readSetting<string>(ctx.database.db, PAGE_ID_KEY))) ?? '';
   for (const entry of entries) {
     await ctx.database.db.transaction().execute(async (trx) => {
-      await insertDeliveries(trx, entry.id, await recipientsOf(trx, entry, channels), now);
+      // Each channel delivery's exact body is written now, once: every attempt sends it, and the admin can read it.
+      const recipients = (await recipientsOf(trx, entry, channels)).map((r) => ({
+        ...r,
+        payload: r.channelId === null ? null : channelPayload(entry, byId.get(r.channelId)!, r, links, pageId),
+      }));
+      await insertDeliveries(trx, entry.id, recipients, now);
       await markPlanned(trx, entry.id, now);
     });
   }
   return entries.length;
+}
+
+/** The body a channel gets for a notice: webhook or Slack JSON, or the email list's message as JSON. */
+function channelPayload(
+  entry: OutboxEntry,
+  channel: Channel,
+  recipient: { channelId: number | null; subscriberId: number | null },
+  links: NoticeLinks,
+  pageId: string,
+): string {
+  const key = idempotencyKey(entry.id, recipient);
+  if (isMaintenanceTopic(entry.topic)) {
+    const notice = JSON.parse(entry.payload) as MaintenanceNotice;
+    if (channel.kind === 'email') return JSON.stringify(maintenanceEmail(notice, links));
+    if (channel.kind === 'slack') return maintenanceSlackMessage(notice, links);
+    return channel.format === 'statuspage'
+      ? statuspageMaintenanceBody(notice, links, pageId)
+      : maintenanceWebhookBody(notice, { id: key, noticeId: entry.id }, links, pageId);
+  }
+  if (isIncidentTopic(entry.topic)) {
+    const notice = JSON.parse(entry.payload) as IncidentNotice;
+    if (channel.kind === 'email') return JSON.stringify(incidentEmail(notice, links));
+    if (channel.kind === 'slack') return incidentSlackMessage(notice, links);
+    return channel.format === 'statuspage'
+      ? statuspageIncidentBody(notice, links, pageId)
+      : incidentWebhookBody(notice, { id: key, noticeId: entry.id }, links, pageId);
+  }
+  const notice = JSON.parse(entry.payload) as EventNotice;
+  if (channel.kind === 'email') return JSON.stringify(noticeEmail(notice, links));
+  if (channel.kind === 'slack') return slackMessage(notice, links);
+  return webhookBody(notice, { id: key, noticeId: entry.id }, links);
 }
 
 async function recipientsOf(
@@ -87,13 +156,27 @@ async function recipientsOf(
   }
   const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
   const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
+  // §11: incident notices follow their affected services; an event an incident posted is told
+  // to email and Slack by the incident's own notice, and Statuspage-format webhooks hear of incidents only.
+  const incident =
+    isIncidentTopic(entry.topic) || isMaintenanceTopic(entry.topic)
+      ? (JSON.parse(entry.payload) as { services: string[] })
+      : undefined;
+  const byIncident = incident === undefined && (JSON.parse(entry.payload) as EventNotice).incident != null;
+  const wants = (filter: ReturnType<typeof channelFilter>, kind: Channel['kind'] | 'subscriber', format?: string) => {
+    if (incident) return wantsIncidentNotice(filter, incident.services);
+    if (format === 'statuspage') return false;
+    if (byIncident && kind !== 'webhook') return false;
+    return wantsNotice(filter, notice);
+  };
   for (const channel of channels)
-    if (wantsNotice(channelFilter(channel), notice)) recipients.push({ channelId: channel.id, subscriberId: null });
+    if (wants(channelFilter(channel), channel.kind, channel.format))
+      recipients.push({ channelId: channel.id, subscriberId: null });
   let after = 0;
   for (;;) {
     const page = await confirmedSubscriberPage(db, after, 1000);
     for (const s of page)
-      if (wantsNotice(subscriberFilter(s), notice)) recipients.push({ channelId: null, subscriberId: s.id });
+      if (wants(subscriberFilter(s), 'subscriber')) recipients.push({ channelId: null, subscriberId: s.id });
     if (page.length < 1000) break;
     after = page[page.length - 1]!.id;
   }
@@ -123,6 +206,7 @@ interface BatchContext {
   tokens: Map<number, string>;
   /** Channels paused during this batch: their remaining deliveries are given back untried. */
   paused: Set<number>;
+  pageId: string;
   now: number;
 }
 
@@ -141,10 +225,28 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
     if (delivery.channelId !== null) {
       const channel = batch.channels.get(delivery.channelId);
       if (!channel) return done(false, null, 'the channel no longer exists');
-      const notice = JSON.parse(entry.payload) as EventNotice;
+      const topic = entry.topic;
+      // Deliveries planned before payloads were recorded are rendered now.
+      const payload =
+        delivery.payload ??
+        channelPayload(
+          {
+            id: delivery.outboxId,
+            topic,
+            payload: entry.payload,
+            serviceSlug: '',
+            informational: false,
+            subscriberId: null,
+            createdAt: 0,
+          },
+          channel,
+          delivery,
+          batch.links,
+          batch.pageId,
+        );
       if (channel.kind === 'email') {
         if (!smtpConfigured(batch.smtp)) return done(false, null, 'SMTP is not configured');
-        const content = noticeEmail(notice, batch.links);
+        const content = JSON.parse(payload) as ReturnType<typeof noticeEmail>;
         await deps.transports.sendMail(batch.smtp, {
           to: [],
           bcc: channel.addresses,
@@ -154,14 +256,11 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
         return done(true, null);
       }
       const timestamp = Math.floor(batch.now / 1000);
-      const body =
-        channel.kind === 'slack'
-          ? slackMessage(notice, batch.links)
-          : webhookBody(notice, { id: key, noticeId: delivery.outboxId }, batch.links);
+      const body = payload;
       const headers: Record<string, string> = {
         'idempotency-key': key,
         'x-stashboard-delivery': key,
-        'x-stashboard-event': notice.topic,
+        'x-stashboard-event': topic,
       };
       if (channel.kind === 'webhook') {
         headers['x-stashboard-timestamp'] = String(timestamp);
@@ -181,9 +280,14 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
       mail = { to: [subscriber.email], ...confirmationEmail(batch.links, url, subscriber.pendingServices) };
     } else {
       const url = `${batch.links.baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
+      const content = isMaintenanceTopic(entry.topic)
+        ? maintenanceEmail(JSON.parse(entry.payload) as MaintenanceNotice, batch.links, url)
+        : isIncidentTopic(entry.topic)
+          ? incidentEmail(JSON.parse(entry.payload) as IncidentNotice, batch.links, url)
+          : noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url);
       mail = {
         to: [subscriber.email],
-        ...noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url),
+        ...content,
         headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       };
     }
@@ -312,7 +416,7 @@ async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promi
  */
 export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clock.now()): Promise<DeliveryRun> {
   const PLAN_LIMIT = 100;
-  const planned = await planNotices(ctx, now, PLAN_LIMIT);
+  const planned = await planNotices(ctx, deps, now, PLAN_LIMIT);
   const run: DeliveryRun = { planned, delivered: 0, failed: 0, more: planned === PLAN_LIMIT };
   const batchSize = deps.batchSize ?? 50;
   for (let round = 0; ; round += 1) {
@@ -320,6 +424,7 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
       run.more = true;
       break;
     }
+    if (deps.stopping?.()) break;
     const due = await reading(() =>
       claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize),
     );
@@ -336,13 +441,18 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
     await runLimited([...lanes.values()], deps.concurrency ?? 16, async (lane) => {
       for (const delivery of lane) {
         const leaseRunningOut = performance.now() - claimedAt > deps.policy.leaseMs / 2;
-        if (leaseRunningOut || (delivery.channelId !== null && batch.paused.has(delivery.channelId))) {
+        const stopping = deps.stopping?.() ?? false;
+        if (leaseRunningOut || stopping || (delivery.channelId !== null && batch.paused.has(delivery.channelId))) {
           run.more ||= leaseRunningOut;
           await reading(() => releaseClaim(ctx.database.db, delivery.id, deps.owner));
           continue;
         }
         const outcome = await send(deps, batch, delivery);
         if (await recorder.record(delivery, outcome)) batch.paused.add(delivery.channelId!);
+        deps.onAttempt?.(
+          delivery.channelId === null ? 'subscriber' : (batch.channels.get(delivery.channelId)?.kind ?? 'unknown'),
+          outcome.ok,
+        );
         if (outcome.ok) run.delivered += 1;
         else run.failed += 1;
       }
@@ -384,6 +494,7 @@ async function prepareBatch(ctx: Context, deps: DeliveryDeps, due: DueDelivery[]
     payloads,
     tokens,
     paused: new Set(),
+    pageId: (await reading(() => readSetting<string>(db, PAGE_ID_KEY))) ?? '',
     now,
   };
 }

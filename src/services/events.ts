@@ -9,10 +9,11 @@ import type { Status, StatusEvent } from '../domain/resources.ts';
 import * as events from '../db/repositories/events.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
-import { type Actor, type Context, authorOf } from './context.ts';
+import { type Actor, type Context, authorOf, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice } from './notices.ts';
+import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
 async function serviceOrNotFound(ctx: Context, slug: string) {
   const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
@@ -28,6 +29,54 @@ export async function listEvents(
   const range = parseDateRange(filter.start, filter.end);
   const service = await serviceOrNotFound(ctx, serviceSlug);
   return reading(() => events.findEvents(ctx.database.db, { serviceId: service.id, ...range }));
+}
+
+/** How many events one page of the events list holds when the client does not say, and at most. */
+export const EVENTS_PAGE = { default: 100, max: 1000 } as const;
+
+export interface EventPage {
+  events: StatusEvent[];
+  /** The cursor of the next (older) page, when there is one: the sid of this page's last event. */
+  nextBefore: string | undefined;
+}
+
+function pageLimit(text: string | undefined): number {
+  if (text === undefined || text === '') return EVENTS_PAGE.default;
+  if (!/^\d{1,7}$/.test(text) || Number(text) < 1 || Number(text) > EVENTS_PAGE.max) {
+    throw new Invalid(
+      `limit must be a whole number from 1 to ${EVENTS_PAGE.max}, not ${JSON.stringify(text)}`,
+      'limit',
+    );
+  }
+  return Number(text);
+}
+
+/**
+ * One page of a service's events, newest first: at most `limit` (default 100, at most 1000),
+ * starting after the event `before` names. The work one request can cause stays bounded
+ * however many events a service has.
+ */
+export async function listEventPage(
+  ctx: Context,
+  serviceSlug: string,
+  filter: { start?: string; end?: string; limit?: string; before?: string },
+): Promise<EventPage> {
+  const range = parseDateRange(filter.start, filter.end);
+  const limit = pageLimit(filter.limit);
+  const service = await serviceOrNotFound(ctx, serviceSlug);
+  let before: { timestamp: number; id: number } | undefined;
+  if (filter.before !== undefined && filter.before !== '') {
+    const cursor = await reading(() => events.findEventBySid(ctx.database.db, filter.before!));
+    if (!cursor || cursor.serviceId !== service.id) {
+      throw new Invalid(`before must be the sid of an event of service ${serviceSlug}`, 'before');
+    }
+    before = { timestamp: cursor.timestamp, id: cursor.id };
+  }
+  const found = await reading(() =>
+    events.findEvents(ctx.database.db, { serviceId: service.id, ...range, before, limit: limit + 1 }),
+  );
+  const page = found.slice(0, limit);
+  return { events: page, nextBefore: found.length > limit ? page[page.length - 1]!.sid : undefined };
 }
 
 export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promise<StatusEvent> {
@@ -140,6 +189,19 @@ export async function postEventIn(
     return { outcome: 'posted', event };
   }
   const timestamp = ctx.clock.now();
+  if (automationSourceOf(actor) !== undefined) {
+    // Planned work: automation on an affected service records notes and notifies nobody (§9.2).
+    const quiet = await quietDuringMaintenance(
+      trx,
+      changes,
+      ctx,
+      actor,
+      service,
+      { status, message: requestedMessage },
+      timestamp,
+    );
+    if (quiet) return quiet;
+  }
   const plan = await planEvent(
     trx,
     actor,

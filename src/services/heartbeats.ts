@@ -14,39 +14,54 @@ function duration(ms: number): string {
 /**
  * Heartbeat mode: every service whose pushes stopped for longer than its period goes to its
  * heartbeat state, once per silence (the claim is one UPDATE: one instance posts it).
- * A change the policy suppresses is released again, to be retried on a later run.
+ * Each claimed heartbeat then posts in a transaction of its own, so one that fails (e.g. its
+ * status is gone) neither undoes nor stops the others; it is released to be tried again, as is
+ * a change the policy suppresses.
  */
 export async function runSilentHeartbeats(
   ctx: Context,
   now: number,
-): Promise<Array<{ service: string; outcome: PostOutcome['outcome'] }>> {
+): Promise<Array<{ service: string; outcome: PostOutcome['outcome'] | 'failed'; error?: string }>> {
   const actor = automationActor('heartbeat');
-  return inTransaction(ctx, actor, async (trx, changes) => {
-    const results: Array<{ service: string; outcome: PostOutcome['outcome'] }> = [];
-    for (const automation of await claimSilentHeartbeats(trx, now)) {
-      const slug = await serviceSlugById(trx, automation.serviceId);
-      const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
-      if (!service) continue;
-      const period = automation.heartbeatPeriodMs!;
-      const silent = now - (automation.lastPushAt ?? now);
-      const message = `No push received for ${duration(silent)} (expected at least every ${duration(period)})`;
-      if (service.currentEvent?.status.slug === automation.statuses[automation.heartbeatState]) {
-        results.push({ service: service.slug, outcome: 'ignored' });
-        continue;
-      }
-      const posted = await postAutomatedState(
-        trx,
-        changes,
-        ctx,
-        actor,
-        service,
-        automation,
-        automation.heartbeatState,
-        message,
-      );
-      if (posted.outcome === 'suppressed') await updateAutomation(trx, service.id, { heartbeat_fired_at: null });
-      results.push({ service: service.slug, outcome: posted.outcome });
+  const claimed = await inTransaction(ctx, actor, async (trx) => claimSilentHeartbeats(trx, now));
+  const results: Array<{ service: string; outcome: PostOutcome['outcome'] | 'failed'; error?: string }> = [];
+  for (const automation of claimed) {
+    try {
+      const result = await inTransaction(ctx, actor, async (trx, changes) => {
+        const slug = await serviceSlugById(trx, automation.serviceId);
+        const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
+        if (!service) return undefined;
+        const period = automation.heartbeatPeriodMs!;
+        const silent = now - (automation.lastPushAt ?? now);
+        const message = `No push received for ${duration(silent)} (expected at least every ${duration(period)})`;
+        if (service.currentEvent?.status.slug === automation.statuses[automation.heartbeatState]) {
+          return { service: service.slug, outcome: 'ignored' as const };
+        }
+        const posted = await postAutomatedState(
+          trx,
+          changes,
+          ctx,
+          actor,
+          service,
+          automation,
+          automation.heartbeatState,
+          message,
+        );
+        if (posted.outcome === 'suppressed') await updateAutomation(trx, service.id, { heartbeat_fired_at: null });
+        return { service: service.slug, outcome: posted.outcome };
+      });
+      if (result) results.push(result);
+    } catch (error) {
+      await inTransaction(ctx, actor, async (trx) =>
+        updateAutomation(trx, automation.serviceId, { heartbeat_fired_at: null }),
+      ).catch(() => {});
+      const slug = await serviceSlugById(ctx.database.db, automation.serviceId).catch(() => undefined);
+      results.push({
+        service: slug ?? String(automation.serviceId),
+        outcome: 'failed',
+        error: (error as Error).message,
+      });
     }
-    return results;
-  });
+  }
+  return results;
 }

@@ -1,9 +1,11 @@
-import type { V2IncidentSource } from '../domain/statuspage-v2.ts';
+import type { V2AffectedComponent, V2IncidentSource } from '../domain/statuspage-v2.ts';
 import type { Context } from './context.ts';
+import { listIncidents } from './incidents.ts';
+import { maintenanceFeed } from './maintenances.ts';
 
 /**
  * What the Statuspage v2 answers need from incidents and maintenances (contract §4), in one
- * place. Incidents and scheduled maintenance fill it; until they exist every list is empty.
+ * place. Incidents come from the incidents read model; maintenances are not built yet.
  */
 export interface IncidentFeed {
   /** Every incident, by started_at descending, ties created_at descending, then id (contract §4). */
@@ -14,6 +16,31 @@ export interface IncidentFeed {
   activeMaintenance: Map<number, number>;
 }
 
-export async function incidentFeed(_ctx: Context): Promise<IncidentFeed> {
-  return { incidents: [], maintenances: [], activeMaintenance: new Map() };
+export async function incidentFeed(ctx: Context): Promise<IncidentFeed> {
+  const views = await listIncidents(ctx);
+  const incidents: V2IncidentSource[] = views.map((v) => ({
+    kind: 'incident',
+    id: v.incident.id,
+    name: v.incident.name,
+    status: v.incident.status,
+    createdAt: v.incident.createdAt,
+    updatedAt: v.incident.updatedAt,
+    monitoringAt: v.incident.monitoringAt,
+    resolvedAt: v.incident.resolvedAt,
+    impact: v.impact,
+    startedAt: v.incident.startedAt,
+    updates: v.updates.map((u) => ({
+      id: u.id,
+      status: u.status,
+      body: u.body,
+      createdAt: u.createdAt,
+      updatedAt: u.updatedAt,
+      displayAt: u.displayAt,
+      affectedComponents: u.affectedComponents as V2AffectedComponent[] | null,
+      deliverNotifications: u.deliverNotifications,
+    })),
+    componentIds: v.services.map((s) => s.componentId),
+  }));
+  const { maintenances, activeMaintenance } = await maintenanceFeed(ctx);
+  return { incidents, maintenances, activeMaintenance };
 }

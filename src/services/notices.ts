@@ -1,7 +1,9 @@
 import type { Db } from '../db/connect.ts';
 import { insertOutboxEntry } from '../db/repositories/outbox.ts';
-import type { EventNotice } from '../domain/notices.ts';
-import type { StatusEvent } from '../domain/resources.ts';
+import type { EventNotice, IncidentNotice } from '../domain/notices.ts';
+import type { Service, StatusEvent } from '../domain/resources.ts';
+import { componentStatusOf, pageStatus, type IncidentUpdate, type IncidentView } from '../domain/incidents.ts';
+import { allServices } from '../db/repositories/services.ts';
 
 /**
  * Writes the notice of an event change to the outbox, inside the caller's transaction: the
@@ -13,6 +15,7 @@ export async function recordEventNotice(
   event: StatusEvent,
   service: { slug: string; name: string },
   now: number,
+  incident: EventNotice['incident'] = null,
 ): Promise<void> {
   const notice: EventNotice = {
     topic,
@@ -28,11 +31,51 @@ export async function recordEventNotice(
     message: event.message,
     informational: event.informational,
     timestamp: event.timestamp,
+    incident,
   };
   await insertOutboxEntry(trx, {
     topic,
     serviceSlug: service.slug,
     informational: event.informational,
+    subscriberId: null,
+    payload: JSON.stringify(notice),
+    createdAt: now,
+  });
+}
+
+/**
+ * Writes an incident notice (§11) in the caller's transaction: one per update, resolution or
+ * postmortem; recipients are planned by the delivery worker.
+ */
+export async function recordIncidentNotice(
+  trx: Db,
+  topic: IncidentNotice['topic'],
+  view: IncidentView<Service>,
+  update: IncidentUpdate | null,
+  now: number,
+): Promise<void> {
+  const services = await allServices(trx);
+  const page = pageStatus(
+    services.map((s) => (s.currentEvent ? componentStatusOf(s.currentEvent.status) : 'operational')),
+    [],
+  );
+  const names = new Map(view.services.map((s) => [s.slug, s.name]));
+  const changes = (update?.events ?? []).map((e) => {
+    const row = update!.affectedComponents?.find((a) => a.name === names.get(e.service));
+    return { service: names.get(e.service) ?? e.service, from: row?.old_status ?? '', to: row?.new_status ?? '' };
+  });
+  const notice: IncidentNotice = {
+    topic,
+    view,
+    updateId: update?.id ?? null,
+    services: view.services.map((s) => s.slug),
+    page,
+    changes,
+  };
+  await insertOutboxEntry(trx, {
+    topic,
+    serviceSlug: '',
+    informational: false,
     subscriberId: null,
     payload: JSON.stringify(notice),
     createdAt: now,

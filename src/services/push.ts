@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { NotFound } from '../domain/errors.ts';
+import { checkCharacters } from '../domain/fields.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
 import * as services from '../db/repositories/services.ts';
 import {
@@ -16,8 +17,9 @@ import { automationActor, postAutomatedState } from './automated-events.ts';
 
 /**
  * Push URLs: `/api/push/<secret>` sets a service's status from any script or cron job, and
- * feeds its heartbeat. The secret is random (unguessable) and kept so the admin site can
- * show it again; it is looked up by its SHA-256 and then compared in constant time.
+ * feeds its heartbeat. The secret is random (unguessable), shown once when it is made, and
+ * stored only as its SHA-256: a push is looked up by that hash, which is then compared in
+ * constant time. A lost URL is replaced by regenerating it.
  */
 
 export function hashPushSecret(secret: string): string {
@@ -30,26 +32,26 @@ async function serviceOrNotFound(ctx: Context, slug: string) {
   return service;
 }
 
-/** The service's push secret, or null when it has no push URL. Admin only: the secret is a credential. */
-export async function getPushSecret(
+/** Whether the service has a push URL, and when it was last used (the secret itself is never kept). */
+export async function getPush(
   ctx: Context,
   actor: Actor,
   slug: string,
-): Promise<{ secret: string | null; lastPushAt: number | null }> {
+): Promise<{ enabled: boolean; lastPushAt: number | null }> {
   authorize(actor, 'configuration.read');
   const service = await serviceOrNotFound(ctx, slug);
   const automation = await reading(() => findAutomation(ctx.database.db, service.id));
-  return { secret: automation.pushSecret, lastPushAt: automation.lastPushAt };
+  return { enabled: automation.pushSecretHash !== null, lastPushAt: automation.lastPushAt };
 }
 
-/** Creates or replaces the service's push secret; the old URL stops working at once. */
+/** Creates or replaces the service's push secret, returned this once; the old URL stops working at once. */
 export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: string): Promise<{ secret: string }> {
   authorize(actor, 'monitoring.configure');
   const secret = ctx.ids.secret(24);
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
-    await updateAutomation(trx, service.id, { push_secret: secret, push_secret_hash: hashPushSecret(secret) });
+    await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: hashPushSecret(secret) });
     changes.push({ topic: 'service', action: 'updated', slug });
   });
   return { secret };
@@ -82,12 +84,16 @@ export async function receivePush(
   input: { status?: string; message?: string },
 ): Promise<PushResult> {
   const state = parseAutomationState('status', input.status === undefined || input.status === '' ? 'up' : input.status);
+  if (input.message !== undefined) checkCharacters('msg', input.message);
   const unknown = () => new NotFound('No service has this push URL');
   if (secret.length < 16 || secret.length > 128) throw unknown();
   const actor = automationActor('push');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const automation = await findAutomationByPushHash(trx, hashPushSecret(secret));
-    if (!automation || automation.pushSecret === null || !secretsEqual(automation.pushSecret, secret)) throw unknown();
+    const hash = hashPushSecret(secret);
+    const automation = await findAutomationByPushHash(trx, hash);
+    if (!automation || automation.pushSecretHash === null || !secretsEqual(automation.pushSecretHash, hash)) {
+      throw unknown();
+    }
     const slug = await serviceSlugById(trx, automation.serviceId);
     const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
     if (!service) throw unknown();

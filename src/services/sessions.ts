@@ -5,7 +5,7 @@ import { ACCOUNT_POLICY, ADDRESS_POLICY, blockedUntil, type ThrottlePolicy } fro
 import * as sessions from '../db/repositories/sessions.ts';
 import * as failures from '../db/repositories/login-failures.ts';
 import { findPasswordHash, findUserWithHash, setPasswordHash } from '../db/repositories/users.ts';
-import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { hashPassword, passwordMatches } from './passwords.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -64,6 +64,39 @@ async function throttledUntil(ctx: Context, keys: Array<[string, ThrottlePolicy]
 }
 
 /**
+ * Reserves one attempt on every key before a password is checked: in one transaction the
+ * keys' counts are locked, checked against their policies and, when not blocked, counted as
+ * a failure already. Concurrent attempts therefore take turns, and a burst gets no more
+ * password checks than the policy allows. An attempt that turns out right gives its
+ * reservation back. Returns the instant until which the keys are blocked, or 0 when reserved.
+ */
+async function reserveAttempt(
+  ctx: Context,
+  keys: Array<[string, ThrottlePolicy]>,
+  now: number,
+  refused: NewAuditEntry,
+): Promise<number> {
+  return inTransaction(ctx, LOGIN_FORM, async (trx) => {
+    const counts = await failures.lockFailures(
+      trx,
+      ctx.database.dialect,
+      keys.map(([key]) => key),
+    );
+    let until = 0;
+    for (const count of counts) {
+      const policy = keys.find(([key]) => key === count.key)![1];
+      until = Math.max(until, blockedUntil(policy, count.failures, count.lastFailureAt, now));
+    }
+    if (until > now) {
+      await insertAuditEntries(trx, [refused]);
+      return until;
+    }
+    for (const [key, policy] of keys) await failures.recordFailure(trx, key, now, now - policy.windowMs);
+    return 0;
+  });
+}
+
+/**
  * Checks an email and password and opens a session. Failures are counted per account and
  * per address in the database (so every instance sees them): after a few, attempts must
  * wait, doubling each time; after more, the account or address is locked for a while.
@@ -77,24 +110,23 @@ export async function logIn(
   const password = (input.password ?? '').slice(0, PASSWORD_MAX + 1);
   const keys = throttleKeys(email, input.address);
   const now = ctx.clock.now();
-  const until = await throttledUntil(ctx, keys, now);
-  if (until > now) {
-    await reading(() =>
-      insertAuditEntries(ctx.database.db, [
-        { at: now, actor: 'anonymous', action: 'login.throttled', target: email, address: input.address },
-      ]),
-    );
-    return { ok: false, reason: 'throttled', retryAfterMs: until - now };
-  }
+  const until = await reserveAttempt(ctx, keys, now, {
+    at: now,
+    actor: 'anonymous',
+    action: 'login.throttled',
+    target: email,
+    address: input.address,
+  });
+  if (until > now) return { ok: false, reason: 'throttled', retryAfterMs: until - now };
   const user = email === '' ? undefined : await reading(() => findUserWithHash(ctx.database.db, email));
   const matches = await passwordMatches(user?.passwordHash, password);
   if (!user || !matches) {
-    await inTransaction(ctx, LOGIN_FORM, async (trx) => {
-      for (const [key, policy] of keys) await failures.recordFailure(trx, key, now, now - policy.windowMs);
-      await insertAuditEntries(trx, [
+    // The failure was counted when the attempt was reserved.
+    await reading(() =>
+      insertAuditEntries(ctx.database.db, [
         { at: now, actor: 'anonymous', action: 'login.failed', target: email, address: input.address },
-      ]);
-    });
+      ]),
+    );
     const after = await throttledUntil(ctx, keys, now);
     return { ok: false, reason: 'wrong', retryAfterMs: Math.max(0, after - now) };
   }
@@ -109,6 +141,7 @@ export async function logIn(
   };
   await inTransaction(ctx, session.actor, async (trx) => {
     await failures.clearFailures(trx, keys[0]![0]);
+    await failures.releaseFailure(trx, keys[1]![0]);
     await sessions.insertSession(trx, {
       id: session.id,
       userId: user.id,
@@ -176,15 +209,21 @@ export async function changePassword(
   authorize(session.actor, 'account.own');
   const now = ctx.clock.now();
   const keys = throttleKeys(session.email, input.address);
-  const until = await throttledUntil(ctx, keys, now);
+  const until = await reserveAttempt(ctx, keys, now, {
+    at: now,
+    actor: `user:${session.email}`,
+    action: 'password.change_throttled',
+    target: session.email,
+    address: input.address,
+  });
   if (until > now) {
     throw new Invalid(`Too many wrong passwords: try again in ${Math.ceil((until - now) / 1000)} seconds`, 'current');
   }
   const stored = await reading(() => findPasswordHash(ctx.database.db, session.userId));
   if (!(await passwordMatches(stored, (input.current ?? '').slice(0, PASSWORD_MAX + 1)))) {
-    await inTransaction(ctx, session.actor, async (trx) => {
-      for (const [key, policy] of keys) await failures.recordFailure(trx, key, now, now - policy.windowMs);
-      await insertAuditEntries(trx, [
+    // The failure was counted when the attempt was reserved.
+    await reading(() =>
+      insertAuditEntries(ctx.database.db, [
         {
           at: now,
           actor: `user:${session.email}`,
@@ -192,10 +231,11 @@ export async function changePassword(
           target: session.email,
           address: input.address,
         },
-      ]);
-    });
+      ]),
+    );
     throw new Invalid('The current password is wrong', 'current');
   }
+  for (const [key] of keys) await reading(() => failures.releaseFailure(ctx.database.db, key));
   const password = checkNewPassword(input.password, 'password');
   if (input.confirm !== password) throw new Invalid('The two new passwords differ', 'confirm');
   const hash = await hashPassword(password);

@@ -11,11 +11,24 @@ import type { Context } from './context.ts';
 import { getSiteSettings } from './site-settings.ts';
 import { reading } from './transaction.ts';
 import { hasResponseTimes } from './response-times.ts';
+import { serviceUptimeDays } from './uptime.ts';
+import type { DayUptime } from '../domain/uptime.ts';
 
-/** A service with its day-history strip. */
+/** A service with its day-history strip and each day's uptime (contract §8). */
 export interface ServiceRow {
   service: Service;
   history: DaySummary[];
+  uptime: DayUptime[];
+}
+
+/** Whether uptime figures shown would change with the clock alone (downtime in the window). */
+function hasDowntime(days: readonly DayUptime[]): boolean {
+  return days.some((d) => d.major > 0 || d.partial > 0);
+}
+
+/** How long a page showing these uptime days may be cached without a change notice. */
+export function uptimeExpiry(now: number, dayEnd: number, uptimes: ReadonlyArray<readonly DayUptime[]>): number {
+  return uptimes.some(hasDowntime) ? Math.min(dayEnd, now + 60_000) : dayEnd;
 }
 
 /** Everything the front page (and its filtered variants) shows. */
@@ -71,6 +84,7 @@ export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promi
       rows: shown.map((service) => ({
         service,
         history: dayHistory(days, window.before.get(service.id), grouped.get(service.id) ?? []),
+        uptime: serviceUptimeDays(days, now, window.before.get(service.id), grouped.get(service.id) ?? []),
       })),
     };
   });
@@ -89,6 +103,7 @@ export interface ServicePage {
   service: Service;
   days: ZonedDay[];
   history: DaySummary[];
+  uptime: DayUptime[];
   events: StatusEvent[];
   page: number;
   hasNext: boolean;
@@ -149,6 +164,7 @@ export async function servicePage(
       service,
       days,
       history: dayHistory(days, window.before.get(service.id), mine),
+      uptime: serviceUptimeDays(days, now, window.before.get(service.id), mine),
       events: found.slice(0, EVENTS_PER_PAGE),
       page,
       hasNext: found.length > EVENTS_PER_PAGE,

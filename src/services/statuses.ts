@@ -9,6 +9,63 @@ import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositorie
 import type { Actor, Context } from './context.ts';
 import { optional, required, authorize, slugFor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
+import type { Db } from '../db/connect.ts';
+import { allServices } from '../db/repositories/services.ts';
+import { findAutomation, updateAutomation } from '../db/repositories/automation.ts';
+import { AUTOMATION_STATES, type AutomationState } from '../domain/automation-state.ts';
+
+/** A service whose automation maps states to a status about to go, and where they move. */
+export interface AutomationRemap {
+  service: string;
+  states: AutomationState[];
+  to: string | null;
+}
+
+/**
+ * The status automation moves to when its status is deleted: another status of the same
+ * level, else the nearest more severe one, else the nearest less severe one.
+ */
+function replacementFor(status: Status, others: Status[]): Status | undefined {
+  const rank = (s: Status) => LEVELS.indexOf(s.level);
+  const distance = (s: Status) => {
+    const d = rank(s) - rank(status);
+    return d >= 0 ? d * 2 : -d * 2 + 1;
+  };
+  return [...others].sort((a, b) => distance(a) - distance(b) || a.slug.localeCompare(b.slug))[0];
+}
+
+/** Services whose automation (their settings, or the defaults up/warning/down) maps a state to the status. */
+async function automationUsing(
+  db: Db,
+  status: Status,
+  others: Status[],
+): Promise<Array<AutomationRemap & { id: number }>> {
+  const to = replacementFor(status, others)?.slug ?? null;
+  const found: Array<AutomationRemap & { id: number }> = [];
+  for (const service of await allServices(db)) {
+    const automation = await findAutomation(db, service.id);
+    const states = AUTOMATION_STATES.filter((state) => automation.statuses[state] === status.slug);
+    if (states.length > 0 || automation.recoveryPendingStatus === status.slug) {
+      found.push({ id: service.id, service: service.slug, states, to });
+    }
+  }
+  return found;
+}
+
+/** What deleting the status would do to automation (for the confirmation page). */
+export async function automationRemapsOnDelete(ctx: Context, slug: string): Promise<AutomationRemap[]> {
+  return reading(async () => {
+    const all = await statuses.allStatuses(ctx.database.db);
+    const status = all.find((s) => s.slug === slug);
+    if (!status) throw new NotFound(`Status ${slug} does not exist`);
+    const remaps = await automationUsing(
+      ctx.database.db,
+      status,
+      all.filter((s) => s.id !== status.id),
+    );
+    return remaps.map(({ service, states, to }) => ({ service, states, to }));
+  });
+}
 
 export interface StatusInput {
   name?: string;
@@ -131,6 +188,18 @@ export async function deleteStatus(
     if (used > 0) {
       await deleteEventsWithStatus(trx, status.id);
       changes.push({ topic: 'event', action: 'deleted' });
+    }
+    // Automation mapped to this status moves to the nearest remaining one in the same
+    // transaction, so heartbeats, checks and alerts never point at a status that is gone.
+    const others = (await statuses.allStatuses(trx)).filter((s) => s.id !== status.id);
+    for (const remap of await automationUsing(trx, status, others)) {
+      if (remap.to === null) continue;
+      const fields: Record<string, string> = {};
+      for (const state of remap.states) fields[`status_${state}`] = remap.to;
+      const automation = await findAutomation(trx, remap.id);
+      if (automation.recoveryPendingStatus === status.slug) fields.recovery_pending_status = remap.to;
+      await updateAutomation(trx, remap.id, fields);
+      changes.push({ topic: 'service', action: 'updated', slug: remap.service });
     }
     await statuses.deleteStatus(trx, status.id);
     changes.push({ topic: 'status', action: 'deleted', slug });

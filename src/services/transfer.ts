@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { Invalid } from '../domain/errors.ts';
+import { FORM_KEY_SETTING } from './form-tokens.ts';
 import { hashPushSecret } from './push.ts';
 import { LEVELS } from '../domain/levels.ts';
 import { COMPONENT_STATUSES, defaultComponentStatus, isAllowedPair } from '../domain/component-status.ts';
@@ -87,7 +88,9 @@ const ExportSchema = Type.Object({
     Type.Array(
       Type.Object({
         service: Slug,
-        pushSecret: Type.Union([Type.String({ minLength: 16 }), Type.Null()]),
+        // Files written before push secrets were kept only as hashes carry the secret itself.
+        pushSecret: Type.Optional(Type.Union([Type.String({ minLength: 16 }), Type.Null()])),
+        pushSecretHash: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9a-f]{64}$' }), Type.Null()])),
         heartbeatPeriodMs: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
         heartbeatState: AutomationStateSchema,
         statuses: Type.Object({ up: Slug, warning: Slug, down: Slug }),
@@ -212,12 +215,12 @@ export async function exportData(ctx: Context): Promise<ExportDocument> {
       revokedAt: k.revoked_at === null ? null : Number(k.revoked_at),
     })),
     settings: t.settings
-      .filter((s) => s.key !== 'seeded')
+      .filter((s) => s.key !== 'seeded' && s.key !== FORM_KEY_SETTING)
       .map((s) => ({ key: s.key, value: JSON.parse(s.value) as unknown })),
     automation: t.automation
       .map((a) => ({
         service: serviceSlug.get(a.service_id)!,
-        pushSecret: a.push_secret,
+        pushSecretHash: a.push_secret_hash,
         heartbeatPeriodMs: a.heartbeat_period_ms === null ? null : Number(a.heartbeat_period_ms),
         heartbeatState: a.heartbeat_state as 'up' | 'warning' | 'down',
         statuses: { up: a.status_up, warning: a.status_warning, down: a.status_down },
@@ -475,8 +478,9 @@ export async function importData(
         'service_automation',
         (doc.automation ?? []).map((a) => ({
           service_id: serviceIds.get(a.service)!,
-          push_secret: a.pushSecret,
-          push_secret_hash: a.pushSecret === null ? null : hashPushSecret(a.pushSecret),
+          push_secret: null,
+          push_secret_hash:
+            a.pushSecretHash ?? (typeof a.pushSecret === 'string' ? hashPushSecret(a.pushSecret) : null),
           heartbeat_period_ms: a.heartbeatPeriodMs,
           heartbeat_state: a.heartbeatState,
           // The silence is counted from the import, not from a push the old database saw.

@@ -1,4 +1,4 @@
-import { lastDays, type ZonedDay } from '../domain/calendar.ts';
+import { civilDateOf, lastDays, type ZonedDay } from '../domain/calendar.ts';
 import { groupByService, type HistoryEvent } from '../domain/day-history.ts';
 import { sumTotals, uptimeDays, type DayUptime, type UptimeTotals } from '../domain/uptime.ts';
 import type { Service } from '../domain/resources.ts';
@@ -81,4 +81,59 @@ export async function statuspageUptime(
   count: number,
 ): Promise<UptimeReport> {
   return reading(() => uptimeReport(ctx.database.db, services, ctx.clock.now(), settings.timeZone, count));
+}
+
+/** One calendar month of the /uptime page. */
+export interface UptimeMonth {
+  year: number;
+  month: number;
+  /** Its days up to today, oldest first. */
+  days: ZonedDay[];
+}
+
+/** What /uptime shows (contract §10): the page's and each service's 30/90-day uptime and the last three months. */
+export interface UptimePage {
+  settings: SiteSettings;
+  now: number;
+  months: UptimeMonth[];
+  last30: UptimeTotals;
+  last90: UptimeTotals;
+  /** Services in display order, each with its days over the three months (keyed by date). */
+  services: Array<{ service: Service; last30: UptimeTotals; last90: UptimeTotals; days: Map<string, DayUptime> }>;
+}
+
+export async function uptimePage(
+  ctx: Context,
+  settings: SiteSettings,
+  services: readonly Service[],
+): Promise<UptimePage> {
+  const now = ctx.clock.now();
+  const today = civilDateOf(now, settings.timeZone);
+  const firstMonth =
+    today.month > 2 ? { year: today.year, month: today.month - 2 } : { year: today.year - 1, month: today.month + 10 };
+  const first = { ...firstMonth, day: 1 };
+  const count =
+    Math.round(
+      (Date.UTC(today.year, today.month - 1, today.day) - Date.UTC(first.year, first.month - 1, 1)) / 86_400_000,
+    ) + 1;
+  const report = await statuspageUptime(ctx, settings, services, count);
+  const months: UptimeMonth[] = [];
+  for (const day of report.days) {
+    let month = months[months.length - 1];
+    if (!month || month.month !== day.month) months.push((month = { year: day.year, month: day.month, days: [] }));
+    month.days.push(day);
+  }
+  return {
+    settings,
+    now,
+    months,
+    last30: report.last30,
+    last90: report.last90,
+    services: report.services.map((s) => ({
+      service: s.service,
+      last30: s.last30,
+      last90: s.last90,
+      days: new Map(s.days.map((d) => [d.key, d])),
+    })),
+  };
 }

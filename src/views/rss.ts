@@ -21,12 +21,16 @@ function rfc822(date: Date): string {
   return date.toUTCString();
 }
 
+/**
+ * An RSS 2.0 document. Readers render `<description>` as HTML, so it is escaped twice: for HTML
+ * (the text as written, never markup) and then for XML. Titles and categories are plain text.
+ */
 export function renderRss(channel: RssChannel): string {
   const items = channel.items
     .map(
       (item) => `    <item>
       <title>${x(item.title)}</title>
-      <description>${x(item.description)}</description>
+      <description>${x(x(item.description))}</description>
       <link>${x(item.link)}</link>
       <category>${x(item.category)}</category>
       <pubDate>${rfc822(item.pubDate)}</pubDate>
@@ -40,7 +44,7 @@ export function renderRss(channel: RssChannel): string {
   <channel>
     <title>${x(channel.title)}</title>
     <link>${x(channel.link)}</link>
-    <description>${x(channel.description)}</description>${lastBuild}
+    <description>${x(x(channel.description))}</description>${lastBuild}
 ${items}
   </channel>
 </rss>

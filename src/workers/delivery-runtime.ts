@@ -30,6 +30,7 @@ export function startDelivery(
   ctx: Context,
   fallbackBaseUrl: string,
   log: { error(obj: object, msg: string): void },
+  onAttempt?: (kind: string, ok: boolean) => void,
 ): { worker: DeliveryWorker; stop(): Promise<void> } {
   const { transports, close } = deliveryTransports(config);
   const n = config.notifications;
@@ -46,6 +47,7 @@ export function startDelivery(
       },
       owner: `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
       fallbackBaseUrl,
+      onAttempt,
     },
     { pollMs: n.pollMs, log },
   );

@@ -7,7 +7,7 @@ const PRUNE_EVERY_MS = 60 * 60_000;
 export interface DeliveryWorker {
   /** Runs a pass soon (e.g. right after an event was written). */
   kick(): void;
-  /** Stops polling and waits for the pass in progress to finish recording. */
+  /** Stops polling; the pass in progress finishes the sends it started, records them and hands the rest back. */
   stop(): Promise<void>;
 }
 
@@ -26,6 +26,8 @@ export function startDeliveryWorker(
   let again = false;
   let timer: NodeJS.Timeout | undefined;
   let prunedAt = 0;
+  // Once stopping, the pass in progress finishes its sends and hands the rest of its batch back.
+  const passDeps: DeliveryDeps = { ...deps, stopping: () => stopped || (deps.stopping?.() ?? false) };
 
   const schedule = (ms: number) => {
     if (stopped) return;
@@ -41,7 +43,7 @@ export function startDeliveryWorker(
       again = true;
       return;
     }
-    running = deliverDue(ctx, deps)
+    running = deliverDue(ctx, passDeps)
       .then(async (run) => {
         if (run.more) again = true;
         const now = ctx.clock.now();
@@ -63,7 +65,7 @@ export function startDeliveryWorker(
   }
 
   const unsubscribe = ctx.changes.subscribe((change) => {
-    if (change.topic === 'event') schedule(0);
+    if (change.topic === 'event' || change.topic === 'incident' || change.topic === 'maintenance') schedule(0);
   });
   schedule(0);
   return {

@@ -58,11 +58,16 @@ export async function startServerProcess(database: string, env: Record<string, s
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`server on ${url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
-      const res = await fetch(`${url}/healthz`);
-      return res.status === 200 || undefined;
-    });
+    await waitFor(
+      `server on ${url}`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`server exited: ${output}`);
+        const res = await fetch(`${url}/healthz`);
+        return res.status === 200 || undefined;
+        // Generous: compiling the sources takes long on a busy machine.
+      },
+      60_000,
+    );
   } catch (error) {
     child.kill('SIGKILL');
     throw error;

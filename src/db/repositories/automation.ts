@@ -10,7 +10,7 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 function toAutomation(row: Row): ServiceAutomation {
   return {
     serviceId: row.service_id,
-    pushSecret: row.push_secret,
+    pushSecretHash: row.push_secret_hash,
     lastPushAt: num(row.last_push_at),
     heartbeatPeriodMs: num(row.heartbeat_period_ms),
     heartbeatState: row.heartbeat_state as AutomationState,

@@ -16,6 +16,7 @@ function toChannel(row: ChannelRow): Channel {
     secret: row.secret,
     services: row.services === null ? null : (JSON.parse(row.services) as string[]),
     notes: Number(row.include_notes) === 1,
+    format: row.format === 'statuspage' ? 'statuspage' : 'stashboard',
     consecutiveFailures: Number(row.consecutive_failures),
     pausedAt: row.paused_at === null ? null : Number(row.paused_at),
     pauseReason: row.pause_reason,
@@ -24,7 +25,10 @@ function toChannel(row: ChannelRow): Channel {
 }
 
 /** What an admin sets on a channel; the rest (id, failures, pause, creation) the system keeps. */
-export type ChannelFields = Pick<Channel, 'kind' | 'name' | 'url' | 'addresses' | 'secret' | 'services' | 'notes'>;
+export type ChannelFields = Pick<
+  Channel,
+  'kind' | 'name' | 'url' | 'addresses' | 'secret' | 'services' | 'notes' | 'format'
+>;
 
 function targetOf(fields: Pick<ChannelFields, 'kind' | 'url' | 'addresses'>): string {
   return fields.kind === 'email' ? fields.addresses.join('\n') : (fields.url ?? '');
@@ -50,6 +54,7 @@ export async function insertChannel(db: Db, fields: ChannelFields, createdAt: nu
       secret: fields.secret,
       services: fields.services === null ? null : JSON.stringify(fields.services),
       include_notes: fields.notes ? 1 : 0,
+      format: fields.format,
       created_at: createdAt,
     })
     .returning('id')
@@ -66,6 +71,7 @@ export async function updateChannel(db: Db, id: number, fields: ChannelFields): 
       secret: fields.secret,
       services: fields.services === null ? null : JSON.stringify(fields.services),
       include_notes: fields.notes ? 1 : 0,
+      format: fields.format,
     })
     .where('id', '=', id)
     .execute();

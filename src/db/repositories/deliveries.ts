@@ -9,13 +9,15 @@ export interface DueDelivery {
   subscriberId: number | null;
   /** Counting the attempt this claim is for. */
   attempts: number;
+  /** The exact body written when the delivery was planned (channels), else null. */
+  payload: string | null;
 }
 
 /** Writes deliveries; a (notice, recipient) pair that already has one is left alone. */
 export async function insertDeliveries(
   db: Db,
   outboxId: number,
-  recipients: Array<{ channelId: number | null; subscriberId: number | null }>,
+  recipients: Array<{ channelId: number | null; subscriberId: number | null; payload?: string | null }>,
   now: number,
 ): Promise<void> {
   const CHUNK = 500;
@@ -27,6 +29,7 @@ export async function insertDeliveries(
           outbox_id: outboxId,
           channel_id: r.channelId,
           subscriber_id: r.subscriberId,
+          payload: r.payload ?? null,
           state: 'pending',
           next_attempt_at: now,
           created_at: now,
@@ -61,11 +64,12 @@ export async function claimDueDeliveries(
     channel_id: number | null;
     subscriber_id: number | null;
     attempts: number;
+    payload: string | null;
   }>`
     update deliveries set lease_owner = ${owner}, lease_until = ${now + leaseMs}, attempts = attempts + 1
     where id in (select d.id from deliveries d where ${free} order by d.next_attempt_at, d.id limit ${limit}${lock})
       and state = 'pending' and (lease_until is null or lease_until < ${now})
-    returning id, outbox_id, channel_id, subscriber_id, attempts`.execute(db);
+    returning id, outbox_id, channel_id, subscriber_id, attempts, payload`.execute(db);
   return result.rows
     .map((r) => ({
       id: r.id,
@@ -73,6 +77,7 @@ export async function claimDueDeliveries(
       channelId: r.channel_id,
       subscriberId: r.subscriber_id,
       attempts: Number(r.attempts),
+      payload: r.payload,
     }))
     .sort((a, b) => a.id - b.id);
 }
@@ -156,6 +161,7 @@ export async function channelDeliveries(db: Db, channelId: number, limit: number
       'deliveries.delivered_at',
       'deliveries.last_error',
       'deliveries.created_at',
+      'deliveries.payload',
     ])
     .where('deliveries.channel_id', '=', channelId)
     .orderBy('deliveries.id', 'desc')
@@ -176,6 +182,7 @@ export async function channelDeliveries(db: Db, channelId: number, limit: number
     deliveredAt: r.delivered_at === null ? null : Number(r.delivered_at),
     lastError: r.last_error,
     createdAt: Number(r.created_at),
+    payload: r.payload,
     tries: attempts
       .filter((a) => a.delivery_id === r.id)
       .map((a) => ({

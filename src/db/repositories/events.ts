@@ -1,9 +1,14 @@
+import { sql } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
 import { allStatuses } from './statuses.ts';
 
-type EventRowWithService = EventRow & { service_slug: string };
+type EventRowWithService = EventRow & {
+  service_slug: string;
+  incident_name?: string | null;
+  incident_kind?: string | null;
+};
 
 function toEvent(row: EventRowWithService, statuses: Map<number, Status>): StatusEvent {
   const status = statuses.get(row.status_id);
@@ -18,6 +23,14 @@ function toEvent(row: EventRowWithService, statuses: Map<number, Status>): Statu
     timestamp: Number(row.timestamp),
     status,
     author: row.author,
+    incident:
+      row.incident_id && row.incident_name
+        ? {
+            id: row.incident_id,
+            name: row.incident_name,
+            kind: row.incident_kind === 'maintenance' ? 'maintenance' : 'incident',
+          }
+        : null,
   };
 }
 
@@ -29,8 +42,9 @@ function eventsWithService(db: Db) {
   return db
     .selectFrom('events')
     .innerJoin('services', 'services.id', 'events.service_id')
+    .leftJoin('incidents', 'incidents.id', 'events.incident_id')
     .selectAll('events')
-    .select('services.slug as service_slug');
+    .select(['services.slug as service_slug', 'incidents.name as incident_name', 'incidents.kind as incident_kind']);
 }
 
 export interface EventQuery {
@@ -40,6 +54,8 @@ export interface EventQuery {
   to?: number;
   limit?: number;
   offset?: number;
+  /** Only events after this one in newest-first order (a page's cursor). */
+  before?: { timestamp: number; id: number };
 }
 
 /** Events newest first (by timestamp, then creation order). */
@@ -52,6 +68,11 @@ export async function findEvents(db: Db, query: EventQuery, statuses?: Map<numbe
   }
   if (query.from !== undefined) q = q.where('events.timestamp', '>=', query.from);
   if (query.to !== undefined) q = q.where('events.timestamp', '<=', query.to);
+  const before = query.before;
+  if (before !== undefined) {
+    // A row-value comparison: both dialects answer it with a range scan of the index.
+    q = q.where(sql<boolean>`(events.timestamp, events.id) < (${before.timestamp}, ${before.id})`);
+  }
   q = q.orderBy('events.timestamp', 'desc').orderBy('events.id', 'desc');
   if (query.limit !== undefined) q = q.limit(query.limit);
   if (query.offset !== undefined) q = q.offset(query.offset);
@@ -67,24 +88,23 @@ export async function findEventBySid(db: Db, sid: string): Promise<StatusEvent |
 
 /** The newest event of each service that has one, keyed by service id. */
 export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<number, StatusEvent>> {
-  let q = eventsWithService(db).where('events.id', 'in', (eb) =>
-    eb
-      .selectFrom('services as s')
-      .select((inner) =>
-        inner
-          .selectFrom('events as e2')
-          .select('e2.id')
-          .whereRef('e2.service_id', '=', 's.id')
-          .orderBy('e2.timestamp', 'desc')
-          .orderBy('e2.id', 'desc')
-          .limit(1)
-          .as('current_id'),
-      ),
-  );
-  if (serviceIds) {
-    if (serviceIds.length === 0) return new Map();
-    q = q.where('events.service_id', 'in', serviceIds);
-  }
+  if (serviceIds && serviceIds.length === 0) return new Map();
+  // The services are chosen inside the subquery: an outer `service_id in (...)` lets SQLite
+  // scan every event of those services (100,000s) instead of looking up one id each.
+  const q = eventsWithService(db).where('events.id', 'in', (eb) => {
+    let services = eb.selectFrom('services as s');
+    if (serviceIds) services = services.where('s.id', 'in', serviceIds);
+    return services.select((inner) =>
+      inner
+        .selectFrom('events as e2')
+        .select('e2.id')
+        .whereRef('e2.service_id', '=', 's.id')
+        .orderBy('e2.timestamp', 'desc')
+        .orderBy('e2.id', 'desc')
+        .limit(1)
+        .as('current_id'),
+    );
+  });
   const rows = await q.execute();
   const statuses = await statusesById(db);
   return new Map(rows.map((r) => [r.service_id, toEvent(r, statuses)]));

@@ -13,3 +13,13 @@ export async function consumeSetupCode(db: Db, codeHash: string): Promise<boolea
 export async function deleteAllSetupCodes(db: Db): Promise<void> {
   await db.deleteFrom('setup_codes').execute();
 }
+
+/** Whether the code is a current one (without using it up). */
+export async function setupCodeExists(db: Db, codeHash: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('setup_codes')
+    .select('code_hash')
+    .where('code_hash', '=', codeHash)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -4,7 +4,8 @@ import { completeSetup, setupNeeded } from '../../services/first-run.ts';
 import { changePassword, logIn, logOut } from '../../services/sessions.ts';
 import { accountPage, loginPage, setupPage } from '../../views/admin/account.ts';
 import { EMPTY_FORM, type FormState } from '../../views/admin/forms.ts';
-import { clearSessionCookie, ensureFormCookie, setSessionCookie } from './cookies.ts';
+import { clearSessionCookie, ensureFormCookie, setSessionCookie, type FormTokens } from './cookies.ts';
+import { formTokenValid, newFormToken } from '../../services/form-tokens.ts';
 import { formFromError, formValues } from './form-input.ts';
 import { safeNext } from './guard.ts';
 import { chrome, redirectAfterPost, sendPage } from './respond.ts';
@@ -17,11 +18,14 @@ function waitText(ms: number): string {
 /** First run, login, logout and the signed-in user's own password. */
 export async function accountRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const { ctx } = options;
-  const formToken = () => ctx.ids.secret(24);
+  const formToken: FormTokens = {
+    fresh: () => newFormToken(ctx),
+    valid: (token) => formTokenValid(ctx, token),
+  };
 
   app.get('/setup', { config: { access: 'public' } }, async (request, reply) => {
     if (!(await setupNeeded(ctx))) return reply.redirect('/admin/login', 303);
-    const token = ensureFormCookie(request, reply, formToken);
+    const token = await ensureFormCookie(request, reply, formToken);
     return sendPage(reply, setupPage(chrome(request, reply, token), EMPTY_FORM));
   });
 
@@ -36,7 +40,7 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
         'password',
         'confirm',
       ]);
-      const token = ensureFormCookie(request, reply, formToken);
+      const token = await ensureFormCookie(request, reply, formToken);
       return sendPage(reply, setupPage(chrome(request, reply, token), state), 400);
     }
     return redirectAfterPost(request, reply, '/admin/login', 'The admin account is ready. Log in with it.');
@@ -45,7 +49,7 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
   app.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {
     if (request.adminSession) return reply.redirect(safeNext(request.query.next), 303);
     if (await setupNeeded(ctx)) return reply.redirect('/admin/setup', 303);
-    const token = ensureFormCookie(request, reply, formToken);
+    const token = await ensureFormCookie(request, reply, formToken);
     return sendPage(reply, loginPage(chrome(request, reply, token), EMPTY_FORM, safeNext(request.query.next)));
   });
 
@@ -67,7 +71,7 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
         ? `Too many failed logins: try again in ${waitText(result.retryAfterMs)}.`
         : `The email or password is wrong.${result.retryAfterMs > 0 ? ` Wait ${waitText(result.retryAfterMs)} before trying again.` : ''}`;
     const state: FormState = { values: { email: values.email ?? '' }, errors: {}, formError: message };
-    const token = ensureFormCookie(request, reply, formToken);
+    const token = await ensureFormCookie(request, reply, formToken);
     if (result.reason === 'throttled') reply.header('retry-after', String(Math.ceil(result.retryAfterMs / 1000)));
     return sendPage(
       reply,

@@ -1,8 +1,9 @@
+import { ASSET_DIR } from '../../asset-dir.ts';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 
-const CSS_FILE = new URL('../../../assets/admin/admin.css', import.meta.url);
+const CSS_FILE = new URL('admin/admin.css', ASSET_DIR);
 
 let stylesheet: { body: Buffer; version: string } | undefined;
 

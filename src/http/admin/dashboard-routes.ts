@@ -5,6 +5,7 @@ import { listStatuses } from '../../services/statuses.ts';
 import { deleteEvent, getEvent, listEvents, postEvent } from '../../services/events.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
+import { listIncidents, uncoveredOutages } from '../../services/incidents.ts';
 import { dashboardPage } from '../../views/admin/dashboard.ts';
 import { deleteEventPage, eventsPage } from '../../views/admin/events.ts';
 import type { FormState } from '../../views/admin/forms.ts';
@@ -26,15 +27,24 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
     reply: FastifyReply,
     failed?: { slug: string; state: FormState },
   ) {
-    const [services, statuses, site, holds] = await Promise.all([
+    const [services, statuses, site, holds, openIncidents, suggestions] = await Promise.all([
       listServices(ctx),
       listStatuses(ctx),
       getSiteSettings(ctx),
       listRecoveryHolds(ctx, request.adminSession!.actor),
+      listIncidents(ctx, { unresolved: true }),
+      uncoveredOutages(ctx),
     ]);
     return sendPage(
       reply,
-      dashboardPage(chrome(request, reply), { services, statuses, timeZone: site.timeZone, failed, holds }),
+      dashboardPage(chrome(request, reply), {
+        services,
+        statuses,
+        timeZone: site.timeZone,
+        failed,
+        holds,
+        incidents: { open: openIncidents, suggestions },
+      }),
       failed ? 400 : 200,
     );
   }

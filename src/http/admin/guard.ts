@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../services/context.ts';
 import { resumeSession } from '../../services/sessions.ts';
 import { secretsEqual } from '../../services/tokens.ts';
+import { formTokenValid } from '../../services/form-tokens.ts';
 import { html } from '../../views/html.ts';
 import { page } from '../../views/admin/layout.ts';
 import { clearSessionCookie, formCookie, sessionSecret } from './cookies.ts';
@@ -65,7 +66,10 @@ export function guardAdminSite(app: FastifyInstance, ctx: Context): void {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
     const body = request.body as Record<string, unknown> | undefined;
     const sent = body && typeof body === 'object' ? body._csrf : undefined;
-    const expected = request.adminSession?.csrfToken ?? formCookie(request);
+    // Before login: the form cookie's token, and only if this server signed it.
+    const anonymous = formCookie(request);
+    const expected =
+      request.adminSession?.csrfToken ?? ((await formTokenValid(ctx, anonymous)) ? anonymous : undefined);
     if (typeof sent !== 'string' || !expected || !secretsEqual(sent, expected)) {
       request.log.warn({ reqId: request.id }, 'admin form refused: missing or wrong CSRF token');
       return refuse(

@@ -241,7 +241,11 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
 
   app.get<SlugParams>('/statuses/:slug/delete', async (request, reply) => {
     const status = await statuses.getStatus(ctx, request.params.slug);
-    const [count, all] = await Promise.all([statuses.countStatusEvents(ctx, status.slug), statuses.listStatuses(ctx)]);
+    const [count, all, remaps] = await Promise.all([
+      statuses.countStatusEvents(ctx, status.slug),
+      statuses.listStatuses(ctx),
+      statuses.automationRemapsOnDelete(ctx, status.slug),
+    ]);
     const c = chrome(request, reply);
     if (status.isDefault && all.length > 1) {
       return sendPage(
@@ -267,6 +271,11 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
           count > 0
             ? html`<p><strong>${plural(count, 'event')}</strong> use the status ${status.name}: deleting it deletes ${count === 1 ? 'that event' : 'those events'} too.</p>`
             : html`<p>No event uses the status ${status.name}.</p>`
+        }${
+          remaps.length > 0 && remaps[0]!.to !== null
+            ? html`<p>Status automation (push URLs, heartbeats, checks, Alertmanager) of these services posts ${status.name}; it will post <strong>${remaps[0]!.to}</strong> instead:</p>
+                <ul>${remaps.map((r) => html`<li>${r.service} (${r.states.join(', ') || 'a held recovery'})</li>`)}</ul>`
+            : ''
         }<p>This cannot be undone.</p>`,
         count > 0 ? `Delete ${status.name} and ${plural(count, 'event')}` : `Delete ${status.name}`,
         '/admin/statuses',

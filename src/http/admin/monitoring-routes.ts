@@ -3,7 +3,7 @@ import type { Actor, Context } from '../../services/context.ts';
 import { getService } from '../../services/services.ts';
 import { listStatuses } from '../../services/statuses.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
-import { getPushSecret, regeneratePushSecret, removePushSecret } from '../../services/push.ts';
+import { getPush, regeneratePushSecret, removePushSecret } from '../../services/push.ts';
 import { confirmRecovery, getAutomation, updateAutomationSettings } from '../../services/automation-settings.ts';
 import { deleteCheck, getCheck, listChecks, saveCheck, type CheckInput } from '../../services/checks.ts';
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
@@ -78,11 +78,12 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
     request: FastifyRequest<SlugParams>,
     reply: FastifyReply,
     failed: MonitoringForm = undefined,
+    newPushSecret?: string,
   ) {
     const actor = actorOf(request);
     const service = await getService(ctx, request.params.slug);
     const [push, automation, checks, statuses, site] = await Promise.all([
-      getPushSecret(ctx, actor, service.slug),
+      getPush(ctx, actor, service.slug),
       getAutomation(ctx, actor, service.slug),
       listChecks(ctx, actor, service.slug),
       listStatuses(ctx),
@@ -95,7 +96,7 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
         {
           service,
           origin: `${request.protocol}://${request.host}`,
-          push,
+          push: { ...push, secret: newPushSecret },
           automation,
           checks,
           statuses,
@@ -129,13 +130,9 @@ export async function monitoringRoutes(app: FastifyInstance, options: { ctx: Con
 
   app.post<SlugParams>('/services/:slug/monitoring/push/regenerate', async (request, reply) => {
     const service = await getService(ctx, request.params.slug);
-    await regeneratePushSecret(ctx, actorOf(request), service.slug);
-    return redirectAfterPost(
-      request,
-      reply,
-      `${monitoringPath(service)}#push`,
-      `${service.name} has a new push URL; any earlier one no longer works.`,
-    );
+    const { secret } = await regeneratePushSecret(ctx, actorOf(request), service.slug);
+    // Answered directly, not redirected: the new URL is shown in this answer only.
+    return showMonitoring(request, reply, undefined, secret);
   });
 
   app.get<SlugParams>('/services/:slug/monitoring/push/remove', async (request, reply) => {

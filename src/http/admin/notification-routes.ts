@@ -8,6 +8,7 @@ import {
   listChannels,
   pausedChannels,
   resumeChannel,
+  rotatesSecret,
   updateChannel,
   type ChannelInput,
 } from '../../services/channels.ts';
@@ -28,6 +29,7 @@ import {
 import type { Html } from '../../views/html.ts';
 import { formFromError, formValues } from './form-input.ts';
 import { chrome, redirectAfterPost, sendPage } from './respond.ts';
+import { setFlash } from './cookies.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -112,7 +114,14 @@ export async function notificationRoutes(
     );
   }
 
-  async function channelView(request: FastifyRequest, reply: FastifyReply, id: number, state: FormState, status = 200) {
+  async function channelView(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    state: FormState,
+    status = 200,
+    showSecret = false,
+  ) {
     const actor = actorOf(request);
     const [channel, history, services, site] = await Promise.all([
       getChannel(ctx, actor, id),
@@ -122,7 +131,7 @@ export async function notificationRoutes(
     ]);
     return sendPage(
       reply,
-      channelPage(chrome(request, reply), channel, history, services, state, site.timeZone),
+      channelPage(chrome(request, reply), channel, history, services, state, site.timeZone, showSecret),
       status,
     );
   }
@@ -133,6 +142,11 @@ export async function notificationRoutes(
     const values = formValues(request);
     try {
       const channel = await createChannel(ctx, actorOf(request), channelInput(request, values));
+      // A webhook's signing secret is shown in this answer only, so no redirect.
+      if (channel.kind === 'webhook') {
+        setFlash(request, reply, `Channel “${channel.name}” is added.`);
+        return channelView(request, reply, channel.id, EMPTY_FORM, 200, true);
+      }
       return redirectAfterPost(
         request,
         reply,
@@ -160,7 +174,11 @@ export async function notificationRoutes(
     const id = idOf(request.params.id, 'Channel');
     const values = formValues(request);
     try {
-      const channel = await updateChannel(ctx, actorOf(request), id, channelInput(request, values));
+      const input = channelInput(request, values);
+      const channel = await updateChannel(ctx, actorOf(request), id, input);
+      if (channel.kind === 'webhook' && rotatesSecret(input)) {
+        return channelView(request, reply, id, EMPTY_FORM, 200, true);
+      }
       return redirectAfterPost(
         request,
         reply,

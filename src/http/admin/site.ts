@@ -1,3 +1,4 @@
+import { incidentRoutes } from './incident-routes.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../services/context.ts';
 import './request-types.ts';
@@ -19,6 +20,7 @@ export async function adminSite(app: FastifyInstance, options: { ctx: Context; m
   await app.register(adminAssetRoutes);
   await app.register(accountRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
+  await app.register(incidentRoutes, { ctx });
   await app.register(manageRoutes, { ctx });
   await app.register(monitoringRoutes, { ctx });
   await app.register(adminOnlyRoutes, { ctx });

@@ -34,13 +34,23 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The admin site's session, for requests with no other credential. A cookie is sent by the
- * browser whoever made the page, so writes must also prove they come from an admin page:
- * the session's CSRF token in the X-CSRF-Token header (every admin page carries it).
+ * browser whoever made the page, and SameSite=Lax lets a sibling subdomain or another port
+ * send it too, so every request must also prove it comes from the admin site itself:
+ * writes with the session's CSRF token in the X-CSRF-Token header (every admin page carries
+ * it); reads with that header or the browser's `Sec-Fetch-Site: same-origin`.
  */
 async function authenticateSession(ctx: Context, request: FastifyRequest, secret: string): Promise<Actor> {
   const session = await resumeSession(ctx, secret);
   if (!session) throw new Unauthorized('The admin session has ended: log in again');
-  if (!SAFE_METHODS.has(request.method)) {
+  if (SAFE_METHODS.has(request.method)) {
+    const sent = request.headers['x-csrf-token'];
+    const sameOrigin = request.headers['sec-fetch-site'] === 'same-origin';
+    if (!sameOrigin && (typeof sent !== 'string' || !secretsEqual(sent, session.csrfToken))) {
+      throw new Forbidden(
+        "A read authenticated by the admin session cookie must come from the admin site: send the session's CSRF token in the X-CSRF-Token header",
+      );
+    }
+  } else {
     const sent = request.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !secretsEqual(sent, session.csrfToken)) {
       throw new Forbidden(

@@ -14,6 +14,8 @@ import { openApiDocument, type RouteCatalog } from './openapi.ts';
 import { PUBLIC_CACHE_CONTROL } from '../site/page-headers.ts';
 import { notificationApi } from './v1/notifications.ts';
 import { monitoringApi } from './v1/monitoring.ts';
+import { incidentApi } from './v1/incidents.ts';
+import { maintenanceApi } from './v1/maintenances.ts';
 import { DEFAULT_ALERTMANAGER_RULES, type AlertmanagerRules } from '../../domain/alertmanager.ts';
 import type { MailSender } from '../../services/delivery-transports.ts';
 
@@ -29,6 +31,8 @@ export interface PublicApiOptions extends ApiMountOptions {
   live?: LiveHub;
   /** The registered routes, for `/openapi.json`. */
   catalog?: RouteCatalog;
+  /** Live streams one client address may hold open. */
+  liveStreamsPerAddress?: number;
 }
 
 export interface AdminApiOptions extends ApiMountOptions {
@@ -44,14 +48,37 @@ const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'rea
 
 /** Wraps JSON answers of GETs with a valid `callback` as JSONP. */
 function jsonpWrapping(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
-    jsonpCallback(request);
+  // Callback-style hooks: no promise per request on the cached read path.
+  app.addHook('preHandler', (request, _reply, done) => {
+    try {
+      jsonpCallback(request);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
-  app.addHook('onSend', async (request, reply, payload) => {
-    const callback = safeJsonpCallback(request);
-    if (!callback || typeof payload !== 'string') return payload;
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const callback = typeof payload === 'string' ? safeJsonpCallback(request) : undefined;
+    if (!callback) return done(null, payload);
     reply.type('application/javascript; charset=utf-8');
-    return `${callback}(${payload});`;
+    done(null, `${callback}(${payload as string});`);
+  });
+}
+
+/**
+ * The admin mount never answers JSONP: a script tag on any page could otherwise read admin
+ * data with the credentials the browser sends by itself. A `callback` is refused, not ignored,
+ * so a client expecting JSONP learns why at once.
+ */
+function noJsonp(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      (request.query as Record<string, unknown>).callback !== undefined
+    ) {
+      throw new HttpError(400, 'callback: JSONP is served only by the public API (/api/v1), never by /admin/api/v1');
+    }
+    return payload;
   });
 }
 
@@ -87,9 +114,10 @@ function openApiRoute(app: FastifyInstance, catalog: RouteCatalog, cache: Respon
 
 /** `/api`: the public, read-only mount, open to any origin. */
 export async function publicApi(app: FastifyInstance, options: PublicApiOptions): Promise<void> {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     request.actor = ANONYMOUS;
     reply.header('access-control-allow-origin', '*');
+    done();
   });
   jsonpWrapping(app);
   unknownPath(app);
@@ -102,7 +130,9 @@ export async function publicApi(app: FastifyInstance, options: PublicApiOptions)
   });
   await app.register(v2Routes, { prefix: '/v2', ctx: options.ctx, cache: options.cache });
   if (options.catalog) openApiRoute(app, options.catalog, options.cache);
-  if (options.live) await app.register(liveRoutes, { prefix: '/v1', hub: options.live });
+  if (options.live) {
+    await app.register(liveRoutes, { prefix: '/v1', hub: options.live, perAddress: options.liveStreamsPerAddress });
+  }
 }
 
 /** `/admin/api`: the read-write mount; every request, reads included, needs an admin credential. */
@@ -110,6 +140,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   // Counted per instance (each protects itself), before credentials are checked, so
   // guessing tokens or signatures is slow.
   await app.register(rateLimit, { max: options.rateLimit, timeWindow: 60_000, keyGenerator: (request) => request.ip });
+  noJsonp(app);
   // preParsing, not onRequest: the rate limit's (route-level) onRequest hook runs first.
   app.addHook('preParsing', async (request, _reply, payload) => {
     if (!offersCredential(request)) throw new Unauthorized('An API token or OAuth signature is required');
@@ -122,10 +153,11 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     if (!request.actor) request.actor = await authenticate(options.ctx, options.adminToken, request);
     reply.header('cache-control', 'no-store');
   });
-  jsonpWrapping(app);
   unknownPath(app);
   await app.register(v1Routes, { prefix: '/v1', mount: 'admin', mountPath: '/admin/api/v1', ctx: options.ctx });
   await app.register(notificationApi, { prefix: '/v1', ctx: options.ctx, mailer: options.mailer });
+  await app.register(incidentApi, { prefix: '/v1', ctx: options.ctx });
+  await app.register(maintenanceApi, { prefix: '/v1', ctx: options.ctx });
   await app.register(monitoringApi, {
     prefix: '/v1',
     ctx: options.ctx,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Context } from '../../services/context.ts';
 import { receivePush } from '../../services/push.ts';
 import { param } from './v1/params.ts';
+import { PUSH_ROUTE } from '../logging.ts';
 
 export interface PushRoutesOptions {
   ctx: Context;
@@ -21,7 +22,7 @@ export async function pushRoutes(app: FastifyInstance, options: PushRoutesOption
   };
   app.route({
     method: ['GET', 'POST'],
-    url: '/api/push/:secret',
+    url: PUSH_ROUTE,
     handler: async (request, reply) => {
       const body = await handler(request as FastifyRequest<{ Params: { secret: string } }>);
       return reply.header('cache-control', 'no-store').type('application/json; charset=utf-8').send(body);

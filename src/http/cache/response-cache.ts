@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeBus } from '../../changes/bus.ts';
+import { HttpError } from '../errors.ts';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -37,13 +38,25 @@ export interface CacheOptions {
   maxBytes?: number;
   /** An upper bound on any entry's life, in case a notice is ever missed. */
   maxAgeMs?: number;
+  /**
+   * Renders (cache misses that start work) one client address may cause per `renderWindowMs`;
+   * beyond that a miss answers 429. Hits and joining a render in flight are never counted.
+   */
+  rendersPerAddress?: number;
+  renderWindowMs?: number;
+  /** A monotonic clock for the render limit (the data clock `now` may stand still in tests). */
+  monotonic?: () => number;
 }
 
 /** Bodies below this are sent as they are: compression would not pay for its headers. */
 const COMPRESS_FROM = 256;
 
+/** Forgets every address's render count when this many addresses were seen in one window. */
+const MAX_TRACKED_ADDRESSES = 100_000;
+
 /**
- * Rendered pages and public JSON answers, keyed by origin and URL. Any change notice drops
+ * Rendered pages and public JSON answers, keyed by origin, route, path parameters and the
+ * route's known query parameters (anything else in the URL cannot force a render). Any change notice drops
  * every entry (and forgets renders in flight), so an answer is never stale after a write.
  * Each entry is compressed once (gzip and brotli); concurrent misses share one render; ETags
  * give 304s.
@@ -52,6 +65,8 @@ export class ResponseCache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<CacheEntry>>();
   readonly #options: Required<Omit<CacheOptions, 'beforeRead'>> & Pick<CacheOptions, 'beforeRead'>;
+  readonly #renders = new Map<string, number>();
+  #renderWindowStart = 0;
   readonly #unsubscribe: () => void;
   #generation = 0;
   #bytes = 0;
@@ -62,6 +77,9 @@ export class ResponseCache {
       maxEntries: 2_000,
       maxBytes: 64 * 1024 * 1024,
       maxAgeMs: 5 * 60_000,
+      rendersPerAddress: 20,
+      renderWindowMs: 10_000,
+      monotonic: () => performance.now(),
       ...options,
     };
     this.#unsubscribe = options.bus.subscribe(() => this.invalidate());
@@ -80,22 +98,72 @@ export class ResponseCache {
     this.invalidate();
   }
 
-  /** The cache key: answers hold absolute URLs, so the origin is part of it. */
-  static keyOf(request: FastifyRequest): string {
-    return `${request.protocol}://${request.host}${request.url}`;
+  /**
+   * The cache key: the origin (answers hold absolute URLs), the matched route with its decoded
+   * path parameters, and only the query parameters the route reads (`known`), in a fixed order.
+   * `/?x=1`, `/?x=2` and `/services/%61pi` are therefore the same entries as `/` and `/services/api`.
+   */
+  static keyOf(request: FastifyRequest, known: readonly string[] = []): string {
+    const url = request.url;
+    const q = url.indexOf('?');
+    let key = `${request.protocol}://${request.host}${request.routeOptions.url ?? (q < 0 ? url : url.slice(0, q))}`;
+    // Parameters come in the route's own order, so no sorting is needed for a stable key.
+    const params = request.params as Record<string, string> | undefined;
+    if (params) for (const name in params) key += `\u0000${name}=${encodeURIComponent(params[name] ?? '')}`;
+    if (q >= 0 && known.length > 0) {
+      const raw = new URLSearchParams(url.slice(q + 1));
+      for (const name of known)
+        for (const value of raw.getAll(name)) key += `\u0001${name}=${encodeURIComponent(value)}`;
+    }
+    return key;
   }
 
-  async serve(
+  /**
+   * Serves from the cache, rendering on a miss. A hit is a map lookup and a write: no
+   * promise, no database, no serialisation.
+   */
+  serve(
     request: FastifyRequest,
     reply: FastifyReply,
     cacheControl: string,
     render: () => Promise<Rendered>,
-  ): Promise<FastifyReply> {
-    const entry = await this.lookup(ResponseCache.keyOf(request), render);
-    return send(request, reply, entry, cacheControl);
+    known: readonly string[] = [],
+  ): FastifyReply | Promise<FastifyReply> {
+    const key = ResponseCache.keyOf(request, known);
+    const hit = this.#options.beforeRead ? undefined : this.#hit(key);
+    if (hit) return send(request, reply, hit, cacheControl);
+    return this.lookup(key, render, request.ip).then((entry) => send(request, reply, entry, cacheControl));
   }
 
-  async lookup(key: string, render: () => Promise<Rendered>): Promise<CacheEntry> {
+  /** The fresh entry for `key`, if any (counted as a hit). */
+  #hit(key: string): CacheEntry | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit || hit.expiresAt <= this.#options.now()) return undefined;
+    this.stats.hits += 1;
+    // Most recently used last: eviction takes from the front.
+    this.#entries.delete(key);
+    this.#entries.set(key, hit);
+    return hit;
+  }
+
+  /** The cached answer for the request (rendering it on a miss, within the address's render limit). */
+  entry(request: FastifyRequest, render: () => Promise<Rendered>, known: readonly string[] = []): Promise<CacheEntry> {
+    return this.lookup(ResponseCache.keyOf(request, known), render, request.ip);
+  }
+
+  /** Counts a render for the address; false once it is over its limit in this window. */
+  #mayRender(address: string): boolean {
+    const now = this.#options.monotonic();
+    if (now - this.#renderWindowStart >= this.#options.renderWindowMs || this.#renders.size >= MAX_TRACKED_ADDRESSES) {
+      this.#renders.clear();
+      this.#renderWindowStart = now;
+    }
+    const count = (this.#renders.get(address) ?? 0) + 1;
+    this.#renders.set(address, count);
+    return count <= this.#options.rendersPerAddress;
+  }
+
+  async lookup(key: string, render: () => Promise<Rendered>, address?: string): Promise<CacheEntry> {
     if (this.#options.beforeRead) {
       try {
         await this.#options.beforeRead();
@@ -104,20 +172,23 @@ export class ResponseCache {
       }
     }
     const now = this.#options.now();
+    const fresh = this.#hit(key);
+    if (fresh) return fresh;
     const hit = this.#entries.get(key);
-    if (hit && hit.expiresAt > now) {
-      this.stats.hits += 1;
-      // Most recently used last: eviction takes from the front.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-      return hit;
-    }
     if (hit) this.#remove(key, hit);
     this.stats.misses += 1;
     const generation = this.#generation;
     const flightKey = `${generation}\u0000${key}`;
     let flight = this.#inflight.get(flightKey);
     if (!flight) {
+      if (address !== undefined && !this.#mayRender(address)) {
+        const wait = Math.ceil(this.#options.renderWindowMs / 1000);
+        throw new HttpError(
+          429,
+          `Too many requests for pages that are not cached yet from this address; try again in ${wait} seconds`,
+          { 'retry-after': String(wait) },
+        );
+      }
       flight = this.#build(render, now).then(
         (entry) => {
           if (this.#inflight.get(flightKey) === flight) this.#inflight.delete(flightKey);
@@ -187,9 +258,22 @@ export class ResponseCache {
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
+/** Browsers send a handful of distinct Accept-Encoding values: parse each once. */
+const chosen = new Map<string, Encoding>();
+
 /** Picks br, then gzip, then identity, honouring q=0 refusals. */
 export function chooseEncoding(header: string | undefined): Encoding {
   if (!header) return 'identity';
+  let encoding = chosen.get(header);
+  if (encoding === undefined) {
+    encoding = parseEncoding(header);
+    if (chosen.size >= 256) chosen.clear();
+    chosen.set(header, encoding);
+  }
+  return encoding;
+}
+
+function parseEncoding(header: string): Encoding {
   const accepted = new Map<string, number>();
   for (const part of header.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -213,15 +297,37 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 function send(request: FastifyRequest, reply: FastifyReply, entry: CacheEntry, cacheControl: string): FastifyReply {
   const encoding = chooseEncoding(request.headers['accept-encoding'] as string | undefined);
   const body = encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : undefined;
-  // One ETag per representation (RFC 9110): the encodings differ byte for byte.
-  const suffix = body ? (encoding === 'br' ? '-br' : '-gz') : '';
-  reply
-    .headers(entry.headers)
-    .header('cache-control', cacheControl)
-    .header('vary', 'Accept-Encoding')
-    .header('etag', `"${entry.etag}${suffix}"`);
-  if (matchesEtag(request.headers['if-none-match'], entry.etag)) return reply.code(304).send();
-  reply.type(entry.type);
-  if (body) reply.header('content-encoding', encoding);
+  const sent = body ? (encoding as 'br' | 'gzip') : 'identity';
+  reply.headers(headersOf(entry, sent, cacheControl));
+  if (matchesEtag(request.headers['if-none-match'], entry.etag)) {
+    // A 304 carries the validators, not the representation's type or encoding.
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-encoding');
+    return reply.code(304).send();
+  }
   return reply.send(body ?? entry.identity);
+}
+
+const headerCache = new WeakMap<CacheEntry, Map<string, Record<string, string>>>();
+
+/** The response headers of one representation of an entry, built once. */
+function headersOf(entry: CacheEntry, encoding: Encoding, cacheControl: string): Record<string, string> {
+  let byVariant = headerCache.get(entry);
+  if (!byVariant) headerCache.set(entry, (byVariant = new Map()));
+  const variant = `${encoding} ${cacheControl}`;
+  let headers = byVariant.get(variant);
+  if (!headers) {
+    // One ETag per representation (RFC 9110): the encodings differ byte for byte.
+    const suffix = encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : '';
+    headers = {
+      ...entry.headers,
+      'cache-control': cacheControl,
+      vary: 'Accept-Encoding',
+      etag: `"${entry.etag}${suffix}"`,
+      'content-type': entry.type,
+      ...(encoding === 'identity' ? {} : { 'content-encoding': encoding }),
+    };
+    byVariant.set(variant, headers);
+  }
+  return headers;
 }

@@ -89,10 +89,14 @@ export class LiveHub {
     send(connection, { topic: 'hello', ...(overall ? { overall } : {}) });
   }
 
-  close(): void {
+  /**
+   * Ends every stream. The last line asks browsers to reconnect after `retryMs` (an
+   * EventSource does so by itself): behind a load balancer, they reach another instance.
+   */
+  close(retryMs = 1000): void {
     this.#unsubscribe();
     clearInterval(this.#heartbeat);
-    for (const c of this.#connections) c.res.end();
+    for (const c of this.#connections) c.res.end(`retry: ${retryMs}\n\n`);
     this.#connections.clear();
   }
 

@@ -1,10 +1,11 @@
+import { ASSET_DIR } from '../../asset-dir.ts';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { chooseEncoding } from '../cache/response-cache.ts';
 
-const ASSET_DIR = new URL('../../../assets/site/', import.meta.url);
+const SITE_ASSETS = new URL('site/', ASSET_DIR);
 
 interface Asset {
   name: string;
@@ -28,7 +29,7 @@ export class SiteAssets {
 
   constructor(names: string[] = ['site.css', 'live.js', 'widget.js', 'favicon.svg']) {
     for (const name of names) {
-      const identity = readFileSync(new URL(name, ASSET_DIR));
+      const identity = readFileSync(new URL(name, SITE_ASSETS));
       const hash = createHash('sha256').update(identity).digest('hex').slice(0, 10);
       const [base, ext] = name.split('.') as [string, string];
       this.#byName.set(name, {

@@ -1,9 +1,10 @@
+import { ASSET_DIR } from '../../asset-dir.ts';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { ICON_SET, STATUS_IMAGE_NAMES } from '../../domain/status-images.ts';
 
-const ICON_DIR = new URL(`../../../assets/icons/${ICON_SET}/`, import.meta.url);
+const ICON_DIR = new URL(`icons/${ICON_SET}/`, ASSET_DIR);
 
 /** The status images, read once at start and served from memory with a week-long cache. */
 export async function imageRoutes(app: FastifyInstance): Promise<void> {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../domain/errors.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
 import type { Context } from '../../services/context.ts';
-import { listBoard, servicePage, servicesAndLists, statusBoard } from '../../services/status-page.ts';
+import { listBoard, servicePage, servicesAndLists, statusBoard, uptimeExpiry } from '../../services/status-page.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
 import type { PageChrome } from '../../views/site/layout.ts';
@@ -10,10 +10,20 @@ import { boardPage } from '../../views/site/board.ts';
 import { servicePageView } from '../../views/site/service.ts';
 import { serviceListsPage, summaryPage } from '../../views/site/lists.ts';
 import { documentationPage } from '../../views/site/documentation.ts';
+import { uptimePageView } from '../../views/site/uptime.ts';
+import { statuspageModel } from '../../services/statuspage.ts';
+import { uptimePage } from '../../services/uptime.ts';
 import type { ResponseCache, Rendered } from '../cache/response-cache.ts';
 import type { SiteAssets } from './assets.ts';
 import { PUBLIC_CACHE_CONTROL, securityHeaders } from './page-headers.ts';
 import { queryList } from '../query-list.ts';
+import { incidentHistory, listIncidents, publicIncident, recentIncidents } from '../../services/incidents.ts';
+import { historyPage, incidentPage } from '../../views/site/incidents.ts';
+import { frontPageMaintenances, getMaintenance } from '../../services/maintenances.ts';
+import { maintenancePage } from '../../views/site/maintenance.ts';
+import { NotFound as MissingIncident } from '../../domain/errors.ts';
+
+const WEEK_MS = 7 * 86_400_000;
 
 export interface SiteOptions {
   ctx: Context;
@@ -45,27 +55,58 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     request: FastifyRequest,
     reply: FastifyReply,
     render: () => Promise<{ settings: SiteSettings; html: Html; expiresAt?: number }>,
+    /** The query parameters the page reads (its cache key is made of these only). */
+    known: readonly string[] = [],
   ) =>
-    cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async (): Promise<Rendered> => {
-      const out = await render();
-      return {
-        type: 'text/html; charset=utf-8',
-        body: out.html.value,
-        headers: securityHeaders(out.settings),
-        expiresAt: out.expiresAt,
-      };
-    });
+    cache.serve(
+      request,
+      reply,
+      PUBLIC_CACHE_CONTROL,
+      async (): Promise<Rendered> => {
+        const out = await render();
+        return {
+          type: 'text/html; charset=utf-8',
+          body: out.html.value,
+          headers: securityHeaders(out.settings),
+          expiresAt: out.expiresAt,
+        };
+      },
+      known,
+    );
 
   app.get('/', (request, reply) =>
-    page(request, reply, async () => {
-      const filter = { lists: queryList(request.query, 'filter'), statuses: queryList(request.query, 'status') };
-      const board = await statusBoard(ctx, filter);
-      return {
-        settings: board.settings,
-        html: boardPage(chrome(request, board.settings), board, { filter }),
-        expiresAt: board.days[board.days.length - 1]!.end,
-      };
-    }),
+    page(
+      request,
+      reply,
+      async () => {
+        const filter = { lists: queryList(request.query, 'filter'), statuses: queryList(request.query, 'status') };
+        const board = await statusBoard(ctx, filter);
+        const [open, past, maintenance] = await Promise.all([
+          listIncidents(ctx, { unresolved: true }),
+          recentIncidents(ctx, board.now - WEEK_MS),
+          frontPageMaintenances(ctx),
+        ]);
+        // Open cards say "12 minutes ago": re-rendered each minute while any is shown; past ones leave after 7 days.
+        const dayEnd = board.days[board.days.length - 1]!.end;
+        const expiresAt = Math.min(
+          uptimeExpiry(
+            board.now,
+            dayEnd,
+            board.rows.map((r) => r.uptime),
+          ),
+          open.length > 0 ? board.now + 60_000 : dayEnd,
+          ...past.map((v) => (v.incident.resolvedAt ?? board.now) + WEEK_MS),
+          // Upcoming cards say "in 3 days" and enter the 7-day window: re-rendered each minute while any is shown.
+          maintenance.upcoming.length > 0 ? board.now + 60_000 : dayEnd,
+        );
+        return {
+          settings: board.settings,
+          html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past }, maintenance }),
+          expiresAt,
+        };
+      },
+      ['filter', 'status'],
+    ),
   );
 
   app.get<{ Params: { slug: string } }>('/service-lists/:slug', (request, reply) =>
@@ -74,9 +115,54 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       return {
         settings: board.settings,
         html: boardPage(chrome(request, board.settings), board, { list: board.list }),
-        expiresAt: board.days[board.days.length - 1]!.end,
+        expiresAt: uptimeExpiry(
+          board.now,
+          board.days[board.days.length - 1]!.end,
+          board.rows.map((r) => r.uptime),
+        ),
       };
     }),
+  );
+
+  app.get<{ Params: { id: string } }>('/incidents/:id', (request, reply) =>
+    page(request, reply, async () => {
+      const settings = await getSiteSettings(ctx);
+      const now = ctx.clock.now();
+      const view = await publicIncident(ctx, request.params.id).catch((error: unknown) => {
+        if (error instanceof MissingIncident) return undefined;
+        throw error;
+      });
+      if (view === undefined) {
+        // Maintenances share the id space and the permalink (§10).
+        const maintenance = await getMaintenance(ctx, request.params.id);
+        return {
+          settings,
+          html: maintenancePage(chrome(request, settings), maintenance, originOf(request, settings).replace(/\/$/, '')),
+          expiresAt: now + 60_000,
+        };
+      }
+      return {
+        settings,
+        html: incidentPage(chrome(request, settings), view, originOf(request, settings).replace(/\/$/, ''), now),
+        expiresAt: now + 60_000,
+      };
+    }),
+  );
+
+  app.get('/history', (request, reply) =>
+    page(
+      request,
+      reply,
+      async () => {
+        const raw = (request.query as Record<string, unknown>).page;
+        const n = raw === undefined ? 1 : typeof raw === 'string' && /^[1-9]\d{0,3}$/.test(raw) ? Number(raw) : 0;
+        if (n < 1 || n > 1000) throw new NotFound('There is no such page of the incident history');
+        const settings = await getSiteSettings(ctx);
+        const months = await incidentHistory(ctx, n, settings.timeZone);
+        return { settings, html: historyPage(chrome(request, settings), months, n) };
+      },
+      ['page'],
+    ),
   );
 
   app.get('/service-lists', (request, reply) =>
@@ -93,6 +179,20 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
     }),
   );
 
+  app.get('/uptime', (request, reply) =>
+    page(request, reply, async () => {
+      const model = await statuspageModel(ctx);
+      const bySlug = new Map(model.services.map((s) => [s.slug, s]));
+      const ordered = model.components.flatMap((c) => (c.slug === null ? [] : [bySlug.get(c.slug)!]));
+      const view = await uptimePage(ctx, model.settings, ordered);
+      return {
+        settings: view.settings,
+        html: uptimePageView(chrome(request, view.settings), view),
+        expiresAt: Math.min(view.months.at(-1)!.days.at(-1)!.end, view.now + 60_000),
+      };
+    }),
+  );
+
   app.get('/documentation', (request, reply) =>
     page(request, reply, async () => {
       const settings = await getSiteSettings(ctx);
@@ -102,23 +202,28 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
 
   type ServiceParams = { slug: string; year?: string; month?: string; day?: string };
   const serviceHandler = (request: FastifyRequest<{ Params: ServiceParams }>, reply: FastifyReply) =>
-    page(request, reply, async () => {
-      const { slug, year, month, day } = request.params;
-      const digits = (text: string | undefined, length: number) => {
-        if (text === undefined) return undefined;
-        if (text.length !== length || !/^\d+$/.test(text))
-          throw new NotFound(`There is no such date: ${[year, month, day].filter(Boolean).join('-')}`);
-        return Number(text);
-      };
-      const y = digits(year, 4);
-      const archive = y === undefined ? undefined : { year: y, month: digits(month, 2), day: digits(day, 2) };
-      const view = await servicePage(ctx, slug, { page: pageNumber(request.query), archive });
-      return {
-        settings: view.settings,
-        html: servicePageView(chrome(request, view.settings), view),
-        expiresAt: view.days[view.days.length - 1]!.end,
-      };
-    });
+    page(
+      request,
+      reply,
+      async () => {
+        const { slug, year, month, day } = request.params;
+        const digits = (text: string | undefined, length: number) => {
+          if (text === undefined) return undefined;
+          if (text.length !== length || !/^\d+$/.test(text))
+            throw new NotFound(`There is no such date: ${[year, month, day].filter(Boolean).join('-')}`);
+          return Number(text);
+        };
+        const y = digits(year, 4);
+        const archive = y === undefined ? undefined : { year: y, month: digits(month, 2), day: digits(day, 2) };
+        const view = await servicePage(ctx, slug, { page: pageNumber(request.query), archive });
+        return {
+          settings: view.settings,
+          html: servicePageView(chrome(request, view.settings), view),
+          expiresAt: uptimeExpiry(view.now, view.days[view.days.length - 1]!.end, [view.uptime]),
+        };
+      },
+      ['page'],
+    );
   app.get('/services/:slug', serviceHandler);
   app.get('/services/:slug/:year', serviceHandler);
   app.get('/services/:slug/:year/:month', serviceHandler);

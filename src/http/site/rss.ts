@@ -22,39 +22,45 @@ function requestedSlugs(query: unknown): string[] {
 
 export async function rssRoutes(app: FastifyInstance, options: { ctx: Context; cache: ResponseCache }): Promise<void> {
   app.get('/rss', (request, reply) =>
-    options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => {
-      const { ctx } = options;
-      const [services, settings] = await Promise.all([listServices(ctx), getSiteSettings(ctx)]);
-      const siteName = settings.siteName;
-      const wanted = new Set(requestedSlugs(request.query));
-      const chosen = services.filter((s) => wanted.has(s.slug));
-      const scope = chosen.length > 0 ? chosen : services;
-      const names = new Map(services.map((s) => [s.id, s.name]));
-      const events = await recentEvents(ctx, {
-        serviceIds: chosen.length > 0 ? chosen.map((s) => s.id) : undefined,
-        limit: FEED_SIZE,
-      });
-      const origin = settings.siteUrl ?? `${request.protocol}://${request.host}`;
-      const xml = renderRss({
-        title: siteName,
-        link: `${origin}/`,
-        description:
-          chosen.length > 0
-            ? `Status changes of ${scope.map((s) => s.name).join(', ')}`
-            : `Status changes of every service on ${siteName}`,
-        items: events.map((event) => {
-          const service = names.get(event.serviceId) ?? event.serviceSlug;
-          return {
-            title: `${service}: ${event.status.name}`,
-            description: event.message,
-            link: `${origin}/services/${event.serviceSlug}`,
-            category: service,
-            pubDate: new Date(event.timestamp),
-            guid: `${origin}/api/v1/services/${event.serviceSlug}/events/${event.sid}`,
-          };
-        }),
-      });
-      return { type: 'application/rss+xml; charset=utf-8', body: xml };
-    }),
+    options.cache.serve(
+      request,
+      reply,
+      PUBLIC_CACHE_CONTROL,
+      async () => {
+        const { ctx } = options;
+        const [services, settings] = await Promise.all([listServices(ctx), getSiteSettings(ctx)]);
+        const siteName = settings.siteName;
+        const wanted = new Set(requestedSlugs(request.query));
+        const chosen = services.filter((s) => wanted.has(s.slug));
+        const scope = chosen.length > 0 ? chosen : services;
+        const names = new Map(services.map((s) => [s.id, s.name]));
+        const events = await recentEvents(ctx, {
+          serviceIds: chosen.length > 0 ? chosen.map((s) => s.id) : undefined,
+          limit: FEED_SIZE,
+        });
+        const origin = settings.siteUrl ?? `${request.protocol}://${request.host}`;
+        const xml = renderRss({
+          title: siteName,
+          link: `${origin}/`,
+          description:
+            chosen.length > 0
+              ? `Status changes of ${scope.map((s) => s.name).join(', ')}`
+              : `Status changes of every service on ${siteName}`,
+          items: events.map((event) => {
+            const service = names.get(event.serviceId) ?? event.serviceSlug;
+            return {
+              title: `${service}: ${event.status.name}`,
+              description: event.message,
+              link: `${origin}/services/${event.serviceSlug}`,
+              category: service,
+              pubDate: new Date(event.timestamp),
+              guid: `${origin}/api/v1/services/${event.serviceSlug}/events/${event.sid}`,
+            };
+          }),
+        });
+        return { type: 'application/rss+xml; charset=utf-8', body: xml };
+      },
+      ['services'],
+    ),
   );
 }

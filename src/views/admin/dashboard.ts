@@ -6,6 +6,8 @@ import { checkbox, EMPTY_FORM, errorSummary, radios, textarea, type FormState } 
 import { time } from './time.ts';
 import { eventSource } from './event-source.ts';
 import { recoveryHoldNotice } from './monitoring.ts';
+import { dashboardIncidents } from './incidents.ts';
+import type { IncidentView } from '../../domain/incidents.ts';
 
 export interface DashboardData {
   services: Service[];
@@ -15,6 +17,8 @@ export interface DashboardData {
   failed?: { slug: string; state: FormState };
   /** Recoveries held by the escalation policy until a person confirms them, by service slug. */
   holds?: ReadonlyMap<string, { since: number; status: string | null }>;
+  /** Open incidents, and services automation took to an outage that no open incident covers. */
+  incidents?: { open: Array<IncidentView<Service>>; suggestions: Service[] };
 }
 
 export function statusBadge(status: Status): Html {
@@ -78,7 +82,8 @@ export function dashboardPage(chrome: Chrome, data: DashboardData): Html {
             : ' An admin has to create them first.'
         }</p></div>`
       : html`<div class="cards">${data.services.map((s) => serviceCard(s, data, chrome))}</div>`;
-  return page(chrome, 'Dashboard', body, {
+  const incidents = data.incidents ? dashboardIncidents(data.incidents.open, data.incidents.suggestions) : '';
+  return page(chrome, 'Dashboard', html`${incidents}${body}`, {
     lead: 'Every service with its current status. Post a change or a note from its card.',
   });
 }

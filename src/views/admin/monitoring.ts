@@ -11,7 +11,8 @@ export interface MonitoringData {
   service: Service;
   /** Scheme and host of this site, for the push URL. */
   origin: string;
-  push: { secret: string | null; lastPushAt: number | null };
+  /** `secret` only in the answer that made it: it is stored as a hash and shown this once. */
+  push: { enabled: boolean; secret?: string; lastPushAt: number | null };
   automation: ServiceAutomation;
   statuses: Status[];
   checks: Check[];
@@ -66,8 +67,8 @@ curl -fsS "${url}"   # status defaults to up</code></pre>
 
 function pushSection(chrome: Chrome, data: MonitoringData): Html {
   const base = monitoringPath(data.service);
-  const { secret, lastPushAt } = data.push;
-  if (secret === null) {
+  const { enabled, secret, lastPushAt } = data.push;
+  if (!enabled) {
     return html`<section class="card" aria-labelledby="push">
     <h2 id="push">Push URL</h2>
     <p>A push URL lets any script or cron job set the status of ${data.service.name} with one request
@@ -76,15 +77,32 @@ function pushSection(chrome: Chrome, data: MonitoringData): Html {
     <form method="post" action="${base}/push/regenerate">${csrfField(chrome)}<button type="submit">Create a push URL</button></form>
   </section>`;
   }
+  const lastPush = html`<p class="small">
+    Last push: ${lastPushAt === null ? html`<span class="muted">never</span>` : time(lastPushAt, data.timeZone)}
+  </p>`;
+  const actions = html`<p class="row">
+    <a class="button secondary" href="${base}/push/regenerate">Regenerate the push URL</a>
+    <a class="button secondary" href="${base}/push/remove">Remove the push URL</a>
+  </p>`;
+  if (secret === undefined) {
+    return html`<section class="card" aria-labelledby="push">
+      <h2 id="push">Push URL</h2>
+      <p>
+        ${data.service.name} has a push URL. It was shown once, when it was made, and is stored only as a hash, so it
+        cannot be shown again: if it is lost, regenerate it (the old one then stops working).
+      </p>
+      ${lastPush} ${actions}
+    </section>`;
+  }
   const url = `${data.origin}/api/push/${secret}`;
-  return html`<section class="card" aria-labelledby="push">
+  return html`<section class="card secret" aria-labelledby="push" role="status">
     <h2 id="push">Push URL</h2>
-    <p class="muted">Treat it like a password: anyone who has it can set the status of ${data.service.name}.</p>
+    <p><strong>Copy this push URL now: it is shown only this once</strong> and stored only as a hash. Treat it like a
+      password: anyone who has it can set the status of ${data.service.name}.</p>
     <p><code class="url">${url}</code></p>
-    <p class="small">Last push: ${lastPushAt === null ? html`<span class="muted">never</span>` : time(lastPushAt, data.timeZone)}</p>
-    <details><summary>Examples</summary>${pushExamples(url)}</details>
-    <p class="row"><a class="button secondary" href="${base}/push/regenerate">Regenerate the push URL</a>
-      <a class="button secondary" href="${base}/push/remove">Remove the push URL</a></p>
+    ${lastPush}
+    <details open><summary>Examples</summary>${pushExamples(url)}</details>
+    ${actions}
   </section>`;
 }
 

@@ -150,6 +150,8 @@ export function channelPage(
   services: Array<{ slug: string; name: string }>,
   state: FormState,
   timeZone: string,
+  /** True in the answer that made or rotated the signing secret: the only time it is shown. */
+  showSecret = false,
 ): Html {
   const tries = (d: DeliveryHistoryEntry) =>
     d.tries.map(
@@ -177,8 +179,15 @@ export function channelPage(
   }
   <div class="card">
     <p>${KIND_LABEL[channel.kind]} · ${scopeText(channel)}</p>
-    ${channel.kind === 'webhook' ? html`<p>Signing secret (HMAC-SHA256, see <a href="/documentation">the documentation</a> and docs/notifications.md):<br><code>${channel.secret}</code></p>` : ''}
+    ${channel.kind === 'webhook' && !showSecret ? html`<p>Signed with HMAC-SHA256 (see <a href="/documentation">the documentation</a> and docs/notifications.md). The signing secret was shown once, when it was made; to give a receiver a new one, make a new signing secret below.</p>` : ''}
   </div>
+  ${
+    channel.kind === 'webhook' && showSecret
+      ? html`<section class="secret" aria-labelledby="new-secret" role="status"><h2 id="new-secret">Signing secret</h2>
+    <p>Copy it to the receiver now: it is shown only this once. Every request is signed with it (HMAC-SHA256, see <a href="/documentation">the documentation</a> and docs/notifications.md).</p>
+    <p><code>${channel.secret}</code></p></section>`
+      : ''
+  }
   <h2>Deliveries</h2>
   ${
     history.length === 0

@@ -5,6 +5,7 @@ import type { DaySummary } from '../../domain/day-history.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import { statusImagePath } from '../../domain/status-images.ts';
 import { civilDay, dateTime, isoInstant, levelClass, pad2, plural } from './format.ts';
+import { formatDuration, formatUptime, sumTotals, uptimePercent, type DayUptime } from '../../domain/uptime.ts';
 
 /** A status as icon and text (never colour alone). */
 export function statusLabel(status: Status | null | undefined): Html {
@@ -34,10 +35,32 @@ function partsOf(days: readonly ZonedDay[]): Array<{ path: string; title: string
   return parts;
 }
 
-function dayLabel(title: string, summary: DaySummary): string {
-  let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}, ${summary.events === 0 ? 'no events' : plural(summary.events, 'event')}`;
-  if (summary.notes > 0) label += `, ${plural(summary.notes, 'note')}`;
-  return label;
+/** How long each non-operational state lasted (contract §8), e.g. `major outage 42 min, degraded 1 h 5 min`. */
+function downtimeParts(uptime: DayUptime): string[] {
+  const parts: string[] = [];
+  if (uptime.major > 0) parts.push(`major outage ${formatDuration(uptime.major)}`);
+  if (uptime.partial > 0) parts.push(`partial outage ${formatDuration(uptime.partial)}`);
+  if (uptime.degraded > 0) parts.push(`degraded ${formatDuration(uptime.degraded)}`);
+  return parts;
+}
+
+function dayLabel(title: string, summary: DaySummary, uptime: DayUptime | undefined): string {
+  if (!uptime) {
+    let label = `${title}: ${summary.worst ? summary.worst.name : 'No data'}, ${summary.events === 0 ? 'no events' : plural(summary.events, 'event')}`;
+    if (summary.notes > 0) label += `, ${plural(summary.notes, 'note')}`;
+    return label;
+  }
+  const percent = uptimePercent(uptime);
+  const parts = [summary.worst ? summary.worst.name : 'No status yet', ...downtimeParts(uptime)];
+  if (summary.notes > 0) parts.push(plural(summary.notes, 'note'));
+  parts.push(percent === null ? 'no data' : `${formatUptime(percent)}% uptime`);
+  return `${title}: ${parts.join(', ')}`;
+}
+
+/** `99.95% uptime` over a strip's days, or null when none of them has data. */
+export function stripUptime(uptime: readonly DayUptime[]): string | null {
+  const percent = uptimePercent(sumTotals(uptime));
+  return percent === null ? null : `${formatUptime(percent)}% uptime`;
 }
 
 export function dayPath(slug: string, day: { year: number; month: number; day: number }): string {
@@ -49,17 +72,23 @@ export function dayPath(slug: string, day: { year: number; month: number; day: n
  * tooltip on hover and focus). The page script turns the strip into one tab stop with
  * arrow keys; without script every day is its own tab stop.
  */
-export function dayStrip(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+export function dayStrip(
+  service: Service,
+  days: readonly ZonedDay[],
+  history: readonly DaySummary[],
+  uptime?: readonly DayUptime[],
+): Html {
   const parts = partsOf(days);
   const base = `/services/${encodeURIComponent(service.slug)}`;
+  const total = uptime ? stripUptime(uptime) : null;
   const cells = history.map((summary, i) => {
     const part = parts[i]!;
     const cls =
       summary.notes > 0 ? `${levelClass(summary.worst?.level ?? null)} n` : levelClass(summary.worst?.level ?? null);
-    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary)}</span></a></li>`;
+    return html`<li><a class="${cls}" href="${base}${part.path}"><span>${dayLabel(part.title, summary, uptime?.[i])}</span></a></li>`;
   });
   return html`<ol class="strip" aria-label="${service.name}: the last ${days.length} days">${cells}</ol>
-<div class="strip-ends" aria-hidden="true"><span class="far">${days.length} days ago</span><span class="near">${Math.min(days.length, 30)} days ago</span><span>Today</span></div>`;
+<div class="strip-ends"><span class="far" aria-hidden="true">${days.length} days ago</span><span class="near" aria-hidden="true">${Math.min(days.length, 30)} days ago</span>${total ? html`<span class="uptime">${total}<span class="sr-only"> over the last ${days.length} days</span></span>` : ''}<span aria-hidden="true">Today</span></div>`;
 }
 
 export interface Overall {
@@ -102,10 +131,11 @@ export function lastUpdate(services: readonly Service[]): number | null {
   return newest;
 }
 
-export function banner(overall: Overall, updatedAt: number | null, timeZone: string): Html {
+export function banner(overall: Overall, updatedAt: number | null, timeZone: string, affected: string[] = []): Html {
   return html`<section class="banner ${levelClass(overall.level)}" aria-labelledby="overall">
 <img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28">
 <div><h1 id="overall">${overallText(overall)}</h1>
+${affected.length > 0 ? html`<p class="banner-affected">Affected: ${affected.join(', ')}</p>` : ''}
 ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}</div>
 </section>`;
 }
@@ -128,10 +158,16 @@ export function eventItem(event: StatusEvent, timeZone: string): Html {
 </li>`;
 }
 
-export function serviceRow(service: Service, days: readonly ZonedDay[], history: readonly DaySummary[]): Html {
+export function serviceRow(
+  service: Service,
+  days: readonly ZonedDay[],
+  history: readonly DaySummary[],
+  uptime?: readonly DayUptime[],
+  flag: Html = html``,
+): Html {
   return html`<li class="svc" id="svc-${service.slug}" data-service="${service.slug}">
-<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${statusLabel(service.currentEvent?.status)}</div>
+<div class="svc-head"><h3><a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a></h3>${flag}${statusLabel(service.currentEvent?.status)}</div>
 ${currentMessage(service)}
-${dayStrip(service, days, history)}
+${dayStrip(service, days, history, uptime)}
 </li>`;
 }

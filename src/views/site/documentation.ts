@@ -58,11 +58,11 @@ export const DOCUMENTED_ENDPOINTS: DocumentedEndpoint[] = [
   {
     id: 'events',
     path: '/api/v1/services/{service}/events',
-    summary: "The service's events, newest first.",
+    summary: "The service's events, newest first, one page at a time.",
     example: '/api/v1/services/api/events?start=2010-06-01&end=2010-06-30',
     answer: { events: [EVENT] },
     notes:
-      '`start` and `end` are optional and inclusive: 2010-06-10, RFC 1123 or ISO 8601 (no offset means UTC). A date without a time means the whole day. An unparseable date is a 400.',
+      '`start` and `end` are optional and inclusive: 2010-06-10, RFC 1123 or ISO 8601 (no offset means UTC). A date without a time means the whole day. An unparseable date is a 400. A page holds the newest 100 events (`limit`, at most 1000); when there are more, the `Link: <...>; rel="next"` header and the `next` field give the URL of the next page (`before=<sid>`).',
   },
   {
     id: 'current',

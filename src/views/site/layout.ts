@@ -13,7 +13,9 @@ export interface PageChrome {
 const NAV: Array<[string, string]> = [
   ['/', 'Status'],
   ['/summary', 'Summary'],
+  ['/uptime', 'Uptime'],
   ['/service-lists', 'Lists'],
+  ['/history', 'History'],
   ['/documentation', 'API'],
 ];
 
@@ -24,7 +26,7 @@ function navLink(path: string, href: string, label: string): Html {
 
 export function layout(
   chrome: PageChrome,
-  page: { title: string; body: Html; description?: string; feed?: string },
+  page: { title: string; body: Html; description?: string; feed?: string; head?: Html },
 ): Html {
   const { settings } = chrome;
   const title = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
@@ -41,6 +43,7 @@ export function layout(
 <link rel="alternate" type="application/rss+xml" title="${settings.siteName} status feed" href="${page.feed ?? '/rss'}">
 <link rel="alternate" type="application/atom+xml" title="${settings.siteName} status feed (Atom)" href="${(page.feed ?? '/rss').replace(/^\/rss/, '/atom')}">
 <script src="${chrome.assets.js}" defer></script>
+${page.head ?? ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

@@ -1,6 +1,7 @@
 import { html, type Html } from '../html.ts';
 import type { Service, StatusEvent } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
+import type { DayUptime } from '../../domain/uptime.ts';
 import type { Period, ZonedDay } from '../../domain/calendar.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { currentMessage, dayStrip, eventItem, statusLabel } from './components.ts';
@@ -12,6 +13,7 @@ export interface ServiceView {
   service: Service;
   days: ZonedDay[];
   history: DaySummary[];
+  uptime?: DayUptime[];
   events: StatusEvent[];
   page: number;
   hasNext: boolean;
@@ -81,7 +83,7 @@ export function servicePageView(chrome: PageChrome, view: ServiceView): Html {
 <p class="desc">${service.description}</p>
 ${currentMessage(service)}
 ${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : ''}
-${dayStrip(service, view.days, view.history)}
+${dayStrip(service, view.days, view.history, view.uptime)}
 ${view.responseTimes && !view.period ? responseTimesFigure(service.slug, service.name) : ''}
 </section>
 ${periodNav(service.slug, view)}

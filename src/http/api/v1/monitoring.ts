@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Context } from '../../../services/context.ts';
 import type { AlertmanagerRules } from '../../../domain/alertmanager.ts';
 import type { ServiceAutomation } from '../../../domain/service-automation.ts';
-import { getPushSecret, regeneratePushSecret, removePushSecret } from '../../../services/push.ts';
+import { getPush, regeneratePushSecret, removePushSecret } from '../../../services/push.ts';
 import { confirmRecovery, getAutomation, updateAutomationSettings } from '../../../services/automation-settings.ts';
 import { deleteCheck, getCheck, listChecks, saveCheck, type Check } from '../../../services/checks.ts';
 import { receiveAlertmanager } from '../../../services/alertmanager.ts';
@@ -17,10 +17,17 @@ export interface MonitoringApiOptions {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const origin = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
 
-function pushJson(request: FastifyRequest, slug: string, secret: string | null, lastPushAt: number | null) {
+/** `secret` is known only in the answer that made it: it is stored as a hash and never shown again. */
+function pushJson(
+  request: FastifyRequest,
+  slug: string,
+  enabled: boolean,
+  secret: string | null,
+  lastPushAt: number | null,
+) {
   return {
     service: slug,
-    enabled: secret !== null,
+    enabled,
     secret,
     url: secret === null ? null : `${origin(request)}/api/push/${secret}`,
     last_push_at: iso(lastPushAt),
@@ -37,7 +44,7 @@ function automationJson(request: FastifyRequest, slug: string, a: ServiceAutomat
     heartbeat_fired_at: iso(a.heartbeatFiredAt),
     statuses: a.statuses,
     push: {
-      enabled: a.pushSecret !== null,
+      enabled: a.pushSecretHash !== null,
       last_push_at: iso(a.lastPushAt),
       self: `${origin(request)}/admin/api/v1/services/${slug}/push`,
     },
@@ -99,8 +106,8 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
     GET: {
       action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) => {
-        const push = await getPushSecret(ctx, actor, params.service!);
-        return pushJson(request, params.service!, push.secret, push.lastPushAt);
+        const push = await getPush(ctx, actor, params.service!);
+        return pushJson(request, params.service!, push.enabled, null, push.lastPushAt);
       },
     },
     POST: {
@@ -108,8 +115,8 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
       action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) => {
         const { secret } = await regeneratePushSecret(ctx, actor, params.service!);
-        const push = await getPushSecret(ctx, actor, params.service!);
-        return pushJson(request, params.service!, secret, push.lastPushAt);
+        const push = await getPush(ctx, actor, params.service!);
+        return pushJson(request, params.service!, true, secret, push.lastPushAt);
       },
     },
     DELETE: {
@@ -117,7 +124,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
       action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) => {
         await removePushSecret(ctx, actor, params.service!);
-        return pushJson(request, params.service!, null, null);
+        return pushJson(request, params.service!, false, null, null);
       },
     },
   });

@@ -17,16 +17,21 @@ export interface NotificationApiOptions {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-function channelJson(request: FastifyRequest, c: Channel) {
+/**
+ * A channel as JSON. A webhook's signing secret only in the answer that made or rotated it
+ * (`showSecret`): later reads never show it again.
+ */
+function channelJson(request: FastifyRequest, c: Channel, showSecret = false) {
   return {
     id: c.id,
     kind: c.kind,
     name: c.name,
     url: c.url,
     addresses: c.kind === 'email' ? c.addresses : undefined,
-    secret: c.kind === 'webhook' ? c.secret : undefined,
+    secret: c.kind === 'webhook' && showSecret ? c.secret : undefined,
     services: c.services,
     notes: c.notes,
+    format: c.format,
     paused: c.pausedAt !== null,
     paused_at: iso(c.pausedAt),
     pause_reason: c.pauseReason,
@@ -47,6 +52,7 @@ function historyJson(entry: DeliveryHistoryEntry) {
     delivered_at: iso(entry.deliveredAt),
     last_error: entry.lastError,
     created_at: iso(entry.createdAt),
+    payload: entry.payload,
     tries: entry.tries.map((t) => ({
       at: iso(t.at),
       ok: t.ok,
@@ -91,6 +97,7 @@ function channelInput(request: FastifyRequest): channels.ChannelInput {
     services: raw ?? undefined,
     notes: flagParam(request, 'notes'),
     rotateSecret: flagParam(request, 'rotate_secret'),
+    format: param(request, 'format'),
   };
 }
 
@@ -116,7 +123,7 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
       action: 'notifications.configure',
       status: 201,
       run: async ({ ctx, actor, request }) =>
-        channelJson(request, await channels.createChannel(ctx, actor, channelInput(request))),
+        channelJson(request, await channels.createChannel(ctx, actor, channelInput(request)), true),
     },
   });
   resource(app, v1, '/channels/:id', {
@@ -128,8 +135,11 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
     POST: {
       write: true,
       action: 'notifications.configure',
-      run: async ({ ctx, actor, request, params }) =>
-        channelJson(request, await channels.updateChannel(ctx, actor, channelId(params), channelInput(request))),
+      run: async ({ ctx, actor, request, params }) => {
+        const input = channelInput(request);
+        const channel = await channels.updateChannel(ctx, actor, channelId(params), input);
+        return channelJson(request, channel, channels.rotatesSecret(input));
+      },
     },
     DELETE: {
       write: true,

@@ -6,6 +6,7 @@ import { permits, refusal, type Action } from '../../../domain/permissions.ts';
 import { V1Serializer } from './serialize.ts';
 import type { ResponseCache } from '../../cache/response-cache.ts';
 import { PUBLIC_CACHE_CONTROL } from '../../site/page-headers.ts';
+import { jsonpCallback } from '../jsonp.ts';
 
 export type Mount = 'public' | 'admin';
 
@@ -26,6 +27,8 @@ export interface Call {
   actor: Actor;
   json: V1Serializer;
   params: Record<string, string>;
+  /** Headers of the answer (kept with it in the cache), e.g. `link`. */
+  headers: Record<string, string>;
 }
 
 type Method = 'GET' | 'POST' | 'DELETE';
@@ -40,6 +43,8 @@ export interface Handler {
   status?: number;
   /** Whether the answer changes state (refused on the public mount). */
   write?: boolean;
+  /** The query parameters a GET reads: the cache key is made of these only (others cannot force a render). */
+  query?: readonly string[];
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -83,6 +88,7 @@ export function resource(
       const action = handler.action ?? 'configuration.read';
       if (!permits(actor.scope, action)) throw new Forbidden(refusal(actor, action));
       const json = new V1Serializer(request, options.mountPath, options.mount === 'admin');
+      const headers: Record<string, string> = {};
       const call = () =>
         handler.run({
           request,
@@ -91,22 +97,27 @@ export function resource(
           actor,
           json,
           params: request.params as Record<string, string>,
+          headers,
         });
-      // JSONP answers are wrapped per callback by the mount: they bypass the cache.
-      if (
-        options.cache &&
-        options.mount === 'public' &&
-        method === 'GET' &&
-        !('callback' in (request.query as object))
-      ) {
-        return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => ({
+      if (options.cache && options.mount === 'public' && method === 'GET') {
+        const render = async () => ({
           type: 'application/json; charset=utf-8',
           body: JSON.stringify(await call()),
-        }));
+          headers,
+        });
+        const known = handler.query ?? [];
+        // JSONP: the same cached JSON, wrapped per callback by the mount (so not compressed here).
+        if (jsonpCallback(request) !== undefined) {
+          const entry = await options.cache.entry(request, render, known);
+          return reply.headers(entry.headers).type(entry.type).send(entry.identity.toString());
+        }
+        return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, render, known);
       }
       const body = await call();
+      // A handler without a fixed status may have set one itself (e.g. a replayed idempotent answer).
       return reply
-        .code(handler.status ?? 200)
+        .headers(headers)
+        .code(handler.status ?? reply.statusCode)
         .type('application/json; charset=utf-8')
         .send(body);
     },

@@ -5,6 +5,9 @@ import * as services from '../../../services/services.ts';
 import * as statuses from '../../../services/statuses.ts';
 import * as events from '../../../services/events.ts';
 import { flagParam, param, rawParam } from './params.ts';
+
+/** The events list's query parameters (its cache key is made of these and nothing else). */
+const EVENTS_QUERY = ['start', 'end', 'limit', 'before'] as const;
 import { resource, type V1Options } from './resource.ts';
 
 /** The Stashboard v1 resource tree; mounted read-only at /api/v1 and read-write at /admin/api/v1. */
@@ -57,11 +60,21 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
   resource(app, options, '/services/:service/events', {
     GET: {
       action: 'event.read',
-      run: async ({ ctx, json, request, params }) => ({
-        events: (
-          await events.listEvents(ctx, params.service!, { start: param(request, 'start'), end: param(request, 'end') })
-        ).map((e) => json.event(e)),
-      }),
+      query: EVENTS_QUERY,
+      run: async ({ ctx, json, request, headers, params }) => {
+        const query = Object.fromEntries(EVENTS_QUERY.map((name) => [name, param(request, name)]));
+        const page = await events.listEventPage(ctx, params.service!, query);
+        const body: { events: unknown[]; next?: string } = { events: page.events.map((e) => json.event(e)) };
+        if (page.nextBefore !== undefined) {
+          // The same query, continued after this page's last event.
+          const next = new URLSearchParams();
+          for (const name of ['start', 'end', 'limit'] as const) if (query[name]) next.set(name, query[name]);
+          next.set('before', page.nextBefore);
+          body.next = `${json.url(`/services/${params.service!}/events`)}?${next.toString()}`;
+          headers.link = `<${body.next}>; rel="next"`;
+        }
+        return body;
+      },
     },
     POST: {
       write: true,

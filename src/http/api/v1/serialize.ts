@@ -54,7 +54,19 @@ export class V1Serializer {
       informational: event.informational,
       status: this.status(event.status),
       url: this.url(`/services/${event.serviceSlug}/events/${event.sid}`),
-      ...(this.showAuthor ? { author: event.author } : {}),
+      ...(this.showAuthor
+        ? {
+            author: event.author,
+            incident: event.incident
+              ? {
+                  id: event.incident.id,
+                  name: event.incident.name,
+                  kind: event.incident.kind,
+                  url: `${this.origin}/admin/api/v1/${event.incident.kind === 'maintenance' ? 'maintenances' : 'incidents'}/${event.incident.id}`,
+                }
+              : null,
+          }
+        : {}),
     };
   }
 

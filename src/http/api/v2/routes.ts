@@ -147,6 +147,9 @@ async function uptimeJson(ctx: Context, model: StatuspageModel, days: number | u
  * answers bypass it; OPTIONS is 204; other methods 405. Unknown paths fall through to the
  * mount's JSON 404.
  */
+/** The query parameters a v2 answer depends on (§3); the cache key is made of these only. */
+const V2_QUERY = ['services', 'days'] as const;
+
 export async function v2Routes(app: FastifyInstance, options: V2Options): Promise<void> {
   for (const schema of V2_SHARED_SCHEMAS) app.addSchema(schema);
   for (const endpoint of V2_ENDPOINTS) {
@@ -156,14 +159,20 @@ export async function v2Routes(app: FastifyInstance, options: V2Options): Promis
         return { body: JSON.stringify(body), clockBound };
       };
       if (options.cache && !('callback' in (request.query as object))) {
-        return options.cache.serve(request, reply, PUBLIC_CACHE_CONTROL, async () => {
-          const { body, clockBound } = await produce();
-          return {
-            type: 'application/json; charset=utf-8',
-            body,
-            ...(clockBound ? { expiresAt: options.ctx.clock.now() + CLOCK_BOUND_MS } : {}),
-          };
-        });
+        return options.cache.serve(
+          request,
+          reply,
+          PUBLIC_CACHE_CONTROL,
+          async () => {
+            const { body, clockBound } = await produce();
+            return {
+              type: 'application/json; charset=utf-8',
+              body,
+              ...(clockBound ? { expiresAt: options.ctx.clock.now() + CLOCK_BOUND_MS } : {}),
+            };
+          },
+          V2_QUERY,
+        );
       }
       const { body } = await produce();
       return reply.header('cache-control', PUBLIC_CACHE_CONTROL).type('application/json; charset=utf-8').send(body);

@@ -1,0 +1,177 @@
+import { Conflict, Invalid } from './errors.ts';
+
+/** The rules of scheduled maintenance (contract: incidents-maintenance-uptime-v2 §9). Pure: no I/O. */
+
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+
+export const MAINTENANCE_LABELS: Record<MaintenanceStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+};
+
+/** Bodies of the automatic transitions (§9.1). */
+export const AUTO_START_BODY = 'Scheduled maintenance is currently in progress. We will provide updates as necessary.';
+export const AUTO_COMPLETE_BODY = 'The scheduled maintenance has been completed.';
+/** The author of automatic transitions. */
+export const MAINTENANCE_AUTHOR = 'maintenance';
+
+/** How far ahead the front page announces upcoming maintenance. */
+export const UPCOMING_WINDOW_MS = 7 * 86_400_000;
+
+export function isMaintenanceStatus(value: string): value is MaintenanceStatus {
+  return (MAINTENANCE_STATUSES as readonly string[]).includes(value);
+}
+
+/** Active = in_progress or verifying (§9.2, decision 7): its services read under_maintenance in v2. */
+export function isActive(status: MaintenanceStatus): boolean {
+  return status === 'in_progress' || status === 'verifying';
+}
+
+/**
+ * §9.1 state table: `yes` and `note` pass; every other pair is a Conflict (409).
+ * scheduled → in_progress | completed (cancelled); in_progress ⇄ verifying; active → completed.
+ */
+const ALLOWED: Record<MaintenanceStatus, readonly MaintenanceStatus[]> = {
+  scheduled: ['scheduled', 'in_progress', 'completed'],
+  in_progress: ['in_progress', 'verifying', 'completed'],
+  verifying: ['verifying', 'in_progress', 'completed'],
+  completed: ['completed'],
+};
+
+export function canTransition(from: MaintenanceStatus, to: MaintenanceStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export function checkMaintenanceTransition(from: MaintenanceStatus, to: MaintenanceStatus): void {
+  if (canTransition(from, to)) return;
+  throw new Conflict(`The maintenance is ${from}: it cannot become ${to}`);
+}
+
+export function parseMaintenanceStatus(
+  value: unknown,
+  allowed: readonly MaintenanceStatus[] = MAINTENANCE_STATUSES,
+): MaintenanceStatus | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as MaintenanceStatus;
+  throw new Invalid(`status must be one of ${allowed.join(', ')}, not ${JSON.stringify(value)}`, 'status');
+}
+
+/** §6.1: `scheduled_until` > `scheduled_for`, and (on create) > now. */
+export function checkWindow(scheduledFor: number, scheduledUntil: number, now: number, creating: boolean): void {
+  if (!(scheduledUntil > scheduledFor))
+    throw new Invalid('scheduled_until must be after scheduled_for', 'scheduled_until');
+  if (creating && !(scheduledUntil > now))
+    throw new Invalid('scheduled_until must be in the future', 'scheduled_until');
+}
+
+/** The status a new maintenance starts in (§9.1 "Created when scheduled_for ≤ now"). */
+export function initialStatus(
+  requested: MaintenanceStatus | undefined,
+  scheduledFor: number,
+  autoStart: boolean,
+  now: number,
+): MaintenanceStatus {
+  if (requested === 'in_progress') return 'in_progress';
+  return autoStart && scheduledFor <= now ? 'in_progress' : 'scheduled';
+}
+
+export interface MaintenanceWindow {
+  status: MaintenanceStatus;
+  scheduledFor: number;
+  scheduledUntil: number;
+  autoStart: boolean;
+  autoComplete: boolean;
+}
+
+/** Which automatic transition is due at `now`, if any (§9.1 Auto). */
+export function dueTransition(m: MaintenanceWindow, now: number): 'start' | 'complete' | undefined {
+  if (m.status === 'scheduled' && m.autoStart && m.scheduledFor <= now) {
+    // A window that already ended starts and completes in the same round.
+    return 'start';
+  }
+  if (isActive(m.status) && m.autoComplete && m.scheduledUntil <= now) return 'complete';
+  return undefined;
+}
+
+/** §2/§9.2: the v2 status of a service given its component status and whether an active maintenance covers it. */
+export function overlaidStatus(componentStatus: string, underActiveMaintenance: boolean): string {
+  if (!underActiveMaintenance) return componentStatus;
+  return componentStatus === 'operational' || componentStatus === 'degraded_performance'
+    ? 'under_maintenance'
+    : componentStatus;
+}
+
+/** §9.2: the message of the note an automated report becomes during a window, cut to `limit`. */
+export function quietNoteMessage(
+  maintenanceName: string,
+  source: string,
+  statusName: string,
+  message: string,
+  limit = 10_000,
+): string {
+  return [...`Maintenance "${maintenanceName}": ${source} reported ${statusName}: ${message}`].slice(0, limit).join('');
+}
+
+/** "in 3 days", "in 5 hours", "in 20 minutes", "now" — the distance to a future instant, for visitors. */
+export function relativeFuture(at: number, now: number): string {
+  const ms = at - now;
+  if (ms <= 60_000) return 'now';
+  const plural = (n: number, unit: string) => `in ${n} ${unit}${n === 1 ? '' : 's'}`;
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return plural(minutes, 'minute');
+  const hours = Math.round(ms / 3_600_000);
+  if (hours < 24) return plural(hours, 'hour');
+  return plural(Math.round(ms / 86_400_000), 'day');
+}
+
+/** A maintenance record (a row of `incidents` with kind `maintenance`). */
+export interface Maintenance {
+  id: string;
+  name: string;
+  status: MaintenanceStatus;
+  impactOverride: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** When it completed (§4.3 `resolved_at`). */
+  resolvedAt: number | null;
+  scheduledFor: number;
+  scheduledUntil: number;
+  autoStart: boolean;
+  autoComplete: boolean;
+  /** Affected service ids. */
+  serviceIds: number[];
+}
+
+/** What automation reported on a service during a window (the latest per author), re-asserted at completion. */
+export interface MaintenanceReport {
+  maintenanceId: string;
+  serviceId: number;
+  author: string;
+  /** `source`: only in reports kept before automation had scopes of its own. */
+  actor: { kind: string; name: string; scope: string; source?: string };
+  statusSlug: string;
+  message: string;
+  reportedAt: number;
+}
+
+/**
+ * A maintenance notice (§11), frozen when written, like an incident notice: the maintenance as
+ * readers saw it right after the change, the update it is about and the page status then.
+ */
+export interface MaintenanceNotice {
+  topic: 'maintenance.created' | 'maintenance.updated';
+  view: unknown;
+  updateId: string | null;
+  /** Slugs of the affected services (channel and subscriber filters apply to them). */
+  services: string[];
+  page: { indicator: string; description: string };
+  /** v2 status changes of this update, by service name. */
+  changes: Array<{ service: string; from: string; to: string }>;
+}
+
+export function isMaintenanceTopic(topic: string): topic is MaintenanceNotice['topic'] {
+  return topic === 'maintenance.created' || topic === 'maintenance.updated';
+}

@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Context } from '../../../services/context.ts';
+import * as maintenances from '../../../services/maintenances.ts';
+import { adminMaintenanceJson } from '../../../domain/maintenance-json.ts';
+import { adminUpdateJson } from '../../../domain/incident-json.ts';
+import { adminBase, idempotentPost, limitOf, list, pageOf, parameters } from './incidents.ts';
+import { resource, type Call } from './resource.ts';
+
+/** §6.1 JSON types of the maintenance-only fields (the shared ones are typed with incidents). */
+const Flag = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false'), Type.Literal('')]);
+const EXTRA_TYPES = {
+  scheduled_for: Type.String(),
+  scheduled_until: Type.String(),
+  scheduled_auto_in_progress: Flag,
+  scheduled_auto_completed: Flag,
+};
+
+const fieldsOf = (call: Call) => parameters(call.request, EXTRA_TYPES, 'maintenance');
+
+function input(fields: Record<string, unknown>): maintenances.MaintenanceInput {
+  return {
+    name: fields.name,
+    body: fields.body,
+    status: fields.status,
+    services: list(fields.services),
+    componentIds: list(fields.component_ids),
+    components: fields.components as Record<string, unknown> | undefined,
+    impactOverride: fields.impact_override,
+    displayAt: fields.display_at,
+    deliverNotifications: fields.deliver_notifications,
+    scheduledFor: fields.scheduled_for,
+    scheduledUntil: fields.scheduled_until,
+    autoStart: fields.scheduled_auto_in_progress,
+    autoComplete: fields.scheduled_auto_completed,
+  };
+}
+
+/** The admin API of scheduled maintenance (§6), on the admin mount only. */
+export async function maintenanceApi(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
+  const v1 = { mount: 'admin' as const, mountPath: '/admin/api/v1', ctx: options.ctx };
+  const render = async (call: Call) => {
+    const page = await pageOf(call.ctx, call.request);
+    return (v: maintenances.MaintenanceView) => adminMaintenanceJson(v, page, adminBase(call.request));
+  };
+  const post = async (
+    call: Call,
+    status: number,
+    run: (
+      fields: Record<string, unknown>,
+      once: maintenances.MaintenanceOnce | undefined,
+    ) => Promise<maintenances.MaintenanceAnswer>,
+  ) => {
+    const fields = fieldsOf(call);
+    return idempotentPost<maintenances.MaintenanceView>(call, status, fields, await render(call), (once) =>
+      run(fields, once),
+    );
+  };
+
+  resource(app, v1, '/maintenances', {
+    GET: {
+      action: 'maintenance.read',
+      run: async (call) => {
+        const views = await maintenances.listMaintenances(call.ctx, 'all', { limit: limitOf(call.request) });
+        const json = await render(call);
+        return { maintenances: views.map(json) };
+      },
+    },
+    POST: {
+      write: true,
+      action: 'maintenance.write',
+      run: (call) =>
+        post(call, 201, (fields, once) => maintenances.createMaintenance(call.ctx, call.actor, input(fields), once)),
+    },
+  });
+
+  resource(app, v1, '/maintenances/:maintenance', {
+    GET: {
+      action: 'maintenance.read',
+      run: async (call) => (await render(call))(await maintenances.getMaintenance(call.ctx, call.params.maintenance!)),
+    },
+    POST: {
+      write: true,
+      action: 'maintenance.write',
+      run: (call) =>
+        post(call, 200, (fields, once) =>
+          maintenances.editMaintenance(call.ctx, call.actor, call.params.maintenance!, input(fields), once),
+        ),
+    },
+    DELETE: {
+      write: true,
+      action: 'maintenance.write',
+      run: async (call) =>
+        (await render(call))(await maintenances.deleteMaintenance(call.ctx, call.actor, call.params.maintenance!)),
+    },
+  });
+
+  resource(app, v1, '/maintenances/:maintenance/updates', {
+    POST: {
+      write: true,
+      action: 'maintenance.write',
+      run: (call) =>
+        post(call, 201, (fields, once) =>
+          maintenances.postMaintenanceUpdate(call.ctx, call.actor, call.params.maintenance!, input(fields), once),
+        ),
+    },
+  });
+
+  resource(app, v1, '/maintenances/:maintenance/updates/:update', {
+    GET: {
+      action: 'maintenance.read',
+      run: async (call) =>
+        adminUpdateJson(
+          await maintenances.getMaintenanceUpdate(call.ctx, call.params.maintenance!, call.params.update!),
+          adminBase(call.request),
+        ),
+    },
+    POST: {
+      write: true,
+      action: 'maintenance.write',
+      run: async (call) => {
+        const fields = fieldsOf(call);
+        const updateId = call.params.update!;
+        return idempotentPost<maintenances.MaintenanceView>(
+          call,
+          200,
+          fields,
+          (v) =>
+            adminUpdateJson(
+              v.updates.find((u) => u.id === updateId)!,
+              adminBase(call.request),
+            ),
+          (once) =>
+            maintenances.editMaintenanceUpdate(
+              call.ctx,
+              call.actor,
+              call.params.maintenance!,
+              updateId,
+              { body: fields.body, displayAt: fields.display_at },
+              once,
+            ),
+        );
+      },
+    },
+  });
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../db/connect.ts';
+import { insertOutboxEntry } from '../db/repositories/outbox.ts';
+import { allServices } from '../db/repositories/services.ts';
+import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
+import { componentStatusOf, pageStatus, type IncidentUpdate } from '../domain/incidents.ts';
+import { overlaidStatus, type MaintenanceNotice } from '../domain/maintenance.ts';
+import type { MaintenanceView } from './maintenances.ts';
+
+/**
+ * Writes a maintenance notice (§11) in the caller's transaction, on the same outbox path as
+ * incident notices: one per update (automatic transitions included); channel and subscriber
+ * service filters apply to the affected services.
+ */
+export async function recordMaintenanceNotice(
+  trx: Db,
+  topic: MaintenanceNotice['topic'],
+  view: MaintenanceView,
+  update: IncidentUpdate | null,
+  now: number,
+): Promise<void> {
+  const [services, covered] = await Promise.all([allServices(trx), servicesUnderMaintenance(trx)]);
+  const page = pageStatus(
+    services.map((s) =>
+      overlaidStatus(s.currentEvent ? componentStatusOf(s.currentEvent.status) : 'operational', covered.has(s.id)),
+    ),
+    [],
+  );
+  const notice: MaintenanceNotice = {
+    topic,
+    view,
+    updateId: update?.id ?? null,
+    services: view.services.map((s) => s.slug),
+    page,
+    changes: (update?.affectedComponents ?? [])
+      .filter((a) => a.old_status !== a.new_status)
+      .map((a) => ({ service: a.name, from: a.old_status, to: a.new_status })),
+  };
+  await insertOutboxEntry(trx, {
+    topic,
+    serviceSlug: '',
+    informational: false,
+    subscriberId: null,
+    payload: JSON.stringify(notice),
+    createdAt: now,
+  });
+}
