@@ -84,7 +84,9 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts'],
     rules: layer(['services', 'db', 'http', 'views', 'changes', 'outbound', 'workers']),
   },
-  { files: ['src/services/**/*.ts'], rules: layer(['http', 'views']) },
+  { files: ['src/services/**/*.ts'], rules: layer(['http', 'views', 'workers']) },
+  // Background loops (monitor loop, delivery worker): they run use cases, never serve HTTP.
+  { files: ['src/workers/**/*.ts'], rules: layer(['http', 'views']) },
   // What notifications say (email, webhook, Slack bodies): rendered by the delivery use cases,
   // from domain types, with the views' escape-by-default `html` template.
   {

@@ -5,7 +5,7 @@ import { beginDraining, buildApp, flushLogs } from './app.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { observedState } from './services/observability.ts';
 import { issueSetupCode } from './services/first-run.ts';
-import { startDelivery } from './delivery-runtime.ts';
+import { startDelivery } from './workers/delivery-runtime.ts';
 import { connect } from './db/connect.ts';
 import { readDataVersion } from './db/repositories/data-version.ts';
 import { ChangeBus } from './changes/bus.ts';
@@ -14,7 +14,7 @@ import { bridgeOverPostgres } from './changes/postgres-bridge.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { systemClock, systemIds } from './services/system.ts';
 import type { Context } from './services/context.ts';
-import { MonitorLoop } from './services/monitor-loop.ts';
+import { MonitorLoop } from './workers/monitor-loop.ts';
 import { CheckProbe } from './outbound/check-probe.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 

@@ -30,15 +30,10 @@ for (const backend of BACKENDS) {
       });
 
     it('suggests an incident when automation takes a service to an outage no open incident covers', async () => {
-      await postEvent(
-        t.ctx,
-        { kind: 'automation', name: 'check:api-http', scope: 'events', source: 'check' },
-        'email',
-        {
-          status: 'down',
-          message: 'HTTP 503 from https://mail.example',
-        },
-      );
+      await postEvent(t.ctx, { kind: 'automation', name: 'check:api-http', scope: 'check' }, 'email', {
+        status: 'down',
+        message: 'HTTP 503 from https://mail.example',
+      });
       const page = await editor.get('/admin');
       assert.match(page.body, /Automation set <strong>Email<\/strong> to Down/);
       assert.match(page.body, /href="\/admin\/incidents\/new\?service=email&amp;status=down&amp;message=HTTP%20503/);

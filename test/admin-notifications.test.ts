@@ -4,7 +4,7 @@ import { BACKENDS, TestClock, startTestApp, type TestApp } from './support/harne
 import { loggedIn, type AdminClient } from './support/admin-client.ts';
 import { startHttpReceiver, startSmtpSink, type HttpReceiver, type SmtpSink } from './support/receivers.ts';
 import { deliverDue, type DeliveryDeps } from '../src/services/delivery.ts';
-import { deliveryTransports } from '../src/delivery-runtime.ts';
+import { deliveryTransports } from '../src/workers/delivery-runtime.ts';
 import { DEFAULT_DELIVERY_POLICY } from '../src/domain/delivery-policy.ts';
 
 for (const backend of BACKENDS) {

@@ -71,7 +71,7 @@ describe('durability: acknowledged writes survive kill -9 (SQLite server process
     assert.equal(server.child.signalCode, 'SIGKILL');
 
     server = await startServerProcess(database);
-    const res = await fetch(`${server.url}/api/v1/services/durable/events`);
+    const res = await fetch(`${server.url}/api/v1/services/durable/events?limit=1000`);
     assert.equal(res.status, 200);
     const events = ((await res.json()) as { events: Array<{ sid: string; message: string }> }).events;
     assert.equal(events.length, acknowledged.length);

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideEscalation, type EscalationInput, type StatusRef } from '../src/domain/escalation.ts';
+import {
+  decideEscalation,
+  isRecoveryHeld,
+  recoveryNote,
+  type EscalationInput,
+  type StatusRef,
+} from '../src/domain/escalation.ts';
 
 const up: StatusRef = { slug: 'up', level: 'NORMAL' };
 const warning: StatusRef = { slug: 'warning', level: 'WARNING' };
@@ -67,6 +73,31 @@ const table: Array<[string, Partial<EscalationInput>, ReturnType<typeof decideEs
     { action: 'post' },
   ],
   [
+    'flapping: exactly at the end of the interval a change is allowed again',
+    { policy: slow, current: up, requested: down, lastChangeAt: 700_000 },
+    { action: 'post' },
+  ],
+  [
+    'flapping: one millisecond before the end it is still suppressed',
+    { policy: slow, current: up, requested: down, lastChangeAt: 700_001 },
+    { action: 'suppress', retryAt: 1_000_001 },
+  ],
+  [
+    'flapping: no known last change, nothing to wait for',
+    { policy: slow, current: up, requested: down, lastChangeAt: null },
+    { action: 'post' },
+  ],
+  [
+    'flapping: the first event of a service is never suppressed',
+    { policy: slow, current: null, requested: down, lastChangeAt: 999_000 },
+    { action: 'post' },
+  ],
+  [
+    'a held recovery from ERROR to WARNING-level maintenance is a note too',
+    { requested: maintenance },
+    { action: 'note' },
+  ],
+  [
     'both: a held recovery is a note even within the interval',
     { policy: { recoveryNeedsHuman: true, minChangeIntervalMs: 300_000 }, lastChangeAt: 999_000 },
     { action: 'note' },
@@ -77,4 +108,22 @@ describe('escalation policy (pure)', () => {
   for (const [name, change, expected] of table) {
     it(name, () => assert.deepEqual(decideEscalation({ ...base, ...change }), expected));
   }
+
+  it('says which source waits for confirmation, with the message it sent', () => {
+    assert.equal(recoveryNote('check', ''), 'Checks pass again; waiting for confirmation');
+    assert.equal(recoveryNote('heartbeat', '   '), 'Heartbeats arrive again; waiting for confirmation');
+    assert.equal(
+      recoveryNote('alertmanager', 'HighLatency resolved'),
+      'Alerts resolved; waiting for confirmation (HighLatency resolved)',
+    );
+  });
+
+  it('holds recoveries only from ERROR or worse, and only downwards', () => {
+    assert.equal(isRecoveryHeld(null, up), false);
+    assert.equal(isRecoveryHeld(warning, up), false);
+    assert.equal(isRecoveryHeld(down, up), true);
+    assert.equal(isRecoveryHeld(down, down), false);
+    assert.equal(isRecoveryHeld(critical, down), true);
+    assert.equal(isRecoveryHeld(down, critical), false);
+  });
 });

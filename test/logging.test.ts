@@ -183,9 +183,10 @@ for (const backend of BACKENDS) {
       });
       assert.equal(viaHeader.statusCode, 200);
 
-      const queryAuth = signer.authorize({ url: `${headerUrl}?callback=cb`, method: 'GET' }, token);
+      const queryAuth = signer.authorize({ url: `${headerUrl}?trace=cb`, method: 'GET' }, token);
       signatures.push(queryAuth.oauth_signature, queryAuth.oauth_nonce);
-      const params = new URLSearchParams({ callback: 'cb' });
+      // (the admin mount answers no JSONP, so an ordinary parameter stands beside the signature)
+      const params = new URLSearchParams({ trace: 'cb' });
       for (const [key, value] of Object.entries(queryAuth))
         if (key.startsWith('oauth_')) params.set(key, String(value));
       const viaQuery = await send({ method: 'GET', url: `/admin/api/v1/services?${params}`, headers: { host: HOST } });
@@ -195,7 +196,7 @@ for (const backend of BACKENDS) {
         .filter((l) => l.msg === 'request')
         .at(-1)!;
       assert.match(String(queryLine.url), /^\/admin\/api\/v1\/services\?/);
-      assert.match(String(queryLine.url), /callback=cb/);
+      assert.match(String(queryLine.url), /trace=cb/);
 
       const data = { name: 'Signed In Body', description: 'x' };
       const bodyAuth = signer.authorize({ url: headerUrl, method: 'POST', data }, token);

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { BACKENDS, TestClock, startTestApp, type TestApp } from './support/harness.ts';
 import { startSmtpSink, type SmtpSink } from './support/receivers.ts';
 import { deliverDue, type DeliveryDeps } from '../src/services/delivery.ts';
-import { deliveryTransports } from '../src/delivery-runtime.ts';
+import { deliveryTransports } from '../src/workers/delivery-runtime.ts';
 import { DEFAULT_DELIVERY_POLICY } from '../src/domain/delivery-policy.ts';
 import type { ParsedMail } from 'mailparser';
 import { insertSubscriberRows } from '../src/db/repositories/subscribers.ts';

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { BACKENDS, TestClock, startTestApp, type TestApp } from './support/harness.ts';
 import { startHttpReceiver, type HttpReceiver } from './support/receivers.ts';
 import { deliverDue, type DeliveryDeps } from '../src/services/delivery.ts';
-import { deliveryTransports } from '../src/delivery-runtime.ts';
+import { deliveryTransports } from '../src/workers/delivery-runtime.ts';
 import { loadConfig } from '../src/config.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from '../src/domain/delivery-policy.ts';
 

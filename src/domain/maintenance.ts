@@ -150,6 +150,7 @@ export interface MaintenanceReport {
   maintenanceId: string;
   serviceId: number;
   author: string;
+  /** `source`: only in reports kept before automation had scopes of its own. */
   actor: { kind: string; name: string; scope: string; source?: string };
   statusSlug: string;
   message: string;

@@ -1,4 +1,3 @@
-import { Forbidden } from '../domain/errors.ts';
 import {
   alertMessage,
   alertState,
@@ -16,6 +15,7 @@ import * as services from '../db/repositories/services.ts';
 import { findAutomation, updateAutomation } from '../db/repositories/automation.ts';
 import { findAlertState, firingAlertsOfService, saveAlertState } from '../db/repositories/alert-states.ts';
 import type { Actor, Context } from './context.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
 
@@ -41,7 +41,7 @@ export async function receiveAlertmanager(
   rules: AlertmanagerRules,
   body: unknown,
 ): Promise<AlertmanagerResult> {
-  if (caller.scope !== 'admin' && caller.scope !== 'events') throw new Forbidden(`${caller.name} may not post alerts`);
+  authorize(caller, 'alerts.receive');
   const payload = parseAlertmanagerPayload(body);
   const actor = automationActor('alertmanager', payload.groupKey);
   // Each service is updated in a transaction of its own: one that fails (e.g. the status it

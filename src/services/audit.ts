@@ -2,7 +2,7 @@ import { Invalid } from '../domain/errors.ts';
 import type { AuditEntry } from '../domain/audit.ts';
 import { distinctAuditActions, findAuditEntries, type AuditQuery } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { reading } from './transaction.ts';
 
 export type { AuditEntry };
@@ -18,7 +18,7 @@ export async function browseAudit(
   actor: Actor,
   filter: AuditFilter,
 ): Promise<{ entries: AuditEntry[]; actions: string[]; nextBeforeId: number | undefined }> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const limit = filter.limit ?? AUDIT_PAGE;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
   const [entries, actions] = await reading(() =>

@@ -11,7 +11,7 @@ import { postEventIn, type PostOutcome } from './events.ts';
 
 /** The actor built-in automation acts as; its name is the event's author (`check:api-http`, `push`, ...). */
 export function automationActor(source: Exclude<AutomationSource, 'token'>, detail?: string): Actor {
-  return { kind: 'automation', name: detail ? `${source}:${detail}` : source, scope: 'events', source };
+  return { kind: 'automation', name: detail ? `${source}:${detail}` : source, scope: source };
 }
 
 /** Posts an automated state (up, warning, down) as the status the service maps it to, under the escalation policy. */

@@ -1,4 +1,4 @@
-import { Forbidden, Invalid, NotFound } from '../domain/errors.ts';
+import { Invalid, NotFound } from '../domain/errors.ts';
 import { parseAutomationState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import type { ServiceAutomation } from '../domain/service-automation.ts';
@@ -6,15 +6,15 @@ import type { StatusEvent } from '../domain/resources.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { findAutomation, updateAutomation, type AutomationUpdate } from '../db/repositories/automation.ts';
-import { automationSourceOf, type Actor, type Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import type { Actor, Context } from './context.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { postEventIn } from './events.ts';
 
 /** A service's automation settings: escalation policy, heartbeat, and the statuses automated states post. */
 
 export async function getAutomation(ctx: Context, actor: Actor, slug: string): Promise<ServiceAutomation> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
   if (!service) throw new NotFound(`Service ${slug} does not exist`);
   return reading(() => findAutomation(ctx.database.db, service.id));
@@ -45,7 +45,7 @@ export async function updateAutomationSettings(
   slug: string,
   input: AutomationInput,
 ): Promise<ServiceAutomation> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   const set: AutomationUpdate = {};
   if (input.recoveryNeedsHuman !== undefined && input.recoveryNeedsHuman !== '') {
     set.recovery_needs_human = parseBoolean('recovery_needs_human', input.recoveryNeedsHuman) ? 1 : 0;
@@ -96,9 +96,7 @@ export async function confirmRecovery(
   slug: string,
   input: { status?: string; message?: string },
 ): Promise<StatusEvent> {
-  if (automationSourceOf(actor) !== undefined || (actor.scope !== 'admin' && actor.scope !== 'editor')) {
-    throw new Forbidden(`${actor.name} is automation: only a person may confirm a recovery`);
-  }
+  authorize(actor, 'recovery.confirm');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);

@@ -17,7 +17,7 @@ import type { DeliveryHistoryEntry } from '../domain/deliveries.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Db } from '../db/connect.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export type { Channel, DeliveryHistoryEntry };
@@ -75,7 +75,7 @@ async function audit(
 }
 
 export async function listChannels(ctx: Context, actor: Actor): Promise<Channel[]> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   return reading(() => channels.allChannels(ctx.database.db));
 }
 
@@ -85,14 +85,14 @@ export async function pausedChannels(ctx: Context, actor: Actor): Promise<Channe
 }
 
 export async function getChannel(ctx: Context, actor: Actor, id: number): Promise<Channel> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const channel = await reading(() => channels.findChannel(ctx.database.db, id));
   if (!channel) throw new NotFound(`Channel ${id} does not exist`);
   return channel;
 }
 
 export async function createChannel(ctx: Context, actor: Actor, input: ChannelInput): Promise<Channel> {
-  requireAdmin(actor);
+  authorize(actor, 'notifications.configure');
   const kind = checkChannelKind(input.kind);
   const name = checkChannelName(input.name);
   const target = targetFields(kind, input);
@@ -113,7 +113,7 @@ export async function createChannel(ctx: Context, actor: Actor, input: ChannelIn
 
 /** Changes a channel; fields left out keep their values (the kind never changes). */
 export async function updateChannel(ctx: Context, actor: Actor, id: number, input: ChannelInput): Promise<Channel> {
-  requireAdmin(actor);
+  authorize(actor, 'notifications.configure');
   return inTransaction(ctx, actor, async (trx) => {
     const current = await channels.findChannel(trx, id);
     if (!current) throw new NotFound(`Channel ${id} does not exist`);
@@ -145,7 +145,7 @@ export async function updateChannel(ctx: Context, actor: Actor, id: number, inpu
 }
 
 export async function deleteChannel(ctx: Context, actor: Actor, id: number): Promise<Channel> {
-  requireAdmin(actor);
+  authorize(actor, 'notifications.configure');
   return inTransaction(ctx, actor, async (trx) => {
     const current = await channels.findChannel(trx, id);
     if (!current) throw new NotFound(`Channel ${id} does not exist`);
@@ -157,7 +157,7 @@ export async function deleteChannel(ctx: Context, actor: Actor, id: number): Pro
 
 /** Resumes a paused channel: its waiting deliveries go out on the worker's next pass. */
 export async function resumeChannel(ctx: Context, actor: Actor, id: number): Promise<Channel> {
-  requireAdmin(actor);
+  authorize(actor, 'notifications.configure');
   return inTransaction(ctx, actor, async (trx) => {
     const current = await channels.findChannel(trx, id);
     if (!current) throw new NotFound(`Channel ${id} does not exist`);
@@ -174,6 +174,7 @@ export async function channelHistory(
   id: number,
   limit = 50,
 ): Promise<DeliveryHistoryEntry[]> {
+  authorize(actor, 'configuration.read');
   await getChannel(ctx, actor, id);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
   return reading(() => channelDeliveries(ctx.database.db, id, limit));

@@ -15,7 +15,7 @@ import { insertSample, deleteSamplesBefore } from '../db/repositories/check-samp
 import { findAutomation, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
 import { deleteResolvedAlertsBefore } from '../db/repositories/alert-states.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
 
@@ -33,13 +33,13 @@ async function serviceOrNotFound(ctx: Context, slug: string) {
 }
 
 export async function listChecks(ctx: Context, actor: Actor, slug: string): Promise<Check[]> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const service = await serviceOrNotFound(ctx, slug);
   return reading(() => checks.checksOfService(ctx.database.db, service.id));
 }
 
 export async function getCheck(ctx: Context, actor: Actor, slug: string, name: string): Promise<Check> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const service = await serviceOrNotFound(ctx, slug);
   const check = await reading(() => checks.findCheck(ctx.database.db, service.id, name));
   if (!check) throw new NotFound(`Service ${slug} has no check ${name}`);
@@ -105,7 +105,7 @@ export async function saveCheck(
   input: CheckInput,
   mode: 'create' | 'update',
 ): Promise<{ check: Check; created: boolean }> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   const name = input.name ?? '';
   if (name === '') throw new Invalid('name is required', 'name');
   return inTransaction(
@@ -132,7 +132,7 @@ export async function saveCheck(
 }
 
 export async function deleteCheck(ctx: Context, actor: Actor, slug: string, name: string): Promise<Check> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);

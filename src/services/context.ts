@@ -1,7 +1,7 @@
 import type { Database } from '../db/connect.ts';
 import type { ChangeBus } from '../changes/bus.ts';
 import type { Freshness } from '../changes/freshness.ts';
-import type { TokenScope } from '../domain/resources.ts';
+import { isAutomationScope, type Actor, type Scope } from '../domain/permissions.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
 import type { AutomationSource } from '../domain/escalation.ts';
 
@@ -22,17 +22,10 @@ export interface Ids {
   chance(probability: number): boolean;
 }
 
-/** What an actor may do: a token's scope, or `editor` (a user who may post and delete events and notes). */
-export type ActorScope = TokenScope | 'editor';
-
-/** Who is acting: recorded as the author of what they write. */
-export interface Actor {
-  kind: 'token' | 'oauth' | 'env-token' | 'user' | 'cli' | 'system' | 'automation';
-  name: string;
-  scope: ActorScope;
-  /** Set on built-in automation (checks, push, heartbeat, Alertmanager): the escalation policy applies. */
-  source?: AutomationSource;
-}
+/** Who is acting and what they may do (the table is domain/permissions.ts). */
+export type { Actor };
+/** An actor's scope (the name it had before the permission table). */
+export type ActorScope = Scope;
 
 export interface Context {
   database: Database;
@@ -53,6 +46,6 @@ export function authorOf(actor: Actor): string {
 
 /** The automated source an actor speaks for, or undefined for a human (the escalation policy's distinction). */
 export function automationSourceOf(actor: Actor): AutomationSource | undefined {
-  if (actor.source !== undefined) return actor.source;
-  return actor.kind === 'token' && actor.scope === 'events' ? 'token' : undefined;
+  if (isAutomationScope(actor.scope)) return actor.scope;
+  return actor.scope === 'events' ? 'token' : undefined;
 }

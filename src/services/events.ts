@@ -10,7 +10,7 @@ import * as events from '../db/repositories/events.ts';
 import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { type Actor, type Context, authorOf, automationSourceOf } from './context.ts';
-import { required, requireAdmin, requireEventEditor } from './fields.ts';
+import { authorize, required } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice } from './notices.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
@@ -104,7 +104,7 @@ export interface PostEventInput {
 /** A backdated event's instant: admins only, a v1 date format, not in the future. */
 function backdatedTimestamp(actor: Actor, value: string | undefined, now: number): number | undefined {
   if (value === undefined || value === '') return undefined;
-  requireAdmin(actor);
+  authorize(actor, 'event.backdate');
   const parsed = parseDate(value);
   if (!parsed) throw new Invalid(`timestamp is not a date: ${JSON.stringify(value)}`, 'timestamp');
   if (parsed.ms > now)
@@ -125,7 +125,7 @@ export type PostOutcome =
   | { outcome: 'suppressed'; event: null; retryAt: number };
 
 /**
- * Posts an event. Automated actors (Actor.source, `events`-scope tokens) are held to the
+ * Posts an event. Automated actors (automation scopes, `events`-scope tokens) are held to the
  * service's escalation policy: a held recovery is posted as a note instead; a change the
  * policy refuses outright is a Conflict.
  */
@@ -135,6 +135,7 @@ export async function postEvent(
   serviceSlug: string,
   input: PostEventInput,
 ): Promise<StatusEvent> {
+  authorize(actor, 'event.post');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const result = await postEventIn(trx, changes, ctx, actor, serviceSlug, input);
     if (result.outcome === 'ignored') {
@@ -160,6 +161,7 @@ export async function postEventIn(
   serviceSlug: string,
   input: PostEventInput,
 ): Promise<PostOutcome> {
+  authorize(actor, 'event.post');
   const backdated = backdatedTimestamp(actor, input.timestamp, ctx.clock.now());
   const requestedMessage = required('message', input.message);
   const requestedInformational =
@@ -244,7 +246,7 @@ async function writeEvent(
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
-  requireEventEditor(actor);
+  authorize(actor, 'event.delete');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, serviceSlug);
     if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);

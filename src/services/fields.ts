@@ -1,6 +1,7 @@
 import { Invalid, Forbidden } from '../domain/errors.ts';
 import { checkText, type LIMITS } from '../domain/fields.ts';
 import { slugify } from '../domain/slug.ts';
+import { permits, refusal, type Action } from '../domain/permissions.ts';
 import type { Actor } from './context.ts';
 
 /** A required text parameter: present, non-empty and valid. */
@@ -21,14 +22,12 @@ export function slugFor(name: string): string {
   return slug;
 }
 
-export function requireAdmin(actor: Actor): void {
-  if (actor.scope === 'editor')
-    throw new Forbidden(`${actor.name} is an editor: editors may only post and delete events and notes`);
-  if (actor.scope !== 'admin') throw new Forbidden(`${actor.name} may only post and read events`);
+/** Throws Forbidden unless the permission table lets `actor` do `action`: the first thing every guarded use case does. */
+export function authorize(actor: Actor, action: Action): void {
+  if (!permits(actor.scope, action)) throw new Forbidden(refusal(actor, action));
 }
 
-/** Deleting events: admins and editors (an `events`-scope token may only post and read). */
-export function requireEventEditor(actor: Actor): void {
-  if (actor.scope !== 'admin' && actor.scope !== 'editor')
-    throw new Forbidden(`${actor.name} may only post and read events`);
+/** Admin-only configuration: the same as `authorize(actor, 'configuration.read')`. */
+export function requireAdmin(actor: Actor): void {
+  authorize(actor, 'configuration.read');
 }

@@ -40,7 +40,7 @@ import { allStatuses } from '../db/repositories/statuses.ts';
 import { insertEvent } from '../db/repositories/events.ts';
 import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
-import { requireEventEditor } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice, recordIncidentNotice } from './notices.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
@@ -266,7 +266,7 @@ async function write(
   once: Once | undefined,
   work: (trx: Transaction<Schema>, changes: Change[]) => Promise<ServiceIncidentView>,
 ): Promise<WriteAnswer> {
-  requireEventEditor(actor);
+  authorize(actor, 'incident.write');
   const fingerprint = once && createHash('sha256').update(once.parameters).digest('hex');
   return inTransaction(
     ctx,
@@ -701,7 +701,7 @@ export async function saveTemplate(
   actor: Actor,
   input: { name?: unknown; title?: unknown; body?: unknown },
 ): Promise<IncidentTemplate> {
-  requireEventEditor(actor);
+  authorize(actor, 'incident.write');
   const name = checkIncidentName(input.name);
   const title = checkIncidentName(input.title ?? input.name);
   const body = checkIncidentBody(input.body);
@@ -718,7 +718,7 @@ export async function saveTemplate(
 }
 
 export async function deleteTemplate(ctx: Context, actor: Actor, id: number): Promise<void> {
-  requireEventEditor(actor);
+  authorize(actor, 'incident.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     if (!(await repo.deleteTemplate(trx, id))) throw new NotFound(`Template ${id} does not exist`);
     changes.push({ topic: 'incident', action: 'deleted', slug: `template:${id}` });

@@ -43,7 +43,7 @@ export async function quietDuringMaintenance(
     maintenanceId: maintenance.id,
     serviceId: service.id,
     author,
-    actor: { kind: actor.kind, name: actor.name, scope: actor.scope, source: actor.source },
+    actor: { kind: actor.kind, name: actor.name, scope: actor.scope },
     statusSlug: requested.status.slug,
     message: requested.message,
     reportedAt: timestamp,

@@ -39,7 +39,7 @@ import * as repo from '../db/repositories/maintenances.ts';
 import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
-import { requireEventEditor } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
 import { postEventIn } from './events.ts';
@@ -143,7 +143,7 @@ async function write(
   once: MaintenanceOnce | undefined,
   work: (trx: Transaction<Schema>, changes: Change[]) => Promise<MaintenanceView>,
 ): Promise<MaintenanceAnswer> {
-  requireEventEditor(actor);
+  authorize(actor, 'maintenance.write');
   const fingerprint = once && createHash('sha256').update(once.parameters).digest('hex');
   return inTransaction(
     ctx,
@@ -205,8 +205,8 @@ async function changeStatus(
       const actor: Actor = {
         kind: report.actor.kind as Actor['kind'],
         name: report.actor.name,
-        scope: report.actor.scope as Actor['scope'],
-        ...(report.actor.source ? { source: report.actor.source as Actor['source'] } : {}),
+        // Reports kept before automation had scopes of its own name their source beside `events`.
+        scope: (report.actor.source ?? report.actor.scope) as Actor['scope'],
       };
       await postEventIn(trx, changes, ctx, actor, service.slug, {
         status: report.statusSlug,

@@ -10,7 +10,7 @@ import { forgetNoncesSeenBefore, rememberNonce } from '../db/repositories/oauth-
 import type { Db } from '../db/connect.ts';
 import type { Actor, Context } from './context.ts';
 import { secretsEqual } from './tokens.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export type { OAuthCredentials };
@@ -32,7 +32,7 @@ export function readOAuthCredentials(db: Db): Promise<OAuthCredentials | undefin
 }
 
 export async function showOAuthCredentials(ctx: Context, actor: Actor): Promise<OAuthCredentials> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const credentials = await reading(() => readOAuthCredentials(ctx.database.db));
   if (!credentials) throw new Error('OAuth credentials are missing: run `stashboard migrate`');
   return credentials;
@@ -40,7 +40,7 @@ export async function showOAuthCredentials(ctx: Context, actor: Actor): Promise<
 
 /** Replaces the OAuth credentials; clients signing with the old ones are refused from now on. */
 export async function regenerateOAuthCredentials(ctx: Context, actor: Actor): Promise<OAuthCredentials> {
-  requireAdmin(actor);
+  authorize(actor, 'credentials.manage');
   const credentials = newOAuthCredentials(ctx);
   await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SETTING, credentials);

@@ -10,7 +10,7 @@ import {
   updateAutomation,
 } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { secretsEqual } from './tokens.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
@@ -38,7 +38,7 @@ export async function getPush(
   actor: Actor,
   slug: string,
 ): Promise<{ enabled: boolean; lastPushAt: number | null }> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const service = await serviceOrNotFound(ctx, slug);
   const automation = await reading(() => findAutomation(ctx.database.db, service.id));
   return { enabled: automation.pushSecretHash !== null, lastPushAt: automation.lastPushAt };
@@ -46,7 +46,7 @@ export async function getPush(
 
 /** Creates or replaces the service's push secret, returned this once; the old URL stops working at once. */
 export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: string): Promise<{ secret: string }> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   const secret = ctx.ids.secret(24);
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
@@ -58,7 +58,7 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
 }
 
 export async function removePushSecret(ctx: Context, actor: Actor, slug: string): Promise<void> {
-  requireAdmin(actor);
+  authorize(actor, 'monitoring.configure');
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);

@@ -1,6 +1,6 @@
 import { heldRecoveries } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
-import { requireEventEditor } from './fields.ts';
+import { authorize } from './fields.ts';
 import { reading } from './transaction.ts';
 
 /** A recovery the escalation policy holds until a person confirms it. */
@@ -17,7 +17,7 @@ export interface RecoveryHold {
  * secrets or configuration, only that a hold exists.
  */
 export async function listRecoveryHolds(ctx: Context, actor: Actor): Promise<Map<string, RecoveryHold>> {
-  requireEventEditor(actor);
+  authorize(actor, 'recovery.read');
   const rows = await reading(() => heldRecoveries(ctx.database.db));
   return new Map(rows.map((r) => [r.slug, { since: r.since, status: r.status }]));
 }

@@ -3,7 +3,7 @@ import { checkReordering, moved, positionAtEnd, type MoveDirection } from '../do
 import type { ServiceList } from '../domain/resources.ts';
 import * as lists from '../db/repositories/lists.ts';
 import type { Actor, Context } from './context.ts';
-import { optional, required, requireAdmin, slugFor } from './fields.ts';
+import { optional, required, authorize, slugFor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export function listServiceLists(ctx: Context): Promise<ServiceList[]> {
@@ -21,7 +21,7 @@ export async function createServiceList(
   actor: Actor,
   input: { name?: string; description?: string },
 ): Promise<ServiceList> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const name = required('name', input.name);
   const description = required('description', input.description);
   const slug = slugFor(name);
@@ -52,7 +52,7 @@ export async function updateServiceList(
   slug: string,
   input: { name?: string; description?: string },
 ): Promise<ServiceList> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const name = optional('name', input.name);
   const description = optional('description', input.description);
   return inTransaction(ctx, actor, async (trx, changes) => {
@@ -65,7 +65,7 @@ export async function updateServiceList(
 }
 
 export async function deleteServiceList(ctx: Context, actor: Actor, slug: string): Promise<ServiceList> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const list = await lists.findListBySlug(trx, slug);
     if (!list) throw new NotFound(`Service list ${slug} does not exist`);

@@ -6,7 +6,7 @@ import * as services from '../db/repositories/services.ts';
 import * as lists from '../db/repositories/lists.ts';
 import { countEventsOfService } from '../db/repositories/events.ts';
 import type { Actor, Context } from './context.ts';
-import { optional, required, requireAdmin, slugFor } from './fields.ts';
+import { optional, required, authorize, slugFor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export function listServices(ctx: Context): Promise<Service[]> {
@@ -36,7 +36,7 @@ export async function createService(
   actor: Actor,
   input: { name?: string; description?: string; list?: string },
 ): Promise<Service> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const name = required('name', input.name);
   const description = required('description', input.description);
   const slug = slugFor(name);
@@ -69,7 +69,7 @@ export async function updateService(
   slug: string,
   input: { name?: string; description?: string; list?: string },
 ): Promise<Service> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const name = optional('name', input.name);
   const description = optional('description', input.description);
   return inTransaction(ctx, actor, async (trx, changes) => {
@@ -89,7 +89,7 @@ export async function updateService(
 }
 
 export async function deleteService(ctx: Context, actor: Actor, slug: string): Promise<Service> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);

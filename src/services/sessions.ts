@@ -9,6 +9,7 @@ import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit
 import type { Actor, Context } from './context.ts';
 import { hashPassword, passwordMatches } from './passwords.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { authorize } from './fields.ts';
 
 /** A session ends after a week without use, and a month after login at the latest. */
 export const SESSION_IDLE_MS = 7 * 24 * 60 * 60_000;
@@ -33,11 +34,12 @@ function sessionIdOf(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/** The login form, before anyone is signed in: it records failed attempts. */
+const LOGIN_FORM: Actor = { kind: 'system', name: 'anonymous', scope: 'login' };
+
 export function actorForUser(email: string, role: Role): Actor {
   return { kind: 'user', name: email, scope: role === 'admin' ? 'admin' : 'editor' };
 }
-
-const ANONYMOUS: Actor = { kind: 'system', name: 'anonymous', scope: 'events' };
 
 function throttleKeys(email: string, address: string): Array<[string, ThrottlePolicy]> {
   return [
@@ -74,7 +76,7 @@ async function reserveAttempt(
   now: number,
   refused: NewAuditEntry,
 ): Promise<number> {
-  return inTransaction(ctx, ANONYMOUS, async (trx) => {
+  return inTransaction(ctx, LOGIN_FORM, async (trx) => {
     const counts = await failures.lockFailures(
       trx,
       ctx.database.dialect,
@@ -189,6 +191,7 @@ export async function resumeSession(ctx: Context, secret: string): Promise<Sessi
 }
 
 export async function logOut(ctx: Context, session: Session, address: string): Promise<void> {
+  authorize(session.actor, 'account.own');
   await inTransaction(ctx, session.actor, async (trx) => {
     await sessions.deleteSession(trx, session.id);
     await insertAuditEntries(trx, [
@@ -203,6 +206,7 @@ export async function changePassword(
   session: Session,
   input: { current?: string; password?: string; confirm?: string; address: string },
 ): Promise<void> {
+  authorize(session.actor, 'account.own');
   const now = ctx.clock.now();
   const keys = throttleKeys(session.email, input.address);
   const until = await reserveAttempt(ctx, keys, now, {

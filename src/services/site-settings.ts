@@ -1,7 +1,7 @@
 import { checkSiteSettings, mergeSiteSettings, SITE_DEFAULTS, type SiteSettings } from '../domain/site-settings.ts';
 import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { noteSettingsChange } from './page-id.ts';
 
@@ -24,7 +24,7 @@ export async function updateSiteSettings(
   actor: Actor,
   partial: Partial<Record<keyof SiteSettings, unknown>>,
 ): Promise<SiteSettings> {
-  requireAdmin(actor);
+  authorize(actor, 'settings.write');
   const checked = checkSiteSettings(partial);
   const stored = await inTransaction(ctx, actor, async (trx, changes) => {
     const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
@@ -39,7 +39,7 @@ export async function updateSiteSettings(
 
 /** Forgets every stored override: the configured defaults apply again. */
 export async function resetSiteSettings(ctx: Context, actor: Actor): Promise<SiteSettings> {
-  requireAdmin(actor);
+  authorize(actor, 'settings.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SITE_SETTINGS_KEY, {});
     await noteSettingsChange(trx, ctx.clock.now());

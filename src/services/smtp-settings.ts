@@ -12,7 +12,7 @@ import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { testEmail } from '../notifications/emails.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { getSiteSettings } from './site-settings.ts';
 import type { MailSender } from './delivery-transports.ts';
@@ -28,7 +28,7 @@ export async function readSmtpSettings(ctx: Context): Promise<SmtpSettings> {
 }
 
 export async function getSmtpSettings(ctx: Context, actor: Actor): Promise<SmtpSettingsView> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   return smtpSettingsView(await readSmtpSettings(ctx));
 }
 
@@ -37,7 +37,7 @@ export async function updateSmtpSettings(
   actor: Actor,
   input: Record<string, unknown>,
 ): Promise<SmtpSettingsView> {
-  requireAdmin(actor);
+  authorize(actor, 'settings.write');
   const current = await readSmtpSettings(ctx);
   const next = checkSmtpSettings(input, current);
   await inTransaction(ctx, actor, async (trx) => {
@@ -59,7 +59,7 @@ export async function sendTestEmail(
   mailer: MailSender,
   input: { to?: string; fallbackBaseUrl: string },
 ): Promise<{ ok: true } | { ok: false; error: string }> {
-  requireAdmin(actor);
+  authorize(actor, 'settings.write');
   const to = checkEmail(input.to);
   const settings = await readSmtpSettings(ctx);
   if (!smtpConfigured(settings)) throw new Invalid('set the SMTP host and From address first', 'host');

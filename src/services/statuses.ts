@@ -7,7 +7,7 @@ import { resolveComponentStatus } from '../domain/component-status.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositories/events.ts';
 import type { Actor, Context } from './context.ts';
-import { optional, required, requireAdmin, slugFor } from './fields.ts';
+import { optional, required, authorize, slugFor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import type { Db } from '../db/connect.ts';
 import { allServices } from '../db/repositories/services.ts';
@@ -112,7 +112,7 @@ export async function countStatusEvents(ctx: Context, slug: string): Promise<num
 }
 
 export async function createStatus(ctx: Context, actor: Actor, input: StatusInput): Promise<Status> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const name = required('name', input.name);
   const description = required('description', input.description);
   if (input.image === undefined || input.image === '') throw new Invalid('image is required', 'image');
@@ -147,7 +147,7 @@ export async function createStatus(ctx: Context, actor: Actor, input: StatusInpu
 }
 
 export async function updateStatus(ctx: Context, actor: Actor, slug: string, input: StatusInput): Promise<Status> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const name = optional('name', input.name);
   const description = optional('description', input.description);
   const image = input.image === '' ? undefined : checkImage(input.image);
@@ -173,7 +173,7 @@ export async function deleteStatus(
   slug: string,
   options: { force?: unknown } = {},
 ): Promise<Status> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   const force = options.force === undefined ? false : parseBoolean('force', options.force);
   return inTransaction(ctx, actor, async (trx, changes) => {
     const status = await statuses.findStatusBySlug(trx, slug);

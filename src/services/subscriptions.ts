@@ -9,7 +9,7 @@ import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { authorOf } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { hashLinkToken } from './link-tokens.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { readSmtpSettings } from './smtp-settings.ts';
@@ -17,7 +17,7 @@ import { smtpConfigured } from '../domain/smtp-settings.ts';
 
 export type { Subscriber } from '../domain/subscribers.ts';
 
-const VISITOR: Actor = { kind: 'system', name: 'visitor', scope: 'events' };
+const VISITOR: Actor = { kind: 'system', name: 'visitor', scope: 'subscriber' };
 
 /** Subscription requests allowed per hour: per client address, and per email address. */
 export const SUBSCRIBE_LIMITS = { windowMs: 60 * 60_000, perAddress: 10, perEmail: 3 } as const;
@@ -127,12 +127,12 @@ export async function unsubscribe(ctx: Context, token: string): Promise<boolean>
 }
 
 export async function listSubscribers(ctx: Context, actor: Actor): Promise<subscribers.Subscriber[]> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   return reading(() => subscribers.allSubscribers(ctx.database.db));
 }
 
 export async function removeSubscriber(ctx: Context, actor: Actor, id: number): Promise<void> {
-  requireAdmin(actor);
+  authorize(actor, 'notifications.configure');
   await inTransaction(ctx, actor, async (trx) => {
     if (!(await subscribers.deleteSubscriber(trx, id))) throw new NotFound(`Subscriber ${id} does not exist`);
     await insertAuditEntries(trx, [

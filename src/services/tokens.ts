@@ -5,7 +5,7 @@ import { TOKEN_SCOPES, type ApiToken, type TokenScope } from '../domain/resource
 import * as tokens from '../db/repositories/tokens.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 const TOKEN_FORMAT = /^sb_([A-Za-z0-9_-]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
@@ -27,7 +27,7 @@ export async function createToken(
   actor: Actor,
   input: { name?: string; scope?: string },
 ): Promise<{ token: ApiToken; secret: string }> {
-  requireAdmin(actor);
+  authorize(actor, 'tokens.manage');
   if (input.name === undefined || input.name === '') throw new Invalid('name is required');
   const name = checkText('name', input.name);
   const scope = (input.scope ?? 'admin') as TokenScope;
@@ -50,12 +50,12 @@ export async function createToken(
 }
 
 export function listTokens(ctx: Context, actor: Actor): Promise<ApiToken[]> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   return reading(() => tokens.allTokens(ctx.database.db));
 }
 
 export async function revokeToken(ctx: Context, actor: Actor, id: string): Promise<ApiToken> {
-  requireAdmin(actor);
+  authorize(actor, 'tokens.manage');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const token = await tokens.findTokenById(trx, id);
     if (!token) throw new NotFound(`Token ${id} does not exist`);

@@ -11,6 +11,7 @@ import { TOKEN_SCOPES } from '../domain/resources.ts';
 import { isStatusImageName } from '../domain/status-images.ts';
 import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from '../db/repositories/transfer.ts';
 import type { Actor, Context } from './context.ts';
+import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export const EXPORT_FORMAT = 'stashboard-export';
@@ -381,6 +382,7 @@ export async function importData(
   data: unknown,
   onProgress?: (done: number, total: number) => void,
 ): Promise<{ events: number }> {
+  authorize(actor, 'data.import');
   const doc = checkExportDocument(data);
   const total = doc.lists.length + doc.services.length + doc.statuses.length + doc.events.length + doc.tokens.length;
   let done = 0;

@@ -6,19 +6,19 @@ import { deleteSessionsOfUser } from '../db/repositories/sessions.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { deleteAllSetupCodes } from '../db/repositories/setup-codes.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
-import { requireAdmin } from './fields.ts';
+import { authorize } from './fields.ts';
 import { hashPassword } from './passwords.ts';
 import { inTransaction, reading } from './transaction.ts';
 
 export type { User };
 
 export function listUsers(ctx: Context, actor: Actor): Promise<User[]> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   return reading(() => users.allUsers(ctx.database.db));
 }
 
 export async function getUser(ctx: Context, actor: Actor, id: number): Promise<User> {
-  requireAdmin(actor);
+  authorize(actor, 'configuration.read');
   const user = await reading(() => users.findUserById(ctx.database.db, id));
   if (!user) throw new NotFound(`User ${id} does not exist`);
   return user;
@@ -37,7 +37,7 @@ export async function createUser(
   actor: Actor,
   input: { email?: string; role?: string; password?: string },
 ): Promise<{ user: User; generatedPassword: string | undefined }> {
-  requireAdmin(actor);
+  authorize(actor, 'users.manage');
   const email = checkEmail(input.email);
   const role = checkRole(input.role);
   const generatedPassword = input.password === undefined || input.password === '' ? ctx.ids.secret(12) : undefined;
@@ -75,7 +75,7 @@ async function keepAnAdmin(
 }
 
 export async function changeRole(ctx: Context, actor: Actor, id: number, role: string | undefined): Promise<User> {
-  requireAdmin(actor);
+  authorize(actor, 'users.manage');
   const next: Role = checkRole(role);
   return inTransaction(ctx, actor, async (trx) => {
     const user = await users.findUserById(trx, id);
@@ -97,7 +97,7 @@ export async function changeRole(ctx: Context, actor: Actor, id: number, role: s
 }
 
 export async function removeUser(ctx: Context, actor: Actor, id: number): Promise<User> {
-  requireAdmin(actor);
+  authorize(actor, 'users.manage');
   return inTransaction(ctx, actor, async (trx) => {
     const user = await users.findUserById(trx, id);
     if (!user) throw new NotFound(`User ${id} does not exist`);
@@ -117,7 +117,7 @@ export async function resetPassword(
   email: string | undefined,
   password: string | undefined,
 ): Promise<{ user: User; generatedPassword: string | undefined }> {
-  requireAdmin(actor);
+  authorize(actor, 'users.manage');
   const generatedPassword = password === undefined || password === '' ? ctx.ids.secret(12) : undefined;
   const checked = checkNewPassword(generatedPassword ?? password);
   const normalized = checkEmail(email);

@@ -44,7 +44,7 @@ export interface AdminApiOptions extends ApiMountOptions {
   alertmanager?: Readonly<AlertmanagerRules>;
 }
 
-const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'events' } as const);
+const ANONYMOUS = Object.freeze({ kind: 'system', name: 'anonymous', scope: 'reader' } as const);
 
 /** Wraps JSON answers of GETs with a valid `callback` as JSONP. */
 function jsonpWrapping(app: FastifyInstance): void {

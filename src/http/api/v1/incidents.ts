@@ -169,6 +169,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
 
   resource(app, v1, '/incidents', {
     GET: {
+      action: 'incident.read',
       run: async (call) => {
         const views = await incidents.listIncidents(call.ctx, { limit: limitOf(call.request) });
         const page = await pageOf(call.ctx, call.request);
@@ -177,6 +178,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     },
     POST: {
       write: true,
+      action: 'incident.write',
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);
@@ -192,9 +194,13 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   });
 
   resource(app, v1, '/incidents/:incident', {
-    GET: { run: async (call) => json(call, await incidents.getIncident(call.ctx, call.params.incident!)) },
+    GET: {
+      action: 'incident.read',
+      run: async (call) => json(call, await incidents.getIncident(call.ctx, call.params.incident!)),
+    },
     POST: {
       write: true,
+      action: 'incident.write',
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);
@@ -209,6 +215,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     },
     DELETE: {
       write: true,
+      action: 'incident.write',
       run: async (call) => json(call, await incidents.deleteIncident(call.ctx, call.actor, call.params.incident!)),
     },
   });
@@ -216,6 +223,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   resource(app, v1, '/incidents/:incident/updates', {
     POST: {
       write: true,
+      action: 'incident.write',
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);
@@ -232,6 +240,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
 
   resource(app, v1, '/incidents/:incident/updates/:update', {
     GET: {
+      action: 'incident.read',
       run: async (call) =>
         adminUpdateJson(
           await incidents.getUpdate(call.ctx, call.params.incident!, call.params.update!),
@@ -240,6 +249,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     },
     POST: {
       write: true,
+      action: 'incident.write',
       run: async (call) => {
         const fields = parameters(call.request);
         const updateId = call.params.update!;
@@ -269,6 +279,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   resource(app, v1, '/incidents/:incident/postmortem', {
     POST: {
       write: true,
+      action: 'incident.write',
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);

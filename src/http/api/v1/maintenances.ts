@@ -59,6 +59,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
 
   resource(app, v1, '/maintenances', {
     GET: {
+      action: 'maintenance.read',
       run: async (call) => {
         const views = await maintenances.listMaintenances(call.ctx, 'all', { limit: limitOf(call.request) });
         const json = await render(call);
@@ -67,6 +68,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     },
     POST: {
       write: true,
+      action: 'maintenance.write',
       run: (call) =>
         post(call, 201, (fields, once) => maintenances.createMaintenance(call.ctx, call.actor, input(fields), once)),
     },
@@ -74,10 +76,12 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
 
   resource(app, v1, '/maintenances/:maintenance', {
     GET: {
+      action: 'maintenance.read',
       run: async (call) => (await render(call))(await maintenances.getMaintenance(call.ctx, call.params.maintenance!)),
     },
     POST: {
       write: true,
+      action: 'maintenance.write',
       run: (call) =>
         post(call, 200, (fields, once) =>
           maintenances.editMaintenance(call.ctx, call.actor, call.params.maintenance!, input(fields), once),
@@ -85,6 +89,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     },
     DELETE: {
       write: true,
+      action: 'maintenance.write',
       run: async (call) =>
         (await render(call))(await maintenances.deleteMaintenance(call.ctx, call.actor, call.params.maintenance!)),
     },
@@ -93,6 +98,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
   resource(app, v1, '/maintenances/:maintenance/updates', {
     POST: {
       write: true,
+      action: 'maintenance.write',
       run: (call) =>
         post(call, 201, (fields, once) =>
           maintenances.postMaintenanceUpdate(call.ctx, call.actor, call.params.maintenance!, input(fields), once),
@@ -102,6 +108,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
 
   resource(app, v1, '/maintenances/:maintenance/updates/:update', {
     GET: {
+      action: 'maintenance.read',
       run: async (call) =>
         adminUpdateJson(
           await maintenances.getMaintenanceUpdate(call.ctx, call.params.maintenance!, call.params.update!),
@@ -110,6 +117,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     },
     POST: {
       write: true,
+      action: 'maintenance.write',
       run: async (call) => {
         const fields = fieldsOf(call);
         const updateId = call.params.update!;

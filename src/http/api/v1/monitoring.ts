@@ -104,6 +104,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
 
   resource(app, v1, '/services/:service/push', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) => {
         const push = await getPush(ctx, actor, params.service!);
         return pushJson(request, params.service!, push.enabled, null, push.lastPushAt);
@@ -111,6 +112,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
     },
     POST: {
       write: true,
+      action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) => {
         const { secret } = await regeneratePushSecret(ctx, actor, params.service!);
         const push = await getPush(ctx, actor, params.service!);
@@ -119,6 +121,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
     },
     DELETE: {
       write: true,
+      action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) => {
         await removePushSecret(ctx, actor, params.service!);
         return pushJson(request, params.service!, false, null, null);
@@ -128,11 +131,13 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
 
   resource(app, v1, '/services/:service/automation', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) =>
         automationJson(request, params.service!, await getAutomation(ctx, actor, params.service!)),
     },
     POST: {
       write: true,
+      action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) =>
         automationJson(
           request,
@@ -153,6 +158,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
   resource(app, v1, '/services/:service/confirm-recovery', {
     POST: {
       write: true,
+      action: 'recovery.confirm',
       status: 201,
       run: async ({ ctx, actor, json, request, params }) =>
         json.event(
@@ -166,12 +172,14 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
 
   resource(app, v1, '/services/:service/checks', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) => ({
         checks: (await listChecks(ctx, actor, params.service!)).map((c) => checkJson(request, params.service!, c)),
       }),
     },
     POST: {
       write: true,
+      action: 'monitoring.configure',
       status: 201,
       run: async ({ ctx, actor, request, params }) => {
         const { check } = await saveCheck(
@@ -188,11 +196,13 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
 
   resource(app, v1, '/services/:service/checks/:check', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) =>
         checkJson(request, params.service!, await getCheck(ctx, actor, params.service!, params.check!)),
     },
     POST: {
       write: true,
+      action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) => {
         const { check } = await saveCheck(
           ctx,
@@ -206,6 +216,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
     },
     DELETE: {
       write: true,
+      action: 'monitoring.configure',
       run: async ({ ctx, actor, request, params }) =>
         checkJson(request, params.service!, await deleteCheck(ctx, actor, params.service!, params.check!)),
     },
@@ -214,7 +225,7 @@ export async function monitoringApi(app: FastifyInstance, options: MonitoringApi
   resource(app, v1, '/hooks/alertmanager', {
     POST: {
       write: true,
-      eventsScope: true,
+      action: 'alerts.receive',
       run: async ({ ctx, actor, request }) => ({
         ok: true,
         ...(await receiveAlertmanager(ctx, actor, options.alertmanager, request.body)),

@@ -113,12 +113,14 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
 
   resource(app, v1, '/channels', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request }) => ({
         channels: (await channels.listChannels(ctx, actor)).map((c) => channelJson(request, c)),
       }),
     },
     POST: {
       write: true,
+      action: 'notifications.configure',
       status: 201,
       run: async ({ ctx, actor, request }) =>
         channelJson(request, await channels.createChannel(ctx, actor, channelInput(request)), true),
@@ -126,11 +128,13 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
   });
   resource(app, v1, '/channels/:id', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) =>
         channelJson(request, await channels.getChannel(ctx, actor, channelId(params))),
     },
     POST: {
       write: true,
+      action: 'notifications.configure',
       run: async ({ ctx, actor, request, params }) => {
         const input = channelInput(request);
         const channel = await channels.updateChannel(ctx, actor, channelId(params), input);
@@ -139,6 +143,7 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
     },
     DELETE: {
       write: true,
+      action: 'notifications.configure',
       run: async ({ ctx, actor, request, params }) =>
         channelJson(request, await channels.deleteChannel(ctx, actor, channelId(params))),
     },
@@ -146,12 +151,14 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
   resource(app, v1, '/channels/:id/resume', {
     POST: {
       write: true,
+      action: 'notifications.configure',
       run: async ({ ctx, actor, request, params }) =>
         channelJson(request, await channels.resumeChannel(ctx, actor, channelId(params))),
     },
   });
   resource(app, v1, '/channels/:id/deliveries', {
     GET: {
+      action: 'configuration.read',
       run: async ({ ctx, actor, request, params }) => {
         const limit = param(request, 'limit');
         const n = limit === undefined ? 50 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
@@ -162,11 +169,15 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
   });
 
   resource(app, v1, '/subscribers', {
-    GET: { run: async ({ ctx, actor }) => ({ subscribers: (await listSubscribers(ctx, actor)).map(subscriberJson) }) },
+    GET: {
+      action: 'configuration.read',
+      run: async ({ ctx, actor }) => ({ subscribers: (await listSubscribers(ctx, actor)).map(subscriberJson) }),
+    },
   });
   resource(app, v1, '/subscribers/:id', {
     DELETE: {
       write: true,
+      action: 'notifications.configure',
       run: async ({ ctx, actor, params }) => {
         const id = params.id ?? '';
         if (!/^\d{1,9}$/.test(id)) throw new HttpError(404, `Subscriber ${id} does not exist`);
@@ -178,9 +189,10 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
 
   const smtpFields = ['host', 'port', 'security', 'user', 'password', 'from'] as const;
   resource(app, v1, '/smtp', {
-    GET: { run: async ({ ctx, actor }) => getSmtpSettings(ctx, actor) },
+    GET: { action: 'configuration.read', run: async ({ ctx, actor }) => getSmtpSettings(ctx, actor) },
     POST: {
       write: true,
+      action: 'settings.write',
       run: async ({ ctx, actor, request }) =>
         updateSmtpSettings(
           ctx,
@@ -192,6 +204,7 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
   resource(app, v1, '/smtp/test', {
     POST: {
       write: true,
+      action: 'settings.write',
       run: async ({ ctx, actor, request }) =>
         sendTestEmail(ctx, actor, options.mailer, {
           to: param(request, 'to'),

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context, Actor } from '../../../services/context.ts';
 import { HttpError } from '../../errors.ts';
-import { Unauthorized } from '../../../domain/errors.ts';
+import { Forbidden, Unauthorized } from '../../../domain/errors.ts';
+import { permits, refusal, type Action } from '../../../domain/permissions.ts';
 import { V1Serializer } from './serialize.ts';
 import type { ResponseCache } from '../../cache/response-cache.ts';
 import { PUBLIC_CACHE_CONTROL } from '../../site/page-headers.ts';
@@ -33,8 +34,11 @@ export interface Call {
 type Method = 'GET' | 'POST' | 'DELETE';
 export interface Handler {
   run: (call: Call) => Promise<unknown>;
-  /** Whether an `events`-scope token may make this call. */
-  eventsScope?: boolean;
+  /**
+   * What the call does, as the permission table (domain/permissions.ts) knows it; the mount
+   * refuses with 403 an actor the table does not allow. Absent: admin-only configuration.
+   */
+  action?: Action;
   /** The status of a successful answer. */
   status?: number;
   /** Whether the answer changes state (refused on the public mount). */
@@ -81,9 +85,8 @@ export function resource(
       const actor = request.actor;
       // Both mounts name the actor before any route runs; this only guards a mount that forgot.
       if (!actor) throw new Unauthorized('An API token or OAuth signature is required');
-      if (options.mount === 'admin' && actor.scope === 'events' && !handler.eventsScope) {
-        throw new HttpError(403, `Token ${actor.name} has the events scope: it may only post and read events`);
-      }
+      const action = handler.action ?? 'configuration.read';
+      if (!permits(actor.scope, action)) throw new Forbidden(refusal(actor, action));
       const json = new V1Serializer(request, options.mountPath, options.mount === 'admin');
       const headers: Record<string, string> = {};
       const call = () =>

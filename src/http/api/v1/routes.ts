@@ -14,10 +14,12 @@ import { resource, type V1Options } from './resource.ts';
 export async function v1Routes(app: FastifyInstance, options: V1Options): Promise<void> {
   resource(app, options, '/services', {
     GET: {
+      action: 'catalog.read',
       run: async ({ ctx, json }) => ({ services: (await services.listServices(ctx)).map((s) => json.service(s)) }),
     },
     POST: {
       write: true,
+      action: 'catalog.write',
       status: 201,
       run: async ({ ctx, actor, json, request }) =>
         json.service(
@@ -31,9 +33,13 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
   });
 
   resource(app, options, '/services/:service', {
-    GET: { run: async ({ ctx, json, params }) => json.service(await services.getService(ctx, params.service!)) },
+    GET: {
+      action: 'catalog.read',
+      run: async ({ ctx, json, params }) => json.service(await services.getService(ctx, params.service!)),
+    },
     POST: {
       write: true,
+      action: 'catalog.write',
       run: async ({ ctx, actor, json, request, params }) =>
         json.service(
           await services.updateService(ctx, actor, params.service!, {
@@ -45,6 +51,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
     },
     DELETE: {
       write: true,
+      action: 'catalog.write',
       run: async ({ ctx, actor, json, params }) =>
         json.service(await services.deleteService(ctx, actor, params.service!)),
     },
@@ -52,7 +59,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
 
   resource(app, options, '/services/:service/events', {
     GET: {
-      eventsScope: true,
+      action: 'event.read',
       query: EVENTS_QUERY,
       run: async ({ ctx, json, request, headers, params }) => {
         const query = Object.fromEntries(EVENTS_QUERY.map((name) => [name, param(request, name)]));
@@ -71,7 +78,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
     },
     POST: {
       write: true,
-      eventsScope: true,
+      action: 'event.post',
       status: 201,
       run: async ({ ctx, actor, json, request, params }) =>
         json.event(
@@ -87,27 +94,32 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
 
   resource(app, options, '/services/:service/events/current', {
     GET: {
-      eventsScope: true,
+      action: 'event.read',
       run: async ({ ctx, json, params }) => json.event(await events.getCurrentEvent(ctx, params.service!)),
     },
   });
 
   resource(app, options, '/services/:service/events/:sid', {
     GET: {
-      eventsScope: true,
+      action: 'event.read',
       run: async ({ ctx, json, params }) => json.event(await events.getEvent(ctx, params.service!, params.sid!)),
     },
     DELETE: {
       write: true,
+      action: 'event.delete',
       run: async ({ ctx, actor, json, params }) =>
         json.event(await events.deleteEvent(ctx, actor, params.service!, params.sid!)),
     },
   });
 
   resource(app, options, '/service-lists', {
-    GET: { run: async ({ ctx, json }) => ({ lists: (await lists.listServiceLists(ctx)).map((l) => json.list(l)) }) },
+    GET: {
+      action: 'catalog.read',
+      run: async ({ ctx, json }) => ({ lists: (await lists.listServiceLists(ctx)).map((l) => json.list(l)) }),
+    },
     POST: {
       write: true,
+      action: 'catalog.write',
       status: 201,
       run: async ({ ctx, actor, json, request }) =>
         json.list(
@@ -120,9 +132,13 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
   });
 
   resource(app, options, '/service-lists/:list', {
-    GET: { run: async ({ ctx, json, params }) => json.list(await lists.getServiceList(ctx, params.list!)) },
+    GET: {
+      action: 'catalog.read',
+      run: async ({ ctx, json, params }) => json.list(await lists.getServiceList(ctx, params.list!)),
+    },
     POST: {
       write: true,
+      action: 'catalog.write',
       run: async ({ ctx, actor, json, request, params }) =>
         json.list(
           await lists.updateServiceList(ctx, actor, params.list!, {
@@ -133,6 +149,7 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
     },
     DELETE: {
       write: true,
+      action: 'catalog.write',
       run: async ({ ctx, actor, json, params }) => json.list(await lists.deleteServiceList(ctx, actor, params.list!)),
     },
   });
@@ -148,10 +165,12 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
 
   resource(app, options, '/statuses', {
     GET: {
+      action: 'catalog.read',
       run: async ({ ctx, json }) => ({ statuses: (await statuses.listStatuses(ctx)).map((s) => json.status(s)) }),
     },
     POST: {
       write: true,
+      action: 'catalog.write',
       status: 201,
       run: async ({ ctx, actor, json, request }) =>
         json.status(await statuses.createStatus(ctx, actor, statusInput(request))),
@@ -159,24 +178,29 @@ export async function v1Routes(app: FastifyInstance, options: V1Options): Promis
   });
 
   resource(app, options, '/statuses/:status', {
-    GET: { run: async ({ ctx, json, params }) => json.status(await statuses.getStatus(ctx, params.status!)) },
+    GET: {
+      action: 'catalog.read',
+      run: async ({ ctx, json, params }) => json.status(await statuses.getStatus(ctx, params.status!)),
+    },
     POST: {
       write: true,
+      action: 'catalog.write',
       run: async ({ ctx, actor, json, request, params }) =>
         json.status(await statuses.updateStatus(ctx, actor, params.status!, statusInput(request))),
     },
     DELETE: {
       write: true,
+      action: 'catalog.write',
       run: async ({ ctx, actor, json, request, params }) =>
         json.status(await statuses.deleteStatus(ctx, actor, params.status!, { force: flagParam(request, 'force') })),
     },
   });
 
   resource(app, options, '/status-images', {
-    GET: { run: async ({ json }) => ({ images: json.images() }) },
+    GET: { action: 'catalog.read', run: async ({ json }) => ({ images: json.images() }) },
   });
 
   resource(app, options, '/levels', {
-    GET: { run: async () => ({ levels: [...LEVELS] }) },
+    GET: { action: 'catalog.read', run: async () => ({ levels: [...LEVELS] }) },
   });
 }

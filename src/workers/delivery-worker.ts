@@ -1,6 +1,6 @@
-import type { Context } from './context.ts';
-import { deliverDue, type DeliveryDeps } from './delivery.ts';
-import { pruneNotifications } from './notification-retention.ts';
+import type { Context } from '../services/context.ts';
+import { deliverDue, type DeliveryDeps } from '../services/delivery.ts';
+import { pruneNotifications } from '../services/notification-retention.ts';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
 

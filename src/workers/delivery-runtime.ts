@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import type { Config } from './config.ts';
-import type { Context } from './services/context.ts';
-import { AddressGuard } from './outbound/address-guard.ts';
-import { GuardedFetch } from './outbound/guarded-fetch.ts';
-import { SmtpMailer } from './outbound/smtp-mailer.ts';
-import { webhookPoster } from './outbound/webhook-poster.ts';
-import { DEFAULT_DELIVERY_POLICY } from './domain/delivery-policy.ts';
-import type { DeliveryTransports } from './services/delivery-transports.ts';
-import { startDeliveryWorker, type DeliveryWorker } from './services/delivery-worker.ts';
+import type { Config } from '../config.ts';
+import type { Context } from '../services/context.ts';
+import { AddressGuard } from '../outbound/address-guard.ts';
+import { GuardedFetch } from '../outbound/guarded-fetch.ts';
+import { SmtpMailer } from '../outbound/smtp-mailer.ts';
+import { webhookPoster } from '../outbound/webhook-poster.ts';
+import { DEFAULT_DELIVERY_POLICY } from '../domain/delivery-policy.ts';
+import type { DeliveryTransports } from '../services/delivery-transports.ts';
+import { startDeliveryWorker, type DeliveryWorker } from './delivery-worker.ts';
 
 /**
  * The real outbound transports: webhooks, Slack and SMTP through the private-address guard

@@ -1,7 +1,7 @@
-import type { Context } from './context.ts';
-import { pruneMonitoringData, runDueChecks, type CheckRunner } from './checks.ts';
-import { runSilentHeartbeats } from './heartbeats.ts';
-import { runMaintenanceTransitions } from './maintenances.ts';
+import type { Context } from '../services/context.ts';
+import { pruneMonitoringData, runDueChecks, type CheckRunner } from '../services/checks.ts';
+import { runSilentHeartbeats } from '../services/heartbeats.ts';
+import { runMaintenanceTransitions } from '../services/maintenances.ts';
 
 export interface MonitorLoopOptions {
   ctx: Context;
