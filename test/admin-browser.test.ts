@@ -119,7 +119,9 @@ for (const backend of BACKENDS) {
       assert.match(await flash(), /Status Maintenance created/);
 
       await page.getByRole('link', { name: 'Dashboard' }).click();
-      const card = page.getByRole('region', { name: 'API' });
+      // A healthy service is one line: a tap opens its short form.
+      await page.locator('#svc-api summary').click();
+      const card = page.locator('#svc-api');
       await card.getByRole('radio', { name: 'Down' }).check();
       await card.getByLabel('Message').fill('Elevated error rates on writes');
       await check('dashboard');
@@ -151,7 +153,7 @@ for (const backend of BACKENDS) {
       };
       assert.deepEqual([note.status.id, note.informational], ['down', true]);
 
-      await page.getByRole('region', { name: 'API' }).getByRole('link', { name: 'Events of API' }).click();
+      await page.getByRole('region', { name: 'API' }).getByRole('link', { name: 'Updates of API' }).click();
       await check('events');
       await page
         .getByRole('link', { name: /^Delete/ })

@@ -120,6 +120,8 @@ describe('incidents in Chromium (phone flow, live card, permalink, history)', ()
     assert.match((await card.textContent()) ?? '', /Checkout errors/);
     assert.match((await card.textContent()) ?? '', /Investigating/);
     assert.match((await card.textContent()) ?? '', /Posted (just now|\d+ minutes? ago) · /);
+    const firstService = await desk.locator('li.svc').first().getAttribute('data-service');
+    assert.ok(['api', 'checkout'].includes(firstService!), `first service: ${firstService}`);
     const named = (await desk.locator('.banner .affected').textContent()) ?? '';
     assert.match(named, /API/);
     assert.match(named, /Checkout/);

@@ -41,7 +41,7 @@ for (const backend of BACKENDS) {
 
     const page = (url: string) => t.inject({ method: 'GET', url });
 
-    it('front page: a card per unresolved incident with stage, latest update, time and services; banner names them', async () => {
+    it('front page: a card per unresolved incident with stage, latest update, time and services; affected first; banner names them', async () => {
       const res = await page('/');
       assert.equal(res.statusCode, 200);
       const body = res.body;
@@ -57,6 +57,7 @@ for (const backend of BACKENDS) {
         body.indexOf('class="incident-card') < body.indexOf('id="svc-alpha"'),
         'the card is above the services',
       );
+      assert.ok(body.indexOf('id="svc-zulu"') < body.indexOf('id="svc-alpha"'), 'the affected service comes first');
       assert.match(body, /<ul class="affected" aria-label="Affected services"><li><a href="#svc-zulu">Zulu<\/a>/);
       // Past incidents: the last 7 days.
       const past = body.slice(body.indexOf('id="past-title"'));

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BACKENDS, TestClock, startTestApp, type TestApp } from './support/harness.ts';
 import { startSmtpSink, type SmtpSink } from './support/receivers.ts';
 import { deliverDue, type DeliveryDeps } from '../src/services/delivery.ts';
-import { deliveryTransports } from '../src/delivery-runtime.ts';
+import { deliveryTransports } from '../src/workers/delivery-runtime.ts';
 import { DEFAULT_DELIVERY_POLICY } from '../src/domain/delivery-policy.ts';
 
 const SITE = 'http://status.test';

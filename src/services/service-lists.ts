@@ -82,7 +82,7 @@ export async function moveServiceList(
   slug: string,
   direction: MoveDirection,
 ): Promise<ServiceList[]> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const all = await lists.allLists(trx);
     if (!all.some((l) => l.slug === slug)) throw new NotFound(`Service list ${slug} does not exist`);
@@ -101,7 +101,7 @@ export async function moveServiceList(
 
 /** Sets the whole display order of lists at once (drag and drop); `slugs` names every list once. */
 export async function orderServiceLists(ctx: Context, actor: Actor, slugs: readonly string[]): Promise<ServiceList[]> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   return inTransaction(ctx, actor, async (trx, changes) => {
     const all = await lists.allLists(trx);
     checkReordering(

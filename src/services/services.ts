@@ -106,7 +106,7 @@ async function siblings(trx: Db, listId: number | null): Promise<string[]> {
 
 /** Moves a service one place up or down (or to the top or bottom) within its list. */
 export async function moveService(ctx: Context, actor: Actor, slug: string, direction: MoveDirection): Promise<void> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await services.findServiceBySlug(trx, slug);
     if (!service) throw new NotFound(`Service ${slug} does not exist`);
@@ -120,7 +120,7 @@ export async function moveService(ctx: Context, actor: Actor, slug: string, dire
  * list's slug, or '' for the services without a list; `slugs` names each of them once.
  */
 export async function orderServices(ctx: Context, actor: Actor, list: string, slugs: readonly string[]): Promise<void> {
-  requireAdmin(actor);
+  authorize(actor, 'catalog.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     const listId = list === '' ? null : await listIdFor(trx, list);
     checkReordering(await siblings(trx, listId), slugs);

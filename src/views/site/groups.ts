@@ -23,11 +23,12 @@ export interface GroupsMarks {
 }
 
 /**
- * Services grouped by list, in display order (rows and lists come ordered; the banner names the
- * affected services, so the order stays the admins' even during trouble). A group whose services
- * are all operational, none in an unresolved incident, can be collapsed; while anything on the
- * page has a problem, such groups start collapsed so the trouble is on the first screen. A group
- * with a problem is never collapsible.
+ * Services grouped by list, in the admins' display order (rows and lists come ordered). Within a
+ * list, services not at a NORMAL status or in an unresolved incident come first, in display order
+ * among themselves; the rest follow in display order. A group whose services are all operational,
+ * none in an unresolved incident, can be collapsed; while anything on the page has a problem, such
+ * groups start collapsed so the trouble is on the first screen. A group with a problem is never
+ * collapsible.
  */
 export function serviceGroups(view: GroupsView, marks: GroupsMarks = {}): Html {
   const inIncident = marks.inIncident ?? new Set<number>();
@@ -35,7 +36,7 @@ export function serviceGroups(view: GroupsView, marks: GroupsMarks = {}): Html {
   const affected = (r: GroupsView['rows'][number]) =>
     (shownStatus(r.service, view.defaultStatus)?.level ?? 'NORMAL') !== 'NORMAL' || inIncident.has(r.service.id);
   const byList = new Map<number | null, GroupsView['rows']>();
-  for (const row of view.rows) {
+  for (const row of [...view.rows.filter(affected), ...view.rows.filter((r) => !affected(r))]) {
     const key = row.service.list?.id ?? null;
     if (!byList.has(key)) byList.set(key, []);
     byList.get(key)!.push(row);
