@@ -171,8 +171,8 @@ export async function runDueChecks(ctx: Context, runner: CheckRunner, now: numbe
 async function recordRun(ctx: Context, check: Check, result: RunResult, now: number): Promise<CheckRun> {
   const actor = automationActor('check', check.name);
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const slug = (await serviceSlugById(trx, check.serviceId)) ?? '';
-    const run: CheckRun = { service: slug, check: check.name, result, outcome: 'unchanged' };
+    const service = await services.findServiceById(trx, check.serviceId);
+    const run: CheckRun = { service: service?.slug ?? '', check: check.name, result, outcome: 'unchanged' };
     const threshold = applyThreshold(
       { consecutiveFailures: check.consecutiveFailures, effective: check.effectiveState },
       result.state,
@@ -187,7 +187,6 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
       consecutiveFailures: threshold.consecutiveFailures,
       effective: threshold.effective,
     });
-    const service = await services.findServiceBySlug(trx, slug);
     if (!service) return run;
     const all = (await checks.checksOfService(trx, service.id)).filter((c) => c.enabled);
     const aggregate = worstState(all.map((c) => c.effectiveState).filter((s) => s !== null));

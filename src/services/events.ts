@@ -6,12 +6,13 @@ import type { Change } from '../changes/bus.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
 import { parseDate, parseDateRange } from '../domain/dates.ts';
 import { parseBoolean } from '../domain/fields.ts';
-import type { Status, StatusEvent } from '../domain/resources.ts';
+import type { Service, StatusEvent } from '../domain/resources.ts';
 import * as events from '../db/repositories/events.ts';
 import * as statuses from '../db/repositories/statuses.ts';
-import { type Actor, type Context, authorOf, automationSourceOf } from './context.ts';
+import { type Actor, type Context, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction, reading, type WriteScope } from './transaction.ts';
+import { writeEvent } from './event-write.ts';
 import { recordEventNotice } from './notices.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
@@ -156,13 +157,22 @@ export async function postEventIn(
   input: PostEventInput,
 ): Promise<PostOutcome> {
   authorize(actor, 'event.post');
+  return postEventFor({ ctx, actor, trx, changes }, await requireService(trx, serviceSlug), input);
+}
+
+/**
+ * postEventIn for a service the caller has already loaded in the same transaction (automation,
+ * maintenance completion): no lookup by slug again.
+ */
+export async function postEventFor(scope: WriteScope, service: Service, input: PostEventInput): Promise<PostOutcome> {
+  const { ctx, actor, trx } = scope;
+  authorize(actor, 'event.post');
   const backdated = backdatedTimestamp(actor, input.timestamp, ctx.clock.now());
   const requestedMessage = required('message', input.message);
   const requestedInformational =
     input.informational === undefined || input.informational === ''
       ? false
       : parseBoolean('informational', input.informational);
-  const service = await requireService(trx, serviceSlug);
   let status;
   if (input.status !== undefined && input.status !== '') {
     status = await statuses.findStatusBySlug(trx, input.status);
@@ -173,7 +183,7 @@ export async function postEventIn(
   }
   if (backdated !== undefined) {
     // History, not news: no escalation policy, no notice, no policy memory (contract §7.1).
-    const event = await writeEvent(trx, changes, ctx, actor, service, {
+    const event = await writeEvent(scope, service, {
       status,
       message: requestedMessage,
       informational: requestedInformational,
@@ -184,15 +194,7 @@ export async function postEventIn(
   const timestamp = ctx.clock.now();
   if (automationSourceOf(actor) !== undefined) {
     // Planned work: automation on an affected service records notes and notifies nobody (§9.2).
-    const quiet = await quietDuringMaintenance(
-      trx,
-      changes,
-      ctx,
-      actor,
-      service,
-      { status, message: requestedMessage },
-      timestamp,
-    );
+    const quiet = await quietDuringMaintenance(scope, service, { status, message: requestedMessage }, timestamp);
     if (quiet) return quiet;
   }
   const plan = await planEvent(
@@ -205,7 +207,7 @@ export async function postEventIn(
   if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
   if (plan.decision.action === 'suppress')
     return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
-  const event = await writeEvent(trx, changes, ctx, actor, service, {
+  const event = await writeEvent(scope, service, {
     status: plan.status,
     message: plan.message,
     informational: plan.informational,
@@ -214,28 +216,6 @@ export async function postEventIn(
   await recordEventNotice(trx, 'event.created', event, service, timestamp);
   await recordEventEffects(trx, actor, service, plan, timestamp);
   return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
-}
-
-async function writeEvent(
-  trx: Transaction<Schema>,
-  changes: Change[],
-  ctx: Context,
-  actor: Actor,
-  service: { id: number; slug: string },
-  fields: { status: Status; message: string; informational: boolean; timestamp: number },
-): Promise<StatusEvent> {
-  const sid = ctx.ids.eventSid();
-  const id = await events.insertEvent(trx, {
-    sid,
-    serviceId: service.id,
-    statusId: fields.status.id,
-    message: fields.message,
-    informational: fields.informational,
-    timestamp: fields.timestamp,
-    author: authorOf(actor),
-  });
-  changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-  return { id, sid, serviceId: service.id, serviceSlug: service.slug, author: authorOf(actor), ...fields };
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {

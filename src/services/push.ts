@@ -4,12 +4,7 @@ import { NotFound } from '../domain/errors.ts';
 import { checkCharacters } from '../domain/fields.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
 import * as services from '../db/repositories/services.ts';
-import {
-  findAutomation,
-  findAutomationByPushHash,
-  serviceSlugById,
-  updateAutomation,
-} from '../db/repositories/automation.ts';
+import { findAutomation, findAutomationByPushHash, updateAutomation } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -87,8 +82,7 @@ export async function receivePush(
     if (!automation || automation.pushSecretHash === null || !secretsEqual(automation.pushSecretHash, hash)) {
       throw unknown();
     }
-    const slug = await serviceSlugById(trx, automation.serviceId);
-    const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
+    const service = await services.findServiceById(trx, automation.serviceId);
     if (!service) throw unknown();
     const now = ctx.clock.now();
     await updateAutomation(trx, service.id, { last_push_at: now, heartbeat_fired_at: null });

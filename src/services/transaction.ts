@@ -20,6 +20,28 @@ function auditEntryFor(ctx: Context, actor: Actor, change: Change): NewAuditEntr
 type Work<T> = (trx: Transaction<Schema>, changes: Change[]) => Promise<T>;
 
 /**
+ * One write in progress: who acts, in which transaction, and the change notices it will publish
+ * after the commit. Use cases that compose (an incident update posting events on several
+ * services) take a scope and add to it, so everything commits, or nothing, with one audit trail.
+ */
+export interface WriteScope {
+  ctx: Context;
+  actor: Actor;
+  trx: Transaction<Schema>;
+  changes: Change[];
+}
+
+/** `inTransaction`, handing the work one WriteScope. */
+export function inWriteScope<T>(
+  ctx: Context,
+  actor: Actor,
+  work: (scope: WriteScope) => Promise<T>,
+  conflictMessage?: string,
+): Promise<T> {
+  return inTransaction(ctx, actor, (trx, changes) => work({ ctx, actor, trx, changes }), conflictMessage);
+}
+
+/**
  * Runs a write as one transaction and publishes its change notices after the commit.
  * Each change notice is also written to the audit log, in the same transaction, as done
  * by `actor` (see docs/decisions/admin-audit-log.md).
