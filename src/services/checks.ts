@@ -193,7 +193,7 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
     const automation = await findAutomation(trx, service.id);
     if (aggregate === undefined || aggregate === automation.checksState) return run;
     if (service.currentEvent?.status.slug === automation.statuses[aggregate]) {
-      await updateAutomation(trx, service.id, { checks_state: aggregate });
+      await updateAutomation(trx, service.id, { checksState: aggregate });
       return run;
     }
     // The event is public: generic words only; the detail stays on the admin monitoring page.
@@ -207,7 +207,7 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
             .map((c) => `${c.name}: ${publicCheckMessage(c.kind, c.lastMessage)}`)
             .join('; ');
     const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, aggregate, message);
-    if (posted.outcome !== 'suppressed') await updateAutomation(trx, service.id, { checks_state: aggregate });
+    if (posted.outcome !== 'suppressed') await updateAutomation(trx, service.id, { checksState: aggregate });
     return { ...run, outcome: posted.outcome };
   });
 }

@@ -40,7 +40,7 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
   const secret = ctx.ids.secret(24);
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await requireService(trx, slug);
-    await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: hashPushSecret(secret) });
+    await updateAutomation(trx, service.id, { pushSecretHash: hashPushSecret(secret) });
     changes.push({ topic: 'service', action: 'updated', slug });
   });
   return { secret };
@@ -50,7 +50,7 @@ export async function removePushSecret(ctx: Context, actor: Actor, slug: string)
   authorize(actor, 'monitoring.configure');
   await inTransaction(ctx, actor, async (trx, changes) => {
     const service = await requireService(trx, slug);
-    await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: null });
+    await updateAutomation(trx, service.id, { pushSecretHash: null });
     changes.push({ topic: 'service', action: 'updated', slug });
   });
 }
@@ -85,7 +85,7 @@ export async function receivePush(
     const service = await services.findServiceById(trx, automation.serviceId);
     if (!service) throw unknown();
     const now = ctx.clock.now();
-    await updateAutomation(trx, service.id, { last_push_at: now, heartbeat_fired_at: null });
+    await updateAutomation(trx, service.id, { lastPushAt: now, heartbeatFiredAt: null });
     const result: PushResult = { service: service.slug, state, outcome: 'unchanged' };
     if (service.currentEvent?.status.slug === automation.statuses[state]) return result;
     const message = input.message?.trim() ? input.message : `Push reports ${state}`;
