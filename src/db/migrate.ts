@@ -10,6 +10,7 @@ import { componentStatusAndIdsMigration } from './migrations/2026-11-27-02-compo
 import { incidentsMigration } from './migrations/2026-11-27-03-incidents.ts';
 import { pushSecretHashesMigration } from './migrations/2026-11-27-04-push-secret-hashes.ts';
 import { maintenanceMigration } from './migrations/2026-11-27-07-maintenance.ts';
+import { uptimeDaysMigration } from './migrations/2026-11-27-08-uptime-days.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
@@ -23,6 +24,7 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-27-03-incidents': incidentsMigration(database.dialect),
     '2026-11-27-04-push-secret-hashes': pushSecretHashesMigration,
     '2026-11-27-07-maintenance': maintenanceMigration,
+    '2026-11-27-08-uptime-days': uptimeDaysMigration(database.dialect),
   };
 }
 

@@ -3,6 +3,7 @@ import type { NotificationTables } from './schema-notifications.ts';
 import type { MonitoringTables } from './schema-monitoring.ts';
 import type { IncidentTables } from './schema-incidents.ts';
 import type { MaintenanceTables } from './schema-maintenance.ts';
+import type { UptimeTables } from './schema-uptime.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -124,7 +125,7 @@ export interface AuditLogTable {
   address: string;
 }
 
-export interface Schema extends NotificationTables, MonitoringTables, IncidentTables, MaintenanceTables {
+export interface Schema extends NotificationTables, MonitoringTables, IncidentTables, MaintenanceTables, UptimeTables {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;

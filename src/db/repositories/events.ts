@@ -1,4 +1,11 @@
 import { sql } from 'kysely';
+import {
+  historySpanAround,
+  lockServiceHistory,
+  rebuildUptimeDays,
+  refreshUptimeDays,
+  servicesWithEventsAt,
+} from './uptime-days.ts';
 import type { Db } from '../connect.ts';
 import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
@@ -122,6 +129,8 @@ export async function insertEvent(
     author: string;
   },
 ): Promise<number> {
+  // The stored uptime days change with the service's history, in the same transaction.
+  const zone = await lockServiceHistory(db, event.serviceId);
   const row = await db
     .insertInto('events')
     .values({
@@ -135,11 +144,22 @@ export async function insertEvent(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  const span = await historySpanAround(db, event.serviceId, { timestamp: event.timestamp, id: row.id });
+  await refreshUptimeDays(db, zone, event.serviceId, span);
   return row.id;
 }
 
 export async function deleteEvent(db: Db, id: number): Promise<void> {
+  const event = await db
+    .selectFrom('events')
+    .select(['service_id', 'timestamp'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!event) return;
+  const zone = await lockServiceHistory(db, event.service_id);
+  const span = await historySpanAround(db, event.service_id, { timestamp: Number(event.timestamp), id });
   await db.deleteFrom('events').where('id', '=', id).execute();
+  await refreshUptimeDays(db, zone, event.service_id, span);
 }
 
 export async function countEventsWithStatus(db: Db, statusId: number): Promise<number> {
@@ -152,7 +172,9 @@ export async function countEventsWithStatus(db: Db, statusId: number): Promise<n
 }
 
 export async function deleteEventsWithStatus(db: Db, statusId: number): Promise<void> {
+  const affected = await servicesWithEventsAt(db, statusId);
   await db.deleteFrom('events').where('status_id', '=', statusId).execute();
+  if (affected.length > 0) await rebuildUptimeDays(db, { serviceIds: affected });
 }
 
 export async function countEventsOfService(db: Db, serviceId: number): Promise<number> {
