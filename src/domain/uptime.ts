@@ -136,6 +136,18 @@ export function closedUptimeDays(
   return out;
 }
 
+const dayIndexes = new WeakMap<readonly ZonedDay[], Map<number, number>>();
+
+/** Each day's position by its start (kept per days array: every service of a report shares it). */
+function dayIndex(days: readonly ZonedDay[]): Map<number, number> {
+  let index = dayIndexes.get(days);
+  if (!index) {
+    index = new Map(days.map((day, i) => [day.start, i]));
+    dayIndexes.set(days, index);
+  }
+  return index;
+}
+
 /**
  * A service's uptime days from what is stored and its latest event: the same figures as
  * `uptimeDays` over all its events. Undefined when the stored days cannot be used as they
@@ -153,8 +165,7 @@ export function uptimeDaysFromStored(
   // The open interval, from the latest event to now.
   const out = uptimeDays(days, now, undefined, latest ? [latest] : []);
   if (stored.length === 0) return out;
-  const byStart = new Map<number, number>();
-  for (const [i, day] of days.entries()) byStart.set(day.start, i);
+  const byStart = dayIndex(days);
   const from = days[0]?.start ?? 0;
   const to = days[days.length - 1]?.end ?? 0;
   for (const s of stored) {

@@ -117,18 +117,17 @@ export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<
   return new Map(rows.map((r) => [r.service_id, toEvent(r, statuses)]));
 }
 
-export async function insertEvent(
-  db: Db,
-  event: {
-    sid: string;
-    serviceId: number;
-    statusId: number;
-    message: string;
-    informational: boolean;
-    timestamp: number;
-    author: string;
-  },
-): Promise<number> {
+export interface NewEvent {
+  sid: string;
+  serviceId: number;
+  statusId: number;
+  message: string;
+  informational: boolean;
+  timestamp: number;
+  author: string;
+}
+
+export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
   // The stored uptime days change with the service's history, in the same transaction.
   const zone = await lockServiceHistory(db, event.serviceId);
   const row = await db
@@ -147,6 +146,31 @@ export async function insertEvent(
   const span = await historySpanAround(db, event.serviceId, { timestamp: event.timestamp, id: row.id });
   await refreshUptimeDays(db, zone, event.serviceId, span);
   return row.id;
+}
+
+/**
+ * Many events at once (seeding a benchmark or a test): inserted in chunks, then the uptime
+ * days of the services they touch are counted again once, instead of once per event.
+ */
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<void> {
+  const CHUNK = 500;
+  for (let i = 0; i < events.length; i += CHUNK) {
+    await db
+      .insertInto('events')
+      .values(
+        events.slice(i, i + CHUNK).map((event) => ({
+          sid: event.sid,
+          service_id: event.serviceId,
+          status_id: event.statusId,
+          message: event.message,
+          informational: event.informational ? 1 : 0,
+          timestamp: event.timestamp,
+          author: event.author,
+        })),
+      )
+      .execute();
+  }
+  if (events.length > 0) await rebuildUptimeDays(db, { serviceIds: events.map((e) => e.serviceId) });
 }
 
 export async function deleteEvent(db: Db, id: number): Promise<void> {

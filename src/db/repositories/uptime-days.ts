@@ -214,10 +214,13 @@ export async function rebuildUptimeDays(
   if (ids.length === 0) return;
   let range = db
     .selectFrom('events')
-    .select((eb) => [eb.fn.min('timestamp').as('first'), eb.fn.max('timestamp').as('last')]);
+    .select((eb) => [
+      eb.fn.min<number | null>('timestamp').as('first'),
+      eb.fn.max<number | null>('timestamp').as('last'),
+    ]);
   if (!every) range = range.where('service_id', 'in', ids);
-  const bounds = await range.executeTakeFirst();
-  if (bounds?.first === null || bounds?.first === undefined || bounds.last === null) return;
+  const bounds = await range.executeTakeFirstOrThrow();
+  if (bounds.first === null || bounds.last === null) return;
   // Counted once for all services: the zone's days are the costly part.
   const all = daysCovering(Number(bounds.first), Number(bounds.last), zone);
   for (const id of ids) {
@@ -247,8 +250,8 @@ export interface StoredServiceUptime {
 /**
  * In one statement (one snapshot): the stored zone and, per service, its stored days that
  * start in [from, to) and its latest event. The days of a service come packed in one text
- * column (`start end counted major partial degraded ...`): 200 rows cross the driver
- * instead of one per service and day, which is most of the cost.
+ * column, a JSON array `[start, end, counted, major, partial, degraded, ...]`: one row per
+ * service crosses the driver instead of one per service and day, which is most of the cost.
  */
 export async function uptimeSnapshot(
   db: Db,
@@ -261,7 +264,7 @@ export async function uptimeSnapshot(
   const text = (column: string) => sql`cast(${sql.ref(`u.${column}`)} as text)`;
   const packed = sql.join(
     ['day_start', 'day_end', 'counted', 'major', 'partial', 'degraded'].map(text),
-    sql` || ' ' || `,
+    sql` || ',' || `,
   );
   const result = await sql<{
     id: number;
@@ -275,7 +278,7 @@ export async function uptimeSnapshot(
       (select st.component_status from statuses st where st.id = (
         select e.status_id from events e where e.service_id = s.id order by e.timestamp desc, e.id desc limit 1
       )) as latest_status,
-      (select string_agg(${packed}, ' ') from uptime_days u
+      (select '[' || string_agg(${packed}, ',') || ']' from uptime_days u
         where u.service_id = s.id and u.day_start >= ${from} and u.day_start < ${to}) as days
     from services s where s.id in (${sql.join(serviceIds)})`.execute(db);
   let zone: string | undefined;
@@ -283,7 +286,7 @@ export async function uptimeSnapshot(
     zone = row.zone;
     const days: StoredUptimeDay[] = [];
     if (row.days) {
-      const n = row.days.split(' ').map(Number);
+      const n = JSON.parse(row.days) as number[];
       for (let i = 0; i + 5 < n.length; i += 6) {
         days.push({
           start: n[i]!,
