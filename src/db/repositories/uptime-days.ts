@@ -261,11 +261,8 @@ export async function uptimeSnapshot(
 ): Promise<{ zone: string | undefined; services: Map<number, StoredServiceUptime> }> {
   const services = new Map<number, StoredServiceUptime>();
   if (serviceIds.length === 0) return { zone: undefined, services };
-  const text = (column: string) => sql`cast(${sql.ref(`u.${column}`)} as text)`;
-  const packed = sql.join(
-    ['day_start', 'day_end', 'counted', 'major', 'partial', 'degraded'].map(text),
-    sql` || ',' || `,
-  );
+  // format(): one call per day, in both dialects (cheaper than casts joined with ||).
+  const packed = sql`format('%s,%s,%s,%s,%s,%s', u.day_start, u.day_end, u.counted, u.major, u.partial, u.degraded)`;
   const result = await sql<{
     id: number;
     zone: string;
