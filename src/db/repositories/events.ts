@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import {
-  historySpanAround,
+  historyNeighbours,
   lockServiceHistory,
   rebuildUptimeDays,
   refreshUptimeDays,
   servicesWithEventsAt,
+  spanBetween,
+  uptimeAfterInsert,
 } from './uptime-days.ts';
 import type { Db } from '../connect.ts';
 import type { EventRow } from '../schema.ts';
@@ -143,8 +145,7 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const span = await historySpanAround(db, event.serviceId, { timestamp: event.timestamp, id: row.id });
-  await refreshUptimeDays(db, zone, event.serviceId, span);
+  await uptimeAfterInsert(db, zone, event.serviceId, { timestamp: event.timestamp, id: row.id });
   return row.id;
 }
 
@@ -181,9 +182,9 @@ export async function deleteEvent(db: Db, id: number): Promise<void> {
     .executeTakeFirst();
   if (!event) return;
   const zone = await lockServiceHistory(db, event.service_id);
-  const span = await historySpanAround(db, event.service_id, { timestamp: Number(event.timestamp), id });
+  const around = await historyNeighbours(db, event.service_id, { timestamp: Number(event.timestamp), id });
   await db.deleteFrom('events').where('id', '=', id).execute();
-  await refreshUptimeDays(db, zone, event.service_id, span);
+  await refreshUptimeDays(db, zone, event.service_id, spanBetween(around, Number(event.timestamp)));
 }
 
 export async function countEventsWithStatus(db: Db, statusId: number): Promise<number> {

@@ -81,27 +81,25 @@ async function latestEventAt(db: Db, serviceId: number): Promise<number | undefi
   return row === undefined ? undefined : Number(row.timestamp);
 }
 
-/**
- * The span whose intervals change when the event (by timestamp, then id) is added or removed:
- * from the event before it to the event after it, in the service's order.
- */
-export async function historySpanAround(
+/** The events just before and just after one of the service's (by timestamp, then id). */
+export async function historyNeighbours(
   db: Db,
   serviceId: number,
   event: { timestamp: number; id: number },
-): Promise<{ from: number; to: number }> {
+): Promise<{ previous?: UptimeEvent; next?: number }> {
   const previous = await db
-    .selectFrom('events')
-    .select('timestamp')
-    .where('service_id', '=', serviceId)
+    .selectFrom('events as e')
+    .innerJoin('statuses as s', 's.id', 'e.status_id')
+    .select(['e.timestamp', 's.component_status'])
+    .where('e.service_id', '=', serviceId)
     .where((eb) =>
       eb.or([
-        eb('timestamp', '<', event.timestamp),
-        eb.and([eb('timestamp', '=', event.timestamp), eb('id', '<', event.id)]),
+        eb('e.timestamp', '<', event.timestamp),
+        eb.and([eb('e.timestamp', '=', event.timestamp), eb('e.id', '<', event.id)]),
       ]),
     )
-    .orderBy('timestamp', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('e.timestamp', 'desc')
+    .orderBy('e.id', 'desc')
     .limit(1)
     .executeTakeFirst();
   const next = await db
@@ -119,9 +117,71 @@ export async function historySpanAround(
     .limit(1)
     .executeTakeFirst();
   return {
-    from: previous === undefined ? event.timestamp : Number(previous.timestamp),
-    to: next === undefined ? event.timestamp : Number(next.timestamp),
+    ...(previous && {
+      previous: {
+        timestamp: Number(previous.timestamp),
+        componentStatus: previous.component_status as ComponentStatus,
+      },
+    }),
+    ...(next && { next: Number(next.timestamp) }),
   };
+}
+
+/** The span whose intervals change when an event between these neighbours is added or removed. */
+export function spanBetween(
+  around: { previous?: UptimeEvent; next?: number },
+  at: number,
+): { from: number; to: number } {
+  return { from: around.previous?.timestamp ?? at, to: around.next ?? at };
+}
+
+/**
+ * After an event was added (the service locked, see lockServiceHistory). The usual case, a
+ * new latest event, closes the interval of the one before it: its time is added to the days
+ * it spans, whatever else they hold. An event with a later one after it counts the days
+ * between its neighbours again.
+ */
+export async function uptimeAfterInsert(
+  db: Db,
+  zone: string,
+  serviceId: number,
+  event: { timestamp: number; id: number },
+): Promise<void> {
+  const around = await historyNeighbours(db, serviceId, event);
+  if (around.next !== undefined) return refreshUptimeDays(db, zone, serviceId, spanBetween(around, event.timestamp));
+  if (!around.previous) return;
+  const added = closedUptimeDays(
+    daysCovering(around.previous.timestamp, event.timestamp, zone),
+    event.timestamp,
+    undefined,
+    [around.previous],
+  );
+  if (added.length === 0) return;
+  const starts = added.map((d) => d.start);
+  const existing = await db
+    .selectFrom('uptime_days')
+    .select(['day_start', 'day_end', 'counted', 'major', 'partial', 'degraded'])
+    .where('service_id', '=', serviceId)
+    .where('day_start', 'in', starts)
+    .execute();
+  const byStart = new Map(existing.map((r) => [Number(r.day_start), r]));
+  // A stored day with other bounds (time-zone rules changed since): count the days again instead.
+  if (existing.some((r) => Number(r.day_end) !== added.find((d) => d.start === Number(r.day_start))!.end)) {
+    return refreshUptimeDays(db, zone, serviceId, { from: around.previous.timestamp, to: event.timestamp });
+  }
+  const merged = added.map((d) => {
+    const old = byStart.get(d.start);
+    if (!old) return d;
+    return {
+      ...d,
+      counted: d.counted + Number(old.counted),
+      major: d.major + Number(old.major),
+      partial: d.partial + Number(old.partial),
+      degraded: d.degraded + Number(old.degraded),
+    };
+  });
+  await db.deleteFrom('uptime_days').where('service_id', '=', serviceId).where('day_start', 'in', starts).execute();
+  await insertDays(db, serviceId, merged);
 }
 
 async function insertDays(db: Db, serviceId: number, days: readonly StoredUptimeDay[]): Promise<void> {
