@@ -28,8 +28,7 @@ export async function runSilentHeartbeats(
   for (const automation of claimed) {
     try {
       const result = await inTransaction(ctx, actor, async (trx, changes) => {
-        const slug = await serviceSlugById(trx, automation.serviceId);
-        const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
+        const service = await services.findServiceById(trx, automation.serviceId);
         if (!service) return undefined;
         const period = automation.heartbeatPeriodMs!;
         const silent = now - (automation.lastPushAt ?? now);
