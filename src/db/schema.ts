@@ -7,6 +7,7 @@ import type { Level } from '../domain/levels.ts';
 import type { ComponentStatus } from '../domain/component-status.ts';
 import type { TokenScope } from '../domain/resources.ts';
 import type { Role } from '../domain/accounts.ts';
+import type { UptimeTables } from './schema-uptime.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -132,7 +133,7 @@ export interface AuditLogTable {
   address: string;
 }
 
-export interface Schema extends NotificationTables, MonitoringTables, IncidentTables, MaintenanceTables {
+export interface Schema extends NotificationTables, MonitoringTables, IncidentTables, MaintenanceTables, UptimeTables {
   data_version: DataVersionTable;
   service_lists: ServiceListsTable;
   services: ServicesTable;

@@ -167,3 +167,19 @@ export function neighbours(p: Period, timeZone: string): { previous?: Period; ne
     next: period(timeZone, next.year, next.month, next.day),
   };
 }
+
+/** The days of the zone that overlap [from, to), oldest first (none when to <= from). */
+export function daysCovering(from: number, to: number, timeZone: string): ZonedDay[] {
+  const days: ZonedDay[] = [];
+  if (to <= from) return days;
+  let date = civilDateOf(from, timeZone);
+  let start = startOfCivilDay(date, timeZone);
+  while (start < to) {
+    const next = addDays(date, 1);
+    const end = startOfCivilDay(next, timeZone);
+    days.push({ ...date, key: dateKey(date), start, end });
+    date = next;
+    start = end;
+  }
+  return days;
+}

@@ -104,3 +104,79 @@ export function formatDuration(ms: number): string {
   if (h === 0) return `${m} min`;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }
+
+/**
+ * One stored day of one service (src/db/repositories/uptime-days.ts): the totals of its
+ * *closed* intervals only, from each event to the next one of the same service. The time
+ * from the service's latest event on is not stored: it grows with the clock.
+ */
+export interface StoredUptimeDay extends UptimeTotals {
+  start: number;
+  end: number;
+}
+
+/**
+ * What is stored for one service over some days: `uptimeDays` up to its latest event (the
+ * closed intervals), without the days that count nothing. `events` are all the service's
+ * events inside the days, oldest first; `before` the status in force at the first day's start.
+ */
+export function closedUptimeDays(
+  days: readonly ZonedDay[],
+  latest: number,
+  before: ComponentStatus | undefined,
+  events: readonly UptimeEvent[],
+): StoredUptimeDay[] {
+  const totals = uptimeDays(days, latest, before, events);
+  const out: StoredUptimeDay[] = [];
+  for (const [i, day] of totals.entries()) {
+    if (day.counted <= 0) continue;
+    const { counted, major, partial, degraded } = day;
+    out.push({ start: days[i]!.start, end: days[i]!.end, counted, major, partial, degraded });
+  }
+  return out;
+}
+
+const dayIndexes = new WeakMap<readonly ZonedDay[], Map<number, number>>();
+
+/** Each day's position by its start (kept per days array: every service of a report shares it). */
+function dayIndex(days: readonly ZonedDay[]): Map<number, number> {
+  let index = dayIndexes.get(days);
+  if (!index) {
+    index = new Map(days.map((day, i) => [day.start, i]));
+    dayIndexes.set(days, index);
+  }
+  return index;
+}
+
+/**
+ * A service's uptime days from what is stored and its latest event: the same figures as
+ * `uptimeDays` over all its events. Undefined when the stored days cannot be used as they
+ * are: a stored day that overlaps `days` without being one of them (counted in another zone
+ * or by other zone rules), or a latest event after `now` (stored intervals may then run past
+ * `now`). Stored days outside `days` are ignored.
+ */
+export function uptimeDaysFromStored(
+  days: readonly ZonedDay[],
+  now: number,
+  stored: readonly StoredUptimeDay[],
+  latest: UptimeEvent | undefined,
+): DayUptime[] | undefined {
+  if (latest && latest.timestamp > now) return undefined;
+  // The open interval, from the latest event to now.
+  const out = uptimeDays(days, now, undefined, latest ? [latest] : []);
+  if (stored.length === 0) return out;
+  const byStart = dayIndex(days);
+  const from = days[0]?.start ?? 0;
+  const to = days[days.length - 1]?.end ?? 0;
+  for (const s of stored) {
+    if (s.end <= from || s.start >= to) continue;
+    const i = byStart.get(s.start);
+    if (i === undefined || days[i]!.end !== s.end) return undefined;
+    const day = out[i]!;
+    day.counted += s.counted;
+    day.major += s.major;
+    day.partial += s.partial;
+    day.degraded += s.degraded;
+  }
+  return out;
+}

@@ -1,7 +1,9 @@
 import { migrateToLatest } from '../db/migrate.ts';
 import { insertSettingIfAbsent } from '../db/repositories/settings.ts';
 import { insertStatus, makeDefaultStatus } from '../db/repositories/statuses.ts';
+import { ensureUptimeZone } from '../db/repositories/uptime-days.ts';
 import type { Context } from './context.ts';
+import { getSiteSettings } from './site-settings.ts';
 import { newOAuthCredentials } from './oauth.ts';
 import { ensurePageId } from './page-id.ts';
 
@@ -44,6 +46,9 @@ export const DEFAULT_STATUSES = [
  */
 export async function prepareDatabase(ctx: Context, options: { seed?: boolean } = {}): Promise<string[]> {
   const applied = await migrateToLatest(ctx.database);
+  // The stored uptime days follow the zone in force, which the configuration may have changed.
+  const { timeZone } = await getSiteSettings(ctx);
+  await ctx.database.db.transaction().execute((trx) => ensureUptimeZone(trx, timeZone));
   if (options.seed === false) return applied;
   await ctx.database.db.transaction().execute(async (trx) => {
     if (!(await insertSettingIfAbsent(trx, 'seeded', ctx.clock.now()))) return;

@@ -1,5 +1,6 @@
 import { checkSiteSettings, mergeSiteSettings, SITE_DEFAULTS, type SiteSettings } from '../domain/site-settings.ts';
 import { readSetting, writeSetting } from '../db/repositories/settings.ts';
+import { ensureUptimeZone } from '../db/repositories/uptime-days.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -30,6 +31,8 @@ export async function updateSiteSettings(
     const current = await readSetting<Record<string, unknown>>(trx, SITE_SETTINGS_KEY);
     const next = { ...(current && typeof current === 'object' ? current : {}), ...checked };
     await writeSetting(trx, SITE_SETTINGS_KEY, next);
+    // Uptime days are stored in the site's zone: a new zone counts them again, in this transaction.
+    await ensureUptimeZone(trx, mergeSiteSettings(ctx.site ?? SITE_DEFAULTS, next).timeZone);
     await noteSettingsChange(trx, ctx.clock.now());
     changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
     return next;
@@ -42,6 +45,7 @@ export async function resetSiteSettings(ctx: Context, actor: Actor): Promise<Sit
   authorize(actor, 'settings.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
     await writeSetting(trx, SITE_SETTINGS_KEY, {});
+    await ensureUptimeZone(trx, (ctx.site ?? SITE_DEFAULTS).timeZone);
     await noteSettingsChange(trx, ctx.clock.now());
     changes.push({ topic: 'settings', action: 'updated', slug: SITE_SETTINGS_KEY });
   });

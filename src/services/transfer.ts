@@ -13,6 +13,10 @@ import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from 
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { readSetting } from '../db/repositories/settings.ts';
+import { rebuildUptimeDays } from '../db/repositories/uptime-days.ts';
+import { mergeSiteSettings, SITE_DEFAULTS } from '../domain/site-settings.ts';
+import { SITE_SETTINGS_KEY } from './site-settings.ts';
 
 export const EXPORT_FORMAT = 'stashboard-export';
 export const EXPORT_VERSION = 1;
@@ -565,6 +569,9 @@ export async function importData(
       ]);
       // An export from before page ids: this database's page gets a new one.
       await ensurePageId(trx, ctx);
+      // The events came in bulk: their uptime days are counted once, in the imported site's zone.
+      const site = mergeSiteSettings(ctx.site ?? SITE_DEFAULTS, await readSetting(trx, SITE_SETTINGS_KEY));
+      await rebuildUptimeDays(trx, { zone: site.timeZone });
       changes.push({ topic: 'all', action: 'updated' });
     },
     'the file repeats a name the database already holds',

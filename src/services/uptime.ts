@@ -1,9 +1,10 @@
 import { civilDateOf, lastDays, type ZonedDay } from '../domain/calendar.ts';
 import { groupByService, type HistoryEvent } from '../domain/day-history.ts';
-import { sumTotals, uptimeDays, type DayUptime, type UptimeTotals } from '../domain/uptime.ts';
+import { sumTotals, uptimeDays, uptimeDaysFromStored, type DayUptime, type UptimeTotals } from '../domain/uptime.ts';
 import type { Service } from '../domain/resources.ts';
 import { historyWindow } from '../db/repositories/history.ts';
 import { statusesById } from '../db/repositories/events.ts';
+import { uptimeSnapshot } from '../db/repositories/uptime-days.ts';
 import type { Db } from '../db/connect.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
 import type { Context } from './context.ts';
@@ -40,9 +41,56 @@ export function serviceUptimeDays(
   );
 }
 
+/** Each service's uptime days, computed from its events in the days and the one in force before them. */
+export async function uptimeFromEvents(
+  db: Db,
+  services: readonly Service[],
+  days: readonly ZonedDay[],
+  now: number,
+): Promise<Map<number, DayUptime[]>> {
+  const statuses = await statusesById(db);
+  const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statuses);
+  const grouped = groupByService(window.inside);
+  return new Map(
+    services.map((s) => [s.id, serviceUptimeDays(days, now, window.before.get(s.id), grouped.get(s.id) ?? [])]),
+  );
+}
+
+/**
+ * The same figures from the stored uptime days and each service's latest event, without
+ * reading the events in the days; undefined when the store cannot answer as it is (days
+ * stored in another zone, a latest event after `now`): then the events answer.
+ */
+export async function uptimeFromStore(
+  db: Db,
+  services: readonly Service[],
+  days: readonly ZonedDay[],
+  now: number,
+  timeZone: string,
+): Promise<Map<number, DayUptime[]> | undefined> {
+  const out = new Map<number, DayUptime[]>();
+  if (services.length === 0) return out;
+  const from = days[0]!.start;
+  // From two days earlier: a stored day overlapping the first one under other zone rules is seen.
+  const snapshot = await uptimeSnapshot(
+    db,
+    services.map((s) => s.id),
+    from - 2 * 86_400_000,
+    days[days.length - 1]!.end,
+  );
+  if (snapshot.zone !== timeZone) return undefined;
+  for (const service of services) {
+    const stored = snapshot.services.get(service.id);
+    const computed = uptimeDaysFromStored(days, now, stored?.days ?? [], stored?.latest);
+    if (!computed) return undefined;
+    out.set(service.id, computed);
+  }
+  return out;
+}
+
 /**
  * Uptime of the given services over the last `count` days and the 30/90-day windows, in the
- * zone (contract §8), from one read of the events: the window's and the one in force before it.
+ * zone (contract §8): from the stored uptime days (uptimeFromStore), else from the events.
  */
 export async function uptimeReport(
   db: Db,
@@ -53,11 +101,10 @@ export async function uptimeReport(
 ): Promise<UptimeReport> {
   const span = Math.max(count, 90);
   const all = lastDays(now, span, timeZone);
-  const statuses = await statusesById(db);
-  const window = await historyWindow(db, all[0]!.start, all[all.length - 1]!.end, statuses);
-  const grouped = groupByService(window.inside);
+  const perService =
+    (await uptimeFromStore(db, services, all, now, timeZone)) ?? (await uptimeFromEvents(db, services, all, now));
   const rows = services.map((service) => {
-    const every = serviceUptimeDays(all, now, window.before.get(service.id), grouped.get(service.id) ?? []);
+    const every = perService.get(service.id)!;
     return {
       service,
       days: every.slice(span - count),

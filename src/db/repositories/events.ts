@@ -1,4 +1,13 @@
 import { sql } from 'kysely';
+import {
+  historyNeighbours,
+  lockServiceHistory,
+  rebuildUptimeDays,
+  refreshUptimeDays,
+  servicesWithEventsAt,
+  spanBetween,
+  uptimeAfterInsert,
+} from './uptime-days.ts';
 import type { Db } from '../connect.ts';
 import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
@@ -110,18 +119,19 @@ export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<
   return new Map(rows.map((r) => [r.service_id, toEvent(r, statuses)]));
 }
 
-export async function insertEvent(
-  db: Db,
-  event: {
-    sid: string;
-    serviceId: number;
-    statusId: number;
-    message: string;
-    informational: boolean;
-    timestamp: number;
-    author: string;
-  },
-): Promise<number> {
+export interface NewEvent {
+  sid: string;
+  serviceId: number;
+  statusId: number;
+  message: string;
+  informational: boolean;
+  timestamp: number;
+  author: string;
+}
+
+export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
+  // The stored uptime days change with the service's history, in the same transaction.
+  const zone = await lockServiceHistory(db, event.serviceId);
   const row = await db
     .insertInto('events')
     .values({
@@ -135,11 +145,46 @@ export async function insertEvent(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await uptimeAfterInsert(db, zone, event.serviceId, { timestamp: event.timestamp, id: row.id });
   return row.id;
 }
 
+/**
+ * Many events at once (seeding a benchmark or a test): inserted in chunks, then the uptime
+ * days of the services they touch are counted again once, instead of once per event.
+ */
+export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise<void> {
+  const CHUNK = 500;
+  for (let i = 0; i < events.length; i += CHUNK) {
+    await db
+      .insertInto('events')
+      .values(
+        events.slice(i, i + CHUNK).map((event) => ({
+          sid: event.sid,
+          service_id: event.serviceId,
+          status_id: event.statusId,
+          message: event.message,
+          informational: event.informational ? 1 : 0,
+          timestamp: event.timestamp,
+          author: event.author,
+        })),
+      )
+      .execute();
+  }
+  if (events.length > 0) await rebuildUptimeDays(db, { serviceIds: events.map((e) => e.serviceId) });
+}
+
 export async function deleteEvent(db: Db, id: number): Promise<void> {
+  const event = await db
+    .selectFrom('events')
+    .select(['service_id', 'timestamp'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!event) return;
+  const zone = await lockServiceHistory(db, event.service_id);
+  const around = await historyNeighbours(db, event.service_id, { timestamp: Number(event.timestamp), id });
   await db.deleteFrom('events').where('id', '=', id).execute();
+  await refreshUptimeDays(db, zone, event.service_id, spanBetween(around, Number(event.timestamp)));
 }
 
 export async function countEventsWithStatus(db: Db, statusId: number): Promise<number> {
@@ -152,7 +197,9 @@ export async function countEventsWithStatus(db: Db, statusId: number): Promise<n
 }
 
 export async function deleteEventsWithStatus(db: Db, statusId: number): Promise<void> {
+  const affected = await servicesWithEventsAt(db, statusId);
   await db.deleteFrom('events').where('status_id', '=', statusId).execute();
+  if (affected.length > 0) await rebuildUptimeDays(db, { serviceIds: affected });
 }
 
 export async function countEventsOfService(db: Db, serviceId: number): Promise<number> {

@@ -106,6 +106,7 @@ export async function updateService(
 export async function deleteService(db: Db, id: number): Promise<void> {
   // Explicit, not only ON DELETE CASCADE: the rule holds whatever the foreign-key setting.
   await db.deleteFrom('events').where('service_id', '=', id).execute();
+  await db.deleteFrom('uptime_days').where('service_id', '=', id).execute();
   await db.deleteFrom('services').where('id', '=', id).execute();
 }
 

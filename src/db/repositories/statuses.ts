@@ -2,6 +2,7 @@ import type { Db } from '../connect.ts';
 import type { StatusRow } from '../schema.ts';
 import type { Status } from '../../domain/resources.ts';
 import { byName } from '../../domain/ordering.ts';
+import { rebuildUptimeDays, servicesWithEventsAt } from './uptime-days.ts';
 
 export function toStatus(row: StatusRow): Status {
   return {
@@ -81,6 +82,9 @@ export async function updateStatus(
   }
   if (!Object.values(set).some((v: unknown) => v !== undefined)) return;
   await db.updateTable('statuses').set(set).where('id', '=', id).execute();
+  // Uptime reads the status's meaning live (contract §7.3): the stored days are counted again.
+  if (set.component_status !== undefined)
+    await rebuildUptimeDays(db, { serviceIds: await servicesWithEventsAt(db, id) });
 }
 
 /** Makes one status the default and clears the flag everywhere else. */
