@@ -67,6 +67,37 @@ export function checkWindow(scheduledFor: number, scheduledUntil: number, now: n
     throw new Invalid('scheduled_until must be in the future', 'scheduled_until');
 }
 
+/**
+ * A start already passed at creation (§6.1, issue rule "a start in the past") is refused unless the
+ * maintenance starts at once, as §9.1 has it (auto-start on, or `status=in_progress`): a window
+ * that would sit `scheduled` with its start behind it is a mistake.
+ */
+export function checkStart(scheduledFor: number, now: number, startsAtOnce: boolean): void {
+  if (scheduledFor < now && !startsAtOnce)
+    throw new Invalid(
+      'scheduled_for must not be in the past unless the maintenance starts at once (scheduled_auto_in_progress or status in_progress)',
+      'scheduled_for',
+    );
+}
+
+/**
+ * §9.2 at completion: of the latest report of each automation source on one service, the one to
+ * post. The most severe wins, so a problem one source still reports is not hidden by another
+ * source's newer "fine"; ties go to the newest report.
+ */
+export function reportToPost<R extends { severity: number; reportedAt: number }>(reports: readonly R[]): R | undefined {
+  let chosen: R | undefined;
+  for (const r of reports) {
+    if (
+      !chosen ||
+      r.severity > chosen.severity ||
+      (r.severity === chosen.severity && r.reportedAt >= chosen.reportedAt)
+    )
+      chosen = r;
+  }
+  return chosen;
+}
+
 /** The status a new maintenance starts in (§9.1 "Created when scheduled_for ≤ now"). */
 export function initialStatus(
   requested: MaintenanceStatus | undefined,

@@ -18,6 +18,7 @@ import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
+import { refreshQuietReport } from './maintenance-quiet.ts';
 
 export type { Check };
 
@@ -202,6 +203,13 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
     if (aggregate === undefined || aggregate === automation.checksState) return run;
     if (service.currentEvent?.status.slug === automation.statuses[aggregate]) {
       await updateAutomation(trx, service.id, { checks_state: aggregate });
+      await refreshQuietReport(
+        trx,
+        actor,
+        service,
+        { statusSlug: automation.statuses[aggregate], message: `Checks report ${aggregate}`, timestamp: now },
+        (author) => author.startsWith('check:'),
+      );
       return run;
     }
     // The event is public: generic words only; the detail stays on the admin monitoring page.

@@ -6,7 +6,7 @@ import { quietNoteMessage } from '../domain/maintenance.ts';
 import { LIMITS } from '../domain/fields.ts';
 import { insertEvent } from '../db/repositories/events.ts';
 import { findDefaultStatus } from '../db/repositories/statuses.ts';
-import { activeMaintenancesOfService, upsertReport } from '../db/repositories/maintenances.ts';
+import { activeMaintenancesOfService, reportsOf, upsertReport } from '../db/repositories/maintenances.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 
 /**
@@ -62,4 +62,31 @@ export async function quietDuringMaintenance(
       author,
     },
   };
+}
+
+/**
+ * A source that reports the status already in force posts nothing (checks and push URLs stop
+ * there), yet during a window its word must still replace what it said before: a check that
+ * failed and passes again no longer reports a problem when the window ends. `sameSource` picks the
+ * earlier reports it replaces (the checks of a service speak as one: their aggregate).
+ */
+export async function refreshQuietReport(
+  trx: Transaction<Schema>,
+  actor: Actor,
+  service: Service,
+  report: { statusSlug: string; message: string; timestamp: number },
+  sameSource: (author: string) => boolean = (author) => author === authorOf(actor),
+): Promise<void> {
+  const [maintenance] = await activeMaintenancesOfService(trx, service.id);
+  if (!maintenance) return;
+  const earlier = (await reportsOf(trx, maintenance.id)).filter(
+    (r) => r.serviceId === service.id && sameSource(r.author) && r.statusSlug !== report.statusSlug,
+  );
+  for (const r of earlier)
+    await upsertReport(trx, {
+      ...r,
+      statusSlug: report.statusSlug,
+      message: report.message,
+      reportedAt: report.timestamp,
+    });
 }

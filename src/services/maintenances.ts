@@ -22,6 +22,7 @@ import {
   AUTO_COMPLETE_BODY,
   AUTO_START_BODY,
   checkMaintenanceTransition,
+  checkStart,
   checkWindow,
   dueTransition,
   initialStatus,
@@ -30,10 +31,15 @@ import {
   MAINTENANCE_STATUSES,
   overlaidStatus,
   parseMaintenanceStatus,
+  reportToPost,
   UPCOMING_WINDOW_MS,
   type Maintenance,
+  type MaintenanceReport,
   type MaintenanceStatus,
 } from '../domain/maintenance.ts';
+import { levelRank } from '../domain/levels.ts';
+import { componentStatusRank } from '../domain/component-status.ts';
+import { allStatuses } from '../db/repositories/statuses.ts';
 import * as incidentRepo from '../db/repositories/incidents.ts';
 import * as repo from '../db/repositories/maintenances.ts';
 import * as idem from '../db/repositories/idempotency.ts';
@@ -194,13 +200,21 @@ async function changeStatus(
   const after = await repo.servicesUnderMaintenance(trx);
   const rows: AffectedComponent[] = [];
   if (to === 'completed') {
-    // What automation reported during the window and still stands is posted now, as automation.
-    // Per service, the newest report wins: one event, not a burst of every source's word at one instant.
+    // What automation reported during the window and still stands is posted now, as automation:
+    // one event per service, the most severe of each source's latest word (a failing check is not
+    // hidden by a push URL's newer "fine"); the escalation policy applies as to any automated event.
     const services = servicesBefore;
-    const latest = new Map<number, Awaited<ReturnType<typeof repo.reportsOf>>[number]>();
-    for (const report of await repo.reportsOf(trx, m.id)) latest.set(report.serviceId, report);
-    for (const report of latest.values()) {
-      const service = services.get(report.serviceId);
+    const statusesBySlug = new Map((await allStatuses(trx)).map((s) => [s.slug, s]));
+    const byService = new Map<number, Array<MaintenanceReport & { severity: number }>>();
+    for (const report of await repo.reportsOf(trx, m.id)) {
+      const status = statusesBySlug.get(report.statusSlug);
+      if (!status) continue;
+      const severity = levelRank(status.level) * 10 + componentStatusRank(status.componentStatus);
+      byService.set(report.serviceId, [...(byService.get(report.serviceId) ?? []), { ...report, severity }]);
+    }
+    for (const [serviceId, reports] of byService) {
+      const report = reportToPost(reports)!;
+      const service = services.get(serviceId);
       if (!service || service.currentEvent?.status.slug === report.statusSlug) continue;
       const actor: Actor = {
         kind: report.actor.kind as Actor['kind'],
@@ -251,6 +265,7 @@ export async function createMaintenance(
     const autoStart = flag('scheduled_auto_in_progress', input.autoStart, true);
     const autoComplete = flag('scheduled_auto_completed', input.autoComplete, true);
     const notify = flag('deliver_notifications', input.deliverNotifications, true);
+    checkStart(scheduledFor, now, autoStart || requested === 'in_progress');
     const world = await loadWorld(trx);
     const { named, targets } = resolveServices(world, input);
     if (named.length === 0) throw new Invalid('services: a maintenance needs at least one service', 'services');
