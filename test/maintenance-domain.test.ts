@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   MAINTENANCE_STATUSES,
   canTransition,
+  checkAction,
   checkMaintenanceTransition,
   checkStart,
   checkWindow,
@@ -170,5 +171,19 @@ describe('wall-clock times in the site zone (the admin form)', () => {
     assert.equal(parseClockTime('24:00'), undefined);
     assert.equal(parseClockTime('9:5'), undefined);
     assert.deepEqual(parseClockTime('09:05'), { hour: 9, minute: 5 });
+  });
+});
+
+describe('one-step actions of the admin site', () => {
+  it('start and cancel need a scheduled maintenance, complete an active one (409 otherwise)', () => {
+    assert.equal(checkAction('scheduled', 'start'), 'in_progress');
+    assert.equal(checkAction('scheduled', 'cancel'), 'completed');
+    assert.equal(checkAction('verifying', 'complete'), 'completed');
+    assert.throws(
+      () => checkAction('in_progress', 'start'),
+      /in progress: only a scheduled maintenance can be started/,
+    );
+    assert.throws(() => checkAction('scheduled', 'complete'), Conflict);
+    assert.throws(() => checkAction('completed', 'cancel'), Conflict);
   });
 });

@@ -50,6 +50,26 @@ export function checkMaintenanceTransition(from: MaintenanceStatus, to: Maintena
   throw new Conflict(`The maintenance is ${from}: it cannot become ${to}`);
 }
 
+/** The one-step actions of the admin site, and the state each needs (the table alone would let some pass as notes). */
+export const MAINTENANCE_ACTIONS = {
+  start: { from: ['scheduled'], to: 'in_progress', refusal: 'only a scheduled maintenance can be started' },
+  complete: {
+    from: ['in_progress', 'verifying'],
+    to: 'completed',
+    refusal: 'only a maintenance in progress or verifying can be completed',
+  },
+  cancel: { from: ['scheduled'], to: 'completed', refusal: 'only a scheduled maintenance can be cancelled' },
+} as const satisfies Record<string, { from: readonly MaintenanceStatus[]; to: MaintenanceStatus; refusal: string }>;
+export type MaintenanceAction = keyof typeof MAINTENANCE_ACTIONS;
+
+/** Where an action leads from `from`, or a Conflict (409) saying why not. */
+export function checkAction(from: MaintenanceStatus, action: MaintenanceAction): MaintenanceStatus {
+  const rule = MAINTENANCE_ACTIONS[action];
+  if (!(rule.from as readonly MaintenanceStatus[]).includes(from))
+    throw new Conflict(`The maintenance is ${MAINTENANCE_LABELS[from].toLowerCase()}: ${rule.refusal}`);
+  return rule.to;
+}
+
 export function parseMaintenanceStatus(
   value: unknown,
   allowed: readonly MaintenanceStatus[] = MAINTENANCE_STATUSES,
