@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { parseDate } from '../domain/dates.ts';
+import { startOfCivilDay } from '../domain/calendar.ts';
 import { isPublicId } from '../domain/public-id.ts';
 import type { Service } from '../domain/resources.ts';
 import {
@@ -538,6 +539,38 @@ export async function listMaintenances(
           };
     return maintenanceViews(db, await repo.listMaintenances(db, query));
   });
+}
+
+/**
+ * `/history` (§10): maintenances by the month of `scheduled_for` in the site's zone, `scheduled`
+ * ones left out, newest first; one list per month asked for (`year`, `month` 1–12).
+ */
+export async function maintenanceHistory(
+  ctx: Context,
+  months: ReadonlyArray<{ year: number; month: number }>,
+  timeZone: string,
+): Promise<MaintenanceView[][]> {
+  if (months.length === 0) return [];
+  const bounds = months.map(({ year, month }) => ({
+    start: startOfCivilDay({ year, month, day: 1 }, timeZone),
+    end: startOfCivilDay(
+      month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 },
+      timeZone,
+    ),
+  }));
+  const views = await reading(async () => {
+    const db = ctx.database.db;
+    const rows = await repo.listMaintenances(db, {
+      order: 'desc',
+      statuses: ['in_progress', 'verifying', 'completed'],
+      scheduledFrom: Math.min(...bounds.map((b) => b.start)),
+      scheduledTo: Math.max(...bounds.map((b) => b.end)),
+    });
+    return maintenanceViews(db, rows);
+  });
+  return bounds.map((b) =>
+    views.filter((v) => v.maintenance.scheduledFor >= b.start && v.maintenance.scheduledFor < b.end),
+  );
 }
 
 /** The front page's maintenance: active ones, and scheduled ones starting within 7 days. */
