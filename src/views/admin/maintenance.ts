@@ -4,6 +4,7 @@ import type { IncidentUpdate } from '../../domain/incidents.ts';
 import { INCIDENT_LIMITS } from '../../domain/incidents.ts';
 import {
   canTransition,
+  MAINTENANCE_AUTHOR,
   MAINTENANCE_LABELS,
   MAINTENANCE_STATUSES,
   type Maintenance,
@@ -13,6 +14,7 @@ import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, radios, textarea, type FormState } from './forms.ts';
 import { time } from './time.ts';
 import { statusBadge } from './dashboard.ts';
+import { eventSource } from './event-source.ts';
 
 /** Scheduled maintenance in the admin site: the list, the schedule form, one maintenance, the dashboard panel. */
 
@@ -258,7 +260,9 @@ export function maintenanceAdminPage(
             html`<li id="update-${u.id}">
               <p>
                 <strong>${label(u.status as unknown as MaintenanceStatus)}</strong> · ${time(u.displayAt, tz)} ·
-                <span class="muted small">${u.author}</span>
+                <span class="muted small"
+                  >${u.author === MAINTENANCE_AUTHOR ? 'automatic' : eventSource(u.author).label}</span
+                >
               </p>
               <p class="message">${u.body}</p>
             </li>`,
