@@ -14,7 +14,7 @@ import * as checks from '../db/repositories/checks.ts';
 import { insertSample, deleteSamplesBefore } from '../db/repositories/check-samples.ts';
 import { findAutomation, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
 import { deleteResolvedAlertsBefore } from '../db/repositories/alert-states.ts';
-import type { Actor, Context } from './context.ts';
+import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
@@ -205,7 +205,7 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
       await updateAutomation(trx, service.id, { checks_state: aggregate });
       await refreshQuietReport(
         trx,
-        actor,
+        authorOf(actor),
         service,
         { statusSlug: automation.statuses[aggregate], message: `Checks report ${aggregate}`, timestamp: now },
         (author) => author.startsWith('check:'),

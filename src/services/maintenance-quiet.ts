@@ -72,10 +72,10 @@ export async function quietDuringMaintenance(
  */
 export async function refreshQuietReport(
   trx: Transaction<Schema>,
-  actor: Actor,
+  author: string,
   service: Service,
   report: { statusSlug: string; message: string; timestamp: number },
-  sameSource: (author: string) => boolean = (author) => author === authorOf(actor),
+  sameSource: (earlier: string) => boolean = (earlier) => earlier === author,
 ): Promise<void> {
   const [maintenance] = await activeMaintenancesOfService(trx, service.id);
   if (!maintenance) return;

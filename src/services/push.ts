@@ -9,7 +9,7 @@ import {
   serviceSlugById,
   updateAutomation,
 } from '../db/repositories/automation.ts';
-import type { Actor, Context } from './context.ts';
+import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { secretsEqual } from './tokens.ts';
@@ -103,7 +103,7 @@ export async function receivePush(
     const result: PushResult = { service: service.slug, state, outcome: 'unchanged' };
     const message = input.message?.trim() ? input.message : `Push reports ${state}`;
     if (service.currentEvent?.status.slug === automation.statuses[state]) {
-      await refreshQuietReport(trx, actor, service, {
+      await refreshQuietReport(trx, authorOf(actor), service, {
         statusSlug: automation.statuses[state],
         message,
         timestamp: now,
