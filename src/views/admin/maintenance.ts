@@ -199,7 +199,7 @@ export function maintenanceAdminPage(
       <a href="/incidents/${m.id}">Public page</a>
     </p>
     <p class="small">
-      ${m.autoStart ? 'Starts by itself' : 'Started by hand'} · ${m.autoComplete ? 'completes by itself' : 'completed by hand'}
+      ${m.autoStart ? 'Starts by itself' : 'Starts by hand'} · ${m.autoComplete ? 'completes by itself' : 'completes by hand'}
     </p>
     <ul class="affected-list">
       ${view.services.map(
