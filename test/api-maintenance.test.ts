@@ -111,12 +111,16 @@ for (const backend of BACKENDS) {
         [{ ...good, name: '' }, 'name'],
         [{ ...good, body: '' }, 'body'],
         [{ ...good, scheduled_auto_completed: 'maybe' }, 'scheduled_auto_completed'],
+        // A start in the past, for a window that would not start at once (§9.1 starts the others).
+        [{ ...good, scheduled_for: iso(START - 3 * HOUR), scheduled_auto_in_progress: false }, 'scheduled_for'],
       ];
       for (const [body, field] of bad) {
         const res = await postJson('/maintenances', body);
         assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
         assert.equal(res.json().error, true);
         assert.match(res.json().message, new RegExp(field));
+        assert.deepEqual(Object.keys(res.json()), ['error', 'code', 'message']);
+        assert.equal(res.json().code, 400);
       }
       assert.deepEqual((await t.get('/maintenances')).json(), { maintenances: [] });
     });

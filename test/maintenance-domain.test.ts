@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import {
   MAINTENANCE_STATUSES,
   canTransition,
+  checkAction,
   checkMaintenanceTransition,
+  checkStart,
   checkWindow,
   dueTransition,
   initialStatus,
@@ -12,8 +14,10 @@ import {
   parseMaintenanceStatus,
   quietNoteMessage,
   relativeFuture,
+  reportToPost,
   type MaintenanceStatus,
 } from '../src/domain/maintenance.ts';
+import { parseCivilDate, parseClockTime, wallClockOf, zonedInstant } from '../src/domain/wall-clock.ts';
 import { Conflict, Invalid } from '../src/domain/errors.ts';
 
 describe('maintenance state table (§9.1)', () => {
@@ -121,5 +125,65 @@ describe('relative time for visitors', () => {
     assert.equal(relativeFuture(now + 5 * 3_600_000, now), 'in 5 hours');
     assert.equal(relativeFuture(now + 20 * 60_000, now), 'in 20 minutes');
     assert.equal(relativeFuture(now + 1000, now), 'now');
+  });
+});
+
+describe('a start in the past at creation (§6.1, §9.1)', () => {
+  const now = Date.UTC(2026, 2, 5, 10);
+  it('is refused, naming scheduled_for, unless the maintenance starts at once', () => {
+    checkStart(now + 1, now, false);
+    checkStart(now, now, false);
+    checkStart(now - 3_600_000, now, true);
+    assert.throws(
+      () => checkStart(now - 1, now, false),
+      (e: unknown) => e instanceof Invalid && e.field === 'scheduled_for' && /^scheduled_for /.test(e.message),
+    );
+  });
+});
+
+describe('what automation still reports at the end of a window (§9.2)', () => {
+  it('posts the most severe of the sources, ties the newest', () => {
+    const down = { severity: 23, reportedAt: 1, who: 'check' };
+    const warning = { severity: 12, reportedAt: 2, who: 'push' };
+    const up = { severity: 0, reportedAt: 3, who: 'token' };
+    assert.equal(reportToPost([down, warning, up])?.who, 'check');
+    assert.equal(reportToPost([up, { ...up, reportedAt: 4, who: 'push' }])?.who, 'push');
+    assert.equal(reportToPost([]), undefined);
+  });
+});
+
+describe('wall-clock times in the site zone (the admin form)', () => {
+  const at = (d: string, t: string, tz: string) =>
+    new Date(zonedInstant(parseCivilDate(d)!, parseClockTime(t)!, tz)).toISOString();
+  it('reads a date and time in the zone, across DST changes', () => {
+    assert.equal(at('2026-03-05', '11:00', 'Europe/Berlin'), '2026-03-05T10:00:00.000Z');
+    assert.equal(at('2026-07-01', '00:00', 'Europe/Berlin'), '2026-06-30T22:00:00.000Z');
+    assert.equal(at('2026-03-05', '11:00', 'UTC'), '2026-03-05T11:00:00.000Z');
+    // Skipped by the spring jump: read with the offset before it (03:30 CEST).
+    assert.equal(at('2026-03-29', '02:30', 'Europe/Berlin'), '2026-03-29T01:30:00.000Z');
+    // Repeated in autumn: the first occurrence.
+    assert.equal(at('2026-10-25', '02:30', 'Europe/Berlin'), '2026-10-25T00:30:00.000Z');
+    assert.deepEqual(wallClockOf(Date.UTC(2026, 2, 5, 10), 'Europe/Berlin'), { date: '2026-03-05', time: '11:00' });
+  });
+  it('refuses what is not a date or a time', () => {
+    assert.equal(parseCivilDate('2026-02-30'), undefined);
+    assert.equal(parseCivilDate('05/03/2026'), undefined);
+    assert.equal(parseClockTime('24:00'), undefined);
+    assert.equal(parseClockTime('9:5'), undefined);
+    assert.deepEqual(parseClockTime('09:05'), { hour: 9, minute: 5 });
+  });
+});
+
+describe('one-step actions of the admin site', () => {
+  it('start and cancel need a scheduled maintenance, complete an active one (409 otherwise)', () => {
+    assert.equal(checkAction('scheduled', 'start'), 'in_progress');
+    assert.equal(checkAction('scheduled', 'cancel'), 'completed');
+    assert.equal(checkAction('verifying', 'complete'), 'completed');
+    assert.throws(
+      () => checkAction('in_progress', 'start'),
+      /in progress: only a scheduled maintenance can be started/,
+    );
+    assert.throws(() => checkAction('scheduled', 'complete'), Conflict);
+    assert.throws(() => checkAction('completed', 'cancel'), Conflict);
   });
 });

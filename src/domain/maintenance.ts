@@ -50,6 +50,26 @@ export function checkMaintenanceTransition(from: MaintenanceStatus, to: Maintena
   throw new Conflict(`The maintenance is ${from}: it cannot become ${to}`);
 }
 
+/** The one-step actions of the admin site, and the state each needs (the table alone would let some pass as notes). */
+export const MAINTENANCE_ACTIONS = {
+  start: { from: ['scheduled'], to: 'in_progress', refusal: 'only a scheduled maintenance can be started' },
+  complete: {
+    from: ['in_progress', 'verifying'],
+    to: 'completed',
+    refusal: 'only a maintenance in progress or verifying can be completed',
+  },
+  cancel: { from: ['scheduled'], to: 'completed', refusal: 'only a scheduled maintenance can be cancelled' },
+} as const satisfies Record<string, { from: readonly MaintenanceStatus[]; to: MaintenanceStatus; refusal: string }>;
+export type MaintenanceAction = keyof typeof MAINTENANCE_ACTIONS;
+
+/** Where an action leads from `from`, or a Conflict (409) saying why not. */
+export function checkAction(from: MaintenanceStatus, action: MaintenanceAction): MaintenanceStatus {
+  const rule = MAINTENANCE_ACTIONS[action];
+  if (!(rule.from as readonly MaintenanceStatus[]).includes(from))
+    throw new Conflict(`The maintenance is ${MAINTENANCE_LABELS[from].toLowerCase()}: ${rule.refusal}`);
+  return rule.to;
+}
+
 export function parseMaintenanceStatus(
   value: unknown,
   allowed: readonly MaintenanceStatus[] = MAINTENANCE_STATUSES,
@@ -65,6 +85,37 @@ export function checkWindow(scheduledFor: number, scheduledUntil: number, now: n
     throw new Invalid('scheduled_until must be after scheduled_for', 'scheduled_until');
   if (creating && !(scheduledUntil > now))
     throw new Invalid('scheduled_until must be in the future', 'scheduled_until');
+}
+
+/**
+ * A start already passed at creation (§6.1, issue rule "a start in the past") is refused unless the
+ * maintenance starts at once, as §9.1 has it (auto-start on, or `status=in_progress`): a window
+ * that would sit `scheduled` with its start behind it is a mistake.
+ */
+export function checkStart(scheduledFor: number, now: number, startsAtOnce: boolean): void {
+  if (scheduledFor < now && !startsAtOnce)
+    throw new Invalid(
+      'scheduled_for must not be in the past unless the maintenance starts at once (scheduled_auto_in_progress or status in_progress)',
+      'scheduled_for',
+    );
+}
+
+/**
+ * §9.2 at completion: of the latest report of each automation source on one service, the one to
+ * post. The most severe wins, so a problem one source still reports is not hidden by another
+ * source's newer "fine"; ties go to the newest report.
+ */
+export function reportToPost<R extends { severity: number; reportedAt: number }>(reports: readonly R[]): R | undefined {
+  let chosen: R | undefined;
+  for (const r of reports) {
+    if (
+      !chosen ||
+      r.severity > chosen.severity ||
+      (r.severity === chosen.severity && r.reportedAt >= chosen.reportedAt)
+    )
+      chosen = r;
+  }
+  return chosen;
 }
 
 /** The status a new maintenance starts in (§9.1 "Created when scheduled_for ≤ now"). */

@@ -15,10 +15,11 @@ import * as checks from '../db/repositories/checks.ts';
 import { insertSample, deleteSamplesBefore } from '../db/repositories/check-samples.ts';
 import { findAutomation, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
 import { deleteResolvedAlertsBefore } from '../db/repositories/alert-states.ts';
-import type { Actor, Context } from './context.ts';
+import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
+import { refreshQuietReport } from './maintenance-quiet.ts';
 
 export type { Check };
 
@@ -194,6 +195,13 @@ async function recordRun(ctx: Context, check: Check, result: RunResult, now: num
     if (aggregate === undefined || aggregate === automation.checksState) return run;
     if (service.currentEvent?.status.slug === automation.statuses[aggregate]) {
       await updateAutomation(trx, service.id, { checksState: aggregate });
+      await refreshQuietReport(
+        trx,
+        authorOf(actor),
+        service,
+        { statusSlug: automation.statuses[aggregate], message: `Checks report ${aggregate}`, timestamp: now },
+        (author) => author.startsWith('check:'),
+      );
       return run;
     }
     // The event is public: generic words only; the detail stays on the admin monitoring page.

@@ -2,7 +2,9 @@ import type { Service, Status, StatusEvent } from '../domain/resources.ts';
 import { quietNoteMessage } from '../domain/maintenance.ts';
 import { LIMITS } from '../domain/fields.ts';
 import { findDefaultStatus } from '../db/repositories/statuses.ts';
-import { activeMaintenancesOfService, upsertReport } from '../db/repositories/maintenances.ts';
+import { activeMaintenancesOfService, reportsOf, upsertReport } from '../db/repositories/maintenances.ts';
+import type { Transaction } from 'kysely';
+import type { Schema } from '../db/schema.ts';
 import { authorOf } from './context.ts';
 import type { WriteScope } from './transaction.ts';
 import { writeEvent } from './event-write.ts';
@@ -35,4 +37,31 @@ export async function quietDuringMaintenance(
     reportedAt: timestamp,
   });
   return { outcome: 'noted', event };
+}
+
+/**
+ * A source that reports the status already in force posts nothing (checks and push URLs stop
+ * there), yet during a window its word must still replace what it said before: a check that
+ * failed and passes again no longer reports a problem when the window ends. `sameSource` picks the
+ * earlier reports it replaces (the checks of a service speak as one: their aggregate).
+ */
+export async function refreshQuietReport(
+  trx: Transaction<Schema>,
+  author: string,
+  service: Service,
+  report: { statusSlug: string; message: string; timestamp: number },
+  sameSource: (earlier: string) => boolean = (earlier) => earlier === author,
+): Promise<void> {
+  const [maintenance] = await activeMaintenancesOfService(trx, service.id);
+  if (!maintenance) return;
+  const earlier = (await reportsOf(trx, maintenance.id)).filter(
+    (r) => r.serviceId === service.id && sameSource(r.author) && r.statusSlug !== report.statusSlug,
+  );
+  for (const r of earlier)
+    await upsertReport(trx, {
+      ...r,
+      statusSlug: report.statusSlug,
+      message: report.message,
+      reportedAt: report.timestamp,
+    });
 }

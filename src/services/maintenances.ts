@@ -5,6 +5,7 @@ import type { Db } from '../db/connect.ts';
 import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
 import { parseDate } from '../domain/dates.ts';
+import { startOfCivilDay } from '../domain/calendar.ts';
 import { isPublicId } from '../domain/public-id.ts';
 import type { Service } from '../domain/resources.ts';
 import {
@@ -22,6 +23,7 @@ import {
   AUTO_COMPLETE_BODY,
   AUTO_START_BODY,
   checkMaintenanceTransition,
+  checkStart,
   checkWindow,
   dueTransition,
   initialStatus,
@@ -30,10 +32,15 @@ import {
   MAINTENANCE_STATUSES,
   overlaidStatus,
   parseMaintenanceStatus,
+  reportToPost,
   UPCOMING_WINDOW_MS,
   type Maintenance,
+  type MaintenanceReport,
   type MaintenanceStatus,
 } from '../domain/maintenance.ts';
+import { levelRank } from '../domain/levels.ts';
+import { componentStatusRank } from '../domain/component-status.ts';
+import { allStatuses } from '../db/repositories/statuses.ts';
 import * as incidentRepo from '../db/repositories/incidents.ts';
 import * as repo from '../db/repositories/maintenances.ts';
 import * as idem from '../db/repositories/idempotency.ts';
@@ -194,13 +201,21 @@ async function changeStatus(
   const after = await repo.servicesUnderMaintenance(trx);
   const rows: AffectedComponent[] = [];
   if (to === 'completed') {
-    // What automation reported during the window and still stands is posted now, as automation.
-    // Per service, the newest report wins: one event, not a burst of every source's word at one instant.
+    // What automation reported during the window and still stands is posted now, as automation:
+    // one event per service, the most severe of each source's latest word (a failing check is not
+    // hidden by a push URL's newer "fine"); the escalation policy applies as to any automated event.
     const services = servicesBefore;
-    const latest = new Map<number, Awaited<ReturnType<typeof repo.reportsOf>>[number]>();
-    for (const report of await repo.reportsOf(trx, m.id)) latest.set(report.serviceId, report);
-    for (const report of latest.values()) {
-      const service = services.get(report.serviceId);
+    const statusesBySlug = new Map((await allStatuses(trx)).map((s) => [s.slug, s]));
+    const byService = new Map<number, Array<MaintenanceReport & { severity: number }>>();
+    for (const report of await repo.reportsOf(trx, m.id)) {
+      const status = statusesBySlug.get(report.statusSlug);
+      if (!status) continue;
+      const severity = levelRank(status.level) * 10 + componentStatusRank(status.componentStatus);
+      byService.set(report.serviceId, [...(byService.get(report.serviceId) ?? []), { ...report, severity }]);
+    }
+    for (const [serviceId, reports] of byService) {
+      const report = reportToPost(reports)!;
+      const service = services.get(serviceId);
       if (!service || service.currentEvent?.status.slug === report.statusSlug) continue;
       const actor: Actor = {
         kind: report.actor.kind as Actor['kind'],
@@ -251,6 +266,7 @@ export async function createMaintenance(
     const autoStart = flag('scheduled_auto_in_progress', input.autoStart, true);
     const autoComplete = flag('scheduled_auto_completed', input.autoComplete, true);
     const notify = flag('deliver_notifications', input.deliverNotifications, true);
+    checkStart(scheduledFor, now, autoStart || requested === 'in_progress');
     const world = await loadWorld(trx);
     const { named, targets } = resolveServices(world, input);
     if (named.length === 0) throw new Invalid('services: a maintenance needs at least one service', 'services');
@@ -523,6 +539,38 @@ export async function listMaintenances(
           };
     return maintenanceViews(db, await repo.listMaintenances(db, query));
   });
+}
+
+/**
+ * `/history` (§10): maintenances by the month of `scheduled_for` in the site's zone, `scheduled`
+ * ones left out, newest first; one list per month asked for (`year`, `month` 1–12).
+ */
+export async function maintenanceHistory(
+  ctx: Context,
+  months: ReadonlyArray<{ year: number; month: number }>,
+  timeZone: string,
+): Promise<MaintenanceView[][]> {
+  if (months.length === 0) return [];
+  const bounds = months.map(({ year, month }) => ({
+    start: startOfCivilDay({ year, month, day: 1 }, timeZone),
+    end: startOfCivilDay(
+      month === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: month + 1, day: 1 },
+      timeZone,
+    ),
+  }));
+  const views = await reading(async () => {
+    const db = ctx.database.db;
+    const rows = await repo.listMaintenances(db, {
+      order: 'desc',
+      statuses: ['in_progress', 'verifying', 'completed'],
+      scheduledFrom: Math.min(...bounds.map((b) => b.start)),
+      scheduledTo: Math.max(...bounds.map((b) => b.end)),
+    });
+    return maintenanceViews(db, rows);
+  });
+  return bounds.map((b) =>
+    views.filter((v) => v.maintenance.scheduledFor >= b.start && v.maintenance.scheduledFor < b.end),
+  );
 }
 
 /** The front page's maintenance: active ones, and scheduled ones starting within 7 days. */

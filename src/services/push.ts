@@ -5,11 +5,12 @@ import { checkCharacters } from '../domain/fields.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
 import * as services from '../db/repositories/services.ts';
 import { findAutomation, findAutomationByPushHash, updateAutomation } from '../db/repositories/automation.ts';
-import type { Actor, Context } from './context.ts';
+import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { secretsEqual } from './tokens.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
+import { refreshQuietReport } from './maintenance-quiet.ts';
 
 /**
  * Push URLs: `/api/push/<secret>` sets a service's status from any script or cron job, and
@@ -87,8 +88,15 @@ export async function receivePush(
     const now = ctx.clock.now();
     await updateAutomation(trx, service.id, { lastPushAt: now, heartbeatFiredAt: null });
     const result: PushResult = { service: service.slug, state, outcome: 'unchanged' };
-    if (service.currentEvent?.status.slug === automation.statuses[state]) return result;
     const message = input.message?.trim() ? input.message : `Push reports ${state}`;
+    if (service.currentEvent?.status.slug === automation.statuses[state]) {
+      await refreshQuietReport(trx, authorOf(actor), service, {
+        statusSlug: automation.statuses[state],
+        message,
+        timestamp: now,
+      });
+      return result;
+    }
     const posted = await postAutomatedState(trx, changes, ctx, actor, service, automation, state, message);
     return { ...result, outcome: posted.outcome };
   });

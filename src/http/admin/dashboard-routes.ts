@@ -7,6 +7,9 @@ import { getSiteSettings } from '../../services/site-settings.ts';
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
 import { dashboardPage, recoveryMessage } from '../../views/admin/dashboard.ts';
 import { dashboardIncidents } from '../../views/admin/incidents.ts';
+import { dashboardMaintenance } from '../../views/admin/maintenance.ts';
+import { listMaintenances } from '../../services/maintenances.ts';
+import { html } from '../../views/html.ts';
 import { listServiceLists } from '../../services/service-lists.ts';
 import { currentStatusSince } from '../../services/status-since.ts';
 import { listIncidents, uncoveredOutages } from '../../services/incidents.ts';
@@ -30,7 +33,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
     reply: FastifyReply,
     failed?: { slug: string; state: FormState },
   ) {
-    const [services, lists, statuses, site, holds, openIncidents, suggestions] = await Promise.all([
+    const [services, lists, statuses, site, holds, openIncidents, suggestions, maintenance] = await Promise.all([
       listServices(ctx),
       listServiceLists(ctx),
       listStatuses(ctx),
@@ -38,6 +41,7 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
       listRecoveryHolds(ctx, request.adminSession!.actor),
       listIncidents(ctx, { unresolved: true }),
       uncoveredOutages(ctx),
+      Promise.all([listMaintenances(ctx, 'active'), listMaintenances(ctx, 'upcoming')]),
     ]);
     const since = await currentStatusSince(ctx, services);
     return sendPage(
@@ -53,7 +57,9 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
           failed,
           holds,
         },
-        { top: dashboardIncidents(openIncidents, suggestions) },
+        {
+          top: html`${dashboardIncidents(openIncidents, suggestions)}${dashboardMaintenance(...maintenance, site.timeZone)}`,
+        },
       ),
       failed ? 400 : 200,
     );

@@ -1,4 +1,5 @@
 import { incidentRoutes } from './incident-routes.ts';
+import { maintenanceRoutes } from './maintenance-routes.ts';
 import type { FastifyInstance } from 'fastify';
 import type { Context } from '../../services/context.ts';
 import './request-types.ts';
@@ -22,6 +23,7 @@ export async function adminSite(app: FastifyInstance, options: { ctx: Context; m
   await app.register(accountRoutes, { ctx });
   await app.register(dashboardRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
+  await app.register(maintenanceRoutes, { ctx });
   await app.register(manageRoutes, { ctx });
   await app.register(orderRoutes, { ctx });
   await app.register(monitoringRoutes, { ctx });

@@ -29,7 +29,7 @@ import { PUBLIC_CACHE_CONTROL, securityHeaders } from './page-headers.ts';
 import { queryList } from '../query-list.ts';
 import { incidentHistory, listIncidents, publicIncident, recentIncidents } from '../../services/incidents.ts';
 import { historyPage, incidentPage } from '../../views/site/incidents.ts';
-import { frontPageMaintenances, getMaintenance } from '../../services/maintenances.ts';
+import { frontPageMaintenances, getMaintenance, maintenanceHistory } from '../../services/maintenances.ts';
 import { maintenancePage } from '../../views/site/maintenance.ts';
 import { NotFound as MissingIncident } from '../../domain/errors.ts';
 
@@ -190,7 +190,9 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         const n = raw === undefined ? 1 : typeof raw === 'string' && /^[1-9]\d{0,3}$/.test(raw) ? Number(raw) : 0;
         if (n < 1 || n > 1000) throw new NotFound('There is no such page of the incident history');
         const settings = await getSiteSettings(ctx);
-        const months = await incidentHistory(ctx, n, settings.timeZone);
+        const incidentMonths = await incidentHistory(ctx, n, settings.timeZone);
+        const maintenance = await maintenanceHistory(ctx, incidentMonths, settings.timeZone);
+        const months = incidentMonths.map((m, i) => ({ ...m, maintenances: maintenance[i] }));
         return { settings, html: historyPage(await chrome(request, settings), months, n) };
       },
       ['page'],

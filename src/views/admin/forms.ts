@@ -30,7 +30,7 @@ interface FieldOptions {
   idPrefix: string;
   name: string;
   label: string;
-  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search' | 'datetime-local';
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'search' | 'datetime-local' | 'date' | 'time';
   hint?: HtmlValue;
   required?: boolean;
   autocomplete?: string;

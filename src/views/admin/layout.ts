@@ -18,6 +18,7 @@ export interface Chrome {
 const NAV: Array<{ href: string; label: string; adminOnly: boolean }> = [
   { href: '/admin', label: 'Dashboard', adminOnly: false },
   { href: '/admin/incidents', label: 'Incidents', adminOnly: false },
+  { href: '/admin/maintenance', label: 'Maintenance', adminOnly: false },
   { href: '/admin/services', label: 'Services', adminOnly: true },
   { href: '/admin/lists', label: 'Lists', adminOnly: true },
   { href: '/admin/order', label: 'Order', adminOnly: true },

@@ -68,7 +68,13 @@ export function boardPage(
   });
   const groups = serviceGroups({ ...view, timeZone: tz }, { inIncident, underMaintenance });
   // Incidents and maintenance, when there are any, belong between the banner and the services.
-  const body = html`${about}${banner(overallOf(scope, view.defaultStatus), lastUpdate(scope), tz, affected)}
+  const body = html`${about}${banner(
+    overallOf(scope, view.defaultStatus),
+    lastUpdate(scope),
+    tz,
+    affected,
+    scope.filter((s) => underMaintenance.has(s.id)).length,
+  )}
 ${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
 ${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}

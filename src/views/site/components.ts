@@ -118,13 +118,19 @@ export function banner(
   updatedAt: number | null,
   timeZone: string,
   affected: readonly { service: Service; status: Status | null }[] = [],
+  underMaintenance = 0,
 ): Html {
   const rank = (a: { status: Status | null }) => levelRank(a.status?.level ?? 'NORMAL');
   const worstFirst = [...affected].sort((a, b) => rank(b) - rank(a));
-  const cls = overall.level === 'NORMAL' ? 'l0' : statusClass(overall.worst);
+  // Planned work on otherwise healthy services is maintenance (blue), not "all operational".
+  const maintenance = overall.level === 'NORMAL' && underMaintenance > 0;
+  const cls = maintenance ? 'lm' : overall.level === 'NORMAL' ? 'l0' : statusClass(overall.worst);
+  const text = maintenance
+    ? `Under maintenance: ${underMaintenance} of ${plural(overall.total, 'service')}`
+    : overallText(overall);
   return html`<section class="banner ${cls}" aria-labelledby="overall">
-<img src="${statusImagePath(BANNER_ICON[overall.level])}" alt="" width="28" height="28">
-<div><h1 id="overall">${overallText(overall)}</h1>
+<img src="${statusImagePath(maintenance ? 'wrench' : BANNER_ICON[overall.level])}" alt="" width="28" height="28">
+<div><h1 id="overall">${text}</h1>
 ${worstFirst.length > 0 ? html`<ul class="affected" aria-label="Affected services">${worstFirst.map((a) => html`<li><a href="#svc-${a.service.slug}">${a.service.name}</a> ${a.status ? statusLabel(a.status) : ''}</li>`)}</ul>` : ''}
 ${updatedAt === null ? '' : html`<p>Last update <time datetime="${isoInstant(updatedAt)}">${dateTime(updatedAt, timeZone)}</time></p>`}</div>
 </section>`;

@@ -4,6 +4,7 @@ import { STATUS_LABELS, type Impact, type IncidentView } from '../../domain/inci
 import { layout, type PageChrome } from './layout.ts';
 import { statusLabel } from './components.ts';
 import { civilMonth, dateTime, isoInstant, plural } from './format.ts';
+import { maintenanceHistoryItem, type PublicMaintenance } from './maintenance.ts';
 
 /** Incidents on the public pages: the front-page card, past incidents, the permalink and /history. */
 
@@ -173,6 +174,20 @@ export interface HistoryMonth {
   year: number;
   month: number;
   incidents: View[];
+  /** Maintenances of the month (by window start), beside the incidents (§10). */
+  maintenances?: PublicMaintenance[];
+}
+
+/** A month's incidents and maintenances in one list, newest first (incident start, window start). */
+function monthItems(m: HistoryMonth, timeZone: string): Html[] {
+  const items = [
+    ...m.incidents.map((v) => ({ at: v.incident.startedAt, item: pastItem(v, timeZone) })),
+    ...(m.maintenances ?? []).map((v) => ({
+      at: v.maintenance.scheduledFor,
+      item: maintenanceHistoryItem(v, timeZone),
+    })),
+  ];
+  return items.sort((a, b) => b.at - a.at).map((x) => x.item);
 }
 
 /** `/history?page=N`: three months a page, newest first. */
@@ -184,10 +199,10 @@ export function historyPage(chrome: PageChrome, months: readonly HistoryMonth[],
         html`<section class="history-month" aria-labelledby="m-${m.year}-${m.month}">
           <h2 id="m-${m.year}-${m.month}">${civilMonth(m.year, m.month)}</h2>
           ${
-            m.incidents.length === 0
+            m.incidents.length + (m.maintenances?.length ?? 0) === 0
               ? html`<p class="empty">No incidents reported</p>`
               : html`<ul class="incident-list">
-                  ${m.incidents.map((v) => pastItem(v, tz))}
+                  ${monthItems(m, tz)}
                 </ul>`
           }
         </section>`,

@@ -83,6 +83,17 @@ export function maintenanceCards(board: BoardMaintenance, timeZone: string, now:
   }`;
 }
 
+/** A maintenance in `/history`: its name (linking to its permalink), stage, window and latest update. */
+export function maintenanceHistoryItem(view: PublicMaintenance, timeZone: string): Html {
+  const m = view.maintenance;
+  const latest = view.updates[0];
+  return html`<li class="maint-item">
+    <a href="/incidents/${m.id}">${m.name}</a> ${stageBadge(m.status)}
+    <span class="inc-time maint-window">${windowText(m, timeZone)}</span>
+    ${latest ? html`<p class="inc-body">${latest.body}</p>` : ''}
+  </li>`;
+}
+
 /** The mark on a service row while an active maintenance covers it. */
 export function underMaintenanceFlag(): Html {
   return html`<span class="maint-flag">Under maintenance</span>`;
