@@ -267,6 +267,8 @@ const USE_CASES: UseCase[] = [
 
 /** Guarded use cases that act for someone else than a caller they are given (the table is still asked inside). */
 const NOT_CALLER_GUARDED = new Set([
+  // The transaction every use case runs its write in, after asking the table itself.
+  'inWriteScope',
   // Inside postEvent, confirmRecovery and automation's transactions; asks 'event.post' itself.
   'postEventIn',
   'postAutomatedState',
