@@ -194,11 +194,11 @@ export async function deleteStatus(
     const others = (await statuses.allStatuses(trx)).filter((s) => s.id !== status.id);
     for (const remap of await automationUsing(trx, status, others)) {
       if (remap.to === null) continue;
-      const fields: Record<string, string> = {};
-      for (const state of remap.states) fields[`status_${state}`] = remap.to;
       const automation = await findAutomation(trx, remap.id);
-      if (automation.recoveryPendingStatus === status.slug) fields.recovery_pending_status = remap.to;
-      await updateAutomation(trx, remap.id, fields);
+      await updateAutomation(trx, remap.id, {
+        statuses: Object.fromEntries(remap.states.map((state) => [state, remap.to])),
+        ...(automation.recoveryPendingStatus === status.slug ? { recoveryPendingStatus: remap.to } : {}),
+      });
       changes.push({ topic: 'service', action: 'updated', slug: remap.service });
     }
     await statuses.deleteStatus(trx, status.id);
