@@ -180,7 +180,10 @@ for (const backend of BACKENDS) {
         ['impact_override', 'huge'],
       ]);
       assert.equal(bad2.statusCode, 400);
-      assert.match(bad2.body, /id="edit-impact_override-error">Impact override must be one of none, minor, major, critical/);
+      assert.match(
+        bad2.body,
+        /id="edit-impact_override-error">Impact override must be one of none, minor, major, critical/,
+      );
       assert.match(bad2.body, /value="Delayed emails"/);
 
       // Without a CSRF token nothing changes.

@@ -428,9 +428,9 @@ export function editIncidentPage(
     </div>
     <p>
       To correct the text of an update, use “Edit this update” under it on
-      <a href="/admin/incidents/${i.id}#updates">the incident’s page</a>. ·
-      <a href="/admin/incidents/${i.id}/delete">Delete ${i.name}</a>
-    </p>`;
+      <a href="/admin/incidents/${i.id}#updates">the incident’s page</a>.
+    </p>
+    <p><a href="/admin/incidents/${i.id}/delete">Delete ${i.name}</a></p>`;
   return page(chrome, `Edit ${i.name}`, body);
 }
 
