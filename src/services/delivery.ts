@@ -4,9 +4,11 @@ import { performance } from 'node:perf_hooks';
 import type { Channel } from '../domain/channels.ts';
 import {
   idempotencyKey,
+  isComponentTopic,
   isIncidentTopic,
   wantsIncidentNotice,
   wantsNotice,
+  type ComponentNotice,
   type EventNotice,
   type IncidentNotice,
 } from '../domain/notices.ts';
@@ -41,6 +43,7 @@ import {
   maintenanceWebhookBody,
   statuspageMaintenanceBody,
 } from '../notifications/maintenance-bodies.ts';
+import { statuspageComponentBody } from '../notifications/component-bodies.ts';
 import { isMaintenanceTopic, type MaintenanceNotice } from '../domain/maintenance.ts';
 import { readSetting } from '../db/repositories/settings.ts';
 import { PAGE_ID_KEY } from './page-id.ts';
@@ -122,6 +125,8 @@ function channelPayload(
   pageId: string,
 ): string {
   const key = idempotencyKey(entry.id, recipient);
+  if (isComponentTopic(entry.topic))
+    return statuspageComponentBody(JSON.parse(entry.payload) as ComponentNotice, links, pageId);
   if (isMaintenanceTopic(entry.topic)) {
     const notice = JSON.parse(entry.payload) as MaintenanceNotice;
     if (channel.kind === 'email') return JSON.stringify(maintenanceEmail(notice, links));
@@ -156,6 +161,13 @@ async function recipientsOf(
   }
   const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
   const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
+  if (isComponentTopic(entry.topic)) {
+    // §11: component changes go to Statuspage-format webhooks only, filtered by the service.
+    for (const channel of channels)
+      if (channel.kind === 'webhook' && channel.format === 'statuspage' && wantsNotice(channelFilter(channel), notice))
+        recipients.push({ channelId: channel.id, subscriberId: null });
+    return recipients;
+  }
   // §11: incident notices follow their affected services; an event an incident posted is told
   // to email and Slack by the incident's own notice, and Statuspage-format webhooks hear of incidents only.
   const incident =

@@ -44,6 +44,7 @@ import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice, recordIncidentNotice } from './notices.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
+import { trackingComponents } from './component-notices.ts';
 
 export type { IncidentView };
 export type ServiceIncidentView = IncidentView<Service>;
@@ -181,15 +182,17 @@ export async function postIncidentEvent(
   const sid = ctx.ids.eventSid();
   const author = authorOf(actor);
   const plan = await planEvent(trx, actor, service, { status, message, informational: false }, timestamp);
-  const id = await insertEvent(trx, {
-    sid,
-    serviceId: service.id,
-    statusId: status.id,
-    message,
-    informational: false,
-    timestamp,
-    author,
-  });
+  const id = await trackingComponents(trx, ctx.ids, [service.id], timestamp, notify, () =>
+    insertEvent(trx, {
+      sid,
+      serviceId: service.id,
+      statusId: status.id,
+      message,
+      informational: false,
+      timestamp,
+      author,
+    }),
+  );
   await repo.linkEvent(trx, id, incident.id);
   changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
   if (notify) {
