@@ -267,5 +267,25 @@ for (const backend of BACKENDS) {
       assert.equal(after[0].incident, null);
       assert.equal((await postForm(`/admin/incidents/${id}/delete`, [])).statusCode, 404);
     });
+
+    it('recognises automation by the scope recorded with the event, not by the author name', async () => {
+      // A person whose name looks like a check's: not automation.
+      await postEvent(t.ctx, { kind: 'automation', name: 'check:lookalike', scope: 'admin' }, 'api', {
+        status: 'down',
+        message: 'Set by hand',
+      });
+      // A monitoring script with an events-scope token: automation, whatever its name.
+      await postEvent(t.ctx, { kind: 'token', name: 'probe', scope: 'events' }, 'website', {
+        status: 'down',
+        message: 'Probe failed',
+      });
+      const api = (await t.get('/services/api/events/current')).json();
+      assert.equal(api.author, 'check:lookalike');
+      const page = await editor.get('/admin');
+      assert.doesNotMatch(page.body, /Automation set <strong>API<\/strong>/);
+      assert.match(page.body, /Automation set <strong>Website<\/strong> to Down:\s+“Probe failed”/);
+      await t.post('/services/api/events', { status: 'up', message: 'ok' });
+      await t.post('/services/website/events', { status: 'up', message: 'ok' });
+    });
   });
 }

@@ -4,7 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from './support/harness.ts';
 import { Forbidden } from '../src/domain/errors.ts';
-import { permits, SCOPES, type Actor, type Scope } from '../src/domain/permissions.ts';
+import {
+  isAutomatedScope,
+  permits,
+  scopeOfAutomationAuthor,
+  SCOPES,
+  type Actor,
+  type Scope,
+} from '../src/domain/permissions.ts';
 import { DEFAULT_ALERTMANAGER_RULES } from '../src/domain/alertmanager.ts';
 import { readDataVersion } from '../src/db/repositories/data-version.ts';
 import { automationActor } from '../src/services/automated-events.ts';
@@ -341,6 +348,20 @@ describe('the permission table, checked in every use case', () => {
         useCase.allowed,
       );
     }
+  });
+
+  it('automation is known by its recorded scope; older events by the names only built-in automation gets', () => {
+    assert.deepEqual(
+      SCOPES.filter((s) => isAutomatedScope(s)),
+      ['events', 'check', 'push', 'heartbeat', 'alertmanager'],
+    );
+    assert.equal(isAutomatedScope(null), false);
+    assert.equal(scopeOfAutomationAuthor('check:api-http'), 'check');
+    assert.equal(scopeOfAutomationAuthor('alertmanager:{}:{}'), 'alertmanager');
+    assert.equal(scopeOfAutomationAuthor('push'), 'push');
+    assert.equal(scopeOfAutomationAuthor('heartbeat'), 'heartbeat');
+    for (const author of ['token:check:x', 'user:push', 'cli:heartbeat', 'pusher'])
+      assert.equal(scopeOfAutomationAuthor(author), null);
   });
 
   it('covers every exported use case that takes an actor or a session', () => {

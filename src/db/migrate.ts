@@ -11,6 +11,7 @@ import { incidentsMigration } from './migrations/2026-11-27-03-incidents.ts';
 import { pushSecretHashesMigration } from './migrations/2026-11-27-04-push-secret-hashes.ts';
 import { displayOrderMigration } from './migrations/2026-11-27-05-display-order.ts';
 import { maintenanceMigration } from './migrations/2026-11-27-07-maintenance.ts';
+import { eventAuthorScopeMigration } from './migrations/2026-11-27-10-event-author-scope.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
@@ -25,6 +26,7 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-27-04-push-secret-hashes': pushSecretHashesMigration,
     '2026-11-27-05-display-order': displayOrderMigration,
     '2026-11-27-07-maintenance': maintenanceMigration,
+    '2026-11-27-10-event-author-scope': eventAuthorScopeMigration,
   };
 }
 

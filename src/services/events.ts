@@ -243,9 +243,18 @@ async function writeEvent(
     informational: fields.informational,
     timestamp: fields.timestamp,
     author: authorOf(actor),
+    authorScope: actor.scope,
   });
   changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-  return { id, sid, serviceId: service.id, serviceSlug: service.slug, author: authorOf(actor), ...fields };
+  return {
+    id,
+    sid,
+    serviceId: service.id,
+    serviceSlug: service.slug,
+    author: authorOf(actor),
+    authorScope: actor.scope,
+    ...fields,
+  };
 }
 
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {

@@ -8,6 +8,7 @@ import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
 import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
 import { isPublicId } from '../domain/public-id.ts';
+import { isAutomatedScope } from '../domain/permissions.ts';
 import type { Service, Status } from '../domain/resources.ts';
 import {
   checkBackfillWindow,
@@ -191,6 +192,7 @@ export async function postIncidentEvent(
       informational: false,
       timestamp,
       author,
+      authorScope: actor.scope,
     }),
   );
   await repo.linkEvent(trx, id, incident.id);
@@ -374,6 +376,7 @@ export async function createIncident(
             informational: false,
             timestamp: at,
             author: authorOf(actor),
+            authorScope: actor.scope,
           });
           await repo.linkEvent(trx, eventId, id);
           changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
@@ -737,8 +740,8 @@ export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
       const e = s.currentEvent;
       if (!e || covered.has(s.id) || e.informational) return false;
       const cs = componentStatusOf(e.status);
-      const automated = /^(push|heartbeat)$|^(check|alertmanager):/.test(e.author);
-      return (cs === 'partial_outage' || cs === 'major_outage') && automated;
+      // Who posted it, as recorded with the event: built-in automation or an events-scope token.
+      return (cs === 'partial_outage' || cs === 'major_outage') && isAutomatedScope(e.authorScope);
     });
   });
 }

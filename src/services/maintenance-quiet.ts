@@ -37,6 +37,7 @@ export async function quietDuringMaintenance(
     informational: true,
     timestamp,
     author,
+    authorScope: actor.scope,
   });
   changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
   await upsertReport(trx, {

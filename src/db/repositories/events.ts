@@ -3,6 +3,7 @@ import type { Db } from '../connect.ts';
 import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
 import { allStatuses } from './statuses.ts';
+import { isScope } from '../../domain/permissions.ts';
 
 type EventRowWithService = EventRow & {
   service_slug: string;
@@ -23,6 +24,7 @@ function toEvent(row: EventRowWithService, statuses: Map<number, Status>): Statu
     timestamp: Number(row.timestamp),
     status,
     author: row.author,
+    authorScope: isScope(row.author_scope) ? row.author_scope : null,
     incident:
       row.incident_id && row.incident_name
         ? {
@@ -120,6 +122,8 @@ export async function insertEvent(
     informational: boolean;
     timestamp: number;
     author: string;
+    /** The actor's scope (domain/permissions.ts); absent or null: unknown. */
+    authorScope?: string | null;
   },
 ): Promise<number> {
   const row = await db
@@ -132,6 +136,7 @@ export async function insertEvent(
       informational: event.informational ? 1 : 0,
       timestamp: event.timestamp,
       author: event.author,
+      author_scope: event.authorScope ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
