@@ -225,6 +225,7 @@ const USE_CASES: UseCase[] = [
   { name: 'resumeChannel', allowed: ADMIN, run: (t, a) => channels.resumeChannel(t.ctx, a, 999) },
   { name: 'listSubscribers', allowed: ADMIN, run: (t, a) => subscriptions.listSubscribers(t.ctx, a) },
   { name: 'removeSubscriber', allowed: ADMIN, run: (t, a) => subscriptions.removeSubscriber(t.ctx, a, 999) },
+  { name: 'subscriberHistory', allowed: ADMIN, run: (t, a) => subscriptions.subscriberHistory(t.ctx, a, 999) },
   {
     name: 'createToken',
     allowed: ADMIN,

@@ -206,6 +206,23 @@ interface Outcome {
   statusCode: number | null;
   error: string;
   durationMs: number;
+  /** An email to a subscriber as sent (its one-time link token hidden), kept as the delivery's payload. */
+  sent?: string;
+}
+
+/**
+ * What a subscriber's email said, for the delivery history: recipient, subject, text and HTML,
+ * with the one-time link token hidden (only its hash is stored; the link must not be usable from the record).
+ */
+function sentRecord(mail: OutgoingMail, token: string): string {
+  const hide = (text: string | undefined) =>
+    text === undefined ? undefined : text.split(encodeURIComponent(token)).join('[token]').split(token).join('[token]');
+  return JSON.stringify({
+    to: mail.to,
+    subject: mail.subject,
+    text: hide(mail.text),
+    html: hide(mail.html),
+  });
 }
 
 interface BatchContext {
@@ -309,8 +326,13 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
       };
     }
     mail.headers = { ...mail.headers, 'X-Stashboard-Delivery': key };
-    await deps.transports.sendMail(batch.smtp, mail);
-    return done(true, null);
+    const sent = sentRecord(mail, token);
+    try {
+      await deps.transports.sendMail(batch.smtp, mail);
+    } catch (error) {
+      return { ...done(false, null, messageOf(error)), sent };
+    }
+    return { ...done(true, null), sent };
   } catch (error) {
     return done(false, null, messageOf(error));
   }
@@ -333,10 +355,10 @@ async function record(
     const { policy } = deps;
     let marked: boolean;
     if (outcome.ok) {
-      marked = await markDelivered(trx, delivery.id, deps.owner, now);
+      marked = await markDelivered(trx, delivery.id, deps.owner, now, outcome.sent);
     } else {
       const nextAt = delivery.attempts >= policy.maxAttempts ? null : now + retryDelay(policy, delivery.attempts);
-      marked = await markFailed(trx, delivery.id, deps.owner, outcome.error, nextAt);
+      marked = await markFailed(trx, delivery.id, deps.owner, outcome.error, nextAt, outcome.sent);
     }
     if (!marked) return false;
     await insertAttempts(trx, [
