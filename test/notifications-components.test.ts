@@ -118,6 +118,9 @@ for (const backend of BACKENDS) {
         status: 'major_outage',
       });
       assert.match(body.component.created_at, ISO_MS);
+      // The documentation link points at a section that exists.
+      const doc = await t.inject({ method: 'GET', url: '/documentation' });
+      assert.match(doc.body, /<h2 id="webhooks">Webhooks<\/h2>[\s\S]*component_update/);
       // The raw bytes are what the delivery recorded; the event header names the notice.
       const arrival = receiver.arrivals.find((a) => a.path === '/sp' && a.body.includes('component_update'))!;
       assert.equal(arrival.headers['x-stashboard-event'], 'component.updated');
