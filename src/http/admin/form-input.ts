@@ -51,10 +51,14 @@ export function formFromError(
   return state;
 }
 
-/** A field's name for people: `list_id` → `List id`. */
+/** Words people write in capitals wherever they stand in a field's name. */
+const ACRONYMS: Readonly<Record<string, string>> = { url: 'URL', id: 'ID', smtp: 'SMTP', http: 'HTTP', api: 'API' };
+
+/** A field's name for people: `list_id` → `List ID`, `url` → `URL`. */
 export function fieldLabel(field: string): string {
-  const words = field.replace(/[_-]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  const words = field.split(/[_-]+/).map((word) => ACRONYMS[word] ?? word);
+  const label = words.join(' ');
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 /** A use case's message (`name must not be empty`) with the field named for people (`Name must not be empty`). */
