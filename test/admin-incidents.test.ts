@@ -172,6 +172,8 @@ for (const backend of BACKENDS) {
       ]);
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /<span class="error" id="edit-name-error">Name is required<\/span>/);
+      assert.match(bad.body, /id="edit-impact_override-error">Impact override must be one of/);
+      assert.match(bad.body, /<h2>Please fix these<\/h2>/);
       assert.match(bad.body, /value="api"\s+id="edit-svc-\d+"\s+checked/);
       assert.equal((await t.get(`/incidents/${id}`)).json().name, 'Slow emails', 'nothing changed');
       const bad2 = await postForm(`/admin/incidents/${id}/edit`, [

@@ -5,6 +5,7 @@ import { listServices } from '../../services/services.ts';
 import { listStatuses } from '../../services/statuses.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { Invalid } from '../../domain/errors.ts';
+import { checkIncidentName, parseImpactOverride } from '../../domain/incidents.ts';
 import { formState, type FormState } from '../../views/admin/forms.ts';
 import {
   editIncidentPage,
@@ -173,6 +174,18 @@ export async function incidentRoutes(app: FastifyInstance, options: { ctx: Conte
       const state = formFromError(error, values, ['name', 'services', 'impact_override'], undefined, {
         required: ['name'],
       });
+      // The use case stops at its first refusal: the other fields are checked here too, so every error shows at once.
+      for (const [field, check] of [
+        ['name', () => checkIncidentName(values.name ?? '')],
+        ['impact_override', () => parseImpactOverride(values.impact_override ?? '')],
+      ] as const) {
+        if (state.errors[field] !== undefined) continue;
+        try {
+          check();
+        } catch (problem) {
+          if (problem instanceof Invalid) state.errors[field] = formFromError(problem, values, [field]).errors[field]!;
+        }
+      }
       return showEdit(request, reply, id, state, services, 400);
     }
   });
