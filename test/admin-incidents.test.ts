@@ -160,7 +160,7 @@ for (const backend of BACKENDS) {
       assert.match(form.body, /<input id="edit-name" name="name" type="text" value="Slow emails"/);
       assert.match(form.body, /value="email"\s+id="edit-svc-\d+"\s+checked/);
       assert.doesNotMatch(form.body, /value="api"\s+id="edit-svc-\d+"\s+checked/);
-      assert.match(form.body, /<option value="" selected>Computed from the affected services<\/option>/);
+      assert.match(form.body, /<option value="" selected>Computed from the services<\/option>/);
       assert.match(form.body, /name="_csrf"/);
 
       // Every error at once, next to its field; what was typed and ticked stays.

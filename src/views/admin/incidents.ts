@@ -385,7 +385,7 @@ export function incidentListPage(
 }
 
 const IMPACT_CHOICES = [
-  { value: '', label: 'Computed from the affected services' },
+  { value: '', label: 'Computed from the services' },
   ...IMPACTS.map((impact) => ({ value: impact, label: `${impact[0]!.toUpperCase()}${impact.slice(1)} impact` })),
 ];
 
