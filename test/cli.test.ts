@@ -4,7 +4,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { connect } from '../src/db/connect.ts';
 import { readOAuthCredentials } from '../src/services/oauth.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';

@@ -1,11 +1,13 @@
 import type { Generated } from 'kysely';
+import type { IncidentKind, IncidentStatus } from '../domain/incidents.ts';
+import type { MaintenanceStatus } from '../domain/maintenance.ts';
 
 /** Tables of incidents (migration 2026-11-27-03). Instants are ms; booleans 0/1. */
 export interface IncidentsTable {
   id: string;
-  kind: string;
+  kind: IncidentKind;
   name: string;
-  status: string;
+  status: IncidentStatus | MaintenanceStatus;
   impact_override: string | null;
   started_at: number;
   created_at: number;
@@ -30,7 +32,7 @@ export interface IncidentUpdatesTable {
   seq: Generated<number>;
   id: string;
   incident_id: string;
-  status: string;
+  status: IncidentStatus | MaintenanceStatus;
   body: string;
   created_at: number;
   updated_at: number;

@@ -1,4 +1,6 @@
 import type { Generated } from 'kysely';
+import type { CheckKind } from '../domain/check-rules.ts';
+import type { AutomationState } from '../domain/automation-state.ts';
 
 /** Tables of monitoring and automation (migration 2026-11-26-04). Instants are ms; booleans 0/1. */
 export interface ServiceAutomationTable {
@@ -26,7 +28,7 @@ export interface ChecksTable {
   id: Generated<number>;
   service_id: number;
   name: string;
-  kind: string;
+  kind: CheckKind;
   target: string;
   expected_statuses: Generated<string>;
   keyword: string | null;
@@ -38,11 +40,11 @@ export interface ChecksTable {
   enabled: Generated<number>;
   lease_until: Generated<number>;
   consecutive_failures: Generated<number>;
-  last_result: string | null;
+  last_result: AutomationState | null;
   last_message: Generated<string>;
   last_checked_at: number | null;
   last_latency_ms: number | null;
-  effective_state: string | null;
+  effective_state: AutomationState | null;
   created_at: number;
 }
 
@@ -50,7 +52,7 @@ export interface CheckSamplesTable {
   id: Generated<number>;
   check_id: number;
   at: number;
-  result: string;
+  result: AutomationState;
   latency_ms: number | null;
 }
 
@@ -58,8 +60,8 @@ export interface AlertStatesTable {
   fingerprint: string;
   service_id: number;
   group_key: string;
-  status: string;
-  state: string;
+  status: 'firing' | 'resolved';
+  state: AutomationState;
   starts_at: number;
   ends_at: number | null;
   message: string;

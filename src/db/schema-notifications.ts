@@ -1,9 +1,10 @@
 import type { Generated } from 'kysely';
+import type { ChannelKind } from '../domain/channels.ts';
 
 /** Tables of outbound notifications (migration 2026-11-26-05). Instants are ms; booleans 0/1. */
 export interface NotificationChannelsTable {
   id: Generated<number>;
-  kind: string;
+  kind: ChannelKind;
   name: string;
   target: string;
   secret: Generated<string>;

@@ -3,6 +3,10 @@ import type { NotificationTables } from './schema-notifications.ts';
 import type { MonitoringTables } from './schema-monitoring.ts';
 import type { IncidentTables } from './schema-incidents.ts';
 import type { MaintenanceTables } from './schema-maintenance.ts';
+import type { Level } from '../domain/levels.ts';
+import type { ComponentStatus } from '../domain/component-status.ts';
+import type { TokenScope } from '../domain/resources.ts';
+import type { Role } from '../domain/accounts.ts';
 
 /** Instants are integer milliseconds since the epoch (UTC); booleans are 0/1 in both dialects. */
 export interface ServiceListsTable {
@@ -37,12 +41,12 @@ export interface StatusesTable {
   slug: string;
   name: string;
   description: string;
-  level: string;
+  level: Level;
   image: string;
   is_default: number;
   created_at: number;
   /** Statuspage's meaning of the status (domain/component-status.ts). */
-  component_status: string;
+  component_status: ComponentStatus;
   /** When component_status last changed. */
   component_status_at: number;
 }
@@ -65,7 +69,7 @@ export interface EventsTable {
 export interface ApiTokensTable {
   id: string;
   name: string;
-  scope: string;
+  scope: TokenScope;
   token_hash: string;
   created_at: number;
   last_used_at: number | null;
@@ -92,7 +96,7 @@ export interface DataVersionTable {
 export interface UsersTable {
   id: Generated<number>;
   email: string;
-  role: string;
+  role: Role;
   password_hash: string;
   created_at: number;
   password_changed_at: number;

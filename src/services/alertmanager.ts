@@ -130,7 +130,7 @@ async function updateFromAlerts(
     desired!.message,
   );
   if (posted.outcome !== 'suppressed') {
-    await updateAutomation(trx, service.id, { alerts_state: firing ? firing.state : null, alerts_message: remembered });
+    await updateAutomation(trx, service.id, { alertsState: firing ? firing.state : null, alertsMessage: remembered });
   }
   return { service: service.slug, state: desired!.state, outcome: posted.outcome };
 }

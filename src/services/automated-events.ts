@@ -7,7 +7,7 @@ import type { Service } from '../domain/resources.ts';
 import type { ServiceAutomation } from '../domain/service-automation.ts';
 import { dropNonText, LIMITS } from '../domain/fields.ts';
 import type { Actor, Context } from './context.ts';
-import { postEventIn, type PostOutcome } from './events.ts';
+import { postEventFor, type PostOutcome } from './events.ts';
 
 /** The actor built-in automation acts as; its name is the event's author (`check:api-http`, `push`, ...). */
 export function automationActor(source: Exclude<AutomationSource, 'token'>, detail?: string): Actor {
@@ -26,7 +26,7 @@ export function postAutomatedState(
   message: string,
 ): Promise<PostOutcome> {
   const text = message.trim() === '' ? `Automation reports ${state}` : message;
-  return postEventIn(trx, changes, ctx, actor, service.slug, {
+  return postEventFor({ ctx, actor, trx, changes }, service, {
     status: automation.statuses[state],
     message: dropNonText(text).slice(0, LIMITS.message),
   });

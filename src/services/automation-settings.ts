@@ -1,11 +1,11 @@
-import { Invalid, NotFound } from '../domain/errors.ts';
+import { Invalid } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import { parseAutomationState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import type { ServiceAutomation } from '../domain/service-automation.ts';
 import type { StatusEvent } from '../domain/resources.ts';
-import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
-import { findAutomation, updateAutomation, type AutomationUpdate } from '../db/repositories/automation.ts';
+import { findAutomation, updateAutomation, type AutomationChange } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -15,8 +15,7 @@ import { postEventIn } from './events.ts';
 
 export async function getAutomation(ctx: Context, actor: Actor, slug: string): Promise<ServiceAutomation> {
   authorize(actor, 'configuration.read');
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  const service = await requireService(ctx.database.db, slug);
   return reading(() => findAutomation(ctx.database.db, service.id));
 }
 
@@ -46,39 +45,38 @@ export async function updateAutomationSettings(
   input: AutomationInput,
 ): Promise<ServiceAutomation> {
   authorize(actor, 'monitoring.configure');
-  const set: AutomationUpdate = {};
+  const set: AutomationChange = {};
   if (input.recoveryNeedsHuman !== undefined && input.recoveryNeedsHuman !== '') {
-    set.recovery_needs_human = parseBoolean('recovery_needs_human', input.recoveryNeedsHuman) ? 1 : 0;
+    set.recoveryNeedsHuman = parseBoolean('recovery_needs_human', input.recoveryNeedsHuman);
   }
   if (input.minChangeInterval !== undefined && input.minChangeInterval !== '') {
-    set.min_change_interval_ms = seconds('min_change_interval', input.minChangeInterval, 0, 7 * 86400);
+    set.minChangeIntervalMs = seconds('min_change_interval', input.minChangeInterval, 0, 7 * 86400);
   }
   if (input.heartbeatState !== undefined && input.heartbeatState !== '') {
-    set.heartbeat_state = parseAutomationState('heartbeat_state', input.heartbeatState);
+    set.heartbeatState = parseAutomationState('heartbeat_state', input.heartbeatState);
   }
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     const before = await findAutomation(trx, service.id);
     if (input.heartbeatPeriod !== undefined) {
       const period =
         input.heartbeatPeriod === '' || input.heartbeatPeriod === '0'
           ? null
           : seconds('heartbeat_period', input.heartbeatPeriod, 10, 7 * 86400);
-      set.heartbeat_period_ms = period;
-      set.heartbeat_fired_at = null;
+      set.heartbeatPeriodMs = period;
+      set.heartbeatFiredAt = null;
       // The silence is counted from now, not from a push long ago.
-      if (period !== null) set.last_push_at = Math.max(before.lastPushAt ?? 0, ctx.clock.now());
+      if (period !== null) set.lastPushAt = Math.max(before.lastPushAt ?? 0, ctx.clock.now());
     }
-    for (const [field, column, value] of [
-      ['status_up', 'status_up', input.statusUp],
-      ['status_warning', 'status_warning', input.statusWarning],
-      ['status_down', 'status_down', input.statusDown],
+    for (const [field, state, value] of [
+      ['status_up', 'up', input.statusUp],
+      ['status_warning', 'warning', input.statusWarning],
+      ['status_down', 'down', input.statusDown],
     ] as const) {
       if (value === undefined || value === '') continue;
       if (!(await statuses.findStatusBySlug(trx, value)))
         throw new Invalid(`status ${JSON.stringify(value)} does not exist`, field);
-      set[column] = value;
+      set.statuses = { ...set.statuses, [state]: value };
     }
     await updateAutomation(trx, service.id, set);
     changes.push({ topic: 'service', action: 'updated', slug });
@@ -98,8 +96,7 @@ export async function confirmRecovery(
 ): Promise<StatusEvent> {
   authorize(actor, 'recovery.confirm');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     const automation = await findAutomation(trx, service.id);
     const status = input.status || automation.recoveryPendingStatus || automation.statuses.up;
     const message = input.message?.trim() ? input.message : 'Recovery confirmed';

@@ -59,8 +59,8 @@ export async function recordEventEffects(
 ): Promise<void> {
   if (plan.decision.action === 'note') {
     await updateAutomation(trx, service.id, {
-      recovery_pending_since: now,
-      recovery_pending_status: plan.requestedSlug,
+      recoveryPendingSince: now,
+      recoveryPendingStatus: plan.requestedSlug,
     });
     return;
   }
@@ -70,8 +70,8 @@ export async function recordEventEffects(
   // A human's word, or any status change, answers a held recovery.
   if (!changed && !human) return;
   await updateAutomation(trx, service.id, {
-    ...(changed ? { last_status_change_at: now } : {}),
-    recovery_pending_since: null,
-    recovery_pending_status: null,
+    ...(changed ? { lastStatusChangeAt: now } : {}),
+    recoveryPendingSince: null,
+    recoveryPendingStatus: null,
   });
 }

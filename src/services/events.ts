@@ -1,26 +1,21 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Change } from '../changes/bus.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
 import { parseDate, parseDateRange } from '../domain/dates.ts';
 import { parseBoolean } from '../domain/fields.ts';
-import type { Status, StatusEvent } from '../domain/resources.ts';
+import type { Service, StatusEvent } from '../domain/resources.ts';
 import * as events from '../db/repositories/events.ts';
-import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
-import { type Actor, type Context, authorOf, automationSourceOf } from './context.ts';
+import { type Actor, type Context, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction, reading, type WriteScope } from './transaction.ts';
+import { writeEvent } from './event-write.ts';
 import { trackingComponents } from './component-notices.ts';
 import { recordEventNotice } from './notices.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
-
-async function serviceOrNotFound(ctx: Context, slug: string) {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
 
 export async function listEvents(
   ctx: Context,
@@ -28,7 +23,7 @@ export async function listEvents(
   filter: { start?: string; end?: string },
 ): Promise<StatusEvent[]> {
   const range = parseDateRange(filter.start, filter.end);
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   return reading(() => events.findEvents(ctx.database.db, { serviceId: service.id, ...range }));
 }
 
@@ -64,7 +59,7 @@ export async function listEventPage(
 ): Promise<EventPage> {
   const range = parseDateRange(filter.start, filter.end);
   const limit = pageLimit(filter.limit);
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   let before: { timestamp: number; id: number } | undefined;
   if (filter.before !== undefined && filter.before !== '') {
     const cursor = await reading(() => events.findEventBySid(ctx.database.db, filter.before!));
@@ -81,13 +76,13 @@ export async function listEventPage(
 }
 
 export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promise<StatusEvent> {
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   if (!service.currentEvent) throw new NotFound(`Service ${serviceSlug} has no events`);
   return service.currentEvent;
 }
 
 export async function getEvent(ctx: Context, serviceSlug: string, sid: string): Promise<StatusEvent> {
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   const event = await reading(() => events.findEventBySid(ctx.database.db, sid));
   if (!event || event.serviceId !== service.id)
     throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
@@ -163,14 +158,22 @@ export async function postEventIn(
   input: PostEventInput,
 ): Promise<PostOutcome> {
   authorize(actor, 'event.post');
+  return postEventFor({ ctx, actor, trx, changes }, await requireService(trx, serviceSlug), input);
+}
+
+/**
+ * postEventIn for a service the caller has already loaded in the same transaction (automation,
+ * maintenance completion): no lookup by slug again.
+ */
+export async function postEventFor(scope: WriteScope, service: Service, input: PostEventInput): Promise<PostOutcome> {
+  const { ctx, actor, trx } = scope;
+  authorize(actor, 'event.post');
   const backdated = backdatedTimestamp(actor, input.timestamp, ctx.clock.now());
   const requestedMessage = required('message', input.message);
   const requestedInformational =
     input.informational === undefined || input.informational === ''
       ? false
       : parseBoolean('informational', input.informational);
-  const service = await services.findServiceBySlug(trx, serviceSlug);
-  if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
   let status;
   if (input.status !== undefined && input.status !== '') {
     status = await statuses.findStatusBySlug(trx, input.status);
@@ -181,7 +184,7 @@ export async function postEventIn(
   }
   if (backdated !== undefined) {
     // History, not news: no escalation policy, no notice, no policy memory (contract §7.1).
-    const event = await writeEvent(trx, changes, ctx, actor, service, {
+    const event = await writeEvent(scope, service, {
       status,
       message: requestedMessage,
       informational: requestedInformational,
@@ -192,15 +195,7 @@ export async function postEventIn(
   const timestamp = ctx.clock.now();
   if (automationSourceOf(actor) !== undefined) {
     // Planned work: automation on an affected service records notes and notifies nobody (§9.2).
-    const quiet = await quietDuringMaintenance(
-      trx,
-      changes,
-      ctx,
-      actor,
-      service,
-      { status, message: requestedMessage },
-      timestamp,
-    );
+    const quiet = await quietDuringMaintenance(scope, service, { status, message: requestedMessage }, timestamp);
     if (quiet) return quiet;
   }
   const plan = await planEvent(
@@ -214,7 +209,7 @@ export async function postEventIn(
   if (plan.decision.action === 'suppress')
     return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
   const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, true, () =>
-    writeEvent(trx, changes, ctx, actor, service, {
+    writeEvent(scope, service, {
       status: plan.status,
       message: plan.message,
       informational: plan.informational,
@@ -226,42 +221,10 @@ export async function postEventIn(
   return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
 }
 
-async function writeEvent(
-  trx: Transaction<Schema>,
-  changes: Change[],
-  ctx: Context,
-  actor: Actor,
-  service: { id: number; slug: string },
-  fields: { status: Status; message: string; informational: boolean; timestamp: number },
-): Promise<StatusEvent> {
-  const sid = ctx.ids.eventSid();
-  const id = await events.insertEvent(trx, {
-    sid,
-    serviceId: service.id,
-    statusId: fields.status.id,
-    message: fields.message,
-    informational: fields.informational,
-    timestamp: fields.timestamp,
-    author: authorOf(actor),
-    authorScope: actor.scope,
-  });
-  changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-  return {
-    id,
-    sid,
-    serviceId: service.id,
-    serviceSlug: service.slug,
-    author: authorOf(actor),
-    authorScope: actor.scope,
-    ...fields,
-  };
-}
-
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
   authorize(actor, 'event.delete');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, serviceSlug);
-    if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
+    const service = await requireService(trx, serviceSlug);
     const event = await events.findEventBySid(trx, sid);
     if (!event || event.serviceId !== service.id)
       throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);

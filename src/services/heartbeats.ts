@@ -28,8 +28,7 @@ export async function runSilentHeartbeats(
   for (const automation of claimed) {
     try {
       const result = await inTransaction(ctx, actor, async (trx, changes) => {
-        const slug = await serviceSlugById(trx, automation.serviceId);
-        const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
+        const service = await services.findServiceById(trx, automation.serviceId);
         if (!service) return undefined;
         const period = automation.heartbeatPeriodMs!;
         const silent = now - (automation.lastPushAt ?? now);
@@ -47,13 +46,13 @@ export async function runSilentHeartbeats(
           automation.heartbeatState,
           message,
         );
-        if (posted.outcome === 'suppressed') await updateAutomation(trx, service.id, { heartbeat_fired_at: null });
+        if (posted.outcome === 'suppressed') await updateAutomation(trx, service.id, { heartbeatFiredAt: null });
         return { service: service.slug, outcome: posted.outcome };
       });
       if (result) results.push(result);
     } catch (error) {
       await inTransaction(ctx, actor, async (trx) =>
-        updateAutomation(trx, automation.serviceId, { heartbeat_fired_at: null }),
+        updateAutomation(trx, automation.serviceId, { heartbeatFiredAt: null }),
       ).catch(() => {});
       const slug = await serviceSlugById(ctx.database.db, automation.serviceId).catch(() => undefined);
       results.push({

@@ -38,7 +38,7 @@ import * as repo from '../db/repositories/incidents.ts';
 import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
-import { insertEvent } from '../db/repositories/events.ts';
+import { writeEvent } from './event-write.ts';
 import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
@@ -169,7 +169,7 @@ function defaultStatus(world: World): Status {
 
 /** Posts a human event for an incident update, linked to the incident (§5.2), in the caller's transaction. */
 export async function postIncidentEvent(
-  trx: Db,
+  trx: Transaction<Schema>,
   changes: Change[],
   ctx: Context,
   actor: Actor,
@@ -180,45 +180,14 @@ export async function postIncidentEvent(
   timestamp: number,
   notify: boolean,
 ): Promise<{ service: string; sid: string }> {
-  const sid = ctx.ids.eventSid();
-  const author = authorOf(actor);
   const plan = await planEvent(trx, actor, service, { status, message, informational: false }, timestamp);
-  const id = await trackingComponents(trx, ctx.ids, [service.id], timestamp, notify, () =>
-    insertEvent(trx, {
-      sid,
-      serviceId: service.id,
-      statusId: status.id,
-      message,
-      informational: false,
-      timestamp,
-      author,
-      authorScope: actor.scope,
-    }),
+  const ref = { id: incident.id, name: incident.name, kind: incident.kind };
+  const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, notify, () =>
+    writeEvent({ ctx, actor, trx, changes }, service, { status, message, informational: false, timestamp }, ref),
   );
-  await repo.linkEvent(trx, id, incident.id);
-  changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-  if (notify) {
-    await recordEventNotice(
-      trx,
-      'event.created',
-      {
-        id,
-        sid,
-        serviceId: service.id,
-        serviceSlug: service.slug,
-        message,
-        informational: false,
-        timestamp,
-        status,
-        author,
-      },
-      service,
-      timestamp,
-      { id: incident.id, name: incident.name, kind: incident.kind },
-    );
-  }
+  if (notify) await recordEventNotice(trx, 'event.created', event, service, timestamp, ref);
   await recordEventEffects(trx, actor, service, plan, timestamp);
-  return { service: service.slug, sid };
+  return { service: service.slug, sid: event.sid };
 }
 
 /** Loads what readers see of some incidents (one query per kind of row, impact per incident). */
@@ -367,20 +336,13 @@ export async function createIncident(
           [status, startedAt!],
           [restored, resolvedAt!],
         ] as const) {
-          const sid = ctx.ids.eventSid();
-          const eventId = await insertEvent(trx, {
-            sid,
-            serviceId: service.id,
-            statusId: s.id,
-            message: body,
-            informational: false,
-            timestamp: at,
-            author: authorOf(actor),
-            authorScope: actor.scope,
-          });
-          await repo.linkEvent(trx, eventId, id);
-          changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-          posted.push({ service: service.slug, sid });
+          const event = await writeEvent(
+            { ctx, actor, trx, changes },
+            service,
+            { status: s, message: body, informational: false, timestamp: at },
+            incidentRef,
+          );
+          posted.push({ service: service.slug, sid: event.sid });
         }
         rows.push({
           code: componentIdOf(service),

@@ -1,13 +1,11 @@
-import type { Transaction } from 'kysely';
-import type { Schema } from '../db/schema.ts';
-import type { Change } from '../changes/bus.ts';
 import type { Service, Status, StatusEvent } from '../domain/resources.ts';
 import { quietNoteMessage } from '../domain/maintenance.ts';
 import { LIMITS } from '../domain/fields.ts';
-import { insertEvent } from '../db/repositories/events.ts';
 import { findDefaultStatus } from '../db/repositories/statuses.ts';
 import { activeMaintenancesOfService, upsertReport } from '../db/repositories/maintenances.ts';
-import { type Actor, type Context, authorOf } from './context.ts';
+import { authorOf } from './context.ts';
+import type { WriteScope } from './transaction.ts';
+import { writeEvent } from './event-write.ts';
 
 /**
  * §9.2: an automated report on a service under an active maintenance becomes an informational
@@ -15,31 +13,18 @@ import { type Actor, type Context, authorOf } from './context.ts';
  * window's completion can post it if it still stands. Undefined when no window covers the service.
  */
 export async function quietDuringMaintenance(
-  trx: Transaction<Schema>,
-  changes: Change[],
-  ctx: Context,
-  actor: Actor,
+  scope: WriteScope,
   service: Service,
   requested: { status: Status; message: string },
   timestamp: number,
 ): Promise<{ outcome: 'noted'; event: StatusEvent } | undefined> {
+  const { actor, trx } = scope;
   const [maintenance] = await activeMaintenancesOfService(trx, service.id);
   if (!maintenance) return undefined;
   const author = authorOf(actor);
   const current = service.currentEvent?.status ?? (await findDefaultStatus(trx)) ?? requested.status;
   const message = quietNoteMessage(maintenance.name, author, requested.status.name, requested.message, LIMITS.message);
-  const sid = ctx.ids.eventSid();
-  const id = await insertEvent(trx, {
-    sid,
-    serviceId: service.id,
-    statusId: current.id,
-    message,
-    informational: true,
-    timestamp,
-    author,
-    authorScope: actor.scope,
-  });
-  changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
+  const event = await writeEvent(scope, service, { status: current, message, informational: true, timestamp });
   await upsertReport(trx, {
     maintenanceId: maintenance.id,
     serviceId: service.id,
@@ -49,18 +34,5 @@ export async function quietDuringMaintenance(
     message: requested.message,
     reportedAt: timestamp,
   });
-  return {
-    outcome: 'noted',
-    event: {
-      id,
-      sid,
-      serviceId: service.id,
-      serviceSlug: service.slug,
-      message,
-      informational: true,
-      timestamp,
-      status: current,
-      author,
-    },
-  };
+  return { outcome: 'noted', event };
 }

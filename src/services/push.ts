@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
+import { requireService } from './lookups.ts';
 import { NotFound } from '../domain/errors.ts';
 import { checkCharacters } from '../domain/fields.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
 import * as services from '../db/repositories/services.ts';
-import {
-  findAutomation,
-  findAutomationByPushHash,
-  serviceSlugById,
-  updateAutomation,
-} from '../db/repositories/automation.ts';
+import { findAutomation, findAutomationByPushHash, updateAutomation } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
@@ -26,12 +22,6 @@ export function hashPushSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-async function serviceOrNotFound(ctx: Context, slug: string) {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
-
 /** Whether the service has a push URL, and when it was last used (the secret itself is never kept). */
 export async function getPush(
   ctx: Context,
@@ -39,7 +29,7 @@ export async function getPush(
   slug: string,
 ): Promise<{ enabled: boolean; lastPushAt: number | null }> {
   authorize(actor, 'configuration.read');
-  const service = await serviceOrNotFound(ctx, slug);
+  const service = await requireService(ctx.database.db, slug);
   const automation = await reading(() => findAutomation(ctx.database.db, service.id));
   return { enabled: automation.pushSecretHash !== null, lastPushAt: automation.lastPushAt };
 }
@@ -49,9 +39,8 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
   authorize(actor, 'monitoring.configure');
   const secret = ctx.ids.secret(24);
   await inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
-    await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: hashPushSecret(secret) });
+    const service = await requireService(trx, slug);
+    await updateAutomation(trx, service.id, { pushSecretHash: hashPushSecret(secret) });
     changes.push({ topic: 'service', action: 'updated', slug });
   });
   return { secret };
@@ -60,9 +49,8 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
 export async function removePushSecret(ctx: Context, actor: Actor, slug: string): Promise<void> {
   authorize(actor, 'monitoring.configure');
   await inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
-    await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: null });
+    const service = await requireService(trx, slug);
+    await updateAutomation(trx, service.id, { pushSecretHash: null });
     changes.push({ topic: 'service', action: 'updated', slug });
   });
 }
@@ -94,11 +82,10 @@ export async function receivePush(
     if (!automation || automation.pushSecretHash === null || !secretsEqual(automation.pushSecretHash, hash)) {
       throw unknown();
     }
-    const slug = await serviceSlugById(trx, automation.serviceId);
-    const service = slug === undefined ? undefined : await services.findServiceBySlug(trx, slug);
+    const service = await services.findServiceById(trx, automation.serviceId);
     if (!service) throw unknown();
     const now = ctx.clock.now();
-    await updateAutomation(trx, service.id, { last_push_at: now, heartbeat_fired_at: null });
+    await updateAutomation(trx, service.id, { lastPushAt: now, heartbeatFiredAt: null });
     const result: PushResult = { service: service.slug, state, outcome: 'unchanged' };
     if (service.currentEvent?.status.slug === automation.statuses[state]) return result;
     const message = input.message?.trim() ? input.message : `Push reports ${state}`;

@@ -1,4 +1,5 @@
-import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { Conflict, Invalid } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import { checkReordering, moved, positionAtEnd, type MoveDirection } from '../domain/ordering.ts';
 import type { Service } from '../domain/resources.ts';
 import type { Db } from '../db/connect.ts';
@@ -14,8 +15,7 @@ export function listServices(ctx: Context): Promise<Service[]> {
 }
 
 export async function getService(ctx: Context, slug: string): Promise<Service> {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  const service = await requireService(ctx.database.db, slug);
   return service;
 }
 
@@ -73,8 +73,7 @@ export async function updateService(
   const name = optional('name', input.name);
   const description = optional('description', input.description);
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     let listId: number | null | undefined;
     if (input.list !== undefined) listId = input.list === '' ? null : await listIdFor(trx, input.list);
     // Moving to another list places the service at the end of that list's order.
@@ -91,8 +90,7 @@ export async function updateService(
 export async function deleteService(ctx: Context, actor: Actor, slug: string): Promise<Service> {
   authorize(actor, 'catalog.write');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     await services.deleteService(trx, service.id);
     changes.push({ topic: 'service', action: 'deleted', slug });
     return service;
@@ -108,8 +106,7 @@ async function siblings(trx: Db, listId: number | null): Promise<string[]> {
 export async function moveService(ctx: Context, actor: Actor, slug: string, direction: MoveDirection): Promise<void> {
   authorize(actor, 'catalog.write');
   await inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     await services.setServiceOrder(trx, moved(await siblings(trx, service.list?.id ?? null), slug, direction));
     changes.push({ topic: 'service', action: 'updated', slug });
   });

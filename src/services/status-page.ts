@@ -1,9 +1,10 @@
 import { NotFound } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import { lastDays, neighbours, period, type Period, type ZonedDay } from '../domain/calendar.ts';
 import { dayHistory, groupByService, type DaySummary } from '../domain/day-history.ts';
 import type { Service, ServiceList, Status, StatusEvent } from '../domain/resources.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
-import { allServices, findServiceBySlug } from '../db/repositories/services.ts';
+import { allServices } from '../db/repositories/services.ts';
 import { allLists, findListBySlug } from '../db/repositories/lists.ts';
 import { findEvents, firstEventAt, statusesById } from '../db/repositories/events.ts';
 import { historyWindow } from '../db/repositories/history.ts';
@@ -122,12 +123,6 @@ export interface ServicePage {
 
 export const EVENTS_PER_PAGE = 25;
 
-async function serviceOrNotFound(ctx: Context, slug: string): Promise<Service> {
-  const service = await reading(() => findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
-
 export async function servicePage(
   ctx: Context,
   slug: string,
@@ -142,7 +137,7 @@ export async function servicePage(
     if (!shownPeriod)
       throw new NotFound(`There is no such date: ${[year, month, day].filter((n) => n !== undefined).join('-')}`);
   }
-  const service = await serviceOrNotFound(ctx, slug);
+  const service = await requireService(ctx.database.db, slug);
   // Archives exist from the period of the service's first event up to the present one.
   const first = shownPeriod ? await reading(() => firstEventAt(ctx.database.db, service.id)) : null;
   const starts = Math.min(first ?? now, now);

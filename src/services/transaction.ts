@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { isConnectionFailure, isUniqueViolation } from '../db/connect.ts';
+import { asUnavailable, isUniqueViolation } from '../db/connect.ts';
 import { bumpDataVersion } from '../db/repositories/data-version.ts';
-import { Conflict, Unavailable } from '../domain/errors.ts';
+import { Conflict } from '../domain/errors.ts';
 import type { Change } from '../changes/bus.ts';
 import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit-log.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
@@ -18,6 +18,28 @@ function auditEntryFor(ctx: Context, actor: Actor, change: Change): NewAuditEntr
 }
 
 type Work<T> = (trx: Transaction<Schema>, changes: Change[]) => Promise<T>;
+
+/**
+ * One write in progress: who acts, in which transaction, and the change notices it will publish
+ * after the commit. Use cases that compose (an incident update posting events on several
+ * services) take a scope and add to it, so everything commits, or nothing, with one audit trail.
+ */
+export interface WriteScope {
+  ctx: Context;
+  actor: Actor;
+  trx: Transaction<Schema>;
+  changes: Change[];
+}
+
+/** `inTransaction`, handing the work one WriteScope. */
+export function inWriteScope<T>(
+  ctx: Context,
+  actor: Actor,
+  work: (scope: WriteScope) => Promise<T>,
+  conflictMessage?: string,
+): Promise<T> {
+  return inTransaction(ctx, actor, (trx, changes) => work({ ctx, actor, trx, changes }), conflictMessage);
+}
 
 /**
  * Runs a write as one transaction and publishes its change notices after the commit.
@@ -63,8 +85,4 @@ export async function reading<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw asUnavailable(error);
   }
-}
-
-function asUnavailable(error: unknown): unknown {
-  return isConnectionFailure(error) ? new Unavailable('The database is unavailable; try again shortly') : error;
 }

@@ -48,17 +48,57 @@ export async function findAutomationByPushHash(db: Db, hash: string): Promise<Se
   return row ? toAutomation(row) : undefined;
 }
 
-export type AutomationUpdate = Omit<Updateable<ServiceAutomationTable>, 'service_id'>;
+/** What a use case changes of a service's automation, in the domain's words (every field optional). */
+export interface AutomationChange {
+  pushSecretHash?: string | null;
+  lastPushAt?: number | null;
+  heartbeatPeriodMs?: number | null;
+  heartbeatState?: AutomationState;
+  heartbeatFiredAt?: number | null;
+  statuses?: Partial<Record<AutomationState, string>>;
+  recoveryNeedsHuman?: boolean;
+  minChangeIntervalMs?: number;
+  lastStatusChangeAt?: number | null;
+  recoveryPendingSince?: number | null;
+  recoveryPendingStatus?: string | null;
+  checksState?: AutomationState | null;
+  alertsState?: AutomationState | null;
+  alertsMessage?: string | null;
+}
+
+function toColumns(change: AutomationChange): Omit<Updateable<ServiceAutomationTable>, 'service_id'> {
+  const columns: Omit<Updateable<ServiceAutomationTable>, 'service_id'> = {};
+  // The plaintext secret column of older databases is cleared whenever the hash is written.
+  if (change.pushSecretHash !== undefined)
+    Object.assign(columns, { push_secret: null, push_secret_hash: change.pushSecretHash });
+  if (change.lastPushAt !== undefined) columns.last_push_at = change.lastPushAt;
+  if (change.heartbeatPeriodMs !== undefined) columns.heartbeat_period_ms = change.heartbeatPeriodMs;
+  if (change.heartbeatState !== undefined) columns.heartbeat_state = change.heartbeatState;
+  if (change.heartbeatFiredAt !== undefined) columns.heartbeat_fired_at = change.heartbeatFiredAt;
+  if (change.statuses?.up !== undefined) columns.status_up = change.statuses.up;
+  if (change.statuses?.warning !== undefined) columns.status_warning = change.statuses.warning;
+  if (change.statuses?.down !== undefined) columns.status_down = change.statuses.down;
+  if (change.recoveryNeedsHuman !== undefined) columns.recovery_needs_human = change.recoveryNeedsHuman ? 1 : 0;
+  if (change.minChangeIntervalMs !== undefined) columns.min_change_interval_ms = change.minChangeIntervalMs;
+  if (change.lastStatusChangeAt !== undefined) columns.last_status_change_at = change.lastStatusChangeAt;
+  if (change.recoveryPendingSince !== undefined) columns.recovery_pending_since = change.recoveryPendingSince;
+  if (change.recoveryPendingStatus !== undefined) columns.recovery_pending_status = change.recoveryPendingStatus;
+  if (change.checksState !== undefined) columns.checks_state = change.checksState;
+  if (change.alertsState !== undefined) columns.alerts_state = change.alertsState;
+  if (change.alertsMessage !== undefined) columns.alerts_message = change.alertsMessage;
+  return columns;
+}
 
 /** Writes fields of the service's automation row, creating the row first if needed. */
-export async function updateAutomation(db: Db, serviceId: number, fields: AutomationUpdate): Promise<void> {
+export async function updateAutomation(db: Db, serviceId: number, change: AutomationChange): Promise<void> {
   await db
     .insertInto('service_automation')
     .values({ service_id: serviceId })
     .onConflict((oc) => oc.column('service_id').doNothing())
     .execute();
-  if (Object.keys(fields).length > 0) {
-    await db.updateTable('service_automation').set(fields).where('service_id', '=', serviceId).execute();
+  const columns = toColumns(change);
+  if (Object.keys(columns).length > 0) {
+    await db.updateTable('service_automation').set(columns).where('service_id', '=', serviceId).execute();
   }
 }
 

@@ -1,12 +1,12 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { NotificationChannelsTable } from '../schema-notifications.ts';
-import type { Channel, ChannelKind } from '../../domain/channels.ts';
+import type { Channel } from '../../domain/channels.ts';
 
 type ChannelRow = Selectable<NotificationChannelsTable>;
 
 function toChannel(row: ChannelRow): Channel {
-  const kind = row.kind as ChannelKind;
+  const kind = row.kind;
   return {
     id: row.id,
     kind,

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
 import type { ChecksTable } from '../schema-monitoring.ts';
-import type { Check, CheckKind, CheckSpec } from '../../domain/check-rules.ts';
+import type { Check, CheckSpec } from '../../domain/check-rules.ts';
 
 export type { Check };
 import type { AutomationState } from '../../domain/automation-state.ts';
@@ -15,7 +15,7 @@ function toCheck(row: Row): Check {
     id: row.id,
     serviceId: row.service_id,
     name: row.name,
-    kind: row.kind as CheckKind,
+    kind: row.kind,
     target: row.target,
     expectedStatuses: row.expected_statuses,
     keyword: row.keyword,
@@ -27,11 +27,11 @@ function toCheck(row: Row): Check {
     enabled: Number(row.enabled) === 1,
     leaseUntil: Number(row.lease_until),
     consecutiveFailures: Number(row.consecutive_failures),
-    lastResult: row.last_result as AutomationState | null,
+    lastResult: row.last_result,
     lastMessage: row.last_message,
     lastCheckedAt: num(row.last_checked_at),
     lastLatencyMs: num(row.last_latency_ms),
-    effectiveState: row.effective_state as AutomationState | null,
+    effectiveState: row.effective_state,
     createdAt: Number(row.created_at),
   };
 }

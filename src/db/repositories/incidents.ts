@@ -19,7 +19,7 @@ const num = (v: number | string | null): number | null => (v === null ? null : N
 function toIncident(row: IncidentRow, serviceIds: number[]): Incident {
   return {
     id: row.id,
-    kind: row.kind as IncidentKind,
+    kind: row.kind,
     name: row.name,
     status: row.status as IncidentStatus,
     impactOverride: row.impact_override as Impact | null,

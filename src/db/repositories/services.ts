@@ -47,6 +47,12 @@ export async function findServiceBySlug(db: Db, slug: string): Promise<Service |
   return row ? (await hydrate(db, [row]))[0] : undefined;
 }
 
+/** The service with this id (automation rows, checks and reports refer to services by id). */
+export async function findServiceById(db: Db, id: number): Promise<Service | undefined> {
+  const row = await db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? (await hydrate(db, [row]))[0] : undefined;
+}
+
 export async function findServiceByComponentId(db: Db, componentId: string): Promise<Service | undefined> {
   const row = await db.selectFrom('services').selectAll().where('component_id', '=', componentId).executeTakeFirst();
   return row ? (await hydrate(db, [row]))[0] : undefined;

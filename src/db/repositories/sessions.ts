@@ -61,7 +61,7 @@ export async function findSession(db: Db, id: string): Promise<SessionRecord | u
       id: row.id,
       userId: row.user_id,
       email: row.email,
-      role: row.role as Role,
+      role: row.role,
       csrfToken: row.csrf_token,
       createdAt: Number(row.created_at),
       lastSeenAt: Number(row.last_seen_at),

@@ -1,9 +1,7 @@
 import type { Db } from '../connect.ts';
 import type { StatusRow } from '../schema.ts';
 import type { Status } from '../../domain/resources.ts';
-import type { Level } from '../../domain/levels.ts';
 import { byName } from '../../domain/ordering.ts';
-import type { ComponentStatus } from '../../domain/component-status.ts';
 
 export function toStatus(row: StatusRow): Status {
   return {
@@ -11,10 +9,10 @@ export function toStatus(row: StatusRow): Status {
     slug: row.slug,
     name: row.name,
     description: row.description,
-    level: row.level as Level,
+    level: row.level,
     image: row.image,
     isDefault: Number(row.is_default) === 1,
-    componentStatus: row.component_status as ComponentStatus,
+    componentStatus: row.component_status,
     componentStatusAt: Number(row.component_status_at),
   };
 }

@@ -6,7 +6,7 @@ function toToken(row: ApiTokenRow): ApiToken {
   return {
     id: row.id,
     name: row.name,
-    scope: row.scope as TokenScope,
+    scope: row.scope,
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),

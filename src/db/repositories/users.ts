@@ -1,13 +1,13 @@
 import type { Db, Dialect } from '../connect.ts';
 import type { Role, User } from '../../domain/accounts.ts';
 
-type Row = { id: number; email: string; role: string; created_at: number; password_changed_at: number };
+type Row = { id: number; email: string; role: Role; created_at: number; password_changed_at: number };
 
 function toUser(row: Row): User {
   return {
     id: row.id,
     email: row.email,
-    role: row.role as Role,
+    role: row.role,
     createdAt: Number(row.created_at),
     passwordChangedAt: Number(row.password_changed_at),
   };

@@ -13,7 +13,7 @@ import {
 import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
 import type { PageChrome, PageState } from '../../views/site/layout.ts';
-import { overallOf, overallText } from '../../views/site/components.ts';
+import { overallOf, overallText } from '../../domain/overall-status.ts';
 import { statusClass } from '../../views/site/format.ts';
 import type { Service, Status } from '../../domain/resources.ts';
 import { boardPage } from '../../views/site/board.ts';

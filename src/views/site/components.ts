@@ -1,5 +1,6 @@
 import { html, type Html } from '../html.ts';
 import { levelRank, type Level } from '../../domain/levels.ts';
+import { shownStatus, type Overall, overallText } from '../../domain/overall-status.ts';
 import type { Service, Status, StatusEvent } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
@@ -15,11 +16,6 @@ const DAY_MS = 86_400_000;
 export function statusLabel(status: Status | null | undefined): Html {
   if (!status) return html`<span class="st ln">No status yet</span>`;
   return html`<span class="st ${statusClass(status)}"><img src="${statusImagePath(status.image)}" alt="" width="16" height="16">${status.name}</span>`;
-}
-
-/** What a service shows now: its current event's status, or the default status while it has none. */
-export function shownStatus(service: Service, fallback: Status | null | undefined): Status | null {
-  return service.currentEvent?.status ?? fallback ?? null;
 }
 
 /**
@@ -106,45 +102,12 @@ export function dayStrip(
 <div class="strip-ends"><span class="far" aria-hidden="true">${days.length} days ago</span><span class="near" aria-hidden="true">${Math.min(days.length, 30)} days ago</span>${total ? html`<span class="uptime">${total}<span class="sr-only"> over the last ${days.length} days</span></span>` : ''}<span aria-hidden="true">Today</span></div>`;
 }
 
-export interface Overall {
-  level: Level;
-  worst: Status | null;
-  affected: number;
-  total: number;
-}
-
-export function overallOf(services: readonly Service[], fallback?: Status | null): Overall {
-  let worst: Status | null = null;
-  let affected = 0;
-  for (const service of services) {
-    const status = shownStatus(service, fallback);
-    if (!status) continue;
-    if (status.level !== 'NORMAL') affected += 1;
-    if (!worst || levelRank(status.level) > levelRank(worst.level)) worst = status;
-  }
-  return { level: worst?.level ?? 'NORMAL', worst, affected, total: services.length };
-}
-
 const BANNER_ICON: Record<Level, string> = {
   NORMAL: 'tick-circle',
   WARNING: 'exclamation',
   ERROR: 'cross-circle',
   CRITICAL: 'cross-circle',
 };
-
-export function overallText(overall: Overall): string {
-  if (overall.total === 0) return 'No services are monitored yet';
-  if (overall.level === 'NORMAL') return 'All systems operational';
-  return `${overall.worst!.name}: ${overall.affected} of ${plural(overall.total, 'service')} affected`;
-}
-
-/** The newest current event's time among the services: when the overall state last changed. */
-export function lastUpdate(services: readonly Service[]): number | null {
-  let newest: number | null = null;
-  for (const s of services)
-    if (s.currentEvent && (newest === null || s.currentEvent.timestamp > newest)) newest = s.currentEvent.timestamp;
-  return newest;
-}
 
 /**
  * The overall state. During trouble it names the affected services (worst first, with their

@@ -3,7 +3,8 @@ import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
 import type { DayUptime } from '../../domain/uptime.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
-import { serviceRow, shownStatus, statusLabel } from './components.ts';
+import { serviceRow, statusLabel } from './components.ts';
+import { shownStatus } from '../../domain/overall-status.ts';
 import { underMaintenanceFlag } from './maintenance.ts';
 import { plural } from './format.ts';
 

@@ -1,7 +1,8 @@
 import { html, type Html } from '../html.ts';
 import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { overallOf, overallText, shownStatus, statusLabel } from './components.ts';
+import { statusLabel } from './components.ts';
+import { overallOf, overallText, shownStatus } from '../../domain/overall-status.ts';
 import { plural, statusClass } from './format.ts';
 
 export interface ListsView {

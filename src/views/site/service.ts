@@ -4,7 +4,8 @@ import type { DaySummary } from '../../domain/day-history.ts';
 import type { DayUptime } from '../../domain/uptime.ts';
 import type { Period, ZonedDay } from '../../domain/calendar.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { currentMessage, dayStrip, eventItem, shownStatus, statusLabel } from './components.ts';
+import { currentMessage, dayStrip, eventItem, statusLabel } from './components.ts';
+import { shownStatus } from '../../domain/overall-status.ts';
 import { civilDay, civilMonth, dateTime, isoInstant, pad2 } from './format.ts';
 import { responseTimesFigure } from '../response-times-figure.ts';
 
