@@ -295,6 +295,8 @@ const NOT_CALLER_GUARDED = new Set([
   'requireAdmin',
   // The write path every use case runs in.
   'inTransaction',
+  // Its composable form (a WriteScope for use cases that share one transaction).
+  'inWriteScope',
 ]);
 
 describe('the permission table, checked in every use case', () => {
