@@ -142,5 +142,152 @@ for (const backend of BACKENDS) {
       assert.equal(dup.statusCode, 400);
       assert.match(dup.body, /already exists/);
     });
+
+    it('edits an incident: name, affected services and impact; errors next to the fields, typed values kept', async () => {
+      const res = await postForm('/admin/incidents', [
+        ['name', 'Slow emails'],
+        ['services', 'email'],
+        ['status', 'warning'],
+        ['stage', 'investigating'],
+        ['body', 'Emails are delayed.'],
+      ]);
+      assert.equal(res.statusCode, 303, res.body);
+      const id = String(res.headers.location).split('/').pop()!;
+      const page = await editor.get(`/admin/incidents/${id}`);
+      assert.match(page.body, new RegExp(`href="/admin/incidents/${id}/edit">Edit</a>`));
+      const form = await editor.get(`/admin/incidents/${id}/edit`);
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /<input id="edit-name" name="name" type="text" value="Slow emails"/);
+      assert.match(form.body, /value="email"\s+id="edit-svc-\d+"\s+checked/);
+      assert.doesNotMatch(form.body, /value="api"\s+id="edit-svc-\d+"\s+checked/);
+      assert.match(form.body, /<option value="" selected>Computed from the services<\/option>/);
+      assert.match(form.body, /name="_csrf"/);
+
+      // Every error at once, next to its field; what was typed and ticked stays.
+      const bad = await postForm(`/admin/incidents/${id}/edit`, [
+        ['name', ''],
+        ['services', 'email'],
+        ['services', 'api'],
+        ['impact_override', 'huge'],
+      ]);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /<span class="error" id="edit-name-error">Name is required<\/span>/);
+      assert.match(bad.body, /id="edit-impact_override-error">Impact override must be one of/);
+      assert.match(bad.body, /<h2>Please fix these<\/h2>/);
+      assert.match(bad.body, /value="api"\s+id="edit-svc-\d+"\s+checked/);
+      assert.equal((await t.get(`/incidents/${id}`)).json().name, 'Slow emails', 'nothing changed');
+      const bad2 = await postForm(`/admin/incidents/${id}/edit`, [
+        ['name', 'Delayed emails'],
+        ['services', 'email'],
+        ['impact_override', 'huge'],
+      ]);
+      assert.equal(bad2.statusCode, 400);
+      assert.match(
+        bad2.body,
+        /id="edit-impact_override-error">Impact override must be one of none, minor, major, critical/,
+      );
+      assert.match(bad2.body, /value="Delayed emails"/);
+
+      // Without a CSRF token nothing changes.
+      const forged = await t.inject({
+        method: 'POST',
+        url: `/admin/incidents/${id}/edit`,
+        remoteAddress: editor.address,
+        payload: new URLSearchParams([['name', 'Forged']]).toString(),
+        headers: {
+          cookie: [...editor.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+      });
+      assert.equal(forged.statusCode, 403);
+
+      const ok = await postForm(`/admin/incidents/${id}/edit`, [
+        ['name', 'Delayed emails'],
+        ['services', 'email'],
+        ['services', 'api'],
+        ['impact_override', 'major'],
+      ]);
+      assert.equal(ok.statusCode, 303, ok.body);
+      assert.equal(ok.headers.location, `/admin/incidents/${id}`);
+      const after = (await t.get(`/incidents/${id}`)).json();
+      assert.equal(after.name, 'Delayed emails');
+      assert.deepEqual(after.services, ['api', 'email']);
+      assert.equal(after.impact, 'major');
+      assert.equal(after.impact_override, 'major');
+      // An edit posts no event: statuses change only through updates.
+      assert.equal((await t.get('/services/api/events/current')).json().status.id, 'up');
+      assert.equal(after.incident_updates.length, 1);
+
+      // Unticking a service takes it out; an empty impact goes back to the computed one.
+      const back = await postForm(`/admin/incidents/${id}/edit`, [
+        ['name', 'Delayed emails'],
+        ['services', 'email'],
+        ['impact_override', ''],
+      ]);
+      assert.equal(back.statusCode, 303);
+      const last = (await t.get(`/incidents/${id}`)).json();
+      assert.deepEqual(last.services, ['email']);
+      assert.equal(last.impact_override, null);
+      assert.equal(last.impact, 'minor');
+      assert.equal((await editor.get('/admin/incidents/zzzzzzzzzzzz/edit')).statusCode, 404);
+    });
+
+    it('deletes an incident after a confirmation page that says what goes; its events stay', async () => {
+      const res = await postForm('/admin/incidents', [
+        ['name', 'Search down'],
+        ['services', 'website'],
+        ['status', 'down'],
+        ['stage', 'investigating'],
+        ['body', 'Search fails.'],
+      ]);
+      const id = String(res.headers.location).split('/').pop()!;
+      await postForm(`/admin/incidents/${id}/updates`, [
+        ['stage', 'resolved'],
+        ['return_to_default', 'true'],
+        ['body', 'Fixed.'],
+      ]);
+      const events = (await t.get('/services/website/events?limit=1000')).json().events.length;
+      const confirm = await editor.get(`/admin/incidents/${id}/delete`);
+      assert.equal(confirm.statusCode, 200);
+      assert.match(confirm.body, /<h1[^>]*>Delete Search down\?<\/h1>/);
+      assert.match(confirm.body, /also deletes <strong>2 updates<\/strong>/);
+      assert.match(confirm.body, /The 2 status changes it posted stay in the services’ histories/);
+      assert.match(confirm.body, new RegExp(`<form method="post" action="/admin/incidents/${id}/delete"`));
+      assert.match(confirm.body, /<button type="submit" class="danger">Delete Search down<\/button>/);
+      assert.equal((await t.get(`/incidents/${id}`)).statusCode, 200, 'the confirmation page deletes nothing');
+
+      const del = await editor.post(`/admin/incidents/${id}/delete`);
+      assert.equal(del.statusCode, 303);
+      assert.equal(del.headers.location, '/admin/incidents');
+      const list = await editor.get('/admin/incidents');
+      assert.match(list.body, /Incident Search down deleted\./);
+      assert.doesNotMatch(list.body, /Search down<\/a>/);
+      assert.equal((await t.get(`/incidents/${id}`)).statusCode, 404);
+      assert.equal((await t.inject({ method: 'GET', url: `/incidents/${id}` })).statusCode, 404);
+      const after = (await t.get('/services/website/events?limit=1000')).json().events;
+      assert.equal(after.length, events, 'the events it posted stay');
+      assert.equal(after[0].incident, null);
+      assert.equal((await postForm(`/admin/incidents/${id}/delete`, [])).statusCode, 404);
+    });
+
+    it('recognises automation by the scope recorded with the event, not by the author name', async () => {
+      // A person whose name looks like a check's: not automation.
+      await postEvent(t.ctx, { kind: 'automation', name: 'check:lookalike', scope: 'admin' }, 'api', {
+        status: 'down',
+        message: 'Set by hand',
+      });
+      // A monitoring script with an events-scope token: automation, whatever its name.
+      await postEvent(t.ctx, { kind: 'token', name: 'probe', scope: 'events' }, 'website', {
+        status: 'down',
+        message: 'Probe failed',
+      });
+      const api = (await t.get('/services/api/events/current')).json();
+      assert.equal(api.author, 'check:lookalike');
+      const page = await editor.get('/admin');
+      assert.doesNotMatch(page.body, /Automation set <strong>API<\/strong>/);
+      assert.match(page.body, /Automation set <strong>Website<\/strong> to Down:\s+“Probe failed”/);
+      await t.post('/services/api/events', { status: 'up', message: 'ok' });
+      await t.post('/services/website/events', { status: 'up', message: 'ok' });
+    });
   });
 }

@@ -128,6 +128,47 @@ describe('incidents in Chromium (phone flow, live card, permalink, history)', ()
     await check(desk, 'front-1280', 1280);
   });
 
+  it('edits the incident on a phone: errors in view next to the field, ticked services kept, then saved', async () => {
+    await phone.getByRole('link', { name: 'Edit', exact: true }).click();
+    assert.match(new URL(phone.url()).pathname, /^\/admin\/incidents\/[a-z0-9]{12}\/edit$/);
+    await check(phone, 'edit-375', 375);
+    const name = phone.getByLabel('Name');
+    assert.equal(await name.inputValue(), 'Checkout errors');
+    assert.ok(
+      await phone
+        .locator('#edit-services')
+        .getByLabel(/^Checkout\b/)
+        .isChecked(),
+    );
+    await name.fill('');
+    await phone
+      .locator('#edit-services')
+      .getByLabel(/^Billing\b/)
+      .check();
+    await phone.getByLabel('Impact').selectOption('major');
+    await phone.getByRole('button', { name: 'Save the incident' }).click();
+    assert.match((await phone.locator('#edit-name-error').textContent()) ?? '', /Name is required/);
+    assert.ok(await inView(phone, phone.locator('.alert')), 'the error summary is in view');
+    assert.ok(
+      await phone
+        .locator('#edit-services')
+        .getByLabel(/^Billing\b/)
+        .isChecked(),
+      'the ticked box stays',
+    );
+    assert.equal(await phone.getByLabel('Impact').inputValue(), 'major');
+    await check(phone, 'edit-error-375', 375);
+    await phone.getByLabel('Name').fill('Checkout errors');
+    await phone.getByRole('button', { name: 'Save the incident' }).click();
+    assert.match((await phone.locator('.flash').textContent()) ?? '', /saved/);
+    assert.match((await phone.locator('.incident-facts').textContent()) ?? '', /Major impact/);
+    assert.match((await phone.locator('.affected-list').textContent()) ?? '', /Billing/);
+    await waitFor(
+      'the edited card',
+      async () => /Billing/.test((await desk.locator('.incident-card').textContent()) ?? '') || undefined,
+    );
+  });
+
   it('posts an update, corrects it and resolves; the card leaves the front page live', async () => {
     await phone.getByRole('group', { name: 'Stage' }).getByLabel('Identified').click();
     await phone.getByLabel('Message', { exact: true }).first().fill('A bad deploy; rollng back.');

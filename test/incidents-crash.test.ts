@@ -88,8 +88,9 @@ for (const backend of BACKENDS) {
           ).status,
           201,
         );
-        // Stashboard hook: 4 incident notices + 4 events; Statuspage: 4; Slack: 4 (not the events).
-        const expected = [8, 4, 4];
+        // Stashboard hook: 4 incident notices + 4 events; Statuspage: 4 incident notices + 4
+        // component changes (API and Website down, then back up); Slack: 4 (not the events).
+        const expected = [8, 8, 4];
         await waitFor('every delivery tried once', async () => {
           for (const [i, channel] of channels.entries()) {
             const d = await deliveries(server, channel);
@@ -111,8 +112,8 @@ for (const backend of BACKENDS) {
           30_000,
         );
         const keys = receiver.arrivals.map((a) => a.headers['idempotency-key']);
-        assert.equal(keys.length, 16, 'each notice arrived once');
-        assert.equal(new Set(keys).size, 16);
+        assert.equal(keys.length, 20, 'each notice arrived once');
+        assert.equal(new Set(keys).size, 20);
         for (const [i, name] of ['hook', 'sp', 'slack'].entries()) {
           const arrived = receiver.arrivals
             .filter((a) => a.path === `/${name}`)
@@ -122,10 +123,21 @@ for (const backend of BACKENDS) {
           assert.deepEqual(arrived, recorded, `${name}: what arrived is what each delivery recorded`);
         }
         const stages = receiver.arrivals
-          .filter((a) => a.path === '/sp')
+          .filter((a) => a.path === '/sp' && a.body.includes('"incident"'))
           .map((a) => JSON.parse(a.body).incident.incident_updates[0].status)
           .sort();
         assert.deepEqual(stages, ['identified', 'investigating', 'monitoring', 'resolved']);
+        const moves = receiver.arrivals
+          .filter((a) => a.path === '/sp' && a.body.includes('"component_update"'))
+          .map((a) => JSON.parse(a.body))
+          .map((b) => `${b.component.name}: ${b.component_update.old_status} → ${b.component_update.new_status}`)
+          .sort();
+        assert.deepEqual(moves, [
+          'API: major_outage → operational',
+          'API: operational → major_outage',
+          'Website: degraded_performance → operational',
+          'Website: operational → degraded_performance',
+        ]);
       } finally {
         await server.kill();
         await receiver?.close();

@@ -154,6 +154,31 @@ for (const backend of BACKENDS) {
         'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
       );
 
+      // The delivery history keeps what each email said, its one-time link token hidden.
+      const subscriberId = (await t.get('/subscribers')).json().subscribers[0].id;
+      const history = (await t.get(`/subscribers/${subscriberId}/deliveries`)).json().deliveries;
+      assert.deepEqual(
+        history.map((d: { type: string; state: string }) => [d.type, d.state]),
+        [
+          ['event.created', 'delivered'],
+          ['subscription.confirm', 'delivered'],
+        ],
+      );
+      const sent = JSON.parse(history[0].payload);
+      assert.deepEqual(Object.keys(sent), ['to', 'subject', 'text', 'html']);
+      assert.deepEqual(sent.to, ['reader@example.com']);
+      assert.equal(sent.subject, notice.mail.subject);
+      assert.match(sent.text, /API <b>broken<\/b> & slow/);
+      assert.ok(sent.html.includes('API &lt;b&gt;broken&lt;/b&gt; &amp; slow'));
+      const noticeToken = new URL(unsubscribeLink).searchParams.get('token')!;
+      assert.ok(sent.text.includes('/unsubscribe?token=[token]'), sent.text);
+      assert.ok(!sent.text.includes(noticeToken) && !sent.html.includes(encodeURIComponent(noticeToken)));
+      const sentConfirm = JSON.parse(history[1].payload);
+      assert.match(sentConfirm.subject, /Confirm your subscription/);
+      assert.ok(sentConfirm.text.includes('/subscribe/confirm?token=[token]'));
+      assert.ok(!sentConfirm.text.includes(token));
+      assert.equal((await t.get('/subscribers/999999/deliveries')).statusCode, 404);
+
       // The one-click POST a mail client sends.
       const oneClick = await t.inject({
         method: 'POST',

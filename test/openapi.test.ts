@@ -88,6 +88,140 @@ describe('the OpenAPI 3.1 document at /api/openapi.json', () => {
     }
   });
 
+  it('every incident and maintenance route documents its parameters and answers; real answers match', async () => {
+    const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+    const compile = (schema: unknown) =>
+      ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')));
+
+    // Each route and method lists its parameters and a real answer schema (not a bare object).
+    const routes = Object.entries<any>(doc.paths).filter(([p]) =>
+      /^\/admin\/api\/v1\/(incidents|maintenances)|^\/api\/v2\/(incidents|scheduled-maintenances)/.test(p),
+    );
+    assert.equal(routes.length, 5 + 4 + 5, routes.map(([p]) => p).join(', '));
+    for (const [path, item] of routes) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        const [status, answer] = Object.entries<any>(op.responses).find(([k]) => k !== 'default')!;
+        const schema = answer.content['application/json'].schema;
+        assert.ok(schema.$ref || schema.properties, `${method} ${path} ${status} declares its answer`);
+        if (method === 'post') {
+          for (const type of ['application/json', 'application/x-www-form-urlencoded'])
+            assert.ok(
+              op.requestBody.content[type].schema.properties.body ||
+                op.requestBody.content[type].schema.properties.name,
+              `${method} ${path} lists its parameters`,
+            );
+        }
+      }
+    }
+    assert.equal(doc.components.schemas.Incident.allOf.length, 3, 'the v2 incident is made of shared parts');
+    assert.equal(doc.components.schemas.AdminIncident.allOf[0].$ref, '#/components/schemas/IncidentFields');
+    assert.equal(doc.components.schemas.ScheduledMaintenance.allOf[0].$ref, '#/components/schemas/IncidentFields');
+
+    const checked = new Set<string>();
+    const check = async (method: string, url: string, form?: Record<string, string>) => {
+      const res =
+        method === 'GET' ? await t.get(url) : method === 'DELETE' ? await t.del(url) : await t.post(url, form ?? {});
+      assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
+      const template =
+        `/admin/api/v1${url.replace(/\/(incidents|maintenances)\/[a-z0-9]{12}/, '/$1/{$1}').replace(/\/updates\/[a-z0-9]{12}/, '/updates/{update}')}`
+          .replace('{incidents}', '{incident}')
+          .replace('{maintenances}', '{maintenance}');
+      const op = doc.paths[template]?.[method.toLowerCase()];
+      assert.ok(op, `${method} ${template} is documented`);
+      const declared = op.responses[String(res.statusCode)];
+      assert.ok(declared, `${method} ${template} documents ${res.statusCode}`);
+      const validate = compile(declared.content['application/json'].schema);
+      assert.ok(validate(res.json()), `${method} ${template}: ${JSON.stringify(validate.errors)}`);
+      checked.add(`${method} ${template}`);
+      return res.json();
+    };
+
+    await t.post('/services', { name: 'Web', description: 'x' });
+    const created = await check('POST', '/incidents', {
+      name: 'Errors',
+      body: 'Looking.',
+      'components[web]': 'down',
+    });
+    const id = created.id;
+    await check('GET', '/incidents');
+    await check('GET', `/incidents/${id}`);
+    await check('POST', `/incidents/${id}`, { name: 'Web errors', impact_override: 'major' });
+    const updated = await check('POST', `/incidents/${id}/updates`, {
+      status: 'resolved',
+      body: 'Fixed.',
+      return_to_default: 'true',
+    });
+    const uid = updated.incident_updates[0].id;
+    await check('GET', `/incidents/${id}/updates/${uid}`);
+    await check('POST', `/incidents/${id}/updates/${uid}`, { body: 'Fixed for good.' });
+    const pm = await check('POST', `/incidents/${id}/postmortem`, { body: 'A bad deploy.' });
+    assert.equal(pm.status, 'postmortem');
+    await check('POST', '/incidents', {
+      name: 'Old outage',
+      body: 'Recorded.',
+      backfilled: 'true',
+      started_at: '2026-03-01T10:00:00Z',
+      resolved_at: '2026-03-01T11:00:00Z',
+      'components[web]': 'down',
+    });
+
+    const m = await check('POST', '/maintenances', {
+      name: 'Upgrade',
+      body: 'Upgrading.',
+      services: 'web',
+      scheduled_for: '2026-03-05T10:00:00Z',
+      scheduled_until: '2026-03-05T12:00:00Z',
+    });
+    assert.equal(m.status, 'in_progress');
+    await check('GET', '/maintenances');
+    await check('GET', `/maintenances/${m.id}`);
+    await check('POST', `/maintenances/${m.id}`, { name: 'Relay upgrade' });
+    const mu = await check('POST', `/maintenances/${m.id}/updates`, { status: 'verifying', body: 'Checking.' });
+    const muid = mu.incident_updates[0].id;
+    await check('GET', `/maintenances/${m.id}/updates/${muid}`);
+    await check('POST', `/maintenances/${m.id}/updates/${muid}`, { body: 'Checking the relays.' });
+    await check('POST', '/maintenances', {
+      name: 'Later',
+      body: 'Soon.',
+      services: 'web',
+      scheduled_for: '2026-03-06T10:00:00Z',
+      scheduled_until: '2026-03-06T12:00:00Z',
+    });
+
+    // The v2 lists with these in them match their schemas too; the shapes are closed at every level.
+    for (const path of [
+      '/api/v2/incidents.json',
+      '/api/v2/scheduled-maintenances.json',
+      '/api/v2/scheduled-maintenances/active.json',
+      '/api/v2/scheduled-maintenances/upcoming.json',
+      '/api/v2/summary.json',
+    ]) {
+      const validate = compile(doc.paths[path].get.responses['200'].content['application/json'].schema);
+      const body = (await t.inject({ method: 'GET', url: path })).json();
+      assert.ok(validate(body), `${path}: ${JSON.stringify(validate.errors)}`);
+    }
+    const v2 = (await t.inject({ method: 'GET', url: '/api/v2/incidents.json' })).json();
+    const validateV2 = compile(
+      doc.paths['/api/v2/incidents.json'].get.responses['200'].content['application/json'].schema,
+    );
+    const withExtra = structuredClone(v2);
+    withExtra.incidents[0].postmortem_body = 'x';
+    assert.equal(validateV2(withExtra), false, 'a v2 incident has no admin keys');
+    const updateExtra = structuredClone(v2);
+    updateExtra.incidents[0].incident_updates[0].events = [];
+    assert.equal(validateV2(updateExtra), false, 'a v2 update has no events');
+    const admin = compile({ $ref: '#/components/schemas/AdminIncident' });
+    assert.ok(admin((await t.get(`/incidents/${id}`)).json()));
+    const missing = (await t.get(`/incidents/${id}`)).json();
+    delete missing.backfilled;
+    assert.equal(admin(missing), false, 'every key is required');
+
+    await check('DELETE', `/maintenances/${m.id}`);
+    await check('DELETE', `/incidents/${id}`);
+    assert.equal(checked.size, 17, [...checked].join(', '));
+  });
+
   it('/documentation links to it', async () => {
     const page = await t.inject({ method: 'GET', url: '/documentation' });
     assert.match(page.body, /href="\/api\/openapi\.json"/);

@@ -4,7 +4,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, type TestApp } from './support/harness.ts';
 import { Forbidden } from '../src/domain/errors.ts';
-import { permits, SCOPES, type Actor, type Scope } from '../src/domain/permissions.ts';
+import {
+  isAutomatedScope,
+  permits,
+  scopeOfAutomationAuthor,
+  SCOPES,
+  type Actor,
+  type Scope,
+} from '../src/domain/permissions.ts';
 import { DEFAULT_ALERTMANAGER_RULES } from '../src/domain/alertmanager.ts';
 import { readDataVersion } from '../src/db/repositories/data-version.ts';
 import { automationActor } from '../src/services/automated-events.ts';
@@ -218,6 +225,7 @@ const USE_CASES: UseCase[] = [
   { name: 'resumeChannel', allowed: ADMIN, run: (t, a) => channels.resumeChannel(t.ctx, a, 999) },
   { name: 'listSubscribers', allowed: ADMIN, run: (t, a) => subscriptions.listSubscribers(t.ctx, a) },
   { name: 'removeSubscriber', allowed: ADMIN, run: (t, a) => subscriptions.removeSubscriber(t.ctx, a, 999) },
+  { name: 'subscriberHistory', allowed: ADMIN, run: (t, a) => subscriptions.subscriberHistory(t.ctx, a, 999) },
   {
     name: 'createToken',
     allowed: ADMIN,
@@ -289,6 +297,8 @@ const NOT_CALLER_GUARDED = new Set([
   'requireAdmin',
   // The write path every use case runs in.
   'inTransaction',
+  // Its composable form (a WriteScope for use cases that share one transaction).
+  'inWriteScope',
 ]);
 
 describe('the permission table, checked in every use case', () => {
@@ -343,6 +353,20 @@ describe('the permission table, checked in every use case', () => {
         useCase.allowed,
       );
     }
+  });
+
+  it('automation is known by its recorded scope; older events by the names only built-in automation gets', () => {
+    assert.deepEqual(
+      SCOPES.filter((s) => isAutomatedScope(s)),
+      ['events', 'check', 'push', 'heartbeat', 'alertmanager'],
+    );
+    assert.equal(isAutomatedScope(null), false);
+    assert.equal(scopeOfAutomationAuthor('check:api-http'), 'check');
+    assert.equal(scopeOfAutomationAuthor('alertmanager:{}:{}'), 'alertmanager');
+    assert.equal(scopeOfAutomationAuthor('push'), 'push');
+    assert.equal(scopeOfAutomationAuthor('heartbeat'), 'heartbeat');
+    for (const author of ['token:check:x', 'user:push', 'cli:heartbeat', 'pusher'])
+      assert.equal(scopeOfAutomationAuthor(author), null);
   });
 
   it('covers every exported use case that takes an actor or a session', () => {

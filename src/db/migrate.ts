@@ -12,6 +12,7 @@ import { pushSecretHashesMigration } from './migrations/2026-11-27-04-push-secre
 import { displayOrderMigration } from './migrations/2026-11-27-05-display-order.ts';
 import { maintenanceMigration } from './migrations/2026-11-27-07-maintenance.ts';
 import { uptimeDaysMigration } from './migrations/2026-11-27-08-uptime-days.ts';
+import { eventAuthorScopeMigration } from './migrations/2026-11-27-10-event-author-scope.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
 function migrations(database: Database): Record<string, Migration> {
@@ -27,6 +28,7 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-27-05-display-order': displayOrderMigration,
     '2026-11-27-07-maintenance': maintenanceMigration,
     '2026-11-27-08-uptime-days': uptimeDaysMigration(database.dialect),
+    '2026-11-27-10-event-author-scope': eventAuthorScopeMigration,
   };
 }
 

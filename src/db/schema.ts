@@ -61,6 +61,8 @@ export interface EventsTable {
   informational: number;
   timestamp: number;
   author: string;
+  /** The scope of the actor who posted it (migration 2026-11-27-10); null when unknown. */
+  author_scope: Generated<string | null>;
   /** The incident whose update posted it (migration 2026-11-27-03), else null. */
   incident_id: Generated<string | null>;
 }

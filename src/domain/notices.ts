@@ -72,3 +72,25 @@ export function idempotencyKey(
     ? `${outboxId}.c${recipient.channelId}`
     : `${outboxId}.s${recipient.subscriberId}`;
 }
+
+/**
+ * A component notice (§11 `component.updated`), frozen when written: a service's v2 status moved
+ * (an event, a maintenance window's start or end, or a `component_status` edit of its current status).
+ * Only Statuspage-format webhooks hear of it.
+ */
+export interface ComponentNotice {
+  topic: 'component.updated';
+  /** The component-update's own 12-character id. */
+  id: string;
+  /** When the change was made, ms. */
+  at: number;
+  oldStatus: string;
+  newStatus: string;
+  component: { id: string; slug: string; name: string; createdAt: number };
+  /** The page status right after the change. */
+  page: { indicator: string; description: string };
+}
+
+export function isComponentTopic(topic: string): topic is ComponentNotice['topic'] {
+  return topic === 'component.updated';
+}

@@ -41,6 +41,23 @@ export const SCOPES: readonly Scope[] = [
 /** The automation sources that act under a scope of their own. */
 export type AutomationScope = Extract<Scope, 'check' | 'push' | 'heartbeat' | 'alertmanager'>;
 
+export function isScope(value: unknown): value is Scope {
+  return typeof value === 'string' && (SCOPES as readonly string[]).includes(value);
+}
+
+/** The scope built-in automation's author names imply (`check:<id>`, `push`, …); null for any other name. */
+export function scopeOfAutomationAuthor(author: string): AutomationScope | null {
+  if (author === 'push' || author === 'heartbeat') return author;
+  if (author.startsWith('check:')) return 'check';
+  if (author.startsWith('alertmanager:')) return 'alertmanager';
+  return null;
+}
+
+/** Whether a recorded scope is automation's: built-in sources and `events`-scope tokens (monitoring scripts). */
+export function isAutomatedScope(scope: Scope | null | undefined): boolean {
+  return scope !== null && scope !== undefined && (isAutomationScope(scope) || scope === 'events');
+}
+
 export function isAutomationScope(scope: Scope): scope is AutomationScope {
   return scope === 'check' || scope === 'push' || scope === 'heartbeat' || scope === 'alertmanager';
 }

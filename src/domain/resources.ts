@@ -1,4 +1,5 @@
 import type { Level } from './levels.ts';
+import type { Scope } from './permissions.ts';
 import type { ComponentStatus } from './component-status.ts';
 
 /** The resources of the Stashboard model, as use cases see them. */
@@ -42,6 +43,8 @@ export interface StatusEvent {
   status: Status;
   /** Who posted it: a token name, an OAuth client, a user. Never shown on the public mount. */
   author: string;
+  /** The scope of the actor who posted it, as recorded (null: unknown, e.g. imported or older events). */
+  authorScope?: Scope | null;
   /** The incident (or maintenance) whose update posted it; admin mount only. */
   incident?: { id: string; name: string; kind: 'incident' | 'maintenance' } | null;
 }

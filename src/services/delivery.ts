@@ -4,9 +4,11 @@ import { performance } from 'node:perf_hooks';
 import type { Channel } from '../domain/channels.ts';
 import {
   idempotencyKey,
+  isComponentTopic,
   isIncidentTopic,
   wantsIncidentNotice,
   wantsNotice,
+  type ComponentNotice,
   type EventNotice,
   type IncidentNotice,
 } from '../domain/notices.ts';
@@ -41,6 +43,7 @@ import {
   maintenanceWebhookBody,
   statuspageMaintenanceBody,
 } from '../notifications/maintenance-bodies.ts';
+import { statuspageComponentBody } from '../notifications/component-bodies.ts';
 import { isMaintenanceTopic, type MaintenanceNotice } from '../domain/maintenance.ts';
 import { readSetting } from '../db/repositories/settings.ts';
 import { PAGE_ID_KEY } from './page-id.ts';
@@ -122,6 +125,8 @@ function channelPayload(
   pageId: string,
 ): string {
   const key = idempotencyKey(entry.id, recipient);
+  if (isComponentTopic(entry.topic))
+    return statuspageComponentBody(JSON.parse(entry.payload) as ComponentNotice, links, pageId);
   if (isMaintenanceTopic(entry.topic)) {
     const notice = JSON.parse(entry.payload) as MaintenanceNotice;
     if (channel.kind === 'email') return JSON.stringify(maintenanceEmail(notice, links));
@@ -156,6 +161,13 @@ async function recipientsOf(
   }
   const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
   const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
+  if (isComponentTopic(entry.topic)) {
+    // §11: component changes go to Statuspage-format webhooks only, filtered by the service.
+    for (const channel of channels)
+      if (channel.kind === 'webhook' && channel.format === 'statuspage' && wantsNotice(channelFilter(channel), notice))
+        recipients.push({ channelId: channel.id, subscriberId: null });
+    return recipients;
+  }
   // §11: incident notices follow their affected services; an event an incident posted is told
   // to email and Slack by the incident's own notice, and Statuspage-format webhooks hear of incidents only.
   const incident =
@@ -194,6 +206,23 @@ interface Outcome {
   statusCode: number | null;
   error: string;
   durationMs: number;
+  /** An email to a subscriber as sent (its one-time link token hidden), kept as the delivery's payload. */
+  sent?: string;
+}
+
+/**
+ * What a subscriber's email said, for the delivery history: recipient, subject, text and HTML,
+ * with the one-time link token hidden (only its hash is stored; the link must not be usable from the record).
+ */
+function sentRecord(mail: OutgoingMail, token: string): string {
+  const hide = (text: string | undefined) =>
+    text === undefined ? undefined : text.split(encodeURIComponent(token)).join('[token]').split(token).join('[token]');
+  return JSON.stringify({
+    to: mail.to,
+    subject: mail.subject,
+    text: hide(mail.text),
+    html: hide(mail.html),
+  });
 }
 
 interface BatchContext {
@@ -297,8 +326,13 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
       };
     }
     mail.headers = { ...mail.headers, 'X-Stashboard-Delivery': key };
-    await deps.transports.sendMail(batch.smtp, mail);
-    return done(true, null);
+    const sent = sentRecord(mail, token);
+    try {
+      await deps.transports.sendMail(batch.smtp, mail);
+    } catch (error) {
+      return { ...done(false, null, messageOf(error)), sent };
+    }
+    return { ...done(true, null), sent };
   } catch (error) {
     return done(false, null, messageOf(error));
   }
@@ -321,10 +355,10 @@ async function record(
     const { policy } = deps;
     let marked: boolean;
     if (outcome.ok) {
-      marked = await markDelivered(trx, delivery.id, deps.owner, now);
+      marked = await markDelivered(trx, delivery.id, deps.owner, now, outcome.sent);
     } else {
       const nextAt = delivery.attempts >= policy.maxAttempts ? null : now + retryDelay(policy, delivery.attempts);
-      marked = await markFailed(trx, delivery.id, deps.owner, outcome.error, nextAt);
+      marked = await markFailed(trx, delivery.id, deps.owner, outcome.error, nextAt, outcome.sent);
     }
     if (!marked) return false;
     await insertAttempts(trx, [

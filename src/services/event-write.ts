@@ -25,8 +25,17 @@ export async function writeEvent(
     informational: fields.informational,
     timestamp: fields.timestamp,
     author,
+    authorScope: scope.actor.scope,
   });
   if (incident) await linkEvent(scope.trx, id, incident.id);
   scope.changes.push({ topic: 'event', action: 'created', slug: service.slug, sid });
-  return { id, sid, serviceId: service.id, serviceSlug: service.slug, author, ...fields };
+  return {
+    id,
+    sid,
+    serviceId: service.id,
+    serviceSlug: service.slug,
+    author,
+    authorScope: scope.actor.scope,
+    ...fields,
+  };
 }

@@ -13,6 +13,7 @@ import { type Actor, type Context, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
 import { inTransaction, reading, type WriteScope } from './transaction.ts';
 import { writeEvent } from './event-write.ts';
+import { trackingComponents } from './component-notices.ts';
 import { recordEventNotice } from './notices.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
@@ -207,12 +208,14 @@ export async function postEventFor(scope: WriteScope, service: Service, input: P
   if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
   if (plan.decision.action === 'suppress')
     return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
-  const event = await writeEvent(scope, service, {
-    status: plan.status,
-    message: plan.message,
-    informational: plan.informational,
-    timestamp,
-  });
+  const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, true, () =>
+    writeEvent(scope, service, {
+      status: plan.status,
+      message: plan.message,
+      informational: plan.informational,
+      timestamp,
+    }),
+  );
   await recordEventNotice(trx, 'event.created', event, service, timestamp);
   await recordEventEffects(trx, actor, service, plan, timestamp);
   return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
@@ -225,7 +228,9 @@ export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: strin
     const event = await events.findEventBySid(trx, sid);
     if (!event || event.serviceId !== service.id)
       throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
-    await events.deleteEvent(trx, event.id);
+    await trackingComponents(trx, ctx.ids, [service.id], ctx.clock.now(), true, () =>
+      events.deleteEvent(trx, event.id),
+    );
     changes.push({ topic: 'event', action: 'deleted', slug: service.slug, sid });
     await recordEventNotice(trx, 'event.deleted', event, service, ctx.clock.now());
     return event;

@@ -8,6 +8,7 @@ import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
 import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
 import { isPublicId } from '../domain/public-id.ts';
+import { isAutomatedScope } from '../domain/permissions.ts';
 import type { Service, Status } from '../domain/resources.ts';
 import {
   checkBackfillWindow,
@@ -44,6 +45,7 @@ import { authorize } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice, recordIncidentNotice } from './notices.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
+import { trackingComponents } from './component-notices.ts';
 
 export type { IncidentView };
 export type ServiceIncidentView = IncidentView<Service>;
@@ -180,11 +182,8 @@ export async function postIncidentEvent(
 ): Promise<{ service: string; sid: string }> {
   const plan = await planEvent(trx, actor, service, { status, message, informational: false }, timestamp);
   const ref = { id: incident.id, name: incident.name, kind: incident.kind };
-  const event = await writeEvent(
-    { ctx, actor, trx, changes },
-    service,
-    { status, message, informational: false, timestamp },
-    ref,
+  const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, notify, () =>
+    writeEvent({ ctx, actor, trx, changes }, service, { status, message, informational: false, timestamp }, ref),
   );
   if (notify) await recordEventNotice(trx, 'event.created', event, service, timestamp, ref);
   await recordEventEffects(trx, actor, service, plan, timestamp);
@@ -703,8 +702,8 @@ export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
       const e = s.currentEvent;
       if (!e || covered.has(s.id) || e.informational) return false;
       const cs = componentStatusOf(e.status);
-      const automated = /^(push|heartbeat)$|^(check|alertmanager):/.test(e.author);
-      return (cs === 'partial_outage' || cs === 'major_outage') && automated;
+      // Who posted it, as recorded with the event: built-in automation or an events-scope token.
+      return (cs === 'partial_outage' || cs === 'major_outage') && isAutomatedScope(e.authorScope);
     });
   });
 }

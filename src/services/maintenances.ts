@@ -51,6 +51,7 @@ import { inTransaction, reading } from './transaction.ts';
 import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotice } from './maintenance-notices.ts';
+import { trackingComponents } from './component-notices.ts';
 import type { V2IncidentSource } from '../domain/statuspage-v2.ts';
 
 /** Parameters of maintenance writes, as they came (the transport checked only their JSON types). */
@@ -192,11 +193,14 @@ async function changeStatus(
   m: Maintenance,
   to: MaintenanceStatus,
   now: number,
+  notify: boolean,
 ): Promise<{ won: boolean; rows: AffectedComponent[] }> {
   if (to === m.status) return { won: true, rows: [] };
   const before = await repo.servicesUnderMaintenance(trx);
   const servicesBefore = new Map((await allServices(trx)).map((s) => [s.id, s]));
-  const won = await repo.claimStatus(trx, m.id, m.status, to, now);
+  const won = await trackingComponents(trx, ctx.ids, m.serviceIds, now, notify, () =>
+    repo.claimStatus(trx, m.id, m.status, to, now),
+  );
   if (!won) return { won, rows: [] };
   const after = await repo.servicesUnderMaintenance(trx);
   const rows: AffectedComponent[] = [];
@@ -273,23 +277,32 @@ export async function createMaintenance(
     const id = newId(ctx);
     const status = initialStatus(requested, scheduledFor, autoStart, now);
     const before = await repo.servicesUnderMaintenance(trx);
-    await repo.insertMaintenance(trx, {
-      id,
-      name,
-      status,
-      impactOverride,
-      createdAt: now,
-      updatedAt: now,
-      resolvedAt: null,
-      scheduledFor,
-      scheduledUntil,
-      autoStart,
-      autoComplete,
-    });
-    await incidentRepo.addIncidentServices(
+    await trackingComponents(
       trx,
-      id,
+      ctx.ids,
       named.map((s) => s.id),
+      now,
+      notify,
+      async () => {
+        await repo.insertMaintenance(trx, {
+          id,
+          name,
+          status,
+          impactOverride,
+          createdAt: now,
+          updatedAt: now,
+          resolvedAt: null,
+          scheduledFor,
+          scheduledUntil,
+          autoStart,
+          autoComplete,
+        });
+        await incidentRepo.addIncidentServices(
+          trx,
+          id,
+          named.map((s) => s.id),
+        );
+      },
     );
     const ref = { id, name, kind: 'maintenance' as const };
     const posted: Array<{ service: string; sid: string }> = [];
@@ -379,6 +392,7 @@ export async function postMaintenanceUpdate(
       { ...m, serviceIds: [...m.serviceIds, ...added.map((s) => s.id)] },
       requested,
       now,
+      notify,
     );
     if (!moved.won) throw new Conflict(`Maintenance ${m.id} changed meanwhile; try again`);
     for (const row of moved.rows) {
@@ -438,10 +452,13 @@ export async function editMaintenance(
       const world = await loadWorld(trx);
       const { named } = resolveServices(world, { services: input.services, componentIds: input.componentIds });
       if (named.length === 0) throw new Invalid('services: a maintenance needs at least one service', 'services');
-      await incidentRepo.replaceIncidentServices(
-        trx,
-        m.id,
-        named.map((s) => s.id),
+      const touched = [...new Set([...m.serviceIds, ...named.map((s) => s.id)])];
+      await trackingComponents(trx, ctx.ids, touched, now, true, () =>
+        incidentRepo.replaceIncidentServices(
+          trx,
+          m.id,
+          named.map((s) => s.id),
+        ),
       );
     }
     await repo.updateMaintenance(trx, m.id, {
@@ -488,7 +505,9 @@ export async function deleteMaintenance(ctx: Context, actor: Actor, maintenanceI
     const m = await maintenanceOrNotFound(trx, maintenanceId);
     const view = await viewOf(trx, m.id);
     await repo.deleteReports(trx, m.id);
-    await incidentRepo.deleteIncident(trx, m.id);
+    await trackingComponents(trx, ctx.ids, m.serviceIds, ctx.clock.now(), true, () =>
+      incidentRepo.deleteIncident(trx, m.id),
+    );
     changes.push({ topic: 'maintenance', action: 'deleted', slug: m.id });
     return view;
   });
@@ -609,9 +628,9 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
       if (!kind) continue;
       const wrote = await inTransaction(ctx, SCHEDULER, async (trx, changes) => {
         const to: MaintenanceStatus = kind === 'start' ? 'in_progress' : 'completed';
-        const moved = await changeStatus(trx, changes, ctx, m, to, now);
-        if (!moved.won) return false;
         const notify = await deliversNotifications(trx, m.id);
+        const moved = await changeStatus(trx, changes, ctx, m, to, now, notify);
+        if (!moved.won) return false;
         await incidentRepo.insertUpdate(trx, {
           id: newId(ctx),
           incidentId: m.id,

@@ -9,6 +9,7 @@ import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositorie
 import type { Actor, Context } from './context.ts';
 import { optional, required, authorize, slugFor } from './fields.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { trackingComponents } from './component-notices.ts';
 import type { Db } from '../db/connect.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { findAutomation, updateAutomation } from '../db/repositories/automation.ts';
@@ -160,7 +161,10 @@ export async function updateStatus(ctx: Context, actor: Actor, slug: string, inp
       throw new Invalid(`Status ${slug} is the default; make another status the default instead`, 'default');
     }
     const componentStatus = resolveComponentStatus(input.component_status, level ?? status.level, status);
-    await statuses.updateStatus(trx, status.id, { name, description, image, level, componentStatus }, ctx.clock.now());
+    // §11: a new component status of a status in force moves those services' v2 status.
+    await trackingComponents(trx, ctx.ids, undefined, ctx.clock.now(), componentStatus !== status.componentStatus, () =>
+      statuses.updateStatus(trx, status.id, { name, description, image, level, componentStatus }, ctx.clock.now()),
+    );
     if (makeDefault === true && !status.isDefault) await statuses.makeDefaultStatus(trx, status.id);
     changes.push({ topic: 'status', action: 'updated', slug });
     return (await statuses.findStatusBySlug(trx, slug))!;
@@ -186,7 +190,9 @@ export async function deleteStatus(
       throw new Conflict(`Status ${slug} is used by ${used} event(s); delete with force=true to delete them too`);
     }
     if (used > 0) {
-      await deleteEventsWithStatus(trx, status.id);
+      await trackingComponents(trx, ctx.ids, undefined, ctx.clock.now(), true, () =>
+        deleteEventsWithStatus(trx, status.id),
+      );
       changes.push({ topic: 'event', action: 'deleted' });
     }
     // Automation mapped to this status moves to the nearest remaining one in the same

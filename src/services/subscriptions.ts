@@ -7,6 +7,8 @@ import { deleteSubscriberTokens, findSubscriberToken } from '../db/repositories/
 import { recordSubscriptionRequest } from '../db/repositories/subscription-requests.ts';
 import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
+import { subscriberDeliveries } from '../db/repositories/deliveries.ts';
+import type { DeliveryHistoryEntry } from '../domain/deliveries.ts';
 import type { Actor, Context } from './context.ts';
 import { authorOf } from './context.ts';
 import { authorize } from './fields.ts';
@@ -138,6 +140,21 @@ export async function removeSubscriber(ctx: Context, actor: Actor, id: number): 
     await insertAuditEntries(trx, [
       { at: ctx.clock.now(), actor: authorOf(actor), action: 'subscriber.removed', target: `subscriber:${id}` },
     ]);
+  });
+}
+
+/** A subscriber's latest emails (confirmation and notices), each with what it said and every attempt. */
+export async function subscriberHistory(
+  ctx: Context,
+  actor: Actor,
+  id: number,
+  limit = 50,
+): Promise<DeliveryHistoryEntry[]> {
+  authorize(actor, 'configuration.read');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
+  return reading(async () => {
+    if (!(await subscribers.findSubscriber(ctx.database.db, id))) throw new NotFound(`Subscriber ${id} does not exist`);
+    return subscriberDeliveries(ctx.database.db, id, limit);
   });
 }
 

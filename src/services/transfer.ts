@@ -8,6 +8,7 @@ import { COMPONENT_STATUSES, defaultComponentStatus, isAllowedPair } from '../do
 import { isPublicId } from '../domain/public-id.ts';
 import { ensurePageId, PAGE_ID_KEY } from './page-id.ts';
 import { TOKEN_SCOPES } from '../domain/resources.ts';
+import { scopeOfAutomationAuthor } from '../domain/permissions.ts';
 import { isStatusImageName } from '../domain/status-images.ts';
 import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from '../db/repositories/transfer.ts';
 import type { Actor, Context } from './context.ts';
@@ -466,6 +467,8 @@ export async function importData(
             informational: e.informational ? 1 : 0,
             timestamp: e.timestamp,
             author: e.author,
+            // An export names authors only: built-in automation is known by its names.
+            author_scope: scopeOfAutomationAuthor(e.author),
           })),
         );
         step(slice.length);

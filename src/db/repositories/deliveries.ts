@@ -82,11 +82,21 @@ export async function claimDueDeliveries(
     .sort((a, b) => a.id - b.id);
 }
 
-/** Marks a claimed delivery done; false when the lease was lost (another instance owns it now). */
-export async function markDelivered(db: Db, id: number, owner: string, now: number): Promise<boolean> {
+/**
+ * Marks a claimed delivery done; false when the lease was lost (another instance owns it now).
+ * `sent`: what an email to a subscriber said (rendered at send time), kept as its payload.
+ */
+export async function markDelivered(db: Db, id: number, owner: string, now: number, sent?: string): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
-    .set({ state: 'delivered', delivered_at: now, lease_owner: null, lease_until: null, last_error: '' })
+    .set({
+      state: 'delivered',
+      delivered_at: now,
+      lease_owner: null,
+      lease_until: null,
+      last_error: '',
+      ...(sent !== undefined ? { payload: sent } : {}),
+    })
     .where('id', '=', id)
     .where('lease_owner', '=', owner)
     .where('state', '=', 'pending')
@@ -101,10 +111,12 @@ export async function markFailed(
   owner: string,
   error: string,
   nextAt: number | null,
+  sent?: string,
 ): Promise<boolean> {
   const result = await db
     .updateTable('deliveries')
     .set({
+      ...(sent !== undefined ? { payload: sent } : {}),
       state: nextAt === null ? 'failed' : 'pending',
       next_attempt_at: nextAt ?? sql`next_attempt_at`,
       lease_owner: null,
@@ -148,6 +160,24 @@ export async function insertAttempts(db: Db, attempts: AttemptRecord[]): Promise
 
 /** A channel's deliveries, newest first, each with its attempts. */
 export async function channelDeliveries(db: Db, channelId: number, limit: number): Promise<DeliveryHistoryEntry[]> {
+  return deliveriesTo(db, 'channel_id', channelId, limit);
+}
+
+/** A subscriber's deliveries (confirmation and notice emails), newest first, each with its attempts. */
+export async function subscriberDeliveries(
+  db: Db,
+  subscriberId: number,
+  limit: number,
+): Promise<DeliveryHistoryEntry[]> {
+  return deliveriesTo(db, 'subscriber_id', subscriberId, limit);
+}
+
+async function deliveriesTo(
+  db: Db,
+  column: 'channel_id' | 'subscriber_id',
+  id: number,
+  limit: number,
+): Promise<DeliveryHistoryEntry[]> {
   const rows = await db
     .selectFrom('deliveries')
     .innerJoin('outbox', 'outbox.id', 'deliveries.outbox_id')
@@ -163,7 +193,7 @@ export async function channelDeliveries(db: Db, channelId: number, limit: number
       'deliveries.created_at',
       'deliveries.payload',
     ])
-    .where('deliveries.channel_id', '=', channelId)
+    .where(`deliveries.${column}`, '=', id)
     .orderBy('deliveries.id', 'desc')
     .limit(limit)
     .execute();

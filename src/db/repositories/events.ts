@@ -12,6 +12,7 @@ import type { Db } from '../connect.ts';
 import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
 import { allStatuses } from './statuses.ts';
+import { isScope } from '../../domain/permissions.ts';
 
 type EventRowWithService = EventRow & {
   service_slug: string;
@@ -32,6 +33,7 @@ function toEvent(row: EventRowWithService, statuses: Map<number, Status>): Statu
     timestamp: Number(row.timestamp),
     status,
     author: row.author,
+    authorScope: isScope(row.author_scope) ? row.author_scope : null,
     incident:
       row.incident_id && row.incident_name
         ? {
@@ -127,6 +129,8 @@ export interface NewEvent {
   informational: boolean;
   timestamp: number;
   author: string;
+  /** The actor's scope (domain/permissions.ts); absent or null: unknown. */
+  authorScope?: string | null;
 }
 
 export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
@@ -142,6 +146,7 @@ export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
       informational: event.informational ? 1 : 0,
       timestamp: event.timestamp,
       author: event.author,
+      author_scope: event.authorScope ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -167,6 +172,7 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
           informational: event.informational ? 1 : 0,
           timestamp: event.timestamp,
           author: event.author,
+          author_scope: event.authorScope ?? null,
         })),
       )
       .execute();

@@ -5,8 +5,16 @@ import { listServices } from '../../services/services.ts';
 import { listStatuses } from '../../services/statuses.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { Invalid } from '../../domain/errors.ts';
+import { checkIncidentName, parseImpactOverride } from '../../domain/incidents.ts';
 import { formState, type FormState } from '../../views/admin/forms.ts';
-import { incidentAdminPage, incidentListPage, newIncidentPage } from '../../views/admin/incidents.ts';
+import {
+  editIncidentPage,
+  incidentAdminPage,
+  incidentDeletionText,
+  incidentListPage,
+  newIncidentPage,
+} from '../../views/admin/incidents.ts';
+import { confirmPage } from '../../views/admin/manage.ts';
 import { formFromError, formValues } from './form-input.ts';
 import { chrome, redirectAfterPost, sendPage } from './respond.ts';
 
@@ -130,6 +138,78 @@ export async function incidentRoutes(app: FastifyInstance, options: { ctx: Conte
   app.get<IdParams>('/incidents/:id', editor, async (request, reply) =>
     showIncident(request, reply, request.params.id),
   );
+
+  async function showEdit(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    state: FormState,
+    chosen?: string[],
+    status = 200,
+  ) {
+    const [view, services] = await Promise.all([incidents.getIncident(ctx, id), listServices(ctx)]);
+    return sendPage(
+      reply,
+      editIncidentPage(chrome(request, reply), view, services, state, chosen ?? view.services.map((s) => s.slug)),
+      status,
+    );
+  }
+
+  app.get<IdParams>('/incidents/:id/edit', editor, async (request, reply) =>
+    showEdit(request, reply, request.params.id, formState()),
+  );
+
+  app.post<IdParams>('/incidents/:id/edit', editor, async (request, reply) => {
+    const values = formValues(request);
+    const services = chosenServices(request);
+    const id = request.params.id;
+    try {
+      await incidents.editIncident(ctx, request.adminSession!.actor, id, {
+        name: values.name ?? '',
+        services,
+        impactOverride: values.impact_override ?? '',
+      });
+      return redirectAfterPost(request, reply, `/admin/incidents/${id}`, 'The incident is saved.');
+    } catch (error) {
+      const state = formFromError(error, values, ['name', 'services', 'impact_override'], undefined, {
+        required: ['name'],
+      });
+      // The use case stops at its first refusal: the other fields are checked here too, so every error shows at once.
+      for (const [field, check] of [
+        ['name', () => checkIncidentName(values.name ?? '')],
+        ['impact_override', () => parseImpactOverride(values.impact_override ?? '')],
+      ] as const) {
+        if (state.errors[field] !== undefined) continue;
+        try {
+          check();
+        } catch (problem) {
+          if (problem instanceof Invalid) state.errors[field] = formFromError(problem, values, [field]).errors[field]!;
+        }
+      }
+      return showEdit(request, reply, id, state, services, 400);
+    }
+  });
+
+  app.get<IdParams>('/incidents/:id/delete', editor, async (request, reply) => {
+    const view = await incidents.getIncident(ctx, request.params.id);
+    const i = view.incident;
+    return sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        `Delete ${i.name}?`,
+        `/admin/incidents/${i.id}/delete`,
+        incidentDeletionText(view),
+        `Delete ${i.name}`,
+        `/admin/incidents/${i.id}`,
+      ),
+    );
+  });
+
+  app.post<IdParams>('/incidents/:id/delete', editor, async (request, reply) => {
+    const deleted = await incidents.deleteIncident(ctx, request.adminSession!.actor, request.params.id);
+    return redirectAfterPost(request, reply, '/admin/incidents', `Incident ${deleted.incident.name} deleted.`);
+  });
 
   app.post<IdParams>('/incidents/:id/updates', editor, async (request, reply) => {
     const values = formValues(request);

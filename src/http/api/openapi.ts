@@ -1,5 +1,5 @@
 import type { RouteOptions } from 'fastify';
-import { V2_SHARED_SCHEMAS, ErrorSchema } from './v2/schemas.ts';
+import { ADMIN_INCIDENT_SCHEMAS, V2_SHARED_SCHEMAS, ErrorSchema } from './v2/schemas.ts';
 
 /**
  * The OpenAPI 3.1 document of /api/v1, /api/v2 and /admin/api/v1, made from the routes as
@@ -10,12 +10,18 @@ import { V2_SHARED_SCHEMAS, ErrorSchema } from './v2/schemas.ts';
 interface Documented {
   methods: string[];
   statuses?: Record<string, number>;
+  /** Per method: the answer's schema, when the route has no `schema.response` of its own. */
+  responses?: Record<string, unknown>;
+  /** Per method: the parameters a write takes. */
+  bodies?: Record<string, unknown>;
 }
 
 interface CatalogEntry {
   url: string;
   methods: string[];
   statuses: Record<string, number>;
+  responses: Record<string, unknown>;
+  bodies: Record<string, unknown>;
   schema: RouteOptions['schema'];
 }
 
@@ -33,7 +39,15 @@ export class RouteCatalog {
     const all = (Array.isArray(route.method) ? route.method : [route.method]).map((m) => m.toUpperCase());
     const methods = (config?.documented ? config.documented.methods : all).filter((m) => !ALWAYS_HIDDEN.has(m));
     if (methods.length === 0) return;
-    this.entries.push({ url: route.url, methods, statuses: config?.documented?.statuses ?? {}, schema: route.schema });
+    const documented = config?.documented || undefined;
+    this.entries.push({
+      url: route.url,
+      methods,
+      statuses: documented?.statuses ?? {},
+      responses: documented?.responses ?? {},
+      bodies: documented?.bodies ?? {},
+      schema: route.schema,
+    });
   };
 }
 
@@ -79,7 +93,8 @@ function operation(entry: CatalogEntry, method: string) {
       : {}),
   }));
   const status = String(entry.statuses[method] ?? 200);
-  const declared = schema.response?.[status] ?? schema.response?.['200'];
+  const declared = entry.responses[method] ?? schema.response?.[status] ?? schema.response?.['200'];
+  const body = entry.bodies[method];
   const admin = entry.url.startsWith('/admin/');
   return {
     ...(schema.summary ? { summary: schema.summary } : {}),
@@ -96,8 +111,8 @@ function operation(entry: CatalogEntry, method: string) {
           requestBody: {
             required: false,
             content: {
-              'application/x-www-form-urlencoded': { schema: { type: 'object' } },
-              'application/json': { schema: { type: 'object' } },
+              'application/x-www-form-urlencoded': { schema: body ? rewrite(body) : { type: 'object' } },
+              'application/json': { schema: body ? rewrite(body) : { type: 'object' } },
             },
           },
         }
@@ -122,7 +137,8 @@ export function openApiDocument(catalog: RouteCatalog, version: string) {
     for (const method of entry.methods) item[method.toLowerCase()] = operation(entry, method);
   }
   const schemas: Record<string, unknown> = {};
-  for (const schema of [...V2_SHARED_SCHEMAS, ErrorSchema]) schemas[schema.$id!] = rewrite(schema);
+  for (const schema of [...V2_SHARED_SCHEMAS, ...ADMIN_INCIDENT_SCHEMAS, ErrorSchema])
+    schemas[schema.$id!] = rewrite(schema);
   return {
     openapi: '3.1.0',
     info: {

@@ -1,6 +1,7 @@
 import { html, type Html } from '../html.ts';
 import type { Service, Status } from '../../domain/resources.ts';
 import {
+  IMPACTS,
   INCIDENT_LIMITS,
   INCIDENT_STATUSES,
   STATUS_LABELS,
@@ -9,7 +10,7 @@ import {
 } from '../../domain/incidents.ts';
 import { statusImagePath } from '../../domain/status-images.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
-import { EMPTY_FORM, errorSummary, input, radios, textarea, type FormState } from './forms.ts';
+import { EMPTY_FORM, errorSummary, input, radios, select, textarea, type FormState } from './forms.ts';
 import { time } from './time.ts';
 import { statusBadge } from './dashboard.ts';
 
@@ -159,7 +160,8 @@ export function incidentAdminPage(
   const body = html`<p class="incident-facts">
       <strong>${STATUS_LABELS[i.status]}</strong> · ${impactText(view)} · started ${time(i.startedAt, data.timeZone)}
       ${i.resolvedAt !== null ? html`· resolved ${time(i.resolvedAt, data.timeZone)}` : ''} ·
-      <a href="/incidents/${i.id}">Public page</a>
+      <a href="/incidents/${i.id}">Public page</a> · <a href="/admin/incidents/${i.id}/edit">Edit</a> ·
+      <a href="/admin/incidents/${i.id}/delete">Delete</a>
     </p>
     ${
       view.services.length > 0
@@ -380,4 +382,77 @@ export function incidentListPage(
       </form>
     </section>`;
   return page(chrome, 'Incidents', body);
+}
+
+const IMPACT_CHOICES = [
+  { value: '', label: 'Computed from the services' },
+  ...IMPACTS.map((impact) => ({ value: impact, label: `${impact[0]!.toUpperCase()}${impact.slice(1)} impact` })),
+];
+
+/**
+ * Editing an incident: its name, affected services and impact. Statuses change only by
+ * posting an update (each change posts an event), so the page links there instead.
+ */
+export function editIncidentPage(
+  chrome: Chrome,
+  view: View,
+  services: readonly Service[],
+  state: FormState,
+  chosen: readonly string[],
+): Html {
+  const i = view.incident;
+  const p = 'edit';
+  const body = html`<div class="card">
+      ${errorSummary(state, p)}
+      <form method="post" action="/admin/incidents/${i.id}/edit" class="stack incident-form" novalidate>
+        ${csrfField(chrome)}
+        ${input({ state, idPrefix: p, name: 'name', label: 'Name', required: true, value: i.name, maxlength: INCIDENT_LIMITS.name })}
+        ${servicePicker(services, new Set(chosen), state, p, 'Affected services')}
+        <p class="hint">
+          A service you untick leaves the incident; its status stays as it is. To change statuses,
+          <a href="/admin/incidents/${i.id}#post-update">post an update</a>.
+        </p>
+        ${select({
+          state,
+          idPrefix: p,
+          name: 'impact_override',
+          label: 'Impact',
+          value: i.impactOverride ?? '',
+          options: IMPACT_CHOICES,
+          hint: `Shown now: ${impactText(view).toLowerCase()}.`,
+        })}
+        <div class="row">
+          <button type="submit">Save the incident</button> <a href="/admin/incidents/${i.id}">Cancel</a>
+        </div>
+      </form>
+    </div>
+    <p>
+      To correct the text of an update, use “Edit this update” under it on
+      <a href="/admin/incidents/${i.id}#updates">the incident’s page</a>.
+    </p>
+    <p><a href="/admin/incidents/${i.id}/delete">Delete ${i.name}</a></p>`;
+  return page(chrome, `Edit ${i.name}`, body);
+}
+
+/** What deleting an incident loses, for its confirmation page. */
+export function incidentDeletionText(view: View): Html {
+  const i = view.incident;
+  const updates = view.updates.length;
+  const events = view.updates.reduce((n, u) => n + u.events.length, 0);
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  return html`<p>
+      Deleting the incident <strong>${i.name}</strong> also deletes <strong>${plural(updates, 'update')}</strong>${
+        i.postmortemBody !== null ? html` and its <strong>postmortem</strong>` : ''
+      }. Its public page <code>/incidents/${i.id}</code> answers “not found” from then on (links already shared
+      stop working), and it leaves the front page, <code>/history</code>, the feeds and the Statuspage v2 lists.
+    </p>
+    <p>
+      ${
+        events > 0
+          ? html`The ${plural(events, 'status change')} it posted stay in the services’ histories (uptime
+              is unchanged), no longer linked to an incident.`
+          : html`It posted no status change: no service’s history changes.`
+      }
+      Subscribers are not told. This cannot be undone.
+    </p>`;
 }

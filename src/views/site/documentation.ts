@@ -184,6 +184,18 @@ event are not counted. The <a href="/uptime">uptime page</a> shows the same.
 <code>/api/v2</code> and <code>/admin/api/v1</code>, made from the routes and schemas the server validates with.
 </p>
 </section>
+<h2 id="webhooks">Webhooks</h2>
+<section class="card prose">
+<p>
+The administrators of this page may send its news to webhooks. A webhook in Statuspage's format receives
+<code>{"meta", "page", "incident"}</code> for every incident or maintenance update and
+<code>{"meta", "page", "component_update", "component"}</code> when a service's status changes
+(<code>old_status</code> and <code>new_status</code> are <code>operational</code>, <code>degraded_performance</code>,
+<code>partial_outage</code>, <code>major_outage</code> or <code>under_maintenance</code>). Answer with any
+<code>2xx</code>; anything else is retried. To stop receiving them, ask the administrators of this page, or
+<a href="/subscribe">subscribe by email</a> instead.
+</p>
+</section>
 <h2 id="live">Live updates</h2>
 <section class="card prose">
 <p><code>GET /api/v1/live</code> is a <a href="https://html.spec.whatwg.org/multipage/server-sent-events.html">Server-Sent Events</a> stream. Add <code>?services=api,web</code> to follow only those services. Every message is a <code>change</code> event whose data is JSON; the first one (<code>"topic": "hello"</code>) describes the current state. A comment line arrives every 15 seconds to keep connections open.</p>

@@ -12,7 +12,7 @@ import { resource, type Call } from './resource.ts';
 const Text = Type.String();
 const Flag = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false'), Type.Literal('')]);
 const Slugs = Type.Union([Type.Array(Type.String()), Type.String()]);
-const FIELD_TYPES = {
+export const FIELD_TYPES = {
   name: Text,
   body: Text,
   status: Text,
@@ -28,6 +28,61 @@ const FIELD_TYPES = {
   resolved_at: Text,
 } as const;
 type FieldName = keyof typeof FIELD_TYPES;
+
+/**
+ * The parameters a write takes, for the OpenAPI document: the same TypeBox types the route
+ * checks them with. Form bodies send `components` as `components[<service>]=<status>` fields and
+ * `services` repeated or comma-separated; a JSON body may be wrapped as `{"incident": {...}}`.
+ */
+export function writeBody(types: Record<string, TSchema>, names: readonly string[], description: string): TSchema {
+  return Type.Object(Object.fromEntries(names.map((n) => [n, Type.Optional(types[n]!)])), { description });
+}
+
+const ref = (id: string) => Type.Ref(id);
+export const INCIDENT_DOCS = {
+  incident: ref('AdminIncident'),
+  update: ref('AdminIncidentUpdate'),
+  list: Type.Object({ incidents: Type.Array(ref('AdminIncident')) }, { additionalProperties: false }),
+  create: writeBody(
+    FIELD_TYPES,
+    [
+      'name',
+      'body',
+      'status',
+      'services',
+      'component_ids',
+      'components',
+      'impact_override',
+      'started_at',
+      'deliver_notifications',
+      'return_to_default',
+      'backfilled',
+      'resolved_at',
+    ],
+    'Opens an incident (contract §5, §6.1): name and body are required; components maps services to statuses',
+  ),
+  edit: writeBody(
+    FIELD_TYPES,
+    ['name', 'services', 'component_ids', 'impact_override', 'started_at'],
+    'Edits an incident: services replace the affected ones; statuses change only through updates',
+  ),
+  postUpdate: writeBody(
+    FIELD_TYPES,
+    [
+      'body',
+      'status',
+      'services',
+      'component_ids',
+      'components',
+      'display_at',
+      'deliver_notifications',
+      'return_to_default',
+    ],
+    'Posts an update: body is required; each changed status posts an event',
+  ),
+  editUpdate: writeBody(FIELD_TYPES, ['body', 'display_at'], "Corrects an update's text or display time"),
+  postmortem: writeBody(FIELD_TYPES, ['body'], 'Publishes or replaces the postmortem of a resolved incident'),
+};
 
 /** What a use case needs to honour `Idempotency-Key` (§6.2), for any kind of answer. */
 export interface IdempotentOnce<V> {
@@ -170,6 +225,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   resource(app, v1, '/incidents', {
     GET: {
       action: 'incident.read',
+      response: INCIDENT_DOCS.list,
       run: async (call) => {
         const views = await incidents.listIncidents(call.ctx, { limit: limitOf(call.request) });
         const page = await pageOf(call.ctx, call.request);
@@ -179,6 +235,9 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     POST: {
       write: true,
       action: 'incident.write',
+      status: 201,
+      response: INCIDENT_DOCS.incident,
+      body: INCIDENT_DOCS.create,
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);
@@ -196,11 +255,14 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   resource(app, v1, '/incidents/:incident', {
     GET: {
       action: 'incident.read',
+      response: INCIDENT_DOCS.incident,
       run: async (call) => json(call, await incidents.getIncident(call.ctx, call.params.incident!)),
     },
     POST: {
       write: true,
       action: 'incident.write',
+      response: INCIDENT_DOCS.incident,
+      body: INCIDENT_DOCS.edit,
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);
@@ -216,6 +278,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     DELETE: {
       write: true,
       action: 'incident.write',
+      response: INCIDENT_DOCS.incident,
       run: async (call) => json(call, await incidents.deleteIncident(call.ctx, call.actor, call.params.incident!)),
     },
   });
@@ -224,6 +287,9 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     POST: {
       write: true,
       action: 'incident.write',
+      status: 201,
+      response: INCIDENT_DOCS.incident,
+      body: INCIDENT_DOCS.postUpdate,
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);
@@ -241,6 +307,7 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   resource(app, v1, '/incidents/:incident/updates/:update', {
     GET: {
       action: 'incident.read',
+      response: INCIDENT_DOCS.update,
       run: async (call) =>
         adminUpdateJson(
           await incidents.getUpdate(call.ctx, call.params.incident!, call.params.update!),
@@ -250,6 +317,8 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     POST: {
       write: true,
       action: 'incident.write',
+      response: INCIDENT_DOCS.update,
+      body: INCIDENT_DOCS.editUpdate,
       run: async (call) => {
         const fields = parameters(call.request);
         const updateId = call.params.update!;
@@ -280,6 +349,8 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
     POST: {
       write: true,
       action: 'incident.write',
+      response: INCIDENT_DOCS.incident,
+      body: INCIDENT_DOCS.postmortem,
       run: async (call) => {
         const fields = parameters(call.request);
         const page = await pageOf(call.ctx, call.request);

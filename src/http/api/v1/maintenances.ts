@@ -4,7 +4,7 @@ import type { Context } from '../../../services/context.ts';
 import * as maintenances from '../../../services/maintenances.ts';
 import { adminMaintenanceJson } from '../../../domain/maintenance-json.ts';
 import { adminUpdateJson } from '../../../domain/incident-json.ts';
-import { adminBase, idempotentPost, limitOf, list, pageOf, parameters } from './incidents.ts';
+import { adminBase, FIELD_TYPES, idempotentPost, limitOf, list, pageOf, parameters, writeBody } from './incidents.ts';
 import { resource, type Call } from './resource.ts';
 
 /** §6.1 JSON types of the maintenance-only fields (the shared ones are typed with incidents). */
@@ -14,6 +14,53 @@ const EXTRA_TYPES = {
   scheduled_until: Type.String(),
   scheduled_auto_in_progress: Flag,
   scheduled_auto_completed: Flag,
+};
+
+/** The maintenance routes' documented answers and parameters (OpenAPI), from the types the routes check. */
+const TYPES = { ...FIELD_TYPES, ...EXTRA_TYPES };
+const ref = (id: string) => Type.Ref(id);
+const DOCS = {
+  maintenance: ref('AdminMaintenance'),
+  update: ref('AdminIncidentUpdate'),
+  list: Type.Object({ maintenances: Type.Array(ref('AdminMaintenance')) }, { additionalProperties: false }),
+  create: writeBody(
+    TYPES,
+    [
+      'name',
+      'body',
+      'status',
+      'services',
+      'component_ids',
+      'components',
+      'impact_override',
+      'deliver_notifications',
+      'scheduled_for',
+      'scheduled_until',
+      'scheduled_auto_in_progress',
+      'scheduled_auto_completed',
+    ],
+    'Schedules a maintenance (contract §9): name, body, services, scheduled_for and scheduled_until are required',
+  ),
+  edit: writeBody(
+    TYPES,
+    [
+      'name',
+      'services',
+      'component_ids',
+      'impact_override',
+      'scheduled_for',
+      'scheduled_until',
+      'scheduled_auto_in_progress',
+      'scheduled_auto_completed',
+    ],
+    'Edits a maintenance: services replace the affected ones; the window moves until completed',
+  ),
+  postUpdate: writeBody(
+    TYPES,
+    ['body', 'status', 'services', 'component_ids', 'components', 'display_at', 'deliver_notifications'],
+    'Posts an update (a note, or a move in the §9.1 state table): body is required',
+  ),
+  editUpdate: writeBody(TYPES, ['body', 'display_at'], "Corrects an update's text or display time"),
 };
 
 const fieldsOf = (call: Call) => parameters(call.request, EXTRA_TYPES, 'maintenance');
@@ -60,6 +107,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
   resource(app, v1, '/maintenances', {
     GET: {
       action: 'maintenance.read',
+      response: DOCS.list,
       run: async (call) => {
         const views = await maintenances.listMaintenances(call.ctx, 'all', { limit: limitOf(call.request) });
         const json = await render(call);
@@ -69,6 +117,9 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     POST: {
       write: true,
       action: 'maintenance.write',
+      status: 201,
+      response: DOCS.maintenance,
+      body: DOCS.create,
       run: (call) =>
         post(call, 201, (fields, once) => maintenances.createMaintenance(call.ctx, call.actor, input(fields), once)),
     },
@@ -77,11 +128,14 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
   resource(app, v1, '/maintenances/:maintenance', {
     GET: {
       action: 'maintenance.read',
+      response: DOCS.maintenance,
       run: async (call) => (await render(call))(await maintenances.getMaintenance(call.ctx, call.params.maintenance!)),
     },
     POST: {
       write: true,
       action: 'maintenance.write',
+      response: DOCS.maintenance,
+      body: DOCS.edit,
       run: (call) =>
         post(call, 200, (fields, once) =>
           maintenances.editMaintenance(call.ctx, call.actor, call.params.maintenance!, input(fields), once),
@@ -90,6 +144,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     DELETE: {
       write: true,
       action: 'maintenance.write',
+      response: DOCS.maintenance,
       run: async (call) =>
         (await render(call))(await maintenances.deleteMaintenance(call.ctx, call.actor, call.params.maintenance!)),
     },
@@ -99,6 +154,9 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     POST: {
       write: true,
       action: 'maintenance.write',
+      status: 201,
+      response: DOCS.maintenance,
+      body: DOCS.postUpdate,
       run: (call) =>
         post(call, 201, (fields, once) =>
           maintenances.postMaintenanceUpdate(call.ctx, call.actor, call.params.maintenance!, input(fields), once),
@@ -109,6 +167,7 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
   resource(app, v1, '/maintenances/:maintenance/updates/:update', {
     GET: {
       action: 'maintenance.read',
+      response: DOCS.update,
       run: async (call) =>
         adminUpdateJson(
           await maintenances.getMaintenanceUpdate(call.ctx, call.params.maintenance!, call.params.update!),
@@ -118,6 +177,8 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
     POST: {
       write: true,
       action: 'maintenance.write',
+      response: DOCS.update,
+      body: DOCS.editUpdate,
       run: async (call) => {
         const fields = fieldsOf(call);
         const updateId = call.params.update!;

@@ -1,7 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Channel, DeliveryHistoryEntry } from '../../../services/channels.ts';
 import * as channels from '../../../services/channels.ts';
-import { listSubscribers, removeSubscriber, type Subscriber } from '../../../services/subscriptions.ts';
+import {
+  listSubscribers,
+  removeSubscriber,
+  subscriberHistory,
+  type Subscriber,
+} from '../../../services/subscriptions.ts';
 import { getSmtpSettings, sendTestEmail, updateSmtpSettings } from '../../../services/smtp-settings.ts';
 import type { MailSender } from '../../../services/delivery-transports.ts';
 import type { Context } from '../../../services/context.ts';
@@ -188,6 +193,20 @@ export async function notificationApi(app: FastifyInstance, options: Notificatio
   });
 
   const smtpFields = ['host', 'port', 'security', 'user', 'password', 'from'] as const;
+  resource(app, v1, '/subscribers/:id/deliveries', {
+    GET: {
+      action: 'configuration.read',
+      run: async ({ ctx, actor, request, params }) => {
+        const id = params.id ?? '';
+        if (!/^\d{1,9}$/.test(id)) throw new HttpError(404, `Subscriber ${id} does not exist`);
+        const limit = param(request, 'limit');
+        const n = limit === undefined ? 50 : /^\d{1,4}$/.test(limit) ? Number(limit) : NaN;
+        if (Number.isNaN(n)) throw new HttpError(400, 'limit must be a whole number');
+        return { deliveries: (await subscriberHistory(ctx, actor, Number(id), n)).map(historyJson) };
+      },
+    },
+  });
+
   resource(app, v1, '/smtp', {
     GET: { action: 'configuration.read', run: async ({ ctx, actor }) => getSmtpSettings(ctx, actor) },
     POST: {

@@ -45,6 +45,10 @@ export interface Handler {
   write?: boolean;
   /** The query parameters a GET reads: the cache key is made of these only (others cannot force a render). */
   query?: readonly string[];
+  /** The answer's JSON Schema, for the OpenAPI document (http/api/openapi.ts); `$ref`s name shared schemas. */
+  response?: unknown;
+  /** The parameters a write takes (form or JSON), as the route checks them, for the OpenAPI document. */
+  body?: unknown;
 }
 
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'] as const;
@@ -71,6 +75,8 @@ export function resource(
       documented: {
         methods: [...supported.keys()],
         statuses: Object.fromEntries([...supported].map(([m, h]) => [m, h.status ?? 200])),
+        responses: Object.fromEntries([...supported].flatMap(([m, h]) => (h.response ? [[m, h.response]] : []))),
+        bodies: Object.fromEntries([...supported].flatMap(([m, h]) => (h.body ? [[m, h.body]] : []))),
       },
     },
     handler: async (request, reply) => {

@@ -58,7 +58,8 @@ export const ComponentSchema = Type.Union(
   { $id: 'Component' },
 );
 
-export const IncidentUpdateSchema = Type.Object(
+/** An update's fields (§4.4), open: the v2 and the admin update (§6, with `events`) close it. */
+export const IncidentUpdateFieldsSchema = Type.Object(
   {
     id: Id,
     status: Type.String(),
@@ -84,40 +85,111 @@ export const IncidentUpdateSchema = Type.Object(
     custom_tweet: Type.Null(),
     tweet_id: Type.Null(),
   },
-  { ...closed, $id: 'IncidentUpdate' },
+  { $id: 'IncidentUpdateFields' },
 );
 
-const incidentProperties = {
-  id: Id,
-  name: Type.String(),
-  status: Type.Union(
-    ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'].map((s) => Type.Literal(s)),
-  ),
-  created_at: DateTime,
-  updated_at: DateTime,
-  monitoring_at: Nullable(DateTime),
-  resolved_at: Nullable(DateTime),
-  impact: Type.Union(['none', 'minor', 'major', 'critical'].map((s) => Type.Literal(s))),
-  shortlink: Type.String(),
-  started_at: DateTime,
-  page_id: Id,
-  incident_updates: Type.Array(Type.Ref('IncidentUpdate')),
-  components: Type.Array(Type.Ref('Component')),
-  reminder_intervals: Type.Null(),
-};
+/** A closed object: the named parts and `own` properties, and nothing else (exact key sets). */
+const exactly = (parts: string[], own: Record<string, TSchema>, $id: string, description?: string) =>
+  Type.Intersect([...parts.map((p) => Type.Ref(p)), Type.Object(own)], {
+    unevaluatedProperties: false,
+    $id,
+    ...(description ? { description } : {}),
+  });
 
-export const IncidentSchema = Type.Object(incidentProperties, { ...closed, $id: 'Incident' });
+export const IncidentUpdateSchema = exactly(['IncidentUpdateFields'], {}, 'IncidentUpdate');
 
-export const MaintenanceSchema = Type.Object(
+/** What incidents and maintenances share (§4.3), open: each kind adds its status fields and closes it. */
+export const IncidentFieldsSchema = Type.Object(
   {
-    ...incidentProperties,
+    id: Id,
+    name: Type.String(),
+    created_at: DateTime,
+    updated_at: DateTime,
+    resolved_at: Nullable(DateTime),
+    shortlink: Type.String(),
+    started_at: DateTime,
+    page_id: Id,
+    components: Type.Array(Type.Ref('Component')),
+    reminder_intervals: Type.Null(),
+  },
+  { $id: 'IncidentFields' },
+);
+
+/** An incident's status, `monitoring_at` and impact (§4.3, §5). */
+export const IncidentStateSchema = Type.Object(
+  {
+    status: Type.Union(
+      ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'].map((s) => Type.Literal(s)),
+    ),
+    monitoring_at: Nullable(DateTime),
+    impact: Type.Union(['none', 'minor', 'major', 'critical'].map((s) => Type.Literal(s))),
+  },
+  { $id: 'IncidentState' },
+);
+
+/** A maintenance's status and window (§4.3, §9). */
+export const MaintenanceStateSchema = Type.Object(
+  {
     status: Type.Union(['scheduled', 'in_progress', 'verifying', 'completed'].map((s) => Type.Literal(s))),
     monitoring_at: Type.Null(),
-    impact: Type.String(),
+    impact: Type.Union(['none', 'minor', 'major', 'critical', 'maintenance'].map((s) => Type.Literal(s))),
     scheduled_for: DateTime,
     scheduled_until: DateTime,
   },
-  { ...closed, $id: 'ScheduledMaintenance' },
+  { $id: 'MaintenanceState' },
+);
+
+export const IncidentSchema = exactly(
+  ['IncidentFields', 'IncidentState'],
+  { incident_updates: Type.Array(Type.Ref('IncidentUpdate')) },
+  'Incident',
+);
+
+export const MaintenanceSchema = exactly(
+  ['IncidentFields', 'MaintenanceState'],
+  { incident_updates: Type.Array(Type.Ref('IncidentUpdate')) },
+  'ScheduledMaintenance',
+);
+
+/** The admin API's update (§6): the v2 update and the events it posted. */
+export const AdminIncidentUpdateSchema = exactly(
+  ['IncidentUpdateFields'],
+  {
+    events: Type.Array(Type.Object({ service: Type.String(), sid: Type.String(), url: Type.String() }, closed), {
+      description: 'The events this update posted (admin URLs)',
+    }),
+  },
+  'AdminIncidentUpdate',
+);
+
+/** What the admin JSON adds to both kinds (§6). */
+export const AdminFieldsSchema = Type.Object(
+  {
+    impact_override: Nullable(Type.Union(['none', 'minor', 'major', 'critical'].map((s) => Type.Literal(s)))),
+    services: Type.Array(Type.String(), { description: 'Slugs of the affected services, display order' }),
+    url: Type.String({ description: 'This admin URL' }),
+    html_url: Type.String({ description: 'The public page' }),
+    incident_updates: Type.Array(Type.Ref('AdminIncidentUpdate')),
+  },
+  { $id: 'AdminFields' },
+);
+
+export const AdminIncidentSchema = exactly(
+  ['IncidentFields', 'IncidentState', 'AdminFields'],
+  {
+    backfilled: Type.Boolean(),
+    postmortem_body: Nullable(Type.String()),
+    postmortem_published_at: Nullable(DateTime),
+  },
+  'AdminIncident',
+  'An incident as the admin API shows it: the v2 incident and the admin fields',
+);
+
+export const AdminMaintenanceSchema = exactly(
+  ['IncidentFields', 'MaintenanceState', 'AdminFields'],
+  { scheduled_auto_in_progress: Type.Boolean(), scheduled_auto_completed: Type.Boolean() },
+  'AdminMaintenance',
+  'A maintenance as the admin API shows it: the v2 maintenance and the admin fields',
 );
 
 export const PageStatusSchema = Type.Object(
@@ -171,11 +243,23 @@ export const V2_SHARED_SCHEMAS = [
   ComponentStatusSchema,
   PageSchema,
   ComponentSchema,
+  IncidentUpdateFieldsSchema,
   IncidentUpdateSchema,
+  IncidentFieldsSchema,
+  IncidentStateSchema,
+  MaintenanceStateSchema,
   IncidentSchema,
   MaintenanceSchema,
   PageStatusSchema,
   UptimeSchema,
+];
+
+/** The admin API's incident and maintenance shapes (§6), built on the v2 ones. */
+export const ADMIN_INCIDENT_SCHEMAS = [
+  AdminIncidentUpdateSchema,
+  AdminFieldsSchema,
+  AdminIncidentSchema,
+  AdminMaintenanceSchema,
 ];
 
 const ref = (id: string) => Type.Ref(id);

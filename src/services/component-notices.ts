@@ -1,0 +1,97 @@
+import type { Db } from '../db/connect.ts';
+import { insertOutboxEntry } from '../db/repositories/outbox.ts';
+import { allServices } from '../db/repositories/services.ts';
+import { currentEvents } from '../db/repositories/events.ts';
+import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
+import { componentStatusOf, pageStatus } from '../domain/incidents.ts';
+import { overlaidStatus } from '../domain/maintenance.ts';
+import type { ComponentNotice } from '../domain/notices.ts';
+import type { Ids } from './context.ts';
+
+/** What v2 shows for some services right now (§2): the current status's component status, under an active maintenance's overlay. */
+export type V2Statuses = Map<number, string>;
+
+/**
+ * The v2 status of the given services (all of them without `serviceIds`), read inside the
+ * caller's transaction: taken before and after a change, the two say which components moved.
+ */
+export async function v2Statuses(trx: Db, serviceIds?: readonly number[]): Promise<V2Statuses> {
+  const [current, covered] = await Promise.all([
+    serviceIds ? currentEvents(trx, [...serviceIds]) : allServices(trx).then(currentOfServices),
+    servicesUnderMaintenance(trx),
+  ]);
+  const ids = serviceIds ?? [...current.keys()];
+  const result: V2Statuses = new Map();
+  for (const id of ids) {
+    const event = current.get(id);
+    result.set(id, overlaidStatus(event ? componentStatusOf(event.status) : 'operational', covered.has(id)));
+  }
+  return result;
+}
+
+function currentOfServices(services: Awaited<ReturnType<typeof allServices>>) {
+  // Services without an event are operational (§2): kept with a null event.
+  return new Map(services.map((s) => [s.id, s.currentEvent ?? null] as const));
+}
+
+/**
+ * Writes one `component.updated` notice (§11) for each service whose v2 status differs between
+ * `before` and `after`, in the caller's transaction (so it exists exactly when the change commits).
+ */
+export async function recordComponentChanges(
+  trx: Db,
+  ids: Ids,
+  before: V2Statuses,
+  after: V2Statuses,
+  now: number,
+): Promise<void> {
+  const moved = [...after].filter(([id, status]) => (before.get(id) ?? 'operational') !== status);
+  if (moved.length === 0) return;
+  const [services, covered] = await Promise.all([allServices(trx), servicesUnderMaintenance(trx)]);
+  const page = pageStatus(
+    services.map((s) =>
+      overlaidStatus(s.currentEvent ? componentStatusOf(s.currentEvent.status) : 'operational', covered.has(s.id)),
+    ),
+    [],
+  );
+  for (const [serviceId, newStatus] of moved) {
+    const service = services.find((s) => s.id === serviceId);
+    if (!service) continue;
+    const notice: ComponentNotice = {
+      topic: 'component.updated',
+      id: ids.publicId(),
+      at: now,
+      oldStatus: before.get(serviceId) ?? 'operational',
+      newStatus,
+      component: { id: service.componentId, slug: service.slug, name: service.name, createdAt: service.createdAt },
+      page,
+    };
+    await insertOutboxEntry(trx, {
+      topic: notice.topic,
+      serviceSlug: service.slug,
+      informational: false,
+      subscriberId: null,
+      payload: JSON.stringify(notice),
+      createdAt: now,
+    });
+  }
+}
+
+/**
+ * Runs `work` (a write inside the caller's transaction) and, when `notify`, writes a
+ * `component.updated` notice for each of the services (all without `serviceIds`) whose v2 status it moved.
+ */
+export async function trackingComponents<T>(
+  trx: Db,
+  ids: Ids,
+  serviceIds: readonly number[] | undefined,
+  now: number,
+  notify: boolean,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!notify || (serviceIds && serviceIds.length === 0)) return work();
+  const before = await v2Statuses(trx, serviceIds);
+  const result = await work();
+  await recordComponentChanges(trx, ids, before, await v2Statuses(trx, serviceIds), now);
+  return result;
+}
