@@ -1,4 +1,12 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import { createServer } from 'node:http';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+  type RouteOptions,
+} from 'fastify';
+import proxyAddr from '@fastify/proxy-addr';
 import { pino } from 'pino';
 import type { Config, TrustProxy } from './config.ts';
 import type { Context } from './services/context.ts';
@@ -11,6 +19,7 @@ import { imageRoutes } from './http/site/images.ts';
 import { healthRoutes } from './http/site/health.ts';
 import { requestLogLine } from './http/logging.ts';
 import { ResponseCache } from './http/cache/response-cache.ts';
+import { HitPath, type TrustFn } from './http/cache/hit-path.ts';
 import { SiteAssets } from './http/site/assets.ts';
 import { sitePages } from './http/site/pages.ts';
 import { badgeRoutes } from './http/site/badges.ts';
@@ -47,6 +56,7 @@ export interface AppDeps {
 
 const logFlushers = new WeakMap<FastifyInstance, () => void>();
 const draining = new WeakSet<FastifyInstance>();
+const hitPaths = new WeakMap<FastifyInstance, HitPath>();
 
 /**
  * The process is shutting down: answers from now on carry `Connection: close`, so clients
@@ -54,6 +64,8 @@ const draining = new WeakSet<FastifyInstance>();
  */
 export function beginDraining(app: FastifyInstance): void {
   draining.add(app);
+  const hits = hitPaths.get(app);
+  if (hits) hits.draining = true;
 }
 
 /** Writes out log lines still buffered (call after the app closed, before exiting). */
@@ -74,9 +86,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ? undefined
     : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 250 });
   const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
+  // Fastify's own request ids (`req-1`, `req-2`, ...), shared with the cache hit path.
+  let lastReqId = 0;
+  const genReqId = () => `req-${(lastReqId = (lastReqId + 1) & 0x7fffffff).toString(36)}`;
+  const trustProxy = fastifyTrustProxy(config.trustProxy);
+  const freshness = ctx.freshness;
+  const hits = new HitPath({
+    log: logger,
+    genReqId,
+    trust: trustFunction(trustProxy),
+    onAnswered: deps.metrics && ((...args) => deps.metrics!.request(...args)),
+    fresh: freshness && (() => freshness.isCurrent()),
+  });
+  // Fastify's HTTP/1 server, with the cache hit path answering first (see http/cache/hit-path.ts).
+  const serverFactory: FastifyServerFactory = (handler, fastifyOptions) => {
+    // The timeouts as Fastify sets them on a server of its own (its defaults filled in).
+    const options = fastifyOptions as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+    const server = createServer((req, res) => {
+      if (!hits.answer(req, res)) handler(req, res);
+    });
+    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+    server.requestTimeout = options.requestTimeout ?? 0;
+    server.setTimeout(options.connectionTimeout ?? 0);
+    return server;
+  };
   const app = Fastify({
+    serverFactory,
+    genReqId,
     bodyLimit: config.bodyLimit,
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy,
     // One line per request is logged by the onResponse hook below, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     loggerInstance: logger,
@@ -88,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
   });
   if (destination) logFlushers.set(app, () => destination.flushSync());
+  hitPaths.set(app, hits);
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   // The OpenAPI document is made from the routes as they are registered.
   const catalog = new RouteCatalog();
@@ -100,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bus: ctx.changes,
     now: () => ctx.clock.now(),
     rendersPerAddress: config.renderLimit,
+    hits,
   });
   const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
   if (deps.metrics) {
@@ -111,8 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('preClose', async () => live.close());
   app.addHook('onClose', async () => cache.close());
 
-  if (ctx.freshness) {
-    const freshness = ctx.freshness;
+  if (freshness) {
     // Another instance may have written: drop stale caches before serving a read.
     // When the database is unreachable, serve what is cached.
     app.addHook('onRequest', async (request) => {
@@ -188,7 +227,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });
-  assets.register(app);
+  assets.register(app, hits);
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });
   await app.register(adminSite, { prefix: '/admin', ctx, mailer });
@@ -202,6 +241,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return trust === false ? false : [...trust];
+}
+
+/** The same setting as the function Fastify makes of it, for the hit path. */
+function trustFunction(trust: ReturnType<typeof fastifyTrustProxy>): TrustFn | false {
+  if (trust === false) return false;
+  if (typeof trust === 'function') return trust;
+  return proxyAddr.compile(trust as string[]);
 }
 
 function ownMailer(app: FastifyInstance, config: Readonly<Config>): MailSender {

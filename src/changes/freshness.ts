@@ -29,6 +29,11 @@ export class Freshness {
   /** Version queries run (for metrics and tests). */
   queries = 0;
 
+  /** True when a read may skip check() (nothing can have changed unseen). */
+  isCurrent(): boolean {
+    return false;
+  }
+
   /** Throws when the database cannot be read; callers then serve what they have. */
   check(): Promise<void> {
     if (!this.#running) return this.#start();
