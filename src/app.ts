@@ -68,6 +68,11 @@ export function beginDraining(app: FastifyInstance): void {
   if (hits) hits.draining = true;
 }
 
+/** The cache hit path in front of the app's server (tests count what it answered). */
+export function hitPathOf(app: FastifyInstance): HitPath | undefined {
+  return hitPaths.get(app);
+}
+
 /** Writes out log lines still buffered (call after the app closed, before exiting). */
 export function flushLogs(app: FastifyInstance): void {
   try {
@@ -101,7 +106,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Fastify's HTTP/1 server, with the cache hit path answering first (see http/cache/hit-path.ts).
   const serverFactory: FastifyServerFactory = (handler, fastifyOptions) => {
     // The timeouts as Fastify sets them on a server of its own (its defaults filled in).
-    const options = fastifyOptions as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+    const options = fastifyOptions as {
+      keepAliveTimeout?: number;
+      requestTimeout?: number;
+      connectionTimeout?: number;
+    };
     const server = createServer((req, res) => {
       if (!hits.answer(req, res)) handler(req, res);
     });

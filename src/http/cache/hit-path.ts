@@ -51,6 +51,8 @@ export class HitPath {
   readonly #maxRoutes: number;
   /** Set on SIGTERM: answers then carry `Connection: close`, which Fastify's path adds. */
   draining = false;
+  /** Requests answered here (the rest went to Fastify). */
+  answered = 0;
 
   constructor(options: HitPathOptions) {
     this.#options = options;
@@ -91,6 +93,7 @@ export class HitPath {
     if (!answer) return false;
     res.writeHead(200, answer.headers);
     res.end(answer.body);
+    this.answered += 1;
     const ms = performance.now() - started;
     this.#options.log.info(
       {
