@@ -8,6 +8,7 @@ import Fastify, {
 } from 'fastify';
 import proxyAddr from '@fastify/proxy-addr';
 import { pino } from 'pino';
+import { BatchedDestination } from './log-destination.ts';
 import type { Config, TrustProxy } from './config.ts';
 import type { Context } from './services/context.ts';
 import './http/request-types.ts';
@@ -54,7 +55,7 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
-const logFlushers = new WeakMap<FastifyInstance, () => void>();
+const logDestinations = new WeakMap<FastifyInstance, BatchedDestination>();
 const draining = new WeakSet<FastifyInstance>();
 const hitPaths = new WeakMap<FastifyInstance, HitPath>();
 
@@ -73,23 +74,23 @@ export function hitPathOf(app: FastifyInstance): HitPath | undefined {
   return hitPaths.get(app);
 }
 
-/** Writes out log lines still buffered (call after the app closed, before exiting). */
+/** Writes out log lines still buffered, blocking (when the process must exit at once). */
 export function flushLogs(app: FastifyInstance): void {
-  try {
-    logFlushers.get(app)?.();
-  } catch {
-    // Nothing buffered, or standard output is gone: nothing more to do.
-  }
+  logDestinations.get(app)?.flushSync();
+}
+
+/** Resolves once every log line written so far is out (call after the app closed, before exiting). */
+export async function endLogs(app: FastifyInstance): Promise<void> {
+  await logDestinations.get(app)?.end();
 }
 
 /** Wires the HTTP application; never listens (tests inject into it). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ctx } = deps;
-  // Log lines go out asynchronously and in batches (never blocking a response): buffered up to
-  // 8 KB or 250 ms; flushLogs() writes out the rest on shutdown (and pino does at exit).
-  const destination = deps.logStream
-    ? undefined
-    : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 250 });
+  // Log lines go out asynchronously and in batches (never blocking a response): 64 KB or every
+  // 250 ms; endLogs() writes out the rest on shutdown, and a process exiting otherwise flushes them.
+  const destination = deps.logStream ? undefined : new BatchedDestination(1);
+  if (destination) process.once('exit', () => destination.flushSync());
   const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
   // Fastify's own request ids (`req-1`, `req-2`, ...), shared with the cache hit path.
   let lastReqId = 0;
@@ -134,7 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     frameworkErrors,
   });
-  if (destination) logFlushers.set(app, () => destination.flushSync());
+  if (destination) logDestinations.set(app, destination);
   hitPaths.set(app, hits);
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   // The OpenAPI document is made from the routes as they are registered.

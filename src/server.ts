@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { beginDraining, buildApp, flushLogs } from './app.ts';
+import { beginDraining, buildApp, endLogs, flushLogs } from './app.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { observedState } from './services/observability.ts';
 import { issueSetupCode } from './services/first-run.ts';
@@ -154,9 +154,10 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     }, config.shutdownTimeoutMs);
     cut.unref();
     served.close().then(
-      () => {
+      async () => {
         served.log.info({ signal }, 'shut down cleanly');
-        flushLogs(served);
+        // Standard output that takes no more (a stuck reader) must not keep the process alive.
+        await Promise.race([endLogs(served), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
         process.exit(0);
       },
       (error: unknown) => {

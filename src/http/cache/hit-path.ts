@@ -33,6 +33,8 @@ export interface HitPathOptions {
 interface Remembered {
   /** The route pattern, for metrics. */
   route: string;
+  /** The URL as the request log shows it. */
+  logUrl: string;
   source: AnswerSource;
 }
 
@@ -69,7 +71,7 @@ export class HitPath {
     // Fastify's own origin (it honours the proxy setting the same way as originOf below).
     const key = `${request.protocol}://${request.host}${request.url}`;
     if (this.#routes.size >= this.#maxRoutes && !this.#routes.has(key)) this.#routes.clear();
-    this.#routes.set(key, { route: request.routeOptions.url ?? request.url, source });
+    this.#routes.set(key, { route: request.routeOptions.url ?? request.url, logUrl: loggableUrl(request.url), source });
   }
 
   /** Answers the request if it is a remembered cache hit; false hands it to Fastify. */
@@ -99,7 +101,7 @@ export class HitPath {
       {
         reqId: this.#options.genReqId(),
         method: 'GET',
-        url: loggableUrl(url),
+        url: remembered.logUrl,
         status: 200,
         ms: Math.round(ms * 10) / 10,
         ip: this.#ipOf(req),
