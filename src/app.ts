@@ -102,7 +102,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId,
     trust: trustFunction(trustProxy),
     onAnswered: deps.metrics && ((...args) => deps.metrics!.request(...args)),
-    fresh: freshness && (() => freshness.isCurrent()),
+    // With other instances writing, every cached answer waits for a version check first.
+    fresh: freshness && (() => false),
   });
   // Fastify's HTTP/1 server, with the cache hit path answering first (see http/cache/hit-path.ts).
   const serverFactory: FastifyServerFactory = (handler, fastifyOptions) => {
@@ -149,6 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bus: ctx.changes,
     now: () => ctx.clock.now(),
     rendersPerAddress: config.renderLimit,
+    // Another instance may have written: before serving a cached answer, compare the shared data
+    // version (concurrent reads share one query). Reads that do not come from the cache read the
+    // database anyway and need no check. When the database is unreachable, serve what is cached.
+    beforeRead: freshness && (() => freshness.check()),
     hits,
   });
   const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
@@ -160,14 +165,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const htmlError = htmlErrorPages(ctx, assets);
   app.addHook('preClose', async () => live.close());
   app.addHook('onClose', async () => cache.close());
-
-  if (freshness) {
-    // Another instance may have written: drop stale caches before serving a read.
-    // When the database is unreachable, serve what is cached.
-    app.addHook('onRequest', async (request) => {
-      if (request.method === 'GET' || request.method === 'HEAD') await freshness.check().catch(() => {});
-    });
-  }
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     let form;

@@ -45,11 +45,15 @@ function openServingContext(
   const opened = openContext(config, metrics);
   const { ctx } = opened;
   if (ctx.database.dialect !== 'postgres') return opened;
-  ctx.freshness = new Freshness(() => readDataVersion(ctx.database.db), ctx.changes);
-  const bridge = bridgeOverPostgres(config.database, ctx.database.db, ctx.changes, log);
+  const freshness = new Freshness(() => readDataVersion(ctx.database.db), ctx.changes);
+  ctx.freshness = freshness;
+  const bridge = bridgeOverPostgres(config.database, ctx.changes, freshness, log);
+  ctx.announce = (trx, changes, version) => bridge.announce(trx, changes, version);
+  freshness.watch(5_000);
   return {
     ctx,
     close: async () => {
+      freshness.close();
       await bridge.close();
       await opened.close();
     },

@@ -29,9 +29,20 @@ export class Freshness {
   /** Version queries run (for metrics and tests). */
   queries = 0;
 
-  /** True when a read may skip check() (nothing can have changed unseen). */
-  isCurrent(): boolean {
-    return false;
+  #watch: NodeJS.Timeout | undefined;
+
+  /**
+   * Also compares the version every `intervalMs`, in the background: a notice lost in a way
+   * the connection does not report (live streams learn only from notices) is then made up
+   * for within that time.
+   */
+  watch(intervalMs: number): void {
+    this.#watch ??= setInterval(() => this.check().catch(() => {}), intervalMs);
+    this.#watch.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#watch);
   }
 
   /** Throws when the database cannot be read; callers then serve what they have. */
