@@ -37,7 +37,7 @@ export function openContext(config: Readonly<Config>, metrics?: Metrics): OpenCo
  * Like openContext, for a serving instance: on PostgreSQL, change notices travel between
  * instances and reads check the shared data version first.
  */
-function openServingContext(
+export function openServingContext(
   config: Readonly<Config>,
   log: { warn(obj: object, msg: string): void },
   metrics: Metrics | undefined,
