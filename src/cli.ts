@@ -66,7 +66,8 @@ ${DATABASE_HELP}`,
   user: `Usage: stashboard user <create|list|reset-password> [options]
 
   user create --email E --admin          create an admin (may do everything)
-  user create --email E --editor         create an editor (may post and delete events and notes)
+  user create --email E --editor         create an editor (may post and delete events and notes,
+                                         manage incidents and maintenance, confirm held recoveries)
   user list                              list users and their roles
   user reset-password --email E          set a new password and end the user's sessions
 
@@ -118,26 +119,52 @@ function print(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function run(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    print(HELP.main!);
-    return command === undefined ? 2 : 0;
-  }
-  switch (command) {
-    case 'serve': {
-      if (rest.includes('--help') || rest.includes('-h')) return (print(HELP.serve!), 0);
-      const { flags, positionals } = parseServerFlags(rest);
-      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.serve}`);
-      await startServer(loadConfig(flags, process.env));
-      return -1; // keeps running
-    }
-    case 'migrate': {
-      const { values, positionals } = parse(rest, {}, 'migrate');
-      if (values.help) return (print(HELP.migrate!), 0);
-      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.migrate}`);
-      const config = loadConfig({ database: values.database as string | undefined }, process.env);
-      const { ctx, close } = openContext(config);
+type Values = Record<string, string | boolean | undefined>;
+
+/** One command of the table: its options (beside --help and --database) and what it does. */
+interface Command {
+  options: Options;
+  run: (values: Values, positionals: string[], database: string | undefined) => Promise<number>;
+}
+
+/** A command whose first positional names a subcommand (`token create`, `user list`). */
+function withSubcommands(
+  topic: string,
+  options: Options,
+  subcommands: Record<string, Command['run']>,
+  check: (sub: string, values: Values) => void = () => {},
+): Command {
+  return {
+    options,
+    run: (values, positionals, database) => {
+      const [sub, ...args] = positionals;
+      const handler = sub === undefined ? undefined : subcommands[sub];
+      if (sub === undefined || !handler)
+        throw new UsageError(
+          `${sub === undefined ? `${topic} needs a subcommand` : `unknown ${topic} subcommand: ${sub}`}\n\n${HELP[topic]}`,
+        );
+      check(sub, values);
+      return handler(values, args, database);
+    },
+  };
+}
+
+function noArguments(topic: string, args: string[]): void {
+  if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP[topic]}`);
+}
+
+function requiredOption(values: Values, name: string, problem: string, topic: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`${problem}\n\n${HELP[topic]}`);
+  return value;
+}
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    options: {},
+    run: async (_values, positionals, database) => {
+      noArguments('migrate', positionals);
+      const { ctx, close } = openContext(loadConfig({ database }, process.env));
       try {
         const applied = await prepareDatabase(ctx);
         print(
@@ -149,31 +176,26 @@ async function run(argv: string[]): Promise<number> {
         await close();
       }
       return 0;
-    }
-    case 'token': {
-      const { values, positionals } = parse(rest, { name: { type: 'string' }, scope: { type: 'string' } }, 'token');
-      if (values.help) return (print(HELP.token!), 0);
-      const [sub, ...args] = positionals;
-      const database = values.database as string | undefined;
-      if (sub === 'create') {
-        if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.token}`);
-        if (typeof values.name !== 'string' || values.name === '')
-          throw new UsageError(`token create needs --name\n\n${HELP.token}`);
+    },
+  },
+
+  token: withSubcommands(
+    'token',
+    { name: { type: 'string' }, scope: { type: 'string' } },
+    {
+      create: async (values, args, database) => {
+        noArguments('token', args);
+        const name = requiredOption(values, 'name', 'token create needs --name', 'token');
         const { token, secret } = await withDatabase(database, (ctx) =>
-          createToken(ctx, CLI_ACTOR, {
-            name: values.name as string,
-            scope: (values.scope as string | undefined) ?? 'admin',
-          }),
+          createToken(ctx, CLI_ACTOR, { name, scope: (values.scope as string | undefined) ?? 'admin' }),
         );
         print(`Created token ${token.id} "${token.name}" with scope ${token.scope}.`);
         print('Its secret is shown only this once:');
         print(secret);
         return 0;
-      }
-      if (values.name !== undefined || values.scope !== undefined)
-        throw new UsageError(`--name and --scope go with token create\n\n${HELP.token}`);
-      if (sub === 'list') {
-        if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.token}`);
+      },
+      list: async (_values, args, database) => {
+        noArguments('token', args);
         const tokens = await withDatabase(database, (ctx) => listTokens(ctx, CLI_ACTOR));
         if (tokens.length === 0) print('No tokens.');
         for (const t of tokens) {
@@ -182,44 +204,37 @@ async function run(argv: string[]): Promise<number> {
           print(`${t.id}\t${t.scope}\t${state}\t${used}\t${t.name}`);
         }
         return 0;
-      }
-      if (sub === 'revoke') {
+      },
+      revoke: async (_values, args, database) => {
         if (args.length !== 1) throw new UsageError(`token revoke needs exactly one token ID\n\n${HELP.token}`);
         const token = await withDatabase(database, (ctx) => revokeToken(ctx, CLI_ACTOR, args[0]!));
         print(`Revoked token ${token.id} "${token.name}".`);
         return 0;
-      }
-      throw new UsageError(
-        `${sub === undefined ? 'token needs a subcommand' : `unknown token subcommand: ${sub}`}\n\n${HELP.token}`,
-      );
-    }
-    case 'user': {
-      const { values, positionals } = parse(
-        rest,
-        {
-          email: { type: 'string' },
-          admin: { type: 'boolean' },
-          editor: { type: 'boolean' },
-          'password-stdin': { type: 'boolean' },
-        },
-        'user',
-      );
-      if (values.help) return (print(HELP.user!), 0);
-      const [sub, ...args] = positionals;
-      const database = values.database as string | undefined;
-      if (args.length > 0) throw new UsageError(`unexpected argument: ${args[0]}\n\n${HELP.user}`);
-      const password = values['password-stdin'] ? readPasswordFromStdin() : undefined;
-      if (sub === 'create') {
-        if (typeof values.email !== 'string' || values.email === '')
-          throw new UsageError(`user create needs --email\n\n${HELP.user}`);
+      },
+    },
+    (sub, values) => {
+      if (sub !== 'create' && (values.name !== undefined || values.scope !== undefined))
+        throw new UsageError(`--name and --scope go with token create\n\n${HELP.token}`);
+    },
+  ),
+
+  user: withSubcommands(
+    'user',
+    {
+      email: { type: 'string' },
+      admin: { type: 'boolean' },
+      editor: { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+    },
+    {
+      create: async (values, args, database) => {
+        noArguments('user', args);
+        const email = requiredOption(values, 'email', 'user create needs --email', 'user');
         if (values.admin === values.editor)
           throw new UsageError(`user create needs exactly one of --admin and --editor\n\n${HELP.user}`);
+        const password = values['password-stdin'] ? readPasswordFromStdin() : undefined;
         const { user, generatedPassword } = await withDatabase(database, (ctx) =>
-          createUser(ctx, CLI_ACTOR, {
-            email: values.email as string,
-            role: values.admin ? 'admin' : 'editor',
-            password,
-          }),
+          createUser(ctx, CLI_ACTOR, { email, role: values.admin ? 'admin' : 'editor', password }),
         );
         print(`Created ${user.role} ${user.email}.`);
         if (generatedPassword) {
@@ -227,21 +242,21 @@ async function run(argv: string[]): Promise<number> {
           print(generatedPassword);
         }
         return 0;
-      }
-      if (values.admin || values.editor)
-        throw new UsageError(`--admin and --editor go with user create\n\n${HELP.user}`);
-      if (sub === 'list') {
+      },
+      list: async (_values, args, database) => {
+        noArguments('user', args);
         const users = await withDatabase(database, (ctx) => listUsers(ctx, CLI_ACTOR));
         if (users.length === 0)
           print('No users. Create the first admin with `stashboard user create --email E --admin`.');
         for (const u of users) print(`${u.id}\t${u.role}\tsince ${new Date(u.createdAt).toISOString()}\t${u.email}`);
         return 0;
-      }
-      if (sub === 'reset-password') {
-        if (typeof values.email !== 'string' || values.email === '')
-          throw new UsageError(`user reset-password needs --email\n\n${HELP.user}`);
+      },
+      'reset-password': async (values, args, database) => {
+        noArguments('user', args);
+        const email = requiredOption(values, 'email', 'user reset-password needs --email', 'user');
+        const password = values['password-stdin'] ? readPasswordFromStdin() : undefined;
         const { user, generatedPassword } = await withDatabase(database, (ctx) =>
-          resetPassword(ctx, CLI_ACTOR, values.email as string, password),
+          resetPassword(ctx, CLI_ACTOR, email, password),
         );
         print(`Set a new password for ${user.email}; their sessions have ended.`);
         if (generatedPassword) {
@@ -249,37 +264,35 @@ async function run(argv: string[]): Promise<number> {
           print(generatedPassword);
         }
         return 0;
-      }
-      throw new UsageError(
-        `${sub === undefined ? 'user needs a subcommand' : `unknown user subcommand: ${sub}`}\n\n${HELP.user}`,
-      );
-    }
-    case 'oauth': {
-      const { values, positionals } = parse(rest, {}, 'oauth');
-      if (values.help) return (print(HELP.oauth!), 0);
-      if (positionals[0] !== 'show' || positionals.length > 1) {
-        const problem =
-          positionals[0] === undefined
-            ? 'oauth needs a subcommand'
-            : positionals[0] !== 'show'
-              ? `unknown oauth subcommand: ${positionals[0]}`
-              : `unexpected argument: ${positionals[1]}`;
-        throw new UsageError(`${problem}\n\n${HELP.oauth}`);
-      }
-      const c = await withDatabase(values.database as string | undefined, (ctx) =>
-        showOAuthCredentials(ctx, CLI_ACTOR),
-      );
-      print(`Consumer key:        ${c.consumerKey}`);
-      print(`Consumer secret:     ${c.consumerSecret}`);
-      print(`Access token:        ${c.accessToken}`);
-      print(`Access token secret: ${c.accessTokenSecret}`);
-      return 0;
-    }
-    case 'export': {
-      const { values, positionals } = parse(rest, { out: { type: 'string' } }, 'export');
-      if (values.help) return (print(HELP.export!), 0);
-      if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.export}`);
-      const doc = await withDatabase(values.database as string | undefined, (ctx) => exportData(ctx));
+      },
+    },
+    (sub, values) => {
+      if (sub !== 'create' && (values.admin || values.editor))
+        throw new UsageError(`--admin and --editor go with user create\n\n${HELP.user}`);
+    },
+  ),
+
+  oauth: withSubcommands(
+    'oauth',
+    {},
+    {
+      show: async (_values, args, database) => {
+        noArguments('oauth', args);
+        const c = await withDatabase(database, (ctx) => showOAuthCredentials(ctx, CLI_ACTOR));
+        print(`Consumer key:        ${c.consumerKey}`);
+        print(`Consumer secret:     ${c.consumerSecret}`);
+        print(`Access token:        ${c.accessToken}`);
+        print(`Access token secret: ${c.accessTokenSecret}`);
+        return 0;
+      },
+    },
+  ),
+
+  export: {
+    options: { out: { type: 'string' } },
+    run: async (values, positionals, database) => {
+      noArguments('export', positionals);
+      const doc = await withDatabase(database, (ctx) => exportData(ctx));
       const text = `${JSON.stringify(doc, null, 2)}\n`;
       if (typeof values.out === 'string') {
         writeFileSync(values.out, text, { mode: 0o600 });
@@ -290,10 +303,12 @@ async function run(argv: string[]): Promise<number> {
         process.stdout.write(text);
       }
       return 0;
-    }
-    case 'import': {
-      const { values, positionals } = parse(rest, {}, 'import');
-      if (values.help) return (print(HELP.import!), 0);
+    },
+  },
+
+  import: {
+    options: {},
+    run: async (_values, positionals, database) => {
       if (positionals.length !== 1) throw new UsageError(`import needs exactly one FILE\n\n${HELP.import}`);
       const file = positionals[0]!;
       let data: unknown;
@@ -308,8 +323,7 @@ async function run(argv: string[]): Promise<number> {
               `\rImporting: ${done}/${total} records (${Math.floor((done / Math.max(total, 1)) * 100)}%)`,
             )
         : undefined;
-      const config = loadConfig({ database: values.database as string | undefined }, process.env);
-      const { ctx, close } = openContext(config);
+      const { ctx, close } = openContext(loadConfig({ database }, process.env));
       try {
         await prepareDatabase(ctx, { seed: false });
         const result = await importData(ctx, CLI_ACTOR, data, progress);
@@ -319,10 +333,31 @@ async function run(argv: string[]): Promise<number> {
         await close();
       }
       return 0;
-    }
-    default:
-      throw new UsageError(`unknown command: ${command}\n\n${HELP.main}`);
+    },
+  },
+};
+
+/** `serve` parses the server's own flags (config.ts), so it stands beside the table. */
+async function serve(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) return (print(HELP.serve!), 0);
+  const { flags, positionals } = parseServerFlags(args);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}\n\n${HELP.serve}`);
+  await startServer(loadConfig(flags, process.env));
+  return -1; // keeps running
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    print(HELP.main!);
+    return name === undefined ? 2 : 0;
   }
+  if (name === 'serve') return serve(rest);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!command) throw new UsageError(`unknown command: ${name}\n\n${HELP.main}`);
+  const { values, positionals } = parse(rest, command.options, name);
+  if (values.help) return (print(HELP[name]!), 0);
+  return command.run(values, positionals, values.database as string | undefined);
 }
 
 try {

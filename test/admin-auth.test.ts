@@ -19,6 +19,8 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIO
 /** The only admin routes open to anonymous users; any other public one fails the test. */
 const EXPECTED_PUBLIC = [
   'GET /admin/assets/admin.css',
+  'GET /admin/assets/admin.js',
+  'GET /admin/assets/favicon.svg',
   'GET /admin/login',
   'GET /admin/setup',
   'POST /admin/login',
@@ -365,7 +367,9 @@ for (const backend of BACKENDS) {
       assert.deepEqual(users, [{ email: 'first@example.com', role: 'admin' }]);
       assert.equal(await issueSetupCode(t.ctx), undefined);
       assert.equal((await new AdminClient(t).get('/admin/setup')).headers.location, '/admin/login');
-      assert.equal((await client.login('first@example.com', PASSWORD)).statusCode, 303);
+      // Setup signed the new admin in; the password works for a new login too.
+      assert.equal((await client.get('/admin')).statusCode, 200);
+      assert.equal((await new AdminClient(t).login('first@example.com', PASSWORD)).statusCode, 303);
     });
 
     it('retires the codes when the first user comes from the command line', async () => {

@@ -53,7 +53,7 @@ for (const backend of BACKENDS) {
         ['body', 'Typed message'],
       ]);
       assert.equal(res.statusCode, 400);
-      assert.match(res.body, /<span class="error" id="inc-name-error">name is required<\/span>/);
+      assert.match(res.body, /<span class="error" id="inc-name-error">Name is required<\/span>/);
       assert.match(res.body, /Typed message<\/textarea>/);
       assert.match(res.body, /value="api"\s+id="inc-svc-\d+"\s+checked/);
     });
@@ -102,7 +102,7 @@ for (const backend of BACKENDS) {
         ['body', 'Kept text'],
       ]);
       assert.equal(bad.statusCode, 400);
-      assert.match(bad.body, /return_to_default needs status resolved/);
+      assert.match(bad.body, /Return to default needs status resolved/);
       assert.match(bad.body, /Kept text<\/textarea>/);
 
       const resolve = await postForm(`/admin/incidents/${id}/updates`, [

@@ -136,7 +136,7 @@ for (const backend of BACKENDS) {
     it('creates, edits and deletes checks, showing errors by the field and each check’s last result', async () => {
       const bad = await admin.post(`${PAGE}/checks`, { ...CHECK, interval: '5' });
       assert.equal(bad.statusCode, 400);
-      assert.match(errorNear(bad.body, 'check-interval') ?? '', /interval must be from 10/);
+      assert.match(errorNear(bad.body, 'check-interval') ?? '', /Interval must be from 10/);
       assert.match(bad.body, /value="https:\/\/api.example.com\/health"/);
       assert.equal((await t.get('/services/api/checks')).json().checks.length, 0);
       assert.equal((await admin.post(`${PAGE}/checks`, CHECK)).statusCode, 303);

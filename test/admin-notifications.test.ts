@@ -48,7 +48,7 @@ for (const backend of BACKENDS) {
         url: 'not a url',
       });
       assert.equal(bad.statusCode, 400);
-      assert.match(bad.body, /id="ch-url-error">url must be an absolute http or https URL/);
+      assert.match(bad.body, /id="ch-url-error">URL must be an absolute http or https URL/);
       const created = await t.inject({
         method: 'POST',
         url: '/admin/notifications/channels',

@@ -24,7 +24,7 @@ for (const backend of BACKENDS) {
       assert.match(dup.body, />again<\/textarea>/);
       const missing = await admin.post('/admin/services', { name: 'API', description: '', list: 'core' });
       assert.equal(missing.statusCode, 400);
-      assert.match(errorNear(missing.body, 'new-svc-description') ?? '', /description is required/);
+      assert.match(errorNear(missing.body, 'new-svc-description') ?? '', /Description is required/);
       assert.match(missing.body, /id="new-svc-name" name="name" type="text" value="API"/);
       assert.match(missing.body, /<option value="core" selected>/);
       assert.equal(
@@ -72,7 +72,7 @@ for (const backend of BACKENDS) {
     it('posts status changes and notes from the dashboard, as the user', async () => {
       const bad = await admin.post('/admin/services/api/events', { status: 'down', message: '' });
       assert.equal(bad.statusCode, 400);
-      assert.match(errorNear(bad.body, 'svc-api-message') ?? '', /message is required/);
+      assert.match(errorNear(bad.body, 'svc-api-message') ?? '', /Message is required/);
       assert.match(bad.body, /value="down" id="svc-api-status-\d+" checked/);
       assert.equal(
         (await admin.post('/admin/services/api/events', { status: 'down', message: 'Broken' })).statusCode,
@@ -108,7 +108,7 @@ for (const backend of BACKENDS) {
         level: 'WARNING',
       });
       assert.equal(noIcon.statusCode, 400);
-      assert.match(errorNear(noIcon.body, 'status-image') ?? '', /image is required/);
+      assert.match(errorNear(noIcon.body, 'status-image') ?? '', /Image is required/);
       assert.equal(
         (
           await admin.post('/admin/statuses', {

@@ -164,7 +164,7 @@ for (const backend of BACKENDS) {
         component_status: 'major_outage',
       });
       assert.equal(bad.statusCode, 400);
-      assert.match(bad.body, /component_status of a NORMAL status must be operational/);
+      assert.match(bad.body, /Component status of a NORMAL status must be operational/);
       assert.equal(await componentStatusOf('site-made'), 'major_outage');
       // "The level's default" (empty) with a level change takes the new level's default.
       const reset = await site.post('/admin/statuses/site-made', {

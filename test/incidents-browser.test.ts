@@ -92,7 +92,7 @@ describe('incidents in Chromium (phone flow, live card, permalink, history)', ()
     await phone.keyboard.type('Payments fail for some customers. We are investigating.');
     await tap(phone.getByRole('button', { name: 'Open the incident' }));
     const error = phone.locator('#inc-name-error');
-    assert.match((await error.textContent()) ?? '', /name is required/);
+    assert.match((await error.textContent()) ?? '', /Name is required/);
     assert.ok(await inView(phone, phone.locator('.alert')), 'the error summary is in view');
     assert.equal(
       await phone.getByLabel('Message').inputValue(),
@@ -122,7 +122,9 @@ describe('incidents in Chromium (phone flow, live card, permalink, history)', ()
     assert.match((await card.textContent()) ?? '', /Posted (just now|\d+ minutes? ago) · /);
     const firstService = await desk.locator('li.svc').first().getAttribute('data-service');
     assert.ok(['api', 'checkout'].includes(firstService!), `first service: ${firstService}`);
-    assert.match((await desk.locator('.banner-affected').textContent()) ?? '', /API, Checkout/);
+    const named = (await desk.locator('.banner .affected').textContent()) ?? '';
+    assert.match(named, /API/);
+    assert.match(named, /Checkout/);
     await check(desk, 'front-1280', 1280);
   });
 

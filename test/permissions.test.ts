@@ -83,6 +83,10 @@ const USE_CASES: UseCase[] = [
     run: (t, a) => lists.updateServiceList(t.ctx, a, 'core', { description: 'x' }),
   },
   { name: 'deleteServiceList', allowed: ADMIN, run: (t, a) => lists.deleteServiceList(t.ctx, a, 'no-such-list') },
+  { name: 'moveServiceList', allowed: ADMIN, run: (t, a) => lists.moveServiceList(t.ctx, a, 'core', 'down') },
+  { name: 'orderServiceLists', allowed: ADMIN, run: (t, a) => lists.orderServiceLists(t.ctx, a, ['no-such-list']) },
+  { name: 'moveService', allowed: ADMIN, run: (t, a) => services.moveService(t.ctx, a, 'api', 'down') },
+  { name: 'orderServices', allowed: ADMIN, run: (t, a) => services.orderServices(t.ctx, a, 'no-such-list', []) },
   {
     name: 'createStatus',
     allowed: ADMIN,

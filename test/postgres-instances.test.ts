@@ -135,6 +135,12 @@ describe('database outage', { skip: !BACKENDS.includes('postgres') && 'no TEST_D
       assert.equal((await write.json()).code, 503);
       const health = await fetch(`${base}/healthz`);
       assert.equal(health.status, 503);
+      // A read that no cache answers: 503 with the same JSON error, from the one mapping in db/.
+      for (const path of ['/services/api/events', '/incidents', '/services/api/checks']) {
+        const uncached = await fetch(`${base}/admin/api/v1${path}`, { headers: admin });
+        assert.equal(uncached.status, 503, path);
+        assert.equal((await uncached.json()).code, 503, path);
+      }
       const read = await fetch(`${base}/api/v1/services`);
       assert.equal(read.status, 200, 'a cached public read is still served');
       assert.equal(await read.text(), cached);

@@ -58,7 +58,7 @@ for (const backend of BACKENDS) {
         'the card is above the services',
       );
       assert.ok(body.indexOf('id="svc-zulu"') < body.indexOf('id="svc-alpha"'), 'the affected service comes first');
-      assert.match(body, /class="banner-affected">Affected: Zulu</);
+      assert.match(body, /<ul class="affected" aria-label="Affected services"><li><a href="#svc-zulu">Zulu<\/a>/);
       // Past incidents: the last 7 days.
       const past = body.slice(body.indexOf('id="past-title"'));
       assert.match(past, /Beta &lt;slow&gt; &amp; old/);

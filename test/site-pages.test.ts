@@ -64,9 +64,15 @@ for (const backend of BACKENDS) {
         body,
         /<h3><a href="\/services\/web">Web<\/a><\/h3><span class="st l1"><img src="\/images\/icons\/fugue\/exclamation.svg" alt="" width="16" height="16">Warning<\/span>/,
       );
-      assert.match(body, /<p class="msg">Slow page loads<\/p>/, 'the message of a non-default status is shown');
+      assert.match(
+        body,
+        /<p class="msg">Slow page loads <time class="posted" datetime="2010-06-28T11:00:00.000Z">28 Jun 2010, 11:00 UTC<\/time><\/p>/,
+        'the message of a non-default status is shown, with when it was posted',
+      );
       assert.doesNotMatch(body, /<p class="msg">Recovered<\/p>/, 'the default status shows no message');
-      assert.match(body, /<span class="st ln">No status yet<\/span>/);
+      // A service without events shows the default status, as the admin site does.
+      assert.doesNotMatch(body, /No status yet/);
+      assert.match(body, /<a href="\/services\/mail">Mail<\/a><\/h3>\s*<span class="st l0"/);
       assert.match(body, /<section class="legend"[\s\S]*Down[\s\S]*No data[\s\S]*Note/);
       assert.equal((body.match(/<ol class="strip"/g) ?? []).length, 4);
       assert.equal((body.match(/<li><a class="[^"]*" href="\/services\/api\/\d{4}\/\d\d\/\d\d">/g) ?? []).length, 90);
@@ -76,16 +82,16 @@ for (const backend of BACKENDS) {
       const body = (await page('/')).body;
       assert.deepEqual(dayCell(body, 'api', '2010/06/24'), {
         cls: 'ln',
-        label: 'Thu 24 Jun 2010: No status yet, no data',
+        label: 'Thu 24 Jun 2010: No data',
       });
       assert.deepEqual(dayCell(body, 'api', '2010/06/25'), { cls: 'l0', label: 'Fri 25 Jun 2010: Up, 100.00% uptime' });
       assert.deepEqual(dayCell(body, 'api', '2010/06/26'), {
-        cls: 'l2',
+        cls: 'l3',
         label: 'Sat 26 Jun 2010: Down, major outage 12 h, 50.00% uptime',
       });
       // Down held from the 26th into the 27th until 09:00: the 27th's worst is Down.
       assert.deepEqual(dayCell(body, 'api', '2010/06/27'), {
-        cls: 'l2 n',
+        cls: 'l3 n',
         label: 'Sun 27 Jun 2010: Down, major outage 9 h, 1 note, 62.50% uptime',
       });
       assert.deepEqual(dayCell(body, 'api', '2010/06/28'), { cls: 'l0', label: 'Mon 28 Jun 2010: Up, 100.00% uptime' });
@@ -104,7 +110,7 @@ for (const backend of BACKENDS) {
         const body = (await page('/')).body;
         // 12:00 UTC on the 26th is 21:00 in Tokyo; 09:00 UTC on the 27th is 18:00 there.
         assert.deepEqual(dayCell(body, 'api', '2010/06/26'), {
-          cls: 'l2',
+          cls: 'l3',
           label: 'Sat 26 Jun 2010: Down, major outage 3 h, 87.50% uptime',
         });
         assert.equal(dayCell(body, 'api', '2010/06/28')?.cls, 'l0');
@@ -125,7 +131,7 @@ for (const backend of BACKENDS) {
       });
       try {
         const res = await page('/');
-        assert.match(res.body, /<title>Acme Status<\/title>/);
+        assert.match(res.body, /<title>Warning — Acme Status<\/title>/, 'the state, then the name');
         assert.match(
           res.body,
           /<img src="\/images\/icons\/fugue\/heart.svg" alt="" height="32"><span>Acme Status<\/span>/,
@@ -134,7 +140,7 @@ for (const backend of BACKENDS) {
       } finally {
         await resetSiteSettings(t.ctx, ADMIN);
       }
-      assert.match((await page('/')).body, /<title>Stashboard<\/title>/);
+      assert.match((await page('/')).body, /<title>Warning — Stashboard<\/title>/);
     });
 
     it('filters by list and by status, repeatable, as the original did', async () => {
@@ -176,11 +182,11 @@ for (const backend of BACKENDS) {
       const first = (await page('/services/mail')).body;
       assert.match(first, /<p>Check 29<\/p>/);
       assert.doesNotMatch(first, /<p>Check 4<\/p>/);
-      assert.match(first, /<a rel="next" href="\/services\/mail\?page=2">Older events<\/a>/);
+      assert.match(first, /<a rel="next" href="\/services\/mail\?page=2">Older updates<\/a>/);
       const second = (await page('/services/mail?page=2')).body;
       assert.match(second, /<p>Check 4<\/p>/);
       assert.match(second, /<p>Check 0<\/p>/);
-      assert.match(second, /<a rel="prev" href="\/services\/mail">Newer events<\/a>/);
+      assert.match(second, /<a rel="prev" href="\/services\/mail">Newer updates<\/a>/);
       assert.doesNotMatch(second, /rel="next"/);
       for (const bad of ['0', '-1', 'two', '1e3'])
         assert.equal((await page(`/services/mail?page=${bad}`)).statusCode, 404, bad);
@@ -198,12 +204,26 @@ for (const backend of BACKENDS) {
       const month = (await page('/services/api/2010/06')).body;
       assert.match(month, /<h1>API: June 2010<\/h1>/);
       assert.match(month, /<p>Recovered<\/p>[\s\S]*<p>Elevated error rates<\/p>/);
-      assert.match(month, /href="\/services\/api\/2010\/05"><span aria-hidden="true">←<\/span> May 2010<\/a>/);
       const year = (await page('/services/api/2010')).body;
       assert.match(year, /<h1>API: 2010<\/h1>/);
-      assert.match(year, /href="\/services\/api\/2009">/);
-      const empty = (await page('/services/api/2009/12/31')).body;
-      assert.match(empty, /No status changes in Thu 31 Dec 2009/);
+    });
+
+    it('answers 404 for archives before the first update and in the future, and never links to them', async () => {
+      const day = (await page('/services/api/2010/06/26')).body;
+      const month = (await page('/services/api/2010/06')).body;
+      // The first update came on 25 June 2010: nothing links before it, and those archives are 404.
+      assert.doesNotMatch(month, /href="\/services\/api\/2010\/05"/);
+      assert.doesNotMatch(day.replace(/<ol class="strip"[\s\S]*?<\/ol>/, ''), /href="\/services\/api\/2010\/06\/24"/);
+      const year = (await page('/services/api/2010')).body;
+      assert.doesNotMatch(year, /href="\/services\/api\/2009">/);
+      const first = await page('/services/api/2010/06/25');
+      assert.equal(first.statusCode, 200);
+      assert.doesNotMatch(first.body, /rel="prev"|← <\/span>|Thu 24 Jun 2010<\/a>/);
+      for (const outside of ['/services/api/2009', '/services/api/2010/05', '/services/api/2010/06/24'])
+        assert.equal((await page(outside)).statusCode, 404, `${outside}: before the first update`);
+      for (const future of ['/services/api/2010/06/29', '/services/api/2010/07', '/services/api/2011'])
+        assert.equal((await page(future)).statusCode, 404, `${future}: in the future`);
+      assert.match((await page('/services/api/2010/05')).body, /API has no history that early/);
     });
 
     it('answers 404 pages for impossible dates and unknown services and lists', async () => {
@@ -229,7 +249,8 @@ for (const backend of BACKENDS) {
         assert.match(res.body, /<link rel="stylesheet" href="\/assets\/site\.[0-9a-f]{10}\.css">/);
         assert.match(res.headers['content-security-policy'] as string, /script-src 'self'/);
       }
-      assert.equal((await page('/services/api/2012/02/29')).statusCode, 200, 'a leap day');
+      // A leap day is a date (not "no such date"), but this one is in the future.
+      assert.match((await page('/services/api/2012/02/29')).body, /That date is in the future/);
       const api = await page('/api/v1/services/nope');
       assert.equal(api.statusCode, 404);
       assert.match(api.headers['content-type'] as string, /^application\/json/, 'API paths keep JSON errors');
@@ -248,7 +269,8 @@ for (const backend of BACKENDS) {
         summary,
         /<tr class="l1"><th scope="row"><a href="\/service-lists\/core">Core<\/a><\/th>\n<td><span class="st l1">[^]*?Warning<\/span><\/td>\n<td>1 of 2 services affected<\/td>/,
       );
-      assert.match(summary, /<tr class="ln"><th scope="row"><a href="\/service-lists\/edge">Edge<\/a><\/th>/);
+      // CDN has no events yet: it shows the default status, operational.
+      assert.match(summary, /<tr class="l0"><th scope="row"><a href="\/service-lists\/edge">Edge<\/a><\/th>/);
       assert.match(summary, /<th scope="row">Other services<\/th>/);
     });
 
@@ -352,7 +374,11 @@ for (const backend of BACKENDS) {
       assert.match(csp, /script-src 'self'(;|$)/);
       assert.doesNotMatch(home, /<script>|<script [^>]*>[^<]/, 'no inline script');
       assert.doesNotMatch(home, / style="/, 'no inline style');
-      assert.doesNotMatch(home, /https?:\/\/(?!www\.w3\.org)/, 'no external URL on the page');
+      assert.doesNotMatch(
+        home.replace(/<meta property="og:url" content="[^"]*" ?\/?>/, ''),
+        /https?:\/\/(?!www\.w3\.org)/,
+        'no external URL on the page (the sharing tags name the page itself)',
+      );
     });
   });
 }

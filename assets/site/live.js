@@ -31,6 +31,51 @@
     links[j].focus();
   });
 
+  // A tap (or click) on a day shows its details under the strip instead of leaving the page;
+  // the details link on to the day's archive. Modified clicks and Enter on a focused day still
+  // open the archive.
+  document.addEventListener('click', (event) => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const target = event.target instanceof Element ? event.target : null;
+    if (target?.closest('.day-detail [data-close]')) {
+      target.closest('.day-detail').remove();
+      return;
+    }
+    const link = target?.closest('ol.strip a');
+    if (!link) return;
+    // Enter on a focused day (a click without a pointer) opens its archive: the day's label
+    // already shows on focus, and the keyboard user asked to go there.
+    if (event.detail === 0) return;
+    event.preventDefault();
+    const strip = link.closest('ol.strip');
+    const ends = strip.nextElementSibling?.classList.contains('strip-ends') ? strip.nextElementSibling : strip;
+    let panel = ends.nextElementSibling?.classList.contains('day-detail') ? ends.nextElementSibling : null;
+    if (panel && panel.dataset.href === link.getAttribute('href')) {
+      panel.remove();
+      link.setAttribute('aria-expanded', 'false');
+      return;
+    }
+    for (const open of strip.querySelectorAll('a[aria-expanded="true"]')) open.setAttribute('aria-expanded', 'false');
+    if (!panel) {
+      panel = document.createElement('div');
+      panel.className = 'day-detail';
+      panel.setAttribute('role', 'status');
+      ends.after(panel);
+    }
+    panel.dataset.href = link.getAttribute('href');
+    const text = document.createElement('p');
+    text.textContent = link.textContent.trim();
+    const more = document.createElement('a');
+    more.href = link.getAttribute('href');
+    more.textContent = 'Updates of this day';
+    const close = document.createElement('button');
+    close.type = 'button';
+    close.dataset.close = '';
+    close.textContent = 'Close';
+    panel.replaceChildren(text, more, close);
+    link.setAttribute('aria-expanded', 'true');
+  });
+
   if (main) setupStrips(main);
   if (!main || !('EventSource' in window) || !window.fetch) return;
 

@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type KyselyConfig, type LogEvent, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type KyselyConfig,
+  type LogEvent,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type Transaction,
+} from 'kysely';
+import { Unavailable } from '../domain/errors.ts';
 import type { Schema } from './schema.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -47,7 +57,7 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
       const created = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
       // An idle client losing its connection (database restart) must not crash the process.
       created.on('error', () => {});
-      return created;
+      return unreachableAsUnavailable(created);
     };
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
     const parsed = new URL(url);
@@ -88,8 +98,46 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+const UNAVAILABLE = 'The database is unavailable; try again shortly';
+
+/** A connection failure as the one error every caller understands (HTTP answers it 503); others unchanged. */
+export function asUnavailable(error: unknown): unknown {
+  return isConnectionFailure(error) ? new Unavailable(UNAVAILABLE) : error;
+}
+
+/**
+ * The pool as Kysely sees it, with every failure to reach the database turned into
+ * `Unavailable` where it happens, so no read or write needs a wrapper of its own.
+ */
+function unreachableAsUnavailable(pool: PostgresPool): PostgresPool {
+  const wrapped = new WeakSet<PostgresPoolClient>();
+  return {
+    connect: async () => {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw asUnavailable(error);
+      });
+      if (!wrapped.has(client)) {
+        wrapped.add(client);
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        client.query = ((...args: unknown[]) => {
+          const result = query(...args);
+          // A cursor (streaming) is returned as it is; a query's promise maps its failure.
+          return result instanceof Promise
+            ? result.catch((error: unknown) => {
+                throw asUnavailable(error);
+              })
+            : result;
+        }) as PostgresPoolClient['query'];
+      }
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
 /** True when the error means the database could not be reached (not a bad query). */
 export function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof Unavailable && error.message === UNAVAILABLE) return true;
   const e = error as { code?: unknown; message?: unknown } | null;
   const code = typeof e?.code === 'string' ? e.code : '';
   if (

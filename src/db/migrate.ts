@@ -9,6 +9,7 @@ import { notificationsMigration } from './migrations/2026-11-26-05-notifications
 import { componentStatusAndIdsMigration } from './migrations/2026-11-27-02-component-status-and-ids.ts';
 import { incidentsMigration } from './migrations/2026-11-27-03-incidents.ts';
 import { pushSecretHashesMigration } from './migrations/2026-11-27-04-push-secret-hashes.ts';
+import { displayOrderMigration } from './migrations/2026-11-27-05-display-order.ts';
 import { maintenanceMigration } from './migrations/2026-11-27-07-maintenance.ts';
 
 /** Migrations in order. Each is immutable once released; add new ones at the end. */
@@ -22,6 +23,7 @@ function migrations(database: Database): Record<string, Migration> {
     '2026-11-27-02-component-status-and-ids': componentStatusAndIdsMigration,
     '2026-11-27-03-incidents': incidentsMigration(database.dialect),
     '2026-11-27-04-push-secret-hashes': pushSecretHashesMigration,
+    '2026-11-27-05-display-order': displayOrderMigration,
     '2026-11-27-07-maintenance': maintenanceMigration,
   };
 }

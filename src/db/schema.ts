@@ -10,6 +10,8 @@ export interface ServiceListsTable {
   slug: string;
   name: string;
   description: string;
+  /** Display order among lists; 0 = none set (by name). */
+  position: Generated<number>;
   created_at: number;
   /** The v2 group id (contract §2): 12 characters, stable across renames. */
   component_id: string;
@@ -22,6 +24,8 @@ export interface ServicesTable {
   name: string;
   description: string;
   list_id: number | null;
+  /** Display order within its list (or among services without one); 0 = none set (by name). */
+  position: Generated<number>;
   created_at: number;
   /** The v2 component id (contract §2): 12 characters, stable across renames. */
   component_id: string;

@@ -1,6 +1,6 @@
 import { Invalid } from './errors.ts';
 
-/** What a user may do: `admin` everything; `editor` post and delete events and notes only. */
+/** What a user may do: `admin` everything; `editor` what the permission table allows editors (permissions.ts). */
 export type Role = 'admin' | 'editor';
 export const ROLES: readonly Role[] = ['admin', 'editor'];
 

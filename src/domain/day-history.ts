@@ -16,6 +16,8 @@ export interface DaySummary {
   worst: Status | null;
   events: number;
   notes: number;
+  /** How long, in ms, a status other than a NORMAL one was in force during the day (up to now). */
+  affectedMs: number;
 }
 
 /**
@@ -27,25 +29,33 @@ export function dayHistory(
   days: readonly ZonedDay[],
   before: HistoryEvent | undefined,
   events: readonly HistoryEvent[],
+  now = Number.POSITIVE_INFINITY,
 ): DaySummary[] {
   const out: DaySummary[] = [];
   let inForce: Status | null = before?.status ?? null;
   let i = 0;
+  const affected = (status: Status | null) => status !== null && status.level !== 'NORMAL';
   for (const day of days) {
     let worst = inForce;
     let count = 0;
     let notes = 0;
+    let affectedMs = 0;
     // Events before the first day's start (the caller's window may be wider) only set what is in force.
     while (i < events.length && events[i]!.timestamp < day.start) inForce = events[i++]!.status;
     worst = inForce;
+    const end = Math.min(day.end, now);
+    let from = day.start;
     while (i < events.length && events[i]!.timestamp < day.end) {
       const event = events[i++]!;
       count += 1;
       if (event.informational) notes += 1;
+      if (affected(inForce)) affectedMs += Math.max(0, Math.min(event.timestamp, end) - from);
+      from = Math.max(from, event.timestamp);
       inForce = event.status;
       if (worst === null || levelRank(event.status.level) > levelRank(worst.level)) worst = event.status;
     }
-    out.push({ key: day.key, worst, events: count, notes });
+    if (affected(inForce)) affectedMs += Math.max(0, end - from);
+    out.push({ key: day.key, worst, events: count, notes, affectedMs });
   }
   return out;
 }

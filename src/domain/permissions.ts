@@ -161,7 +161,8 @@ export function refusal(actor: Pick<Actor, 'name' | 'scope'>, action: Action): s
   const { name, scope } = actor;
   if (action === 'alerts.receive') return `${name} may not post alerts`;
   if (scope === 'events') return `Token ${name} has the events scope: it may only post and read events`;
-  if (scope === 'editor') return `${name} is an editor: editors may only post and delete events and notes`;
+  if (scope === 'editor')
+    return `${name} is an editor: editors may post and delete events and notes, manage incidents and maintenance, and confirm held recoveries, nothing else`;
   if (isAutomationScope(scope)) {
     return action === 'recovery.confirm'
       ? `${name} is automation: only a person may confirm a recovery`

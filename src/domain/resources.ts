@@ -7,6 +7,8 @@ export interface ServiceList {
   slug: string;
   name: string;
   description: string;
+  /** Display order among lists (domain/ordering.ts); 0 = none set. */
+  position: number;
   /** The v2 group id (12 characters, stable across renames). */
   componentId: string;
   createdAt: number;
@@ -50,6 +52,8 @@ export interface Service {
   name: string;
   description: string;
   list: ServiceList | null;
+  /** Display order within its list (domain/ordering.ts); 0 = none set. */
+  position: number;
   currentEvent: StatusEvent | null;
   /** The v2 component id (12 characters, stable across renames). */
   componentId: string;

@@ -27,6 +27,8 @@ export interface V2ServiceSource {
   updatedAt: number;
   /** The list's component id, if the service is in a list. */
   groupId: string | null;
+  /** Display order within its list set by admins (domain/ordering.ts); 0 or absent: by name. */
+  position?: number;
   /** The status in force (its newest event's), or null without events. */
   current: { componentStatus: ComponentStatus; componentStatusAt: number } | null;
   /** The newest event's timestamp, null without events. */
@@ -44,6 +46,8 @@ export interface V2ListSource {
   slug: string;
   name: string;
   description: string;
+  /** Display order among lists set by admins; 0 or absent: by name. */
+  position?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -95,7 +99,8 @@ function serviceUpdatedAt(s: V2ServiceSource): number {
 
 /**
  * Every component in display order (contract §4.1): top-level groups (lists with at least one
- * service) by name, then ungrouped services by name, each group followed by its services.
+ * service) by name, then ungrouped services by name, each group followed by its services. When
+ * admins have set an order (Admin → Order), it comes first and names break ties.
  */
 export function buildComponents(
   pageId: string,
@@ -135,13 +140,16 @@ export function buildComponents(
       group.push(s);
     }
   }
-  const groups = lists.filter((l) => members.has(l.componentId)).sort(byNameThenSlug);
+  // The admins' display order; with none set (every position 0) this is by name, as §4.1 says.
+  const inOrder = (a: { position?: number; name: string; slug: string }, b: typeof a) =>
+    (a.position ?? 0) - (b.position ?? 0) || byNameThenSlug(a, b);
+  const groups = lists.filter((l) => members.has(l.componentId)).sort(inOrder);
   const out: PlacedComponent[] = [];
   let position = 0;
   for (const list of groups) {
     const children = members
       .get(list.componentId)!
-      .sort(byNameThenSlug)
+      .sort(inOrder)
       .map((s, i) => leaf(s, i + 1));
     const updatedAt = Math.max(list.createdAt, list.updatedAt, ...children.map((c) => c.updatedAt));
     out.push({
@@ -166,7 +174,7 @@ export function buildComponents(
     });
     out.push(...children);
   }
-  for (const s of [...loose].sort(byNameThenSlug)) out.push(leaf(s, (position += 1)));
+  for (const s of [...loose].sort(inOrder)) out.push(leaf(s, (position += 1)));
   return out;
 }
 

@@ -30,7 +30,12 @@ function headline(notice: EventNotice): string {
  * A notice to one subscriber or an email list. `unsubscribeUrl` is absent for operator
  * lists (they are managed in the admin site, not by their readers).
  */
-export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribeUrl?: string): EmailContent {
+export function noticeEmail(
+  notice: EventNotice,
+  links: NoticeLinks,
+  unsubscribeUrl?: string,
+  manageUrl?: string,
+): EmailContent {
   const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
   const when = new Date(notice.timestamp).toUTCString();
   const title = headline(notice);
@@ -46,6 +51,7 @@ export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribe
     '',
     '-- ',
     `You get this from ${links.siteName} (${links.baseUrl}/).`,
+    ...(manageUrl ? [`Change your services or leave: ${manageUrl}`] : []),
     ...(unsubscribeUrl ? [`Unsubscribe with one click: ${unsubscribeUrl}`] : []),
     '',
   ].join('\n');
@@ -55,8 +61,8 @@ export function noticeEmail(notice: EventNotice, links: NoticeLinks, unsubscribe
 <strong>Time:</strong> ${when}</p>
 <p><a href="${serviceUrl}">See ${notice.service.name} on ${links.siteName}</a></p>`;
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
-    unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
-  }`;
+    manageUrl ? html` <a href="${manageUrl}">Manage your subscription</a> (change services, or leave).` : ''
+  }${unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''}`;
   return { subject, text, html: emailPage(subject, body, footer) };
 }
 

@@ -1,9 +1,9 @@
-import { Invalid, NotFound } from '../domain/errors.ts';
+import { Invalid } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import { parseAutomationState } from '../domain/automation-state.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import type { ServiceAutomation } from '../domain/service-automation.ts';
 import type { StatusEvent } from '../domain/resources.ts';
-import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { findAutomation, updateAutomation, type AutomationUpdate } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
@@ -15,8 +15,7 @@ import { postEventIn } from './events.ts';
 
 export async function getAutomation(ctx: Context, actor: Actor, slug: string): Promise<ServiceAutomation> {
   authorize(actor, 'configuration.read');
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  const service = await requireService(ctx.database.db, slug);
   return reading(() => findAutomation(ctx.database.db, service.id));
 }
 
@@ -57,8 +56,7 @@ export async function updateAutomationSettings(
     set.heartbeat_state = parseAutomationState('heartbeat_state', input.heartbeatState);
   }
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     const before = await findAutomation(trx, service.id);
     if (input.heartbeatPeriod !== undefined) {
       const period =
@@ -98,8 +96,7 @@ export async function confirmRecovery(
 ): Promise<StatusEvent> {
   authorize(actor, 'recovery.confirm');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     const automation = await findAutomation(trx, service.id);
     const status = input.status || automation.recoveryPendingStatus || automation.statuses.up;
     const message = input.message?.trim() ? input.message : 'Recovery confirmed';

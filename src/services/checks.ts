@@ -1,4 +1,5 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import {
   checkSpec,
   publicCheckMessage,
@@ -26,21 +27,15 @@ export interface CheckRunner {
   run(spec: CheckSpec): Promise<RunResult>;
 }
 
-async function serviceOrNotFound(ctx: Context, slug: string) {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
-
 export async function listChecks(ctx: Context, actor: Actor, slug: string): Promise<Check[]> {
   authorize(actor, 'configuration.read');
-  const service = await serviceOrNotFound(ctx, slug);
+  const service = await requireService(ctx.database.db, slug);
   return reading(() => checks.checksOfService(ctx.database.db, service.id));
 }
 
 export async function getCheck(ctx: Context, actor: Actor, slug: string, name: string): Promise<Check> {
   authorize(actor, 'configuration.read');
-  const service = await serviceOrNotFound(ctx, slug);
+  const service = await requireService(ctx.database.db, slug);
   const check = await reading(() => checks.findCheck(ctx.database.db, service.id, name));
   if (!check) throw new NotFound(`Service ${slug} has no check ${name}`);
   return check;
@@ -112,8 +107,7 @@ export async function saveCheck(
     ctx,
     actor,
     async (trx, changes) => {
-      const service = await services.findServiceBySlug(trx, slug);
-      if (!service) throw new NotFound(`Service ${slug} does not exist`);
+      const service = await requireService(trx, slug);
       const existing = await checks.findCheck(trx, service.id, name);
       if (mode === 'create' && existing) throw new Conflict(`Service ${slug} already has a check ${name}`);
       if (mode === 'update' && !existing) throw new NotFound(`Service ${slug} has no check ${name}`);
@@ -134,8 +128,7 @@ export async function saveCheck(
 export async function deleteCheck(ctx: Context, actor: Actor, slug: string, name: string): Promise<Check> {
   authorize(actor, 'monitoring.configure');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     const check = await checks.findCheck(trx, service.id, name);
     if (!check) throw new NotFound(`Service ${slug} has no check ${name}`);
     await checks.deleteCheck(trx, check.id);

@@ -284,7 +284,12 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
         ? maintenanceEmail(JSON.parse(entry.payload) as MaintenanceNotice, batch.links, url)
         : isIncidentTopic(entry.topic)
           ? incidentEmail(JSON.parse(entry.payload) as IncidentNotice, batch.links, url)
-          : noticeEmail(JSON.parse(entry.payload) as EventNotice, batch.links, url);
+          : noticeEmail(
+              JSON.parse(entry.payload) as EventNotice,
+              batch.links,
+              url,
+              `${batch.links.baseUrl}/subscribe/manage?token=${encodeURIComponent(token)}`,
+            );
       mail = {
         to: [subscriber.email],
         ...content,

@@ -1,4 +1,5 @@
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Change } from '../changes/bus.ts';
@@ -7,7 +8,6 @@ import { parseDate, parseDateRange } from '../domain/dates.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import type { Status, StatusEvent } from '../domain/resources.ts';
 import * as events from '../db/repositories/events.ts';
-import * as services from '../db/repositories/services.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { type Actor, type Context, authorOf, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
@@ -15,19 +15,13 @@ import { inTransaction, reading } from './transaction.ts';
 import { recordEventNotice } from './notices.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
-async function serviceOrNotFound(ctx: Context, slug: string) {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
-
 export async function listEvents(
   ctx: Context,
   serviceSlug: string,
   filter: { start?: string; end?: string },
 ): Promise<StatusEvent[]> {
   const range = parseDateRange(filter.start, filter.end);
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   return reading(() => events.findEvents(ctx.database.db, { serviceId: service.id, ...range }));
 }
 
@@ -63,7 +57,7 @@ export async function listEventPage(
 ): Promise<EventPage> {
   const range = parseDateRange(filter.start, filter.end);
   const limit = pageLimit(filter.limit);
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   let before: { timestamp: number; id: number } | undefined;
   if (filter.before !== undefined && filter.before !== '') {
     const cursor = await reading(() => events.findEventBySid(ctx.database.db, filter.before!));
@@ -80,13 +74,13 @@ export async function listEventPage(
 }
 
 export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promise<StatusEvent> {
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   if (!service.currentEvent) throw new NotFound(`Service ${serviceSlug} has no events`);
   return service.currentEvent;
 }
 
 export async function getEvent(ctx: Context, serviceSlug: string, sid: string): Promise<StatusEvent> {
-  const service = await serviceOrNotFound(ctx, serviceSlug);
+  const service = await requireService(ctx.database.db, serviceSlug);
   const event = await reading(() => events.findEventBySid(ctx.database.db, sid));
   if (!event || event.serviceId !== service.id)
     throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
@@ -168,8 +162,7 @@ export async function postEventIn(
     input.informational === undefined || input.informational === ''
       ? false
       : parseBoolean('informational', input.informational);
-  const service = await services.findServiceBySlug(trx, serviceSlug);
-  if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
+  const service = await requireService(trx, serviceSlug);
   let status;
   if (input.status !== undefined && input.status !== '') {
     status = await statuses.findStatusBySlug(trx, input.status);
@@ -248,8 +241,7 @@ async function writeEvent(
 export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: string, sid: string): Promise<StatusEvent> {
   authorize(actor, 'event.delete');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, serviceSlug);
-    if (!service) throw new NotFound(`Service ${serviceSlug} does not exist`);
+    const service = await requireService(trx, serviceSlug);
     const event = await events.findEventBySid(trx, sid);
     if (!event || event.serviceId !== service.id)
       throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { requireService } from './lookups.ts';
 import { NotFound } from '../domain/errors.ts';
 import { checkCharacters } from '../domain/fields.ts';
 import { parseAutomationState, type AutomationState } from '../domain/automation-state.ts';
@@ -26,12 +27,6 @@ export function hashPushSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
-async function serviceOrNotFound(ctx: Context, slug: string) {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
-
 /** Whether the service has a push URL, and when it was last used (the secret itself is never kept). */
 export async function getPush(
   ctx: Context,
@@ -39,7 +34,7 @@ export async function getPush(
   slug: string,
 ): Promise<{ enabled: boolean; lastPushAt: number | null }> {
   authorize(actor, 'configuration.read');
-  const service = await serviceOrNotFound(ctx, slug);
+  const service = await requireService(ctx.database.db, slug);
   const automation = await reading(() => findAutomation(ctx.database.db, service.id));
   return { enabled: automation.pushSecretHash !== null, lastPushAt: automation.lastPushAt };
 }
@@ -49,8 +44,7 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
   authorize(actor, 'monitoring.configure');
   const secret = ctx.ids.secret(24);
   await inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: hashPushSecret(secret) });
     changes.push({ topic: 'service', action: 'updated', slug });
   });
@@ -60,8 +54,7 @@ export async function regeneratePushSecret(ctx: Context, actor: Actor, slug: str
 export async function removePushSecret(ctx: Context, actor: Actor, slug: string): Promise<void> {
   authorize(actor, 'monitoring.configure');
   await inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     await updateAutomation(trx, service.id, { push_secret: null, push_secret_hash: null });
     changes.push({ topic: 'service', action: 'updated', slug });
   });

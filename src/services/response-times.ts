@@ -1,6 +1,5 @@
-import { NotFound } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import { bucketSamples, type ResponseTimeSeries } from '../domain/response-times.ts';
-import * as services from '../db/repositories/services.ts';
 import { checksOfService } from '../db/repositories/checks.ts';
 import { samplesSince } from '../db/repositories/check-samples.ts';
 import type { Context } from './context.ts';
@@ -18,8 +17,7 @@ export async function responseTimes(
   const from = to - (options.hours ?? 24) * 3_600_000;
   return reading(async () => {
     const db = ctx.database.db;
-    const service = await services.findServiceBySlug(db, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(db, slug);
     const checks = (await checksOfService(db, service.id)).filter((c) => c.enabled);
     const samples = await samplesSince(
       db,

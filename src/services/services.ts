@@ -1,4 +1,6 @@
-import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { Conflict, Invalid } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
+import { checkReordering, moved, positionAtEnd, type MoveDirection } from '../domain/ordering.ts';
 import type { Service } from '../domain/resources.ts';
 import type { Db } from '../db/connect.ts';
 import * as services from '../db/repositories/services.ts';
@@ -13,8 +15,7 @@ export function listServices(ctx: Context): Promise<Service[]> {
 }
 
 export async function getService(ctx: Context, slug: string): Promise<Service> {
-  const service = await reading(() => services.findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
+  const service = await requireService(ctx.database.db, slug);
   return service;
 }
 
@@ -45,11 +46,13 @@ export async function createService(
     async (trx, changes) => {
       const listId = input.list === undefined || input.list === '' ? null : await listIdFor(trx, input.list);
       if (await services.findServiceBySlug(trx, slug)) throw new Conflict(`Service ${slug} already exists`);
+      const position = positionAtEnd(await services.positionsInList(trx, listId));
       await services.insertService(trx, {
         slug,
         name,
         description,
         listId,
+        position,
         createdAt: ctx.clock.now(),
         componentId: ctx.ids.publicId(),
       });
@@ -70,11 +73,15 @@ export async function updateService(
   const name = optional('name', input.name);
   const description = optional('description', input.description);
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     let listId: number | null | undefined;
     if (input.list !== undefined) listId = input.list === '' ? null : await listIdFor(trx, input.list);
-    await services.updateService(trx, service.id, { name, description, listId }, ctx.clock.now());
+    // Moving to another list places the service at the end of that list's order.
+    const position =
+      listId !== undefined && listId !== (service.list?.id ?? null)
+        ? positionAtEnd(await services.positionsInList(trx, listId))
+        : undefined;
+    await services.updateService(trx, service.id, { name, description, listId, position }, ctx.clock.now());
     changes.push({ topic: 'service', action: 'updated', slug });
     return (await services.findServiceBySlug(trx, slug))!;
   });
@@ -83,10 +90,38 @@ export async function updateService(
 export async function deleteService(ctx: Context, actor: Actor, slug: string): Promise<Service> {
   authorize(actor, 'catalog.write');
   return inTransaction(ctx, actor, async (trx, changes) => {
-    const service = await services.findServiceBySlug(trx, slug);
-    if (!service) throw new NotFound(`Service ${slug} does not exist`);
+    const service = await requireService(trx, slug);
     await services.deleteService(trx, service.id);
     changes.push({ topic: 'service', action: 'deleted', slug });
     return service;
+  });
+}
+
+/** The slugs of the services sharing a list (null: without a list), in display order. */
+async function siblings(trx: Db, listId: number | null): Promise<string[]> {
+  return (await services.allServices(trx, { listId: listId ?? null })).map((s) => s.slug);
+}
+
+/** Moves a service one place up or down (or to the top or bottom) within its list. */
+export async function moveService(ctx: Context, actor: Actor, slug: string, direction: MoveDirection): Promise<void> {
+  authorize(actor, 'catalog.write');
+  await inTransaction(ctx, actor, async (trx, changes) => {
+    const service = await requireService(trx, slug);
+    await services.setServiceOrder(trx, moved(await siblings(trx, service.list?.id ?? null), slug, direction));
+    changes.push({ topic: 'service', action: 'updated', slug });
+  });
+}
+
+/**
+ * Sets the whole order of the services of one list at once (drag and drop); `list` is the
+ * list's slug, or '' for the services without a list; `slugs` names each of them once.
+ */
+export async function orderServices(ctx: Context, actor: Actor, list: string, slugs: readonly string[]): Promise<void> {
+  authorize(actor, 'catalog.write');
+  await inTransaction(ctx, actor, async (trx, changes) => {
+    const listId = list === '' ? null : await listIdFor(trx, list);
+    checkReordering(await siblings(trx, listId), slugs);
+    await services.setServiceOrder(trx, slugs);
+    changes.push({ topic: 'service', action: 'updated' });
   });
 }

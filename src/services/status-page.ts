@@ -1,11 +1,12 @@
 import { NotFound } from '../domain/errors.ts';
+import { requireService } from './lookups.ts';
 import { lastDays, neighbours, period, type Period, type ZonedDay } from '../domain/calendar.ts';
 import { dayHistory, groupByService, type DaySummary } from '../domain/day-history.ts';
 import type { Service, ServiceList, Status, StatusEvent } from '../domain/resources.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
-import { allServices, findServiceBySlug } from '../db/repositories/services.ts';
+import { allServices } from '../db/repositories/services.ts';
 import { allLists, findListBySlug } from '../db/repositories/lists.ts';
-import { findEvents, statusesById } from '../db/repositories/events.ts';
+import { findEvents, firstEventAt, statusesById } from '../db/repositories/events.ts';
 import { historyWindow } from '../db/repositories/history.ts';
 import type { Context } from './context.ts';
 import { getSiteSettings } from './site-settings.ts';
@@ -40,8 +41,10 @@ export interface StatusBoard {
   statuses: Status[];
   /** Every service, for the overall banner and summaries. */
   all: Service[];
-  /** The services shown (after filtering), with their history, ordered by name. */
+  /** The services shown (after filtering), with their history, in display order. */
   rows: ServiceRow[];
+  /** What a service without events shows: the default status. */
+  defaultStatus: Status | null;
 }
 
 export interface BoardFilter {
@@ -81,9 +84,10 @@ export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promi
       lists,
       all,
       statuses: [...statusMap.values()],
+      defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null,
       rows: shown.map((service) => ({
         service,
-        history: dayHistory(days, window.before.get(service.id), grouped.get(service.id) ?? []),
+        history: dayHistory(days, window.before.get(service.id), grouped.get(service.id) ?? [], now),
         uptime: serviceUptimeDays(days, now, window.before.get(service.id), grouped.get(service.id) ?? []),
       })),
     };
@@ -113,15 +117,11 @@ export interface ServicePage {
   next?: Period;
   /** Whether the service has checks whose response times the page graphs (docs/monitoring.md). */
   responseTimes: boolean;
+  /** What the service shows while it has no events: the default status. */
+  defaultStatus: Status | null;
 }
 
 export const EVENTS_PER_PAGE = 25;
-
-async function serviceOrNotFound(ctx: Context, slug: string): Promise<Service> {
-  const service = await reading(() => findServiceBySlug(ctx.database.db, slug));
-  if (!service) throw new NotFound(`Service ${slug} does not exist`);
-  return service;
-}
 
 export async function servicePage(
   ctx: Context,
@@ -137,7 +137,17 @@ export async function servicePage(
     if (!shownPeriod)
       throw new NotFound(`There is no such date: ${[year, month, day].filter((n) => n !== undefined).join('-')}`);
   }
-  const service = await serviceOrNotFound(ctx, slug);
+  const service = await requireService(ctx.database.db, slug);
+  // Archives exist from the period of the service's first event up to the present one.
+  const first = shownPeriod ? await reading(() => firstEventAt(ctx.database.db, service.id)) : null;
+  const starts = Math.min(first ?? now, now);
+  const inRange = (p: Period) => p.start <= now && p.end > starts;
+  if (shownPeriod && !inRange(shownPeriod))
+    throw new NotFound(
+      shownPeriod.start > now
+        ? 'That date is in the future'
+        : `${service.name} has no history that early: its first update came later`,
+    );
   const page = Math.max(1, options.page ?? 1);
   const days = lastDays(now, settings.historyDays, settings.timeZone);
   const responseTimes = await hasResponseTimes(ctx, service.id);
@@ -157,21 +167,23 @@ export async function servicePage(
     );
     const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap, service.id);
     const mine = window.inside;
+    const defaultStatus = [...statusMap.values()].find((s) => s.isDefault) ?? null;
     const around = shownPeriod ? neighbours(shownPeriod, settings.timeZone) : {};
     return {
       settings,
       now,
       service,
       days,
-      history: dayHistory(days, window.before.get(service.id), mine),
+      history: dayHistory(days, window.before.get(service.id), mine, now),
       uptime: serviceUptimeDays(days, now, window.before.get(service.id), mine),
       events: found.slice(0, EVENTS_PER_PAGE),
       page,
       hasNext: found.length > EVENTS_PER_PAGE,
       period: shownPeriod,
-      previous: around.previous,
-      next: around.next && around.next.start <= now ? around.next : undefined,
+      previous: around.previous && inRange(around.previous) ? around.previous : undefined,
+      next: around.next && inRange(around.next) ? around.next : undefined,
       responseTimes,
+      defaultStatus,
     };
   });
 }
@@ -179,10 +191,22 @@ export async function servicePage(
 /** Lists and services with their current events, without history (lists page, summary). */
 export async function servicesAndLists(
   ctx: Context,
-): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[] }> {
+): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[]; defaultStatus: Status | null }> {
   const settings = await getSiteSettings(ctx);
   return reading(async () => {
-    const [all, lists] = await Promise.all([allServices(ctx.database.db), allLists(ctx.database.db)]);
-    return { settings, lists, all };
+    const [all, lists, statusMap] = await Promise.all([
+      allServices(ctx.database.db),
+      allLists(ctx.database.db),
+      statusesById(ctx.database.db),
+    ]);
+    return { settings, lists, all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
+  });
+}
+
+/** What every public page's title and favicon say: every service's current status, and the default status. */
+export async function siteState(ctx: Context): Promise<{ all: Service[]; defaultStatus: Status | null }> {
+  return reading(async () => {
+    const [all, statusMap] = await Promise.all([allServices(ctx.database.db), statusesById(ctx.database.db)]);
+    return { all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
   });
 }

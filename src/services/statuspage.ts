@@ -52,6 +52,7 @@ export async function statuspageModel(ctx: Context): Promise<StatuspageModel> {
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
     groupId: s.list?.componentId ?? null,
+    position: s.position,
     current: s.currentEvent
       ? {
           componentStatus: s.currentEvent.status.componentStatus,

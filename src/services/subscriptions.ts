@@ -12,6 +12,8 @@ import { authorOf } from './context.ts';
 import { authorize } from './fields.ts';
 import { hashLinkToken } from './link-tokens.ts';
 import { inTransaction, reading } from './transaction.ts';
+import { readSmtpSettings } from './smtp-settings.ts';
+import { smtpConfigured } from '../domain/smtp-settings.ts';
 
 export type { Subscriber } from '../domain/subscribers.ts';
 
@@ -137,4 +139,47 @@ export async function removeSubscriber(ctx: Context, actor: Actor, id: number): 
       { at: ctx.clock.now(), actor: authorOf(actor), action: 'subscriber.removed', target: `subscriber:${id}` },
     ]);
   });
+}
+
+/**
+ * The subscription behind a link from an email (the same link token that unsubscribes), for
+ * the "manage my subscription" page; undefined when the link is unknown.
+ */
+export async function subscriptionForLink(ctx: Context, token: string): Promise<subscribers.Subscriber | undefined> {
+  return subscriberForToken(ctx, token, 'unsubscribe');
+}
+
+/** Changes which services a subscription covers (null: every service), from a link in one of its emails. */
+export async function changeSubscription(
+  ctx: Context,
+  token: string,
+  input: { services?: unknown },
+): Promise<subscribers.Subscriber> {
+  const subscriber = await subscriberForToken(ctx, token, 'unsubscribe');
+  if (!subscriber) throw new NotFound('This link is unknown: the address may be unsubscribed already');
+  return inTransaction(ctx, VISITOR, async (trx) => {
+    const chosen = parseServiceSlugs(input.services);
+    let services: string[] | null = null;
+    if (chosen !== null) {
+      const known = new Set((await allServices(trx)).map((s) => s.slug));
+      services = chosen.filter((s) => known.has(s));
+      if (services.length === 0)
+        throw new Invalid('choose at least one existing service, or every service', 'services');
+    }
+    await subscribers.setSubscriberServices(trx, subscriber.id, services);
+    await insertAuditEntries(trx, [
+      {
+        at: ctx.clock.now(),
+        actor: 'system:visitor',
+        action: 'subscriber.changed',
+        target: `subscriber:${subscriber.id}`,
+      },
+    ]);
+    return (await subscribers.findSubscriber(trx, subscriber.id))!;
+  });
+}
+
+/** Whether email can be sent at all: without SMTP settings the subscribe page says so instead of promising mail. */
+export async function emailDeliveryConfigured(ctx: Context): Promise<boolean> {
+  return smtpConfigured(await readSmtpSettings(ctx));
 }

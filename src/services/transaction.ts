@@ -1,8 +1,8 @@
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import { isConnectionFailure, isUniqueViolation } from '../db/connect.ts';
+import { asUnavailable, isUniqueViolation } from '../db/connect.ts';
 import { bumpDataVersion } from '../db/repositories/data-version.ts';
-import { Conflict, Unavailable } from '../domain/errors.ts';
+import { Conflict } from '../domain/errors.ts';
 import type { Change } from '../changes/bus.ts';
 import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit-log.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
@@ -64,8 +64,4 @@ export async function reading<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw asUnavailable(error);
   }
-}
-
-function asUnavailable(error: unknown): unknown {
-  return isConnectionFailure(error) ? new Unavailable('The database is unavailable; try again shortly') : error;
 }

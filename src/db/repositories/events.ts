@@ -164,6 +164,50 @@ export async function countEventsOfService(db: Db, serviceId: number): Promise<n
   return Number(row.n);
 }
 
+/** The instant of a service's first event, or null when it has none. */
+export async function firstEventAt(db: Db, serviceId: number): Promise<number | null> {
+  const row = await db
+    .selectFrom('events')
+    .select((eb) => eb.fn.min<number | null>('timestamp').as('first'))
+    .where('service_id', '=', serviceId)
+    .executeTakeFirst();
+  const first = row?.first ?? null;
+  return first === null ? null : Number(first);
+}
+
+/**
+ * The event that began a service's current status: the first event after the newest one with
+ * another status (notes carry the status in force, so they never begin a status on their own
+ * unless nothing came before them).
+ */
+export async function currentStatusStart(
+  db: Db,
+  serviceId: number,
+  statusId: number,
+): Promise<{ timestamp: number; author: string } | undefined> {
+  const other = await db
+    .selectFrom('events')
+    .select(['timestamp', 'id'])
+    .where('service_id', '=', serviceId)
+    .where('status_id', '!=', statusId)
+    .orderBy('timestamp', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  let q = db
+    .selectFrom('events')
+    .select(['timestamp', 'author', 'informational'])
+    .where('service_id', '=', serviceId)
+    .where('status_id', '=', statusId);
+  if (other) {
+    const at = Number(other.timestamp);
+    q = q.where((eb) => eb.or([eb('timestamp', '>', at), eb.and([eb('timestamp', '=', at), eb('id', '>', other.id)])]));
+  }
+  const rows = await q.orderBy('timestamp').orderBy('id').limit(50).execute();
+  const first = rows.find((r) => Number(r.informational) === 0) ?? rows[0];
+  return first && { timestamp: Number(first.timestamp), author: first.author };
+}
+
 /** Each service's first event time (by timestamp), keyed by service id; services without events are absent. */
 export async function firstEventTimes(db: Db): Promise<Map<number, number>> {
   const rows = await db

@@ -1,7 +1,7 @@
 import type { Db } from '../connect.ts';
 import type { ServiceListRow } from '../schema.ts';
 import type { ServiceList } from '../../domain/resources.ts';
-import { byName } from '../../domain/ordering.ts';
+import { byPosition } from '../../domain/ordering.ts';
 
 export function toList(row: ServiceListRow): ServiceList {
   return {
@@ -9,6 +9,7 @@ export function toList(row: ServiceListRow): ServiceList {
     slug: row.slug,
     name: row.name,
     description: row.description,
+    position: Number(row.position),
     componentId: row.component_id,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -17,7 +18,7 @@ export function toList(row: ServiceListRow): ServiceList {
 
 export async function allLists(db: Db): Promise<ServiceList[]> {
   const rows = await db.selectFrom('service_lists').selectAll().execute();
-  return rows.map(toList).sort(byName);
+  return rows.map(toList).sort(byPosition);
 }
 
 export async function findListBySlug(db: Db, slug: string): Promise<ServiceList | undefined> {
@@ -27,7 +28,7 @@ export async function findListBySlug(db: Db, slug: string): Promise<ServiceList 
 
 export async function insertList(
   db: Db,
-  list: { slug: string; name: string; description: string; createdAt: number; componentId: string },
+  list: { slug: string; name: string; description: string; position: number; createdAt: number; componentId: string },
 ): Promise<ServiceList> {
   const row = await db
     .insertInto('service_lists')
@@ -35,6 +36,7 @@ export async function insertList(
       slug: list.slug,
       name: list.name,
       description: list.description,
+      position: list.position,
       created_at: list.createdAt,
       component_id: list.componentId,
       updated_at: list.createdAt,
@@ -70,4 +72,15 @@ export async function findListByComponentId(db: Db, componentId: string): Promis
 export async function deleteList(db: Db, id: number): Promise<void> {
   await db.updateTable('services').set({ list_id: null }).where('list_id', '=', id).execute();
   await db.deleteFrom('service_lists').where('id', '=', id).execute();
+}
+
+/** Stores the display order of lists: each slug's 1-based index. */
+export async function setListOrder(db: Db, slugs: readonly string[]): Promise<void> {
+  for (const [i, slug] of slugs.entries()) {
+    await db
+      .updateTable('service_lists')
+      .set({ position: i + 1 })
+      .where('slug', '=', slug)
+      .execute();
+  }
 }

@@ -1,7 +1,7 @@
 import type { Db } from '../connect.ts';
 import type { ServiceRow } from '../schema.ts';
 import type { Service, ServiceList } from '../../domain/resources.ts';
-import { byName } from '../../domain/ordering.ts';
+import { byPosition } from '../../domain/ordering.ts';
 import { toList } from './lists.ts';
 import { currentEvents } from './events.ts';
 
@@ -25,17 +25,20 @@ async function hydrate(db: Db, rows: ServiceRow[]): Promise<Service[]> {
       name: row.name,
       description: row.description,
       list: row.list_id === null ? null : (lists.get(row.list_id) ?? null),
+      position: Number(row.position),
       currentEvent: current.get(row.id) ?? null,
       componentId: row.component_id,
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
     }))
-    .sort(byName);
+    .sort(byPosition);
 }
 
-export async function allServices(db: Db, filter: { listId?: number } = {}): Promise<Service[]> {
+/** Services in display order; `listId` keeps those of one list (null: those without a list). */
+export async function allServices(db: Db, filter: { listId?: number | null } = {}): Promise<Service[]> {
   let q = db.selectFrom('services').selectAll();
-  if (filter.listId !== undefined) q = q.where('list_id', '=', filter.listId);
+  if (filter.listId === null) q = q.where('list_id', 'is', null);
+  else if (filter.listId !== undefined) q = q.where('list_id', '=', filter.listId);
   return hydrate(db, await q.execute());
 }
 
@@ -56,6 +59,7 @@ export async function insertService(
     name: string;
     description: string;
     listId: number | null;
+    position: number;
     createdAt: number;
     componentId: string;
   },
@@ -67,6 +71,7 @@ export async function insertService(
       name: service.name,
       description: service.description,
       list_id: service.listId,
+      position: service.position,
       created_at: service.createdAt,
       component_id: service.componentId,
       updated_at: service.createdAt,
@@ -79,13 +84,14 @@ export async function insertService(
 export async function updateService(
   db: Db,
   id: number,
-  fields: { name?: string; description?: string; listId?: number | null },
+  fields: { name?: string; description?: string; listId?: number | null; position?: number },
   at: number,
 ): Promise<void> {
-  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id' | 'updated_at'>> = {};
+  const set: Partial<Pick<ServiceRow, 'name' | 'description' | 'list_id' | 'position' | 'updated_at'>> = {};
   if (fields.name !== undefined) set.name = fields.name;
   if (fields.description !== undefined) set.description = fields.description;
   if (fields.listId !== undefined) set.list_id = fields.listId;
+  if (fields.position !== undefined) set.position = fields.position;
   if (Object.keys(set).length === 0) return;
   set.updated_at = at;
   await db.updateTable('services').set(set).where('id', '=', id).execute();
@@ -95,4 +101,22 @@ export async function deleteService(db: Db, id: number): Promise<void> {
   // Explicit, not only ON DELETE CASCADE: the rule holds whatever the foreign-key setting.
   await db.deleteFrom('events').where('service_id', '=', id).execute();
   await db.deleteFrom('services').where('id', '=', id).execute();
+}
+
+/** The positions of the services in a list (null: without a list), for placing one at the end. */
+export async function positionsInList(db: Db, listId: number | null): Promise<number[]> {
+  let q = db.selectFrom('services').select('position');
+  q = listId === null ? q.where('list_id', 'is', null) : q.where('list_id', '=', listId);
+  return (await q.execute()).map((r) => Number(r.position));
+}
+
+/** Stores the display order of services within one list: each slug's 1-based index. */
+export async function setServiceOrder(db: Db, slugs: readonly string[]): Promise<void> {
+  for (const [i, slug] of slugs.entries()) {
+    await db
+      .updateTable('services')
+      .set({ position: i + 1 })
+      .where('slug', '=', slug)
+      .execute();
+  }
 }

@@ -104,3 +104,12 @@ export async function insertSubscriberRows(
     )
     .execute();
 }
+
+/** Sets a confirmed subscriber's services at once (they proved the address by holding its link). */
+export async function setSubscriberServices(db: Db, id: number, services: string[] | null): Promise<void> {
+  await db
+    .updateTable('subscribers')
+    .set({ services: text(services), pending_services: text(services) })
+    .where('id', '=', id)
+    .execute();
+}

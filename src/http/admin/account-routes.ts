@@ -43,7 +43,17 @@ export async function accountRoutes(app: FastifyInstance, options: { ctx: Contex
       const token = await ensureFormCookie(request, reply, formToken);
       return sendPage(reply, setupPage(chrome(request, reply, token), state), 400);
     }
-    return redirectAfterPost(request, reply, '/admin/login', 'The admin account is ready. Log in with it.');
+    // The new admin is signed in at once (a fresh session, as a login makes).
+    const session = await logIn(ctx, {
+      email: values.email,
+      password: values.password,
+      address: request.ip,
+      userAgent: request.headers['user-agent'],
+    }).catch(() => ({ ok: false as const }));
+    if (!session.ok)
+      return redirectAfterPost(request, reply, '/admin/login', 'The admin account is ready. Log in with it.');
+    setSessionCookie(request, reply, session.secret);
+    return redirectAfterPost(request, reply, '/admin', 'The admin account is ready: you are logged in.');
   });
 
   app.get<{ Querystring: { next?: string } }>('/login', { config: { access: 'public' } }, async (request, reply) => {

@@ -5,8 +5,11 @@ import { listStatuses } from '../../services/statuses.ts';
 import { deleteEvent, getEvent, listEvents, postEvent } from '../../services/events.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
+import { dashboardPage, recoveryMessage } from '../../views/admin/dashboard.ts';
+import { dashboardIncidents } from '../../views/admin/incidents.ts';
+import { listServiceLists } from '../../services/service-lists.ts';
+import { currentStatusSince } from '../../services/status-since.ts';
 import { listIncidents, uncoveredOutages } from '../../services/incidents.ts';
-import { dashboardPage } from '../../views/admin/dashboard.ts';
 import { deleteEventPage, eventsPage } from '../../views/admin/events.ts';
 import type { FormState } from '../../views/admin/forms.ts';
 import { formFromError, formValues } from './form-input.ts';
@@ -27,24 +30,31 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
     reply: FastifyReply,
     failed?: { slug: string; state: FormState },
   ) {
-    const [services, statuses, site, holds, openIncidents, suggestions] = await Promise.all([
+    const [services, lists, statuses, site, holds, openIncidents, suggestions] = await Promise.all([
       listServices(ctx),
+      listServiceLists(ctx),
       listStatuses(ctx),
       getSiteSettings(ctx),
       listRecoveryHolds(ctx, request.adminSession!.actor),
       listIncidents(ctx, { unresolved: true }),
       uncoveredOutages(ctx),
     ]);
+    const since = await currentStatusSince(ctx, services);
     return sendPage(
       reply,
-      dashboardPage(chrome(request, reply), {
-        services,
-        statuses,
-        timeZone: site.timeZone,
-        failed,
-        holds,
-        incidents: { open: openIncidents, suggestions },
-      }),
+      dashboardPage(
+        chrome(request, reply),
+        {
+          services,
+          lists,
+          statuses,
+          since,
+          timeZone: site.timeZone,
+          failed,
+          holds,
+        },
+        { top: dashboardIncidents(openIncidents, suggestions) },
+      ),
       failed ? 400 : 200,
     );
   }
@@ -56,8 +66,14 @@ export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Cont
     const note = values.informational === 'true';
     try {
       const service = await getService(ctx, request.params.slug);
+      let message = values.message;
+      // Returning to an operational status needs no words: a plain default is posted.
+      if (!note && (message ?? '').trim() === '') {
+        const chosen = (await listStatuses(ctx)).find((s) => s.slug === values.status);
+        if (chosen?.componentStatus === 'operational') message = recoveryMessage(service);
+      }
       await postEvent(ctx, request.adminSession!.actor, service.slug, {
-        message: values.message,
+        message,
         // A note leaves the status as it is.
         status: note ? undefined : values.status,
         informational: note ? 'true' : undefined,

@@ -57,7 +57,7 @@ export function guardAdminSite(app: FastifyInstance, ctx: Context): void {
         reply,
         403,
         'Admins only',
-        'Only admins may do this. Editors post and delete events and notes.',
+        'Only admins may do this. Editors post and delete events and notes, manage incidents and maintenance, and confirm held recoveries.',
       );
     }
   });

@@ -46,7 +46,9 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
       });
       return redirectAfterPost(request, reply, '/admin/services', `Service ${created.name} created.`);
     } catch (error) {
-      const state = formFromError(error, values, ['name', 'description', 'list'], 'name');
+      const state = formFromError(error, values, ['name', 'description', 'list'], 'name', {
+        required: ['name', 'description'],
+      });
       const [all, allLists] = await Promise.all([services.listServices(ctx), lists.listServiceLists(ctx)]);
       return sendPage(reply, servicesPage(chrome(request, reply), all, allLists, state), 400);
     }
@@ -70,7 +72,9 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
       });
       return redirectAfterPost(request, reply, '/admin/services', `Service ${updated.name} saved.`);
     } catch (error) {
-      const state = formFromError(error, values, ['name', 'description', 'list']);
+      const state = formFromError(error, values, ['name', 'description', 'list'], undefined, {
+        required: ['name', 'description'],
+      });
       const [service, allLists] = await Promise.all([
         services.getService(ctx, request.params.slug),
         lists.listServiceLists(ctx),
@@ -123,7 +127,9 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
       });
       return redirectAfterPost(request, reply, '/admin/lists', `List ${created.name} created.`);
     } catch (error) {
-      const state = formFromError(error, values, ['name', 'description'], 'name');
+      const state = formFromError(error, values, ['name', 'description'], 'name', {
+        required: ['name', 'description'],
+      });
       const [allLists, { counts }] = await Promise.all([lists.listServiceLists(ctx), listCounts()]);
       return sendPage(reply, listsPage(chrome(request, reply), allLists, counts, state), 400);
     }
@@ -151,7 +157,9 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
       });
       return redirectAfterPost(request, reply, '/admin/lists', `List ${updated.name} saved.`);
     } catch (error) {
-      const state = formFromError(error, values, ['name', 'description']);
+      const state = formFromError(error, values, ['name', 'description'], undefined, {
+        required: ['name', 'description'],
+      });
       const [list, { all }] = await Promise.all([lists.getServiceList(ctx, request.params.slug), listCounts()]);
       return sendPage(
         reply,
@@ -216,7 +224,10 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
     } catch (error) {
       return sendPage(
         reply,
-        newStatusPage(chrome(request, reply), formFromError(error, values, statusFields, 'name')),
+        newStatusPage(
+          chrome(request, reply),
+          formFromError(error, values, statusFields, 'name', { required: ['name', 'description'] }),
+        ),
         400,
       );
     }
@@ -233,7 +244,7 @@ export async function manageRoutes(app: FastifyInstance, options: { ctx: Context
       const updated = await statuses.updateStatus(ctx, actorOf(request), request.params.slug, statusInput(values));
       return redirectAfterPost(request, reply, '/admin/statuses', `Status ${updated.name} saved.`);
     } catch (error) {
-      const state = formFromError(error, values, statusFields);
+      const state = formFromError(error, values, statusFields, undefined, { required: ['name', 'description'] });
       const status = await statuses.getStatus(ctx, request.params.slug);
       return sendPage(reply, editStatusPage(chrome(request, reply), status, state), 400);
     }

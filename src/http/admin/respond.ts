@@ -2,11 +2,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Html } from '../../views/html.ts';
 import type { Chrome } from '../../views/admin/layout.ts';
 import { setFlash, takeFlash } from './cookies.ts';
-import { stylesheetUrl } from './assets.ts';
+import { adminAssetUrl, stylesheetUrl } from './assets.ts';
 
 /** No inline script or style anywhere in the admin site; nothing from elsewhere; never framed. */
 export const ADMIN_CSP = [
   "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
   "style-src 'self'",
   "img-src 'self'",
   "form-action 'self'",
@@ -33,6 +35,8 @@ export function chrome(request: FastifyRequest, reply: FastifyReply, csrfOverrid
     flash: takeFlash(request, reply),
     banner: request.adminBanner,
     stylesheet: stylesheetUrl(),
+    script: adminAssetUrl('admin.js'),
+    favicon: adminAssetUrl('favicon.svg'),
   };
 }
 

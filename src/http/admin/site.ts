@@ -7,6 +7,7 @@ import { adminAssetRoutes } from './assets.ts';
 import { accountRoutes } from './account-routes.ts';
 import { dashboardRoutes } from './dashboard-routes.ts';
 import { manageRoutes } from './manage-routes.ts';
+import { orderRoutes } from './order-routes.ts';
 import { adminOnlyRoutes } from './admin-routes.ts';
 import { monitoringRoutes } from './monitoring-routes.ts';
 import { notificationRoutes, pausedChannelBanner } from './notification-routes.ts';
@@ -22,6 +23,7 @@ export async function adminSite(app: FastifyInstance, options: { ctx: Context; m
   await app.register(dashboardRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
   await app.register(manageRoutes, { ctx });
+  await app.register(orderRoutes, { ctx });
   await app.register(monitoringRoutes, { ctx });
   await app.register(adminOnlyRoutes, { ctx });
   await app.register(notificationRoutes, { ctx, mailer: options.mailer });

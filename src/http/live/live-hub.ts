@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Change, ChangeBus } from '../../changes/bus.ts';
 import type { Service } from '../../domain/resources.ts';
-import { overallOf, overallText } from '../../views/site/components.ts';
+import { overallOf, overallText } from '../../domain/overall-status.ts';
 
 /** The overall state as the live stream reports it (the widget shows exactly this). */
 export interface LiveOverall {

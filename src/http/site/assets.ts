@@ -5,6 +5,7 @@ import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { chooseEncoding, type Encoding } from '../cache/response-cache.ts';
 import type { Answer, AnswerSource, HitPath } from '../cache/hit-path.ts';
+import { FAVICON_STATES, faviconSvg } from '../../views/favicon.ts';
 
 const SITE_ASSETS = new URL('site/', ASSET_DIR);
 
@@ -32,20 +33,23 @@ export class SiteAssets {
   #hits: HitPath | undefined;
 
   constructor(names: string[] = ['site.css', 'live.js', 'widget.js', 'favicon.svg']) {
-    for (const name of names) {
-      const identity = readFileSync(new URL(name, SITE_ASSETS));
-      const hash = createHash('sha256').update(identity).digest('hex').slice(0, 10);
-      const [base, ext] = name.split('.') as [string, string];
-      this.#byName.set(name, {
-        name,
-        type: TYPES[ext]!,
-        hash,
-        url: `/assets/${base}.${hash}.${ext}`,
-        identity,
-        gzip: gzipSync(identity, { level: 9 }),
-        br: brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
-      });
-    }
+    for (const name of names) this.#add(name, readFileSync(new URL(name, SITE_ASSETS)));
+    // One favicon per overall state (the page's <link rel="icon"> names the current one).
+    for (const state of FAVICON_STATES) this.#add(`favicon-${state}.svg`, Buffer.from(faviconSvg(state)!));
+  }
+
+  #add(name: string, identity: Buffer): void {
+    const hash = createHash('sha256').update(identity).digest('hex').slice(0, 10);
+    const [base, ext] = name.split('.') as [string, string];
+    this.#byName.set(name, {
+      name,
+      type: TYPES[ext]!,
+      hash,
+      url: `/assets/${base}.${hash}.${ext}`,
+      identity,
+      gzip: gzipSync(identity, { level: 9 }),
+      br: brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
+    });
   }
 
   get(name: string): Asset {
@@ -78,6 +82,11 @@ export class SiteAssets {
     app.get('/favicon.svg', async (request, reply) =>
       this.#send(request, reply, this.get('favicon.svg'), 'public, max-age=86400'),
     );
+    app.get<{ Params: { state: string } }>('/favicons/:state', async (request, reply) => {
+      const name = `favicon-${request.params.state}`;
+      if (!/^favicon-l[0-3mn]\.svg$/.test(name) || !this.#byName.has(name)) return reply.callNotFound();
+      return this.#send(request, reply, this.get(name), 'public, max-age=86400');
+    });
   }
 
   #send(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string) {

@@ -3,7 +3,7 @@ import type { Context } from '../../services/context.ts';
 import { getService, listServices } from '../../services/services.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { renderBadge } from '../../views/badge.ts';
-import { overallOf, overallText } from '../../views/site/components.ts';
+import { overallOf, overallText } from '../../domain/overall-status.ts';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import { PUBLIC_CACHE_CONTROL } from './page-headers.ts';
 

@@ -2,10 +2,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NotFound } from '../../domain/errors.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
 import type { Context } from '../../services/context.ts';
-import { listBoard, servicePage, servicesAndLists, statusBoard, uptimeExpiry } from '../../services/status-page.ts';
+import {
+  listBoard,
+  servicePage,
+  servicesAndLists,
+  siteState,
+  statusBoard,
+  uptimeExpiry,
+} from '../../services/status-page.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import type { Html } from '../../views/html.ts';
-import type { PageChrome } from '../../views/site/layout.ts';
+import type { PageChrome, PageState } from '../../views/site/layout.ts';
+import { overallOf, overallText } from '../../domain/overall-status.ts';
+import { statusClass } from '../../views/site/format.ts';
+import type { Service, Status } from '../../domain/resources.ts';
 import { boardPage } from '../../views/site/board.ts';
 import { servicePageView } from '../../views/site/service.ts';
 import { serviceListsPage, summaryPage } from '../../views/site/lists.ts';
@@ -43,13 +53,27 @@ export function originOf(request: FastifyRequest, settings: SiteSettings): strin
   return settings.siteUrl ?? `${request.protocol}://${request.host}`;
 }
 
+/** The overall state for the title and favicon: worst status text, or "All systems operational". */
+export function pageState(state: { all: Service[]; defaultStatus: Status | null }): PageState {
+  const overall = overallOf(state.all, state.defaultStatus);
+  if (overall.total === 0) return { text: 'No services yet', cls: 'ln' };
+  if (overall.level === 'NORMAL') return { text: overallText(overall), cls: 'l0' };
+  return { text: overall.worst!.name, cls: statusClass(overall.worst) };
+}
+
 /** The public pages: rendered once per change, cached and compressed (see docs/site.md). */
 export async function sitePages(app: FastifyInstance, options: SiteOptions): Promise<void> {
   const { ctx, cache, assets } = options;
-  const chrome = (request: FastifyRequest, settings: SiteSettings): PageChrome => ({
+  const chrome = async (
+    request: FastifyRequest,
+    settings: SiteSettings,
+    known?: { all: Service[]; defaultStatus: Status | null },
+  ): Promise<PageChrome> => ({
     settings,
     assets: { css: assets.url('site.css'), js: assets.url('live.js') },
     path: request.url.split('?')[0] ?? '/',
+    origin: originOf(request, settings),
+    state: pageState(known ?? (await siteState(ctx))),
   });
   const page = (
     request: FastifyRequest,
@@ -101,7 +125,11 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         );
         return {
           settings: board.settings,
-          html: boardPage(chrome(request, board.settings), board, { filter, incidents: { open, past }, maintenance }),
+          html: boardPage(await chrome(request, board.settings, board), board, {
+            filter,
+            incidents: { open, past },
+            maintenance,
+          }),
           expiresAt,
         };
       },
@@ -114,7 +142,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       const board = await listBoard(ctx, request.params.slug);
       return {
         settings: board.settings,
-        html: boardPage(chrome(request, board.settings), board, { list: board.list }),
+        html: boardPage(await chrome(request, board.settings), board, { list: board.list }),
         expiresAt: uptimeExpiry(
           board.now,
           board.days[board.days.length - 1]!.end,
@@ -137,13 +165,17 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         const maintenance = await getMaintenance(ctx, request.params.id);
         return {
           settings,
-          html: maintenancePage(chrome(request, settings), maintenance, originOf(request, settings).replace(/\/$/, '')),
+          html: maintenancePage(
+            await chrome(request, settings),
+            maintenance,
+            originOf(request, settings).replace(/\/$/, ''),
+          ),
           expiresAt: now + 60_000,
         };
       }
       return {
         settings,
-        html: incidentPage(chrome(request, settings), view, originOf(request, settings).replace(/\/$/, ''), now),
+        html: incidentPage(await chrome(request, settings), view, originOf(request, settings).replace(/\/$/, ''), now),
         expiresAt: now + 60_000,
       };
     }),
@@ -159,7 +191,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         if (n < 1 || n > 1000) throw new NotFound('There is no such page of the incident history');
         const settings = await getSiteSettings(ctx);
         const months = await incidentHistory(ctx, n, settings.timeZone);
-        return { settings, html: historyPage(chrome(request, settings), months, n) };
+        return { settings, html: historyPage(await chrome(request, settings), months, n) };
       },
       ['page'],
     ),
@@ -168,14 +200,14 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
   app.get('/service-lists', (request, reply) =>
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
-      return { settings: view.settings, html: serviceListsPage(chrome(request, view.settings), view) };
+      return { settings: view.settings, html: serviceListsPage(await chrome(request, view.settings, view), view) };
     }),
   );
 
   app.get('/summary', (request, reply) =>
     page(request, reply, async () => {
       const view = await servicesAndLists(ctx);
-      return { settings: view.settings, html: summaryPage(chrome(request, view.settings), view) };
+      return { settings: view.settings, html: summaryPage(await chrome(request, view.settings, view), view) };
     }),
   );
 
@@ -187,7 +219,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
       const view = await uptimePage(ctx, model.settings, ordered);
       return {
         settings: view.settings,
-        html: uptimePageView(chrome(request, view.settings), view),
+        html: uptimePageView(await chrome(request, view.settings), view),
         expiresAt: Math.min(view.months.at(-1)!.days.at(-1)!.end, view.now + 60_000),
       };
     }),
@@ -196,7 +228,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
   app.get('/documentation', (request, reply) =>
     page(request, reply, async () => {
       const settings = await getSiteSettings(ctx);
-      return { settings, html: documentationPage(chrome(request, settings), originOf(request, settings)) };
+      return { settings, html: documentationPage(await chrome(request, settings), originOf(request, settings)) };
     }),
   );
 
@@ -218,7 +250,7 @@ export async function sitePages(app: FastifyInstance, options: SiteOptions): Pro
         const view = await servicePage(ctx, slug, { page: pageNumber(request.query), archive });
         return {
           settings: view.settings,
-          html: servicePageView(chrome(request, view.settings), view),
+          html: servicePageView(await chrome(request, view.settings), view),
           expiresAt: uptimeExpiry(view.now, view.days[view.days.length - 1]!.end, [view.uptime]),
         };
       },

@@ -6,15 +6,18 @@ import type { Context } from '../../services/context.ts';
 import { listServices } from '../../services/services.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import {
+  changeSubscription,
   checkUnsubscribeToken,
   confirmSubscription,
+  emailDeliveryConfigured,
   subscribe,
+  subscriptionForLink,
   TooManyRequests,
   unsubscribe,
 } from '../../services/subscriptions.ts';
 import { html, type Html } from '../../views/html.ts';
 import type { PageChrome } from '../../views/site/layout.ts';
-import { subscribePage, subscriptionMessagePage } from '../../views/site/subscribe.ts';
+import { managePage, subscribePage, subscriptionMessagePage } from '../../views/site/subscribe.ts';
 import { readCookie, setCookie } from '../cookies.ts';
 import type { SiteAssets } from './assets.ts';
 import { securityHeaders } from './page-headers.ts';
@@ -88,35 +91,110 @@ export async function subscribeRoutes(
     status: number,
     extra: { values?: object; error?: { message: string; field?: string } } = {},
   ) => {
-    const [settings, services] = await Promise.all([getSiteSettings(ctx), listServices(ctx)]);
-    let token = readCookie(request, CSRF_COOKIE);
-    if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
-      token = ctx.ids.secret(24);
-      setCookie(reply, CSRF_COOKIE, token, { path: '/subscribe', secure: request.protocol === 'https' });
-    }
+    const [settings, services, deliveryConfigured] = await Promise.all([
+      getSiteSettings(ctx),
+      listServices(ctx),
+      emailDeliveryConfigured(ctx),
+    ]);
     return send(
       reply,
       settings,
       status,
       subscribePage(chrome(request, settings), {
         services: services.map((s) => ({ slug: s.slug, name: s.name })),
-        csrfToken: token,
+        csrfToken: csrfToken(request, reply),
+        deliveryConfigured,
         ...extra,
       }),
     );
   };
 
+  const csrfToken = (request: FastifyRequest, reply: FastifyReply): string => {
+    let token = readCookie(request, CSRF_COOKIE);
+    if (!token || !/^[A-Za-z0-9_-]{32,64}$/.test(token)) {
+      token = ctx.ids.secret(24);
+      setCookie(reply, CSRF_COOKIE, token, { path: '/subscribe', secure: request.protocol === 'https' });
+    }
+    return token;
+  };
+
+  const csrfOk = (request: FastifyRequest): boolean => {
+    const origin = request.headers.origin;
+    const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.host}`;
+    return sameOrigin && tokensEqual(readCookie(request, CSRF_COOKIE) ?? '', field(request, 'csrf') ?? '');
+  };
+
+  const manage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    extra: { error?: string; saved?: boolean; status?: number; services?: string[] | null } = {},
+  ) => {
+    const subscriber = await subscriptionForLink(ctx, token);
+    if (!subscriber)
+      return message(request, reply, 404, 'This link does not work', [
+        'The link is unknown: the address may be unsubscribed already.',
+        html`<a href="/subscribe">Subscribe again</a>.`,
+      ]);
+    const [settings, services] = await Promise.all([getSiteSettings(ctx), listServices(ctx)]);
+    return send(
+      reply,
+      settings,
+      extra.status ?? 200,
+      managePage(chrome(request, settings), {
+        email: subscriber.email,
+        services: extra.services !== undefined ? extra.services : subscriber.services,
+        all: services.map((s) => ({ slug: s.slug, name: s.name })),
+        token,
+        csrfToken: csrfToken(request, reply),
+        error: extra.error,
+        saved: extra.saved,
+      }),
+    );
+  };
+
+  // "Manage my subscription", linked from every email (the link's token is the unsubscribe token).
+  app.get('/subscribe/manage', (request, reply) => manage(request, reply, queryToken(request)));
+
+  app.post('/subscribe/manage', async (request, reply) => {
+    const token = field(request, 'token') ?? '';
+    if (!csrfOk(request))
+      return manage(request, reply, token, {
+        status: 403,
+        error: 'The form expired or came from another site; please send it again.',
+      });
+    if (field(request, 'action') === 'leave') {
+      if (await unsubscribe(ctx, token)) return unsubscribed(request, reply);
+      return manage(request, reply, token);
+    }
+    const some = field(request, 'scope') === 'some';
+    const chosen = fields(request, 'services');
+    if (some && chosen.length === 0)
+      return manage(request, reply, token, {
+        status: 400,
+        services: [],
+        error: 'Choose at least one service, or every service.',
+      });
+    try {
+      await changeSubscription(ctx, token, { services: some ? chosen : undefined });
+    } catch (error) {
+      if (error instanceof Invalid)
+        return manage(request, reply, token, { status: 400, services: chosen, error: error.message });
+      throw error;
+    }
+    return manage(request, reply, token, { saved: true });
+  });
+
   app.get('/subscribe', (request, reply) => form(request, reply, 200));
 
   app.post('/subscribe', async (request, reply) => {
-    const cookie = readCookie(request, CSRF_COOKIE) ?? '';
-    const origin = request.headers.origin;
-    const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.host}`;
-    if (!sameOrigin || !tokensEqual(cookie, field(request, 'csrf') ?? '')) {
+    if (!csrfOk(request)) {
       return form(request, reply, 403, {
         error: { message: 'The form expired or came from another site; please send it again.' },
       });
     }
+    // Without email delivery nothing could be sent: the page says so and offers the feeds.
+    if (!(await emailDeliveryConfigured(ctx))) return form(request, reply, 503);
     const scope = field(request, 'scope') === 'some' ? 'some' : 'all';
     const chosen = fields(request, 'services');
     const values = { email: field(request, 'email'), scope, services: chosen };

@@ -18,7 +18,8 @@ export function formState(values: Record<string, string> = {}): FormState {
 export function errorSummary(state: FormState, idPrefix: string): HtmlValue {
   const entries = Object.entries(state.errors);
   if (entries.length === 0 && !state.formError) return '';
-  return html`<div class="alert" role="alert"><h2>Please fix this</h2><ul>
+  const count = entries.length + (state.formError ? 1 : 0);
+  return html`<div class="alert" role="alert" tabindex="-1" autofocus><h2>${count > 1 ? 'Please fix these' : 'Please fix this'}</h2><ul>
     ${state.formError ? html`<li>${state.formError}</li>` : ''}
     ${entries.map(([name, message]) => html`<li><a href="#${idPrefix}-${name}">${message}</a></li>`)}
   </ul></div>`;
@@ -97,7 +98,7 @@ export function select(o: FieldOptions & { options: Array<{ value: string; label
 /** A group of radio buttons, each with an optional icon (status and icon pickers). */
 export function radios(
   o: Omit<FieldOptions, 'type'> & {
-    options: Array<{ value: string; label: string; icon?: string }>;
+    options: Array<{ value: string; label: string; icon?: string; className?: string }>;
     className?: string;
   },
 ): Html {
@@ -110,7 +111,7 @@ export function radios(
   <div class="choices">
     ${o.options.map(
       (opt, i) =>
-        html`<label class="choice"><input type="radio" name="${o.name}" value="${opt.value}" id="${id}-${i}"${
+        html`<label class="choice${opt.className ? ` ${opt.className}` : ''}"><input type="radio" name="${o.name}" value="${opt.value}" id="${id}-${i}"${
           opt.value === chosen ? html` checked` : ''
         }${o.required ? html` required` : ''}>${
           opt.icon ? html`<img src="${opt.icon}" alt="" width="16" height="16">` : ''

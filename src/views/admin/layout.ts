@@ -10,6 +10,9 @@ export interface Chrome {
   /** A site-wide warning shown above every page (e.g. a paused notification channel). */
   banner?: Html;
   stylesheet: string;
+  /** The page script (progressive enhancement only: every page works without it). */
+  script?: string;
+  favicon?: string;
 }
 
 const NAV: Array<{ href: string; label: string; adminOnly: boolean }> = [
@@ -17,15 +20,18 @@ const NAV: Array<{ href: string; label: string; adminOnly: boolean }> = [
   { href: '/admin/incidents', label: 'Incidents', adminOnly: false },
   { href: '/admin/services', label: 'Services', adminOnly: true },
   { href: '/admin/lists', label: 'Lists', adminOnly: true },
+  { href: '/admin/order', label: 'Order', adminOnly: true },
   { href: '/admin/statuses', label: 'Statuses', adminOnly: true },
   { href: '/admin/credentials', label: 'Credentials', adminOnly: true },
   { href: '/admin/users', label: 'Users', adminOnly: true },
   { href: '/admin/settings', label: 'Settings', adminOnly: true },
   { href: '/admin/notifications', label: 'Notifications', adminOnly: true },
   { href: '/admin/audit', label: 'Audit log', adminOnly: true },
+  { href: '/', label: 'Status page', adminOnly: false },
 ];
 
 function isCurrent(href: string, path: string): boolean {
+  if (href === '/') return false;
   return href === '/admin' ? path === '/admin' || path === '/admin/' : path === href || path.startsWith(`${href}/`);
 }
 
@@ -52,10 +58,12 @@ export function page(chrome: Chrome, title: string, body: HtmlValue, options: { 
 ${chrome.user ? html`<meta name="csrf-token" content="${chrome.csrf}">` : ''}
 <title>${title} · Stashboard admin</title>
 <link rel="stylesheet" href="${chrome.stylesheet}">
+${chrome.favicon ? html`<link rel="icon" href="${chrome.favicon}" type="image/svg+xml">` : ''}
+${chrome.script ? html`<script src="${chrome.script}" defer></script>` : ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
-<header class="top"><a class="brand" href="/admin">Stashboard admin</a>${nav}</header>
+<header class="top"><a class="brand" href="/admin">Stashboard admin</a>${nav || html`<a class="public-link" href="/">Status page</a>`}</header>
 <main id="main">
 <h1>${title}</h1>
 ${options.lead ? html`<p class="lead">${options.lead}</p>` : ''}

@@ -6,6 +6,7 @@ import { STATUS_IMAGE_NAMES, statusImagePath } from '../../domain/status-images.
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, radios, select, textarea, type FormState } from './forms.ts';
 import { statusBadge } from './dashboard.ts';
+import { inDisplayOrder } from '../../domain/ordering.ts';
 
 function listOptions(lists: ServiceList[]) {
   return [{ value: '', label: '(no list)' }, ...lists.map((l) => ({ value: l.slug, label: l.name }))];
@@ -52,11 +53,11 @@ function serviceFields(state: FormState, prefix: string, lists: ServiceList[], s
 }
 
 export function servicesPage(chrome: Chrome, services: Service[], lists: ServiceList[], state: FormState): Html {
-  const rows = services.map(
+  const rows = inDisplayOrder(services, lists).map(
     (s) => html`<tr>
     <td><a href="/admin/services/${s.slug}">${s.name}</a><br><code class="small">${s.slug}</code></td>
-    <td>${s.list?.name ?? html`<span class="muted">none</span>`}</td>
-    <td>${s.currentEvent ? statusBadge(s.currentEvent.status) : html`<span class="muted">no events</span>`}</td>
+    <td data-label="List">${s.list?.name ?? html`<span class="muted">none</span>`}</td>
+    <td data-label="Now">${s.currentEvent ? statusBadge(s.currentEvent.status) : html`<span class="muted">no updates yet</span>`}</td>
     <td class="actions"><a href="/admin/services/${s.slug}/events">Events</a> · <a href="/admin/services/${s.slug}/monitoring">Monitoring</a> · <a href="/admin/services/${s.slug}/delete">Delete<span class="visually-hidden"> ${s.name}</span></a></td>
   </tr>`,
   );
@@ -64,10 +65,11 @@ export function servicesPage(chrome: Chrome, services: Service[], lists: Service
     chrome,
     'Services',
     html`
+  <p class="lead">In the order of the status page. <a href="/admin/order">Change the order</a>.</p>
   ${
     services.length === 0
       ? html`<div class="card"><p>No services yet.</p></div>`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Services (scrolls sideways)"><table>
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Services"><table class="stack-sm">
     <thead><tr><th scope="col">Service</th><th scope="col">List</th><th scope="col">Now</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`
   }
@@ -102,8 +104,8 @@ export function listsPage(chrome: Chrome, lists: ServiceList[], counts: Map<stri
   const rows = lists.map(
     (l) => html`<tr>
     <td><a href="/admin/lists/${l.slug}">${l.name}</a><br><code class="small">${l.slug}</code></td>
-    <td class="wrap">${l.description}</td>
-    <td>${counts.get(l.slug) ?? 0}</td>
+    <td class="wrap" data-label="Description">${l.description}</td>
+    <td data-label="Services">${counts.get(l.slug) ?? 0}</td>
     <td class="actions"><a href="/admin/lists/${l.slug}/delete">Delete<span class="visually-hidden"> ${l.name}</span></a></td>
   </tr>`,
   );
@@ -111,11 +113,11 @@ export function listsPage(chrome: Chrome, lists: ServiceList[], counts: Map<stri
     chrome,
     'Service lists',
     html`
-  <p class="lead">Lists group services on the status page. Move a service between lists on its edit page.</p>
+  <p class="lead">Lists group services on the status page. Move a service between lists on its edit page; <a href="/admin/order">change the order</a> of lists and services.</p>
   ${
     lists.length === 0
       ? html`<div class="card"><p>No lists yet.</p></div>`
-      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Service lists (scrolls sideways)"><table>
+      : html`<div class="table-wrap" tabindex="0" role="region" aria-label="Service lists"><table class="stack-sm">
     <thead><tr><th scope="col">List</th><th scope="col">Description</th><th scope="col">Services</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>`
   }

@@ -50,7 +50,7 @@ export function usersPage(
   <div class="table-wrap" tabindex="0" role="region" aria-label="Users (scrolls sideways)"><table>
     <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
     <tbody>${rows}</tbody></table></div>
-  <p class="muted small">Admins may do everything; editors post and delete events and notes. There is always at least one admin.</p>
+  <p class="muted small">Admins may do everything; editors post and delete events and notes, manage incidents and maintenance and confirm held recoveries. There is always at least one admin.</p>
   <section class="card" aria-labelledby="add-user">
     <h2 id="add-user">Add a user</h2>
     ${errorSummary(state, 'user')}

@@ -5,22 +5,17 @@ import type { DayUptime } from '../../domain/uptime.ts';
 import type { ZonedDay } from '../../domain/calendar.ts';
 import type { Service } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { banner, lastUpdate, legend, overallOf, serviceRow } from './components.ts';
+import { banner, legend } from './components.ts';
+import { lastUpdate, overallOf, shownStatus } from '../../domain/overall-status.ts';
+import { serviceGroups } from './groups.ts';
 import { incidentCards, pastIncidents } from './incidents.ts';
-import { maintenanceCards, underMaintenanceFlag, type BoardMaintenance } from './maintenance.ts';
+import { maintenanceCards, type BoardMaintenance } from './maintenance.ts';
 import type { IncidentView } from '../../domain/incidents.ts';
 
 /** The incidents the front page shows: unresolved ones as cards, the last 7 days as "Past incidents". */
 export interface BoardIncidents {
   open: Array<IncidentView<Service>>;
   past: Array<IncidentView<Service>>;
-}
-
-/** Services not at a NORMAL status, or in an unresolved incident, come first in their list (stable otherwise). */
-function affectedFirst(rows: BoardView['rows'], inIncident: ReadonlySet<number>): BoardView['rows'] {
-  const affected = (s: Service) =>
-    (s.currentEvent !== null && s.currentEvent.status.level !== 'NORMAL') || inIncident.has(s.id);
-  return [...rows.filter((r) => affected(r.service)), ...rows.filter((r) => !affected(r.service))];
 }
 
 export interface BoardView {
@@ -30,50 +25,14 @@ export interface BoardView {
   statuses: Status[];
   all: Service[];
   rows: Array<{ service: Service; history: DaySummary[]; uptime?: DayUptime[] }>;
+  /** What a service without events shows. */
+  defaultStatus: Status | null;
 }
 
 /** Active filters, as the page was asked for them (unknown slugs included, shown as given). */
 export interface BoardFilterView {
   lists: string[];
   statuses: string[];
-}
-
-function groups(
-  view: BoardView,
-  inIncident: ReadonlySet<number> = new Set(),
-  underMaintenance: ReadonlySet<number> = new Set(),
-): Html {
-  const row = (r: BoardView['rows'][number]) =>
-    serviceRow(
-      r.service,
-      view.days,
-      r.history,
-      r.uptime,
-      underMaintenance.has(r.service.id) ? underMaintenanceFlag() : html``,
-    );
-  const byList = new Map<number | null, BoardView['rows']>();
-  for (const row of affectedFirst(view.rows, inIncident)) {
-    const key = row.service.list?.id ?? null;
-    if (!byList.has(key)) byList.set(key, []);
-    byList.get(key)!.push(row);
-  }
-  const sections: Html[] = [];
-  for (const list of view.lists) {
-    const rows = byList.get(list.id);
-    if (!rows) continue;
-    sections.push(html`<section class="group" aria-labelledby="list-${list.slug}">
-<h2 id="list-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
-<ul class="services">${rows.map(row)}</ul>
-</section>`);
-  }
-  const loose = byList.get(null);
-  if (loose) {
-    sections.push(html`<section class="group" aria-labelledby="list-none">
-<h2 id="list-none">${sections.length > 0 ? 'Other services' : 'Services'}</h2>
-<ul class="services">${loose.map(row)}</ul>
-</section>`);
-  }
-  return html`${sections}`;
 }
 
 function filterNotice(filter: BoardFilterView, view: BoardView): Html {
@@ -103,15 +62,18 @@ export function boardPage(
     !options.list && !filtering && chrome.settings.about
       ? html`<div class="about">${chrome.settings.about.split(/\n{2,}/).map((paragraph) => html`<p>${paragraph}</p>`)}</div>`
       : '';
-  const affectedNames = scope
-    .filter((s) => (s.currentEvent !== null && s.currentEvent.status.level !== 'NORMAL') || inIncident.has(s.id))
-    .map((s) => s.name);
-  const body = html`${about}${banner(overallOf(scope), lastUpdate(scope), tz, affectedNames)}
+  const affected = scope.flatMap((service) => {
+    const status = shownStatus(service, view.defaultStatus);
+    return (status && status.level !== 'NORMAL') || inIncident.has(service.id) ? [{ service, status }] : [];
+  });
+  const groups = serviceGroups({ ...view, timeZone: tz }, { inIncident, underMaintenance });
+  // Incidents and maintenance, when there are any, belong between the banner and the services.
+  const body = html`${about}${banner(overallOf(scope, view.defaultStatus), lastUpdate(scope), tz, affected)}
 ${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
 ${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
 ${options.filter ? filterNotice(options.filter, view) : ''}
-${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups(view, inIncident, underMaintenance)}
+${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups}
 ${options.incidents ? pastIncidents(options.incidents.past, tz) : ''}
 ${legend(view.statuses)}`;
   return layout(chrome, {

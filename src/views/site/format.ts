@@ -1,4 +1,5 @@
 import type { Level } from '../../domain/levels.ts';
+import type { V2ComponentStatus } from '../../domain/component-status.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -59,6 +60,33 @@ export function levelClass(level: Level | null): string {
     default:
       return 'ln';
   }
+}
+
+/** `3 h 20 min`, `45 min`, `less than a minute`. */
+export function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+const COMPONENT_CLASS: Record<V2ComponentStatus, string> = {
+  operational: 'l0',
+  degraded_performance: 'l1',
+  partial_outage: 'l2',
+  major_outage: 'l3',
+  under_maintenance: 'lm',
+};
+
+/**
+ * The CSS class of a status: its colour follows its component status, so every status an
+ * admin adds fits the legend (green operational, yellow degraded performance, orange partial
+ * outage, red major outage, blue maintenance). Text and icon always go with the colour.
+ */
+export function statusClass(status: { componentStatus: V2ComponentStatus } | null | undefined): string {
+  return status ? COMPONENT_CLASS[status.componentStatus] : 'ln';
 }
 
 export function pad2(n: number): string {

@@ -8,6 +8,18 @@ export interface PageChrome {
   assets: { css: string; js: string };
   /** The request path, to mark the current navigation entry. */
   path: string;
+  /** The public origin (`https://status.example.com`), for absolute URLs in sharing tags. */
+  origin?: string;
+  /** The site's overall state, carried by the title and the favicon. */
+  state?: PageState;
+}
+
+/** The overall state as the title and favicon show it. */
+export interface PageState {
+  /** `All systems operational`, `Down`, ... */
+  text: string;
+  /** The state's CSS class (`l0`...`l3`, `lm`, `ln`): also names its favicon. */
+  cls: string;
 }
 
 const NAV: Array<[string, string]> = [
@@ -16,7 +28,6 @@ const NAV: Array<[string, string]> = [
   ['/uptime', 'Uptime'],
   ['/service-lists', 'Lists'],
   ['/history', 'History'],
-  ['/documentation', 'API'],
 ];
 
 function navLink(path: string, href: string, label: string): Html {
@@ -29,7 +40,14 @@ export function layout(
   page: { title: string; body: Html; description?: string; feed?: string; head?: Html },
 ): Html {
   const { settings } = chrome;
-  const title = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
+  const base = page.title === settings.siteName ? settings.siteName : `${page.title} · ${settings.siteName}`;
+  // The state first, so a browser tab or a shared link says it at a glance.
+  const title = chrome.state ? `${chrome.state.text} — ${base}` : base;
+  const description = page.description ?? `Current status and history of the services of ${settings.siteName}`;
+  const url = chrome.origin ? `${chrome.origin}${chrome.path}` : undefined;
+  const image = settings.logoUrl && chrome.origin ? new URL(settings.logoUrl, chrome.origin).toString() : undefined;
+  const favicon = chrome.state ? `/favicons/${chrome.state.cls}.svg` : '/favicon.svg';
+  const feed = page.feed ?? '/rss';
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -37,11 +55,25 @@ export function layout(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${title}</title>
-<meta name="description" content="${page.description ?? `Current status and history of the services of ${settings.siteName}`}">
+<meta name="description" content="${description}">
+${
+  // A page with sharing tags of its own (an incident's permalink) gives them in its head.
+  page.head
+    ? ''
+    : html`<meta property="og:type" content="website">
+<meta property="og:site_name" content="${settings.siteName}">
+<meta property="og:title" content="${title}">
+<meta property="og:description" content="${description}">
+${url ? html`<meta property="og:url" content="${url}">` : ''}
+${image ? html`<meta property="og:image" content="${image}">` : ''}`
+}
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${title}">
+<meta name="twitter:description" content="${description}">
 <link rel="stylesheet" href="${chrome.assets.css}">
-<link rel="icon" href="/favicon.svg" type="image/svg+xml">
-<link rel="alternate" type="application/rss+xml" title="${settings.siteName} status feed" href="${page.feed ?? '/rss'}">
-<link rel="alternate" type="application/atom+xml" title="${settings.siteName} status feed (Atom)" href="${(page.feed ?? '/rss').replace(/^\/rss/, '/atom')}">
+<link rel="icon" href="${favicon}" type="image/svg+xml">
+<link rel="alternate" type="application/rss+xml" title="${settings.siteName} status feed" href="${feed}">
+<link rel="alternate" type="application/atom+xml" title="${settings.siteName} status feed (Atom)" href="${feed.replace(/^\/rss/, '/atom')}">
 <script src="${chrome.assets.js}" defer></script>
 ${page.head ?? ''}
 </head>
@@ -49,7 +81,7 @@ ${page.head ?? ''}
 <a class="skip" href="#main">Skip to content</a>
 <header class="top"><div class="wrap">
 <a class="brand" href="/">${settings.logoUrl ? html`<img src="${settings.logoUrl}" alt="" height="32">` : ''}<span>${settings.siteName}</span></a>
-<nav aria-label="Site">${NAV.map(([href, label]) => navLink(chrome.path, href, label))}<a href="${page.feed ?? '/rss'}" class="feed">RSS</a></nav>
+<nav aria-label="Site">${NAV.map(([href, label]) => navLink(chrome.path, href, label))}<a href="/subscribe" class="subscribe"${chrome.path === '/subscribe' ? html` aria-current="page"` : ''}>Subscribe</a></nav>
 </div></header>
 <main id="main" class="wrap" tabindex="-1">
 ${page.body}
@@ -57,8 +89,8 @@ ${page.body}
 <footer class="foot"><div class="wrap">
 <p>Times are shown in ${settings.timeZone}. ${settings.reportProblemUrl ? html`<a href="${settings.reportProblemUrl}">Report a problem</a>` : ''}</p>
 <p class="live" data-live hidden><span class="pulse" aria-hidden="true"></span> Live: this page updates itself</p>
-<p><a href="/subscribe">Get updates by email</a> · <a href="/atom">Atom feed</a></p>
-<p>Powered by <a href="/documentation">Stashboard</a></p>
+<p class="foot-links"><a href="/subscribe">Subscribe</a> · <a href="${feed}">RSS</a> · <a href="${feed.replace(/^\/rss/, '/atom')}">Atom</a> · <a href="/documentation">API</a></p>
+<p>Powered by Stashboard</p>
 </div></footer>
 </body>
 </html>

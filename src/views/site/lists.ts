@@ -1,12 +1,14 @@
 import { html, type Html } from '../html.ts';
-import type { Service, ServiceList } from '../../domain/resources.ts';
+import type { Service, ServiceList, Status } from '../../domain/resources.ts';
 import { layout, type PageChrome } from './layout.ts';
-import { overallOf, overallText, statusLabel } from './components.ts';
-import { levelClass, plural } from './format.ts';
+import { statusLabel } from './components.ts';
+import { overallOf, overallText, shownStatus } from '../../domain/overall-status.ts';
+import { plural, statusClass } from './format.ts';
 
 export interface ListsView {
   lists: ServiceList[];
   all: Service[];
+  defaultStatus?: Status | null;
 }
 
 function membersOf(view: ListsView, list: ServiceList | null): Service[] {
@@ -22,7 +24,7 @@ ${view.lists.map((list) => {
   return html`<section class="card" aria-labelledby="l-${list.slug}">
 <h2 id="l-${list.slug}"><a href="/service-lists/${encodeURIComponent(list.slug)}">${list.name}</a></h2>
 <p class="desc">${list.description}</p>
-${members.length === 0 ? html`<p class="empty">No services in this list.</p>` : html`<ul class="plain">${members.map((s) => html`<li><a href="/services/${encodeURIComponent(s.slug)}">${s.name}</a> ${statusLabel(s.currentEvent?.status)}</li>`)}</ul>`}
+${members.length === 0 ? html`<p class="empty">No services in this list.</p>` : html`<ul class="plain">${members.map((s) => html`<li><a href="/services/${encodeURIComponent(s.slug)}">${s.name}</a> ${statusLabel(shownStatus(s, view.defaultStatus))}</li>`)}</ul>`}
 <p><a href="/?filter=${encodeURIComponent(list.slug)}">Show on the status page</a></p>
 </section>`;
 })}`;
@@ -47,8 +49,8 @@ ${
 <caption class="sr-only">The worst current status of each service list</caption>
 <thead><tr><th scope="col">List</th><th scope="col">Status</th><th scope="col">Services</th></tr></thead>
 <tbody>${rows.map((row) => {
-        const overall = overallOf(row.members);
-        return html`<tr class="${levelClass(overall.worst?.level ?? null)}"><th scope="row">${row.href ? html`<a href="${row.href}">${row.name}</a>` : row.name}</th>
+        const overall = overallOf(row.members, view.defaultStatus);
+        return html`<tr class="${statusClass(overall.worst)}"><th scope="row">${row.href ? html`<a href="${row.href}">${row.name}</a>` : row.name}</th>
 <td>${overall.worst ? statusLabel(overall.worst) : statusLabel(null)}</td>
 <td>${overall.level === 'NORMAL' ? plural(row.members.length, 'service') : overallText(overall).replace(/^[^:]*: /, '')}</td></tr>`;
       })}</tbody></table></div>`

@@ -1,10 +1,11 @@
 import { html, type Html } from '../html.ts';
-import type { Service, StatusEvent } from '../../domain/resources.ts';
+import type { Service, Status, StatusEvent } from '../../domain/resources.ts';
 import type { DaySummary } from '../../domain/day-history.ts';
 import type { DayUptime } from '../../domain/uptime.ts';
 import type { Period, ZonedDay } from '../../domain/calendar.ts';
 import { layout, type PageChrome } from './layout.ts';
 import { currentMessage, dayStrip, eventItem, statusLabel } from './components.ts';
+import { shownStatus } from '../../domain/overall-status.ts';
 import { civilDay, civilMonth, dateTime, isoInstant, pad2 } from './format.ts';
 import { responseTimesFigure } from '../response-times-figure.ts';
 
@@ -22,6 +23,8 @@ export interface ServiceView {
   next?: Period;
   /** Show the response-time graph (the service has checks). */
   responseTimes?: boolean;
+  /** What the service shows while it has no events. */
+  defaultStatus?: Status | null;
 }
 
 export function periodPath(slug: string, p: Period): string {
@@ -41,12 +44,12 @@ function pager(path: string, view: ServiceView): Html {
   if (view.page === 1 && !view.hasNext) return html``;
   const newer =
     view.page > 1
-      ? html`<a rel="prev" href="${view.page === 2 ? path : `${path}?page=${view.page - 1}`}">Newer events</a>`
+      ? html`<a rel="prev" href="${view.page === 2 ? path : `${path}?page=${view.page - 1}`}">Newer updates</a>`
       : html`<span></span>`;
   const older = view.hasNext
-    ? html`<a rel="next" href="${path}?page=${view.page + 1}">Older events</a>`
+    ? html`<a rel="next" href="${path}?page=${view.page + 1}">Older updates</a>`
     : html`<span></span>`;
-  return html`<nav class="pager" aria-label="Event pages">${newer}<span>Page ${view.page}</span>${older}</nav>`;
+  return html`<nav class="pager" aria-label="Pages of updates">${newer}<span>Page ${view.page}</span>${older}</nav>`;
 }
 
 function periodNav(slug: string, view: ServiceView): Html {
@@ -79,10 +82,10 @@ export function servicePageView(chrome: PageChrome, view: ServiceView): Html {
   const changes = view.events.filter((e) => !e.informational);
   const body = html`<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Status</a> <span aria-hidden="true">›</span> ${view.period ? html`<a href="/services/${encodeURIComponent(service.slug)}">${service.name}</a> <span aria-hidden="true">›</span> ${periodName(view.period)}` : service.name}</nav>
 <section class="card svc-page" data-service="${service.slug}">
-<div class="svc-head"><h1>${heading}</h1>${statusLabel(current?.status)}</div>
+<div class="svc-head"><h1>${heading}</h1>${statusLabel(shownStatus(service, view.defaultStatus))}</div>
 <p class="desc">${service.description}</p>
-${currentMessage(service)}
-${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : ''}
+${currentMessage(service, view.now, tz)}
+${current ? html`<p class="since">Last update <time datetime="${isoInstant(current.timestamp)}">${dateTime(current.timestamp, tz)}</time></p>` : html`<p class="since">No updates yet.</p>`}
 ${dayStrip(service, view.days, view.history, view.uptime)}
 ${view.responseTimes && !view.period ? responseTimesFigure(service.slug, service.name) : ''}
 </section>
