@@ -68,6 +68,7 @@ const PATHS = [
   '/services/api/badge.svg',
   '/widget.js',
   '/favicon.svg',
+  '/favicons/l0.svg',
 ];
 
 describe('the cache hit path', () => {
