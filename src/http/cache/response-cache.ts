@@ -159,15 +159,13 @@ export class ResponseCache {
       else if (value !== undefined) return;
     }
     if ('connection' in before) return;
-    let answered: CacheEntry | undefined;
-    let answers = new Map<Encoding, Answer>();
+    // Keyed weakly: an entry the cache drops is not kept alive by a URL remembered here.
+    const answersOf = new WeakMap<CacheEntry, Map<Encoding, Answer>>();
     hits.remember(request, (encoding) => {
       const entry = this.#hit(key);
       if (!entry) return undefined;
-      if (entry !== answered) {
-        answered = entry;
-        answers = new Map();
-      }
+      let answers = answersOf.get(entry);
+      if (!answers) answersOf.set(entry, (answers = new Map()));
       let answer = answers.get(encoding);
       if (!answer) {
         const body = (encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : undefined) ?? entry.identity;
