@@ -69,6 +69,14 @@ export function beginDraining(app: FastifyInstance): void {
   if (hits) hits.draining = true;
 }
 
+const unflushed = new Set<BatchedDestination>();
+
+/** A process exiting without a clean shutdown still writes out the log lines it has. */
+function flushAtExit(destination: BatchedDestination): void {
+  if (unflushed.size === 0) process.once('exit', () => unflushed.forEach((d) => d.flushSync()));
+  unflushed.add(destination);
+}
+
 /** The cache hit path in front of the app's server (tests count what it answered). */
 export function hitPathOf(app: FastifyInstance): HitPath | undefined {
   return hitPaths.get(app);
@@ -90,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // Log lines go out asynchronously and in batches (never blocking a response): 64 KB or every
   // 250 ms; endLogs() writes out the rest on shutdown, and a process exiting otherwise flushes them.
   const destination = deps.logStream ? undefined : new BatchedDestination(1);
-  if (destination) process.once('exit', () => destination.flushSync());
+  if (destination) flushAtExit(destination);
   const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
   // Fastify's own request ids (`req-1`, `req-2`, ...), shared with the cache hit path.
   let lastReqId = 0;
