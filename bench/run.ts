@@ -147,6 +147,8 @@ async function startStashboard(database: string, port: number): Promise<ChildPro
       LOG_LEVEL: 'info',
       STASHBOARD_ADMIN_TOKEN: TOKEN,
       ADMIN_RATE_LIMIT: '1000000',
+      // Every live connection comes from this one address.
+      LIVE_STREAMS_PER_ADDRESS: String(LIVE + 100),
       MONITORS: 'false',
     },
     /stashboard is serving/,
@@ -336,7 +338,9 @@ async function liveFanOut(base: string, port: number, count: number): Promise<vo
         socket.on('connect', () => socket.write(request));
         socket.on('data', (chunk: string) => {
           text += chunk;
-          if (!hello && text.includes('"topic":"hello"')) {
+          if (!hello && /^HTTP\/1\.1 [^2]/.test(text)) {
+            reject(new Error(`live stream refused: ${text.split('\r\n')[0]}`));
+          } else if (!hello && text.includes('"topic":"hello"')) {
             hello = true;
             greeted += 1;
             text = '';

@@ -1,5 +1,14 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
+import { createServer } from 'node:http';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+  type RouteOptions,
+} from 'fastify';
+import proxyAddr from '@fastify/proxy-addr';
 import { pino } from 'pino';
+import { BatchedDestination } from './log-destination.ts';
 import type { Config, TrustProxy } from './config.ts';
 import type { Context } from './services/context.ts';
 import './http/request-types.ts';
@@ -11,6 +20,7 @@ import { imageRoutes } from './http/site/images.ts';
 import { healthRoutes } from './http/site/health.ts';
 import { requestLogLine } from './http/logging.ts';
 import { ResponseCache } from './http/cache/response-cache.ts';
+import { HitPath, type TrustFn } from './http/cache/hit-path.ts';
 import { SiteAssets } from './http/site/assets.ts';
 import { sitePages } from './http/site/pages.ts';
 import { badgeRoutes } from './http/site/badges.ts';
@@ -45,8 +55,9 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
-const logFlushers = new WeakMap<FastifyInstance, () => void>();
+const logDestinations = new WeakMap<FastifyInstance, BatchedDestination>();
 const draining = new WeakSet<FastifyInstance>();
+const hitPaths = new WeakMap<FastifyInstance, HitPath>();
 
 /**
  * The process is shutting down: answers from now on carry `Connection: close`, so clients
@@ -54,29 +65,75 @@ const draining = new WeakSet<FastifyInstance>();
  */
 export function beginDraining(app: FastifyInstance): void {
   draining.add(app);
+  const hits = hitPaths.get(app);
+  if (hits) hits.draining = true;
 }
 
-/** Writes out log lines still buffered (call after the app closed, before exiting). */
+const unflushed = new Set<BatchedDestination>();
+
+/** A process exiting without a clean shutdown still writes out the log lines it has. */
+function flushAtExit(destination: BatchedDestination): void {
+  if (unflushed.size === 0) process.once('exit', () => unflushed.forEach((d) => d.flushSync()));
+  unflushed.add(destination);
+}
+
+/** The cache hit path in front of the app's server (tests count what it answered). */
+export function hitPathOf(app: FastifyInstance): HitPath | undefined {
+  return hitPaths.get(app);
+}
+
+/** Writes out log lines still buffered, blocking (when the process must exit at once). */
 export function flushLogs(app: FastifyInstance): void {
-  try {
-    logFlushers.get(app)?.();
-  } catch {
-    // Nothing buffered, or standard output is gone: nothing more to do.
-  }
+  logDestinations.get(app)?.flushSync();
+}
+
+/** Resolves once every log line written so far is out (call after the app closed, before exiting). */
+export async function endLogs(app: FastifyInstance): Promise<void> {
+  await logDestinations.get(app)?.end();
 }
 
 /** Wires the HTTP application; never listens (tests inject into it). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, ctx } = deps;
-  // Log lines go out asynchronously and in batches (never blocking a response): buffered up to
-  // 8 KB or 250 ms; flushLogs() writes out the rest on shutdown (and pino does at exit).
-  const destination = deps.logStream
-    ? undefined
-    : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 250 });
+  // Log lines go out asynchronously and in batches (never blocking a response): 64 KB or every
+  // 250 ms; endLogs() writes out the rest on shutdown, and a process exiting otherwise flushes them.
+  const destination = deps.logStream ? undefined : new BatchedDestination(1);
+  if (destination) flushAtExit(destination);
   const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
+  // Fastify's own request ids (`req-1`, `req-2`, ...), shared with the cache hit path.
+  let lastReqId = 0;
+  const genReqId = () => `req-${(lastReqId = (lastReqId + 1) & 0x7fffffff).toString(36)}`;
+  const trustProxy = fastifyTrustProxy(config.trustProxy);
+  const freshness = ctx.freshness;
+  const hits = new HitPath({
+    log: logger,
+    genReqId,
+    trust: trustFunction(trustProxy),
+    onAnswered: deps.metrics && ((...args) => deps.metrics!.request(...args)),
+    // With other instances writing, every cached answer waits for a version check first.
+    fresh: freshness && (() => false),
+  });
+  // Fastify's HTTP/1 server, with the cache hit path answering first (see http/cache/hit-path.ts).
+  const serverFactory: FastifyServerFactory = (handler, fastifyOptions) => {
+    // The timeouts as Fastify sets them on a server of its own (its defaults filled in).
+    const options = fastifyOptions as {
+      keepAliveTimeout?: number;
+      requestTimeout?: number;
+      connectionTimeout?: number;
+    };
+    const server = createServer((req, res) => {
+      if (!hits.answer(req, res)) handler(req, res);
+    });
+    server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+    server.requestTimeout = options.requestTimeout ?? 0;
+    server.setTimeout(options.connectionTimeout ?? 0);
+    return server;
+  };
   const app = Fastify({
+    serverFactory,
+    genReqId,
     bodyLimit: config.bodyLimit,
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy,
     // One line per request is logged by the onResponse hook below, not Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     loggerInstance: logger,
@@ -87,7 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     frameworkErrors,
   });
-  if (destination) logFlushers.set(app, () => destination.flushSync());
+  if (destination) logDestinations.set(app, destination);
+  hitPaths.set(app, hits);
   if (deps.onRoute) app.addHook('onRoute', deps.onRoute);
   // The OpenAPI document is made from the routes as they are registered.
   const catalog = new RouteCatalog();
@@ -100,6 +158,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bus: ctx.changes,
     now: () => ctx.clock.now(),
     rendersPerAddress: config.renderLimit,
+    // Another instance may have written: before serving a cached answer, compare the shared data
+    // version (concurrent reads share one query). Reads that do not come from the cache read the
+    // database anyway and need no check. When the database is unreachable, serve what is cached.
+    beforeRead: freshness && (() => freshness.check()),
+    hits,
   });
   const live = new LiveHub({ bus: ctx.changes, loadServices: () => listServices(ctx) });
   if (deps.metrics) {
@@ -110,15 +173,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const htmlError = htmlErrorPages(ctx, assets);
   app.addHook('preClose', async () => live.close());
   app.addHook('onClose', async () => cache.close());
-
-  if (ctx.freshness) {
-    const freshness = ctx.freshness;
-    // Another instance may have written: drop stale caches before serving a read.
-    // When the database is unreachable, serve what is cached.
-    app.addHook('onRequest', async (request) => {
-      if (request.method === 'GET' || request.method === 'HEAD') await freshness.check().catch(() => {});
-    });
-  }
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
     let form;
@@ -188,7 +242,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(subscribeRoutes, { ctx, assets });
   await app.register(sitePages, { ctx, cache, assets });
   await app.register(badgeRoutes, { ctx, cache });
-  assets.register(app);
+  assets.register(app, hits);
   await app.register(imageRoutes);
   await app.register(healthRoutes, { ctx });
   await app.register(adminSite, { prefix: '/admin', ctx, mailer });
@@ -202,6 +256,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
   if (typeof trust === 'number') return (_address, hop) => hop < trust;
   return trust === false ? false : [...trust];
+}
+
+/** The same setting as the function Fastify makes of it, for the hit path. */
+function trustFunction(trust: ReturnType<typeof fastifyTrustProxy>): TrustFn | false {
+  if (trust === false) return false;
+  if (typeof trust === 'function') return trust;
+  return proxyAddr.compile(trust as string[]);
 }
 
 function ownMailer(app: FastifyInstance, config: Readonly<Config>): MailSender {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { beginDraining, buildApp, flushLogs } from './app.ts';
+import { beginDraining, buildApp, endLogs, flushLogs } from './app.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { observedState } from './services/observability.ts';
 import { issueSetupCode } from './services/first-run.ts';
@@ -37,7 +37,7 @@ export function openContext(config: Readonly<Config>, metrics?: Metrics): OpenCo
  * Like openContext, for a serving instance: on PostgreSQL, change notices travel between
  * instances and reads check the shared data version first.
  */
-function openServingContext(
+export function openServingContext(
   config: Readonly<Config>,
   log: { warn(obj: object, msg: string): void },
   metrics: Metrics | undefined,
@@ -45,11 +45,15 @@ function openServingContext(
   const opened = openContext(config, metrics);
   const { ctx } = opened;
   if (ctx.database.dialect !== 'postgres') return opened;
-  ctx.freshness = new Freshness(() => readDataVersion(ctx.database.db), ctx.changes);
-  const bridge = bridgeOverPostgres(config.database, ctx.database.db, ctx.changes, log);
+  const freshness = new Freshness(() => readDataVersion(ctx.database.db), ctx.changes);
+  ctx.freshness = freshness;
+  const bridge = bridgeOverPostgres(config.database, ctx.changes, freshness, log);
+  ctx.announce = (trx, changes, version) => bridge.announce(trx, changes, version);
+  freshness.watch(5_000);
   return {
     ctx,
     close: async () => {
+      freshness.close();
       await bridge.close();
       await opened.close();
     },
@@ -154,9 +158,10 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
     }, config.shutdownTimeoutMs);
     cut.unref();
     served.close().then(
-      () => {
+      async () => {
         served.log.info({ signal }, 'shut down cleanly');
-        flushLogs(served);
+        // Standard output that takes no more (a stuck reader) must not keep the process alive.
+        await Promise.race([endLogs(served), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
         process.exit(0);
       },
       (error: unknown) => {

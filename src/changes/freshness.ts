@@ -29,6 +29,22 @@ export class Freshness {
   /** Version queries run (for metrics and tests). */
   queries = 0;
 
+  #watch: NodeJS.Timeout | undefined;
+
+  /**
+   * Also compares the version every `intervalMs`, in the background: a notice lost in a way
+   * the connection does not report (live streams learn only from notices) is then made up
+   * for within that time.
+   */
+  watch(intervalMs: number): void {
+    this.#watch ??= setInterval(() => this.check().catch(() => {}), intervalMs);
+    this.#watch.unref();
+  }
+
+  close(): void {
+    clearInterval(this.#watch);
+  }
+
   /** Throws when the database cannot be read; callers then serve what they have. */
   check(): Promise<void> {
     if (!this.#running) return this.#start();

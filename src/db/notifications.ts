@@ -20,7 +20,12 @@ export interface Listener {
  */
 export function listen(
   url: string,
-  handlers: { onMessage(payload: string): void; onConnect(first: boolean): void; onError(error: unknown): void },
+  handlers: {
+    onMessage(payload: string): void;
+    /** Listening (again): notices from now on arrive. */
+    onConnect(first: boolean): void;
+    onError(error: unknown): void;
+  },
 ): Listener {
   let client: pg.Client | undefined;
   let closed = false;
@@ -39,7 +44,8 @@ export function listen(
 
   const connect = async () => {
     const { default: driver } = await import('pg');
-    const c = new driver.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    // Keep-alive: a connection that died silently would otherwise look like a quiet one.
+    const c = new driver.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
     client = c;
     c.on('notification', (message) => {
       if (message.channel === CHANGE_CHANNEL && message.payload) handlers.onMessage(message.payload);

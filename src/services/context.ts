@@ -1,6 +1,9 @@
 import type { Database } from '../db/connect.ts';
 import type { ChangeBus } from '../changes/bus.ts';
 import type { Freshness } from '../changes/freshness.ts';
+import type { Change } from '../changes/bus.ts';
+import type { Transaction } from 'kysely';
+import type { Schema } from '../db/schema.ts';
 import { isAutomationScope, type Actor, type Scope } from '../domain/permissions.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
 import type { AutomationSource } from '../domain/escalation.ts';
@@ -36,6 +39,11 @@ export interface Context {
   site?: Readonly<SiteSettings>;
   /** Present where several instances share the database (PostgreSQL). */
   freshness?: Freshness;
+  /**
+   * Tells the other instances, inside the write's transaction, what it changed (PostgreSQL
+   * delivers it to them at the commit, before the writer's client hears of it).
+   */
+  announce?: (trx: Transaction<Schema>, changes: readonly Change[], version: number) => Promise<void>;
 }
 
 export function authorOf(actor: Actor): string {

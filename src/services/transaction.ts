@@ -62,6 +62,7 @@ export async function inTransaction<T>(
       const value = await work(trx, changes);
       if (changes.length > 0) {
         version = await bumpDataVersion(trx);
+        if (ctx.announce) await ctx.announce(trx, changes, version);
         await insertAuditEntries(
           trx,
           changes.map((change) => auditEntryFor(ctx, actor, change)),

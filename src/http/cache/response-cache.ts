@@ -4,6 +4,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ChangeBus } from '../../changes/bus.ts';
 import { HttpError } from '../errors.ts';
+import type { Answer, HitPath } from './hit-path.ts';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -46,6 +47,8 @@ export interface CacheOptions {
   renderWindowMs?: number;
   /** A monotonic clock for the render limit (the data clock `now` may stand still in tests). */
   monotonic?: () => number;
+  /** Learns which URLs are cached, to answer their next GET before the framework (see hit-path.ts). */
+  hits?: HitPath;
 }
 
 /** Bodies below this are sent as they are: compression would not pay for its headers. */
@@ -64,7 +67,7 @@ const MAX_TRACKED_ADDRESSES = 100_000;
 export class ResponseCache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<CacheEntry>>();
-  readonly #options: Required<Omit<CacheOptions, 'beforeRead'>> & Pick<CacheOptions, 'beforeRead'>;
+  readonly #options: Required<Omit<CacheOptions, 'beforeRead' | 'hits'>> & Pick<CacheOptions, 'beforeRead' | 'hits'>;
   readonly #renders = new Map<string, number>();
   #renderWindowStart = 0;
   readonly #unsubscribe: () => void;
@@ -131,8 +134,50 @@ export class ResponseCache {
   ): FastifyReply | Promise<FastifyReply> {
     const key = ResponseCache.keyOf(request, known);
     const hit = this.#options.beforeRead ? undefined : this.#hit(key);
-    if (hit) return send(request, reply, hit, cacheControl);
-    return this.lookup(key, render, request.ip).then((entry) => send(request, reply, entry, cacheControl));
+    if (hit) {
+      this.#remember(request, reply, key, cacheControl);
+      return send(request, reply, hit, cacheControl);
+    }
+    return this.lookup(key, render, request.ip).then((entry) => {
+      this.#remember(request, reply, key, cacheControl);
+      return send(request, reply, entry, cacheControl);
+    });
+  }
+
+  /**
+   * Tells the hit path how to answer this URL from now on: the entry under `key` while it
+   * lasts, with the headers the reply has so far (set by the mount's hooks) and the entry's.
+   */
+  #remember(request: FastifyRequest, reply: FastifyReply, key: string, cacheControl: string): void {
+    const hits = this.#options.hits;
+    if (!hits || this.#options.beforeRead) return;
+    const before: Record<string, string> = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (typeof value === 'string') before[name] = value;
+      else if (typeof value === 'number') before[name] = String(value);
+      // Anything else (a list) would be written differently: leave this URL to the framework.
+      else if (value !== undefined) return;
+    }
+    if ('connection' in before) return;
+    // Keyed weakly: an entry the cache drops is not kept alive by a URL remembered here.
+    const answersOf = new WeakMap<CacheEntry, Map<Encoding, Answer>>();
+    hits.remember(request, (encoding) => {
+      const entry = this.#hit(key);
+      if (!entry) return undefined;
+      let answers = answersOf.get(entry);
+      if (!answers) answersOf.set(entry, (answers = new Map()));
+      let answer = answers.get(encoding);
+      if (!answer) {
+        const body = (encoding === 'br' ? entry.br : encoding === 'gzip' ? entry.gzip : undefined) ?? entry.identity;
+        const sent = body === entry.identity ? 'identity' : encoding;
+        answer = {
+          headers: { ...before, ...headersOf(entry, sent, cacheControl), 'content-length': String(body.length) },
+          body,
+        };
+        answers.set(encoding, answer);
+      }
+      return answer;
+    });
   }
 
   /** The fresh entry for `key`, if any (counted as a hit). */
@@ -256,7 +301,7 @@ export class ResponseCache {
   }
 }
 
-type Encoding = 'br' | 'gzip' | 'identity';
+export type Encoding = 'br' | 'gzip' | 'identity';
 
 /** Browsers send a handful of distinct Accept-Encoding values: parse each once. */
 const chosen = new Map<string, Encoding>();

@@ -31,6 +31,8 @@ interface Connection {
   res: ServerResponse;
   /** Service slugs followed; null: all. */
   services: Set<string> | null;
+  /** The same for every connection following the same services (their messages are the same). */
+  scopeKey: string;
 }
 
 export interface LiveHubOptions {
@@ -68,7 +70,12 @@ export class LiveHub {
   }
 
   async open(res: ServerResponse, services: string[]): Promise<void> {
-    const connection: Connection = { res, services: services.length > 0 ? new Set(services) : null };
+    const followed = services.length > 0 ? new Set(services) : null;
+    const connection: Connection = {
+      res,
+      services: followed,
+      scopeKey: followed ? [...followed].sort().join(',') : '',
+    };
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -123,16 +130,28 @@ export class LiveHub {
     } catch {
       services = undefined;
     }
+    // One message per set of followed services, encoded once and written to each of its
+    // connections: with thousands of connections the loop is a write per socket, nothing more.
+    const frames = new Map<string, Buffer>();
     for (const c of targets) {
-      const message: Record<string, unknown> = { topic: change.topic, action: change.action };
-      if (change.slug !== undefined) message[change.topic === 'event' ? 'service' : 'slug'] = change.slug;
-      if (change.sid !== undefined) message.sid = change.sid;
-      if (services) message.overall = liveOverall(this.#scope(services, c));
-      send(c, message);
+      let frame = frames.get(c.scopeKey);
+      if (!frame) {
+        const message: Record<string, unknown> = { topic: change.topic, action: change.action };
+        if (change.slug !== undefined) message[change.topic === 'event' ? 'service' : 'slug'] = change.slug;
+        if (change.sid !== undefined) message.sid = change.sid;
+        if (services) message.overall = liveOverall(this.#scope(services, c));
+        frame = Buffer.from(frameOf(message));
+        frames.set(c.scopeKey, frame);
+      }
+      c.res.write(frame);
     }
   }
 }
 
+function frameOf(data: unknown): string {
+  return `event: change\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
 function send(connection: Connection, data: unknown): void {
-  connection.res.write(`event: change\ndata: ${JSON.stringify(data)}\n\n`);
+  connection.res.write(frameOf(data));
 }
