@@ -16,7 +16,7 @@ import { findAutomation, updateAutomation } from '../db/repositories/automation.
 import { findAlertState, firingAlertsOfService, saveAlertState } from '../db/repositories/alert-states.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
 
 export interface AlertmanagerResult {
@@ -50,7 +50,7 @@ export async function receiveAlertmanager(
   const byService = new Map<number, { service: Service; alerts: typeof payload.alerts }>();
   for (const alert of payload.alerts) {
     const slug = alert.labels[rules.serviceLabel];
-    const service = slug ? await reading(() => services.findServiceBySlug(ctx.database.db, slug)) : undefined;
+    const service = slug ? await services.findServiceBySlug(ctx.database.db, slug) : undefined;
     if (!service) {
       result.ignored.push({
         fingerprint: alert.fingerprint,

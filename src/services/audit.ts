@@ -3,7 +3,6 @@ import type { AuditEntry } from '../domain/audit.ts';
 import { distinctAuditActions, findAuditEntries, type AuditQuery } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { reading } from './transaction.ts';
 
 export type { AuditEntry };
 
@@ -21,12 +20,10 @@ export async function browseAudit(
   authorize(actor, 'configuration.read');
   const limit = filter.limit ?? AUDIT_PAGE;
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
-  const [entries, actions] = await reading(() =>
-    Promise.all([
-      findAuditEntries(ctx.database.db, { ...filter, limit: limit + 1 }),
-      distinctAuditActions(ctx.database.db),
-    ]),
-  );
+  const [entries, actions] = await Promise.all([
+    findAuditEntries(ctx.database.db, { ...filter, limit: limit + 1 }),
+    distinctAuditActions(ctx.database.db),
+  ]);
   const more = entries.length > limit;
   const page = entries.slice(0, limit);
   return { entries: page, actions, nextBeforeId: more ? page[page.length - 1]?.id : undefined };

@@ -8,7 +8,7 @@ import * as statuses from '../db/repositories/statuses.ts';
 import { findAutomation, updateAutomation, type AutomationChange } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { postEventIn } from './events.ts';
 
 /** A service's automation settings: escalation policy, heartbeat, and the statuses automated states post. */
@@ -16,7 +16,7 @@ import { postEventIn } from './events.ts';
 export async function getAutomation(ctx: Context, actor: Actor, slug: string): Promise<ServiceAutomation> {
   authorize(actor, 'configuration.read');
   const service = await requireService(ctx.database.db, slug);
-  return reading(() => findAutomation(ctx.database.db, service.id));
+  return findAutomation(ctx.database.db, service.id);
 }
 
 export interface AutomationInput {

@@ -18,7 +18,7 @@ import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Db } from '../db/connect.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 export type { Channel, DeliveryHistoryEntry };
 
@@ -76,7 +76,7 @@ async function audit(
 
 export async function listChannels(ctx: Context, actor: Actor): Promise<Channel[]> {
   authorize(actor, 'configuration.read');
-  return reading(() => channels.allChannels(ctx.database.db));
+  return channels.allChannels(ctx.database.db);
 }
 
 /** Paused channels: the admin site shows a banner while any exists. */
@@ -86,7 +86,7 @@ export async function pausedChannels(ctx: Context, actor: Actor): Promise<Channe
 
 export async function getChannel(ctx: Context, actor: Actor, id: number): Promise<Channel> {
   authorize(actor, 'configuration.read');
-  const channel = await reading(() => channels.findChannel(ctx.database.db, id));
+  const channel = await channels.findChannel(ctx.database.db, id);
   if (!channel) throw new NotFound(`Channel ${id} does not exist`);
   return channel;
 }
@@ -177,5 +177,5 @@ export async function channelHistory(
   authorize(actor, 'configuration.read');
   await getChannel(ctx, actor, id);
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
-  return reading(() => channelDeliveries(ctx.database.db, id, limit));
+  return channelDeliveries(ctx.database.db, id, limit);
 }

@@ -17,7 +17,7 @@ import { findAutomation, serviceSlugById, updateAutomation } from '../db/reposit
 import { deleteResolvedAlertsBefore } from '../db/repositories/alert-states.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
 import { refreshQuietReport } from './maintenance-quiet.ts';
 
@@ -31,13 +31,13 @@ export interface CheckRunner {
 export async function listChecks(ctx: Context, actor: Actor, slug: string): Promise<Check[]> {
   authorize(actor, 'configuration.read');
   const service = await requireService(ctx.database.db, slug);
-  return reading(() => checks.checksOfService(ctx.database.db, service.id));
+  return checks.checksOfService(ctx.database.db, service.id);
 }
 
 export async function getCheck(ctx: Context, actor: Actor, slug: string, name: string): Promise<Check> {
   authorize(actor, 'configuration.read');
   const service = await requireService(ctx.database.db, slug);
-  const check = await reading(() => checks.findCheck(ctx.database.db, service.id, name));
+  const check = await checks.findCheck(ctx.database.db, service.id, name);
   if (!check) throw new NotFound(`Service ${slug} has no check ${name}`);
   return check;
 }
@@ -154,7 +154,7 @@ export interface CheckRun {
  * status when the worst state of its checks changes (author `check:<name>`).
  */
 export async function runDueChecks(ctx: Context, runner: CheckRunner, now: number): Promise<CheckRun[]> {
-  const due = await reading(() => checks.claimDueChecks(ctx.database.db, now));
+  const due = await checks.claimDueChecks(ctx.database.db, now);
   const results = await Promise.all(due.map(async (check) => ({ check, result: await runner.run(check) })));
   const runs: CheckRun[] = [];
   // Each run is recorded in a transaction of its own: one that fails does not lose the others.

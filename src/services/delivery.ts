@@ -53,7 +53,6 @@ import type { DeliveryTransports, OutgoingMail } from './delivery-transports.ts'
 import { getSiteSettings } from './site-settings.ts';
 import { readSmtpSettings } from './smtp-settings.ts';
 import { newLinkToken } from './link-tokens.ts';
-import { reading } from './transaction.ts';
 
 export interface DeliveryDeps {
   transports: DeliveryTransports;
@@ -95,13 +94,13 @@ const channelFilter = (c: Channel) => ({ services: c.services, notes: c.notes, d
  */
 async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit: number): Promise<number> {
   // Bounded per pass, so that a flood of new notices cannot starve the deliveries already due.
-  const entries = await reading(() => unplannedEntries(ctx.database.db, limit));
+  const entries = await unplannedEntries(ctx.database.db, limit);
   if (entries.length === 0) return 0;
-  const channels = await reading(() => allChannels(ctx.database.db));
+  const channels = await allChannels(ctx.database.db);
   const byId = new Map(channels.map((c) => [c.id, c]));
   const site = await getSiteSettings(ctx);
   const links = { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') };
-  const pageId = (await reading(() => readSetting<string>(ctx.database.db, PAGE_ID_KEY))) ?? '';
+  const pageId = (await readSetting<string>(ctx.database.db, PAGE_ID_KEY)) ?? '';
   for (const entry of entries) {
     await ctx.database.db.transaction().execute(async (trx) => {
       // Each channel delivery's exact body is written now, once: every attempt sends it, and the admin can read it.
@@ -464,8 +463,13 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
       break;
     }
     if (deps.stopping?.()) break;
-    const due = await reading(() =>
-      claimDueDeliveries(ctx.database.db, ctx.database.dialect, deps.owner, now, deps.policy.leaseMs, batchSize),
+    const due = await claimDueDeliveries(
+      ctx.database.db,
+      ctx.database.dialect,
+      deps.owner,
+      now,
+      deps.policy.leaseMs,
+      batchSize,
     );
     if (due.length === 0) break;
     const claimedAt = performance.now();
@@ -483,7 +487,7 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
         const stopping = deps.stopping?.() ?? false;
         if (leaseRunningOut || stopping || (delivery.channelId !== null && batch.paused.has(delivery.channelId))) {
           run.more ||= leaseRunningOut;
-          await reading(() => releaseClaim(ctx.database.db, delivery.id, deps.owner));
+          await releaseClaim(ctx.database.db, delivery.id, deps.owner);
           continue;
         }
         const outcome = await send(deps, batch, delivery);
@@ -506,12 +510,12 @@ async function prepareBatch(ctx: Context, deps: DeliveryDeps, due: DueDelivery[]
   const [site, smtp, channels, payloads] = await Promise.all([
     getSiteSettings(ctx),
     readSmtpSettings(ctx),
-    reading(() => allChannels(db)),
-    reading(() => findOutboxPayloads(db, [...new Set(due.map((d) => d.outboxId))])),
+    allChannels(db),
+    findOutboxPayloads(db, [...new Set(due.map((d) => d.outboxId))]),
   ]);
   const subscribers = new Map<number, Subscriber>();
   for (const id of new Set(due.map((d) => d.subscriberId).filter((id): id is number => id !== null))) {
-    const s = await reading(() => findSubscriber(db, id));
+    const s = await findSubscriber(db, id);
     if (s) subscribers.set(id, s);
   }
   // Each email to a subscriber carries a fresh link token; its hash is stored before the email leaves.
@@ -524,7 +528,7 @@ async function prepareBatch(ctx: Context, deps: DeliveryDeps, due: DueDelivery[]
     const purpose = payloads.get(d.outboxId)?.topic === 'subscription.confirm' ? 'confirm' : 'unsubscribe';
     rows.push({ tokenHash: hash, subscriberId: d.subscriberId, purpose, createdAt: now });
   }
-  await reading(() => insertSubscriberTokens(db, rows));
+  await insertSubscriberTokens(db, rows);
   return {
     links: { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') },
     smtp,
@@ -533,7 +537,7 @@ async function prepareBatch(ctx: Context, deps: DeliveryDeps, due: DueDelivery[]
     payloads,
     tokens,
     paused: new Set(),
-    pageId: (await reading(() => readSetting<string>(db, PAGE_ID_KEY))) ?? '',
+    pageId: (await readSetting<string>(db, PAGE_ID_KEY)) ?? '',
     now,
   };
 }

@@ -11,7 +11,7 @@ import * as events from '../db/repositories/events.ts';
 import * as statuses from '../db/repositories/statuses.ts';
 import { type Actor, type Context, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
-import { inTransaction, reading, type WriteScope } from './transaction.ts';
+import { inTransaction, type WriteScope } from './transaction.ts';
 import { writeEvent } from './event-write.ts';
 import { trackingComponents } from './component-notices.ts';
 import { recordEventNotice } from './notices.ts';
@@ -24,7 +24,7 @@ export async function listEvents(
 ): Promise<StatusEvent[]> {
   const range = parseDateRange(filter.start, filter.end);
   const service = await requireService(ctx.database.db, serviceSlug);
-  return reading(() => events.findEvents(ctx.database.db, { serviceId: service.id, ...range }));
+  return events.findEvents(ctx.database.db, { serviceId: service.id, ...range });
 }
 
 /** How many events one page of the events list holds when the client does not say, and at most. */
@@ -62,15 +62,13 @@ export async function listEventPage(
   const service = await requireService(ctx.database.db, serviceSlug);
   let before: { timestamp: number; id: number } | undefined;
   if (filter.before !== undefined && filter.before !== '') {
-    const cursor = await reading(() => events.findEventBySid(ctx.database.db, filter.before!));
+    const cursor = await events.findEventBySid(ctx.database.db, filter.before!);
     if (!cursor || cursor.serviceId !== service.id) {
       throw new Invalid(`before must be the sid of an event of service ${serviceSlug}`, 'before');
     }
     before = { timestamp: cursor.timestamp, id: cursor.id };
   }
-  const found = await reading(() =>
-    events.findEvents(ctx.database.db, { serviceId: service.id, ...range, before, limit: limit + 1 }),
-  );
+  const found = await events.findEvents(ctx.database.db, { serviceId: service.id, ...range, before, limit: limit + 1 });
   const page = found.slice(0, limit);
   return { events: page, nextBefore: found.length > limit ? page[page.length - 1]!.sid : undefined };
 }
@@ -83,7 +81,7 @@ export async function getCurrentEvent(ctx: Context, serviceSlug: string): Promis
 
 export async function getEvent(ctx: Context, serviceSlug: string, sid: string): Promise<StatusEvent> {
   const service = await requireService(ctx.database.db, serviceSlug);
-  const event = await reading(() => events.findEventBySid(ctx.database.db, sid));
+  const event = await events.findEventBySid(ctx.database.db, sid);
   if (!event || event.serviceId !== service.id)
     throw new NotFound(`Event ${sid} does not exist for service ${serviceSlug}`);
   return event;
@@ -239,5 +237,5 @@ export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: strin
 
 /** The newest events across services, for feeds. */
 export function recentEvents(ctx: Context, options: { serviceIds?: number[]; limit: number }): Promise<StatusEvent[]> {
-  return reading(() => events.findEvents(ctx.database.db, { serviceIds: options.serviceIds, limit: options.limit }));
+  return events.findEvents(ctx.database.db, { serviceIds: options.serviceIds, limit: options.limit });
 }

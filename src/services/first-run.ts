@@ -14,7 +14,7 @@ import * as users from '../db/repositories/users.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Context } from './context.ts';
 import { hashPassword } from './passwords.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import type { User } from './users.ts';
 
 function codeHash(code: string): string {
@@ -22,7 +22,7 @@ function codeHash(code: string): string {
 }
 
 export async function setupNeeded(ctx: Context): Promise<boolean> {
-  return (await reading(() => users.countUsers(ctx.database.db))) === 0;
+  return (await users.countUsers(ctx.database.db)) === 0;
 }
 
 /**
@@ -33,7 +33,7 @@ export async function setupNeeded(ctx: Context): Promise<boolean> {
 export async function issueSetupCode(ctx: Context): Promise<string | undefined> {
   if (!(await setupNeeded(ctx))) return undefined;
   const code = formatSetupCode(randomBytes(20));
-  await reading(() => insertSetupCode(ctx.database.db, codeHash(code), ctx.clock.now()));
+  await insertSetupCode(ctx.database.db, codeHash(code), ctx.clock.now());
   return code;
 }
 
@@ -65,7 +65,7 @@ export async function completeSetup(
       'code',
     );
   }
-  if (!(await reading(() => setupCodeExists(ctx.database.db, codeHash(input.code!))))) {
+  if (!(await setupCodeExists(ctx.database.db, codeHash(input.code!)))) {
     throw new Invalid(
       'That setup code is wrong or was used already; the server prints a new one in its log at each start',
       'code',

@@ -2,7 +2,6 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { insertSettingIfAbsent, readSetting } from '../db/repositories/settings.ts';
 import type { Database } from '../db/connect.ts';
 import type { Context } from './context.ts';
-import { reading } from './transaction.ts';
 
 /**
  * Tokens for the forms shown before login (login, setup), where there is no session to hold a
@@ -16,10 +15,10 @@ const keys = new WeakMap<Database, Promise<Buffer>>();
 function formKey(ctx: Context): Promise<Buffer> {
   let key = keys.get(ctx.database);
   if (!key) {
-    key = reading(async () => {
+    key = (async () => {
       await insertSettingIfAbsent(ctx.database.db, FORM_KEY_SETTING, randomBytes(32).toString('base64url'));
       return Buffer.from((await readSetting<string>(ctx.database.db, FORM_KEY_SETTING))!, 'base64url');
-    });
+    })();
     keys.set(ctx.database, key);
     key.catch(() => keys.delete(ctx.database));
   }

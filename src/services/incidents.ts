@@ -42,7 +42,7 @@ import { writeEvent } from './event-write.ts';
 import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { recordEventNotice, recordIncidentNotice } from './notices.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
 import { trackingComponents } from './component-notices.ts';
@@ -599,7 +599,7 @@ export async function deleteIncident(ctx: Context, actor: Actor, incidentId: str
 }
 
 export async function getIncident(ctx: Context, id: string): Promise<ServiceIncidentView> {
-  return reading(async () => viewOf(ctx.database.db, await incidentOrNotFound(ctx.database.db, id), ctx.clock.now()));
+  return (async () => viewOf(ctx.database.db, await incidentOrNotFound(ctx.database.db, id), ctx.clock.now()))();
 }
 
 export async function getUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
@@ -617,7 +617,7 @@ export async function listIncidents(
   ctx: Context,
   options: { limit?: number; unresolved?: boolean; startedFrom?: number; startedTo?: number } = {},
 ): Promise<ServiceIncidentView[]> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const incidents = await repo.listIncidents(db, {
       kind: 'incident',
@@ -627,25 +627,23 @@ export async function listIncidents(
       startedTo: options.startedTo,
     });
     return viewsOf(db, incidents, ctx.clock.now());
-  });
+  })();
 }
 
 /** Incidents resolved (or still open) since `since`, for the front page's "Past incidents". */
 export async function recentIncidents(ctx: Context, since: number): Promise<ServiceIncidentView[]> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const incidents = (await repo.listIncidents(db, { kind: 'incident', updatedSince: since })).filter(
       (i) => i.resolvedAt !== null && i.resolvedAt >= since,
     );
     return viewsOf(db, incidents, ctx.clock.now());
-  });
+  })();
 }
 
 /** The 50 incidents with the latest activity, for /history.rss and /history.atom. */
 export async function incidentsByActivity(ctx: Context, limit = 50): Promise<ServiceIncidentView[]> {
-  return reading(async () =>
-    viewsOf(ctx.database.db, await repo.listByActivity(ctx.database.db, limit), ctx.clock.now()),
-  );
+  return (async () => viewsOf(ctx.database.db, await repo.listByActivity(ctx.database.db, limit), ctx.clock.now()))();
 }
 
 /** The page id (§2). */
@@ -655,13 +653,13 @@ export async function pageId(ctx: Context): Promise<string> {
 
 /** The incident link of events (§7.2), by event id. */
 export async function incidentLinks(ctx: Context, eventIds: number[]) {
-  return reading(() => repo.incidentsOfEvents(ctx.database.db, eventIds));
+  return repo.incidentsOfEvents(ctx.database.db, eventIds);
 }
 
 // Templates (§ issue: name and message saved for 3 a.m.)
 
 export async function listTemplates(ctx: Context): Promise<IncidentTemplate[]> {
-  return reading(() => repo.allTemplates(ctx.database.db));
+  return repo.allTemplates(ctx.database.db);
 }
 
 export async function saveTemplate(
@@ -695,7 +693,7 @@ export async function deleteTemplate(ctx: Context, actor: Actor, id: number): Pr
 
 /** Services automation took to a partial or major outage that no open incident covers (the landing page's suggestion). */
 export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const [services, covered] = await Promise.all([allServices(db), repo.unresolvedServiceIds(db)]);
     return services.filter((s) => {
@@ -705,7 +703,7 @@ export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
       // Who posted it, as recorded with the event: built-in automation or an events-scope token.
       return (cs === 'partial_outage' || cs === 'major_outage') && isAutomatedScope(e.authorScope);
     });
-  });
+  })();
 }
 
 /** `/history?page=N` (§10): three calendar months of the site's zone a page, newest first. */

@@ -47,7 +47,7 @@ import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotice } from './maintenance-notices.ts';
@@ -515,10 +515,10 @@ export async function deleteMaintenance(ctx: Context, actor: Actor, maintenanceI
 }
 
 export async function getMaintenance(ctx: Context, id: string): Promise<MaintenanceView> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     return (await maintenanceViews(db, [await maintenanceOrNotFound(db, id)]))[0]!;
-  });
+  })();
 }
 
 export async function getMaintenanceUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
@@ -540,7 +540,7 @@ export async function listMaintenances(
   which: 'all' | 'open' | 'upcoming' | 'active',
   options: { limit?: number; before?: number } = {},
 ): Promise<MaintenanceView[]> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const query: repo.MaintenanceQuery =
       which === 'all'
@@ -557,7 +557,7 @@ export async function listMaintenances(
             scheduledTo: options.before,
           };
     return maintenanceViews(db, await repo.listMaintenances(db, query));
-  });
+  })();
 }
 
 /**
@@ -577,7 +577,7 @@ export async function maintenanceHistory(
       timeZone,
     ),
   }));
-  const views = await reading(async () => {
+  const views = await (async () => {
     const db = ctx.database.db;
     const rows = await repo.listMaintenances(db, {
       order: 'desc',
@@ -586,7 +586,7 @@ export async function maintenanceHistory(
       scheduledTo: Math.max(...bounds.map((b) => b.end)),
     });
     return maintenanceViews(db, rows);
-  });
+  })();
   return bounds.map((b) =>
     views.filter((v) => v.maintenance.scheduledFor >= b.start && v.maintenance.scheduledFor < b.end),
   );
@@ -606,11 +606,11 @@ export async function frontPageMaintenances(
 
 /** Slugs of services under an active maintenance right now. */
 export async function servicesUnderMaintenance(ctx: Context): Promise<Set<string>> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const [ids, services] = await Promise.all([repo.servicesUnderMaintenance(db), allServices(db)]);
     return new Set(services.filter((s) => ids.has(s.id)).map((s) => s.slug));
-  });
+  })();
 }
 
 /**
@@ -621,7 +621,7 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
   let written = 0;
   // Two rounds: a window that ended before it could start starts, then completes.
   for (let round = 0; round < 2; round++) {
-    const due = await reading(() => repo.dueMaintenances(ctx.database.db, now));
+    const due = await repo.dueMaintenances(ctx.database.db, now);
     if (due.length === 0) break;
     for (const m of due) {
       const kind = dueTransition(m, now);
@@ -665,7 +665,7 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
 export async function maintenanceFeed(
   ctx: Context,
 ): Promise<{ maintenances: V2IncidentSource[]; activeMaintenance: Map<number, number> }> {
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const views = await maintenanceViews(db, await repo.listMaintenances(db, { order: 'desc' }));
     const activeMaintenance = new Map<number, number>();
@@ -703,5 +703,5 @@ export async function maintenanceFeed(
       };
     });
     return { maintenances, activeMaintenance };
-  });
+  })();
 }

@@ -2,7 +2,6 @@ import { pruneSettledEntries } from '../db/repositories/outbox.ts';
 import { pruneSubscriberTokens } from '../db/repositories/subscriber-tokens.ts';
 import type { Context } from './context.ts';
 import { CONFIRM_TOKEN_MS } from './subscriptions.ts';
-import { reading } from './transaction.ts';
 
 /** How long delivered notices and their delivery history are kept. */
 export const DELIVERY_HISTORY_MS = 30 * 24 * 60 * 60_000;
@@ -16,7 +15,7 @@ export async function pruneNotifications(
   ctx: Context,
   now = ctx.clock.now(),
 ): Promise<{ notices: number; tokens: number }> {
-  const notices = await reading(() => pruneSettledEntries(ctx.database.db, now - DELIVERY_HISTORY_MS));
-  const tokens = await reading(() => pruneSubscriberTokens(ctx.database.db, 'confirm', now - CONFIRM_TOKEN_MS));
+  const notices = await pruneSettledEntries(ctx.database.db, now - DELIVERY_HISTORY_MS);
+  const tokens = await pruneSubscriberTokens(ctx.database.db, 'confirm', now - CONFIRM_TOKEN_MS);
   return { notices, tokens };
 }

@@ -11,7 +11,7 @@ import type { Db } from '../db/connect.ts';
 import type { Actor, Context } from './context.ts';
 import { secretsEqual } from './tokens.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 export type { OAuthCredentials };
 
@@ -33,7 +33,7 @@ export function readOAuthCredentials(db: Db): Promise<OAuthCredentials | undefin
 
 export async function showOAuthCredentials(ctx: Context, actor: Actor): Promise<OAuthCredentials> {
   authorize(actor, 'configuration.read');
-  const credentials = await reading(() => readOAuthCredentials(ctx.database.db));
+  const credentials = await readOAuthCredentials(ctx.database.db);
   if (!credentials) throw new Error('OAuth credentials are missing: run `stashboard migrate`');
   return credentials;
 }
@@ -73,7 +73,7 @@ export async function authenticateOAuth(ctx: Context, request: SignedRequest): P
   const now = ctx.clock.now();
   if (Math.abs(now - timestamp * 1000) > MAX_SKEW_MS)
     throw new Unauthorized('The OAuth timestamp is too old or in the future');
-  const credentials = await reading(() => readOAuthCredentials(ctx.database.db));
+  const credentials = await readOAuthCredentials(ctx.database.db);
   const token = param('oauth_token') ?? '';
   if (
     !credentials ||
@@ -101,7 +101,7 @@ export async function authenticateOAuth(ctx: Context, request: SignedRequest): P
     ),
   );
   if (!valid) throw new Unauthorized('The OAuth signature is not valid');
-  const fresh = await reading(() => rememberNonce(ctx.database.db, { consumerKey, nonce, timestamp, seenAt: now }));
+  const fresh = await rememberNonce(ctx.database.db, { consumerKey, nonce, timestamp, seenAt: now });
   if (!fresh) throw new Unauthorized('The OAuth nonce was already used');
   // Nonces older than the accepted skew can never be replayed successfully: forget them now and then.
   if (ctx.ids.chance(0.05)) await forgetNoncesSeenBefore(ctx.database.db, now - 2 * MAX_SKEW_MS).catch(() => {});

@@ -2,7 +2,6 @@ import type { Db } from '../db/connect.ts';
 import { insertSettingIfAbsent, readSetting, writeSetting } from '../db/repositories/settings.ts';
 import { isPublicId } from '../domain/public-id.ts';
 import type { Context } from './context.ts';
-import { reading } from './transaction.ts';
 
 /** The settings key of the page's v2 id (contract §2): made once, exported and imported. */
 export const PAGE_ID_KEY = 'page.id';
@@ -24,14 +23,14 @@ export async function noteSettingsChange(db: Db, at: number): Promise<void> {
 /** The page id and when the settings last changed. */
 export async function pageIdentity(ctx: Context): Promise<{ id: string; settingsChangedAt: number }> {
   const id = await getPageId(ctx);
-  const at = await reading(() => readSetting<unknown>(ctx.database.db, SETTINGS_CHANGED_AT_KEY));
+  const at = await readSetting<unknown>(ctx.database.db, SETTINGS_CHANGED_AT_KEY);
   return { id, settingsChangedAt: typeof at === 'number' ? at : 0 };
 }
 
 /** The page's v2 id; made on the spot if a database somehow lacks it. */
 export async function getPageId(ctx: Context): Promise<string> {
-  const stored = await reading(() => readSetting<unknown>(ctx.database.db, PAGE_ID_KEY));
+  const stored = await readSetting<unknown>(ctx.database.db, PAGE_ID_KEY);
   if (isPublicId(stored)) return stored;
-  await reading(() => ensurePageId(ctx.database.db, ctx));
-  return (await reading(() => readSetting<string>(ctx.database.db, PAGE_ID_KEY)))!;
+  await ensurePageId(ctx.database.db, ctx);
+  return (await readSetting<string>(ctx.database.db, PAGE_ID_KEY))!;
 }

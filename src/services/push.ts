@@ -7,7 +7,7 @@ import * as services from '../db/repositories/services.ts';
 import { findAutomation, findAutomationByPushHash, updateAutomation } from '../db/repositories/automation.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { secretsEqual } from './tokens.ts';
 import { automationActor, postAutomatedState } from './automated-events.ts';
 import { refreshQuietReport } from './maintenance-quiet.ts';
@@ -31,7 +31,7 @@ export async function getPush(
 ): Promise<{ enabled: boolean; lastPushAt: number | null }> {
   authorize(actor, 'configuration.read');
   const service = await requireService(ctx.database.db, slug);
-  const automation = await reading(() => findAutomation(ctx.database.db, service.id));
+  const automation = await findAutomation(ctx.database.db, service.id);
   return { enabled: automation.pushSecretHash !== null, lastPushAt: automation.lastPushAt };
 }
 

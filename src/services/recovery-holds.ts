@@ -1,7 +1,6 @@
 import { heldRecoveries } from '../db/repositories/automation.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { reading } from './transaction.ts';
 
 /** A recovery the escalation policy holds until a person confirms it. */
 export interface RecoveryHold {
@@ -18,6 +17,6 @@ export interface RecoveryHold {
  */
 export async function listRecoveryHolds(ctx: Context, actor: Actor): Promise<Map<string, RecoveryHold>> {
   authorize(actor, 'recovery.read');
-  const rows = await reading(() => heldRecoveries(ctx.database.db));
+  const rows = await heldRecoveries(ctx.database.db);
   return new Map(rows.map((r) => [r.slug, { since: r.since, status: r.status }]));
 }

@@ -3,7 +3,6 @@ import { bucketSamples, type ResponseTimeSeries } from '../domain/response-times
 import { checksOfService } from '../db/repositories/checks.ts';
 import { samplesSince } from '../db/repositories/check-samples.ts';
 import type { Context } from './context.ts';
-import { reading } from './transaction.ts';
 
 export type { ResponseTimeSeries };
 
@@ -15,7 +14,7 @@ export async function responseTimes(
 ): Promise<ResponseTimeSeries> {
   const to = ctx.clock.now();
   const from = to - (options.hours ?? 24) * 3_600_000;
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const service = await requireService(db, slug);
     const checks = (await checksOfService(db, service.id)).filter((c) => c.enabled);
@@ -39,10 +38,10 @@ export async function responseTimes(
         ),
       })),
     };
-  });
+  })();
 }
 
 /** Whether the service has a check whose response times the public page can show. */
 export async function hasResponseTimes(ctx: Context, serviceId: number): Promise<boolean> {
-  return reading(async () => (await checksOfService(ctx.database.db, serviceId)).some((c) => c.enabled));
+  return (async () => (await checksOfService(ctx.database.db, serviceId)).some((c) => c.enabled))();
 }

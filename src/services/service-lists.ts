@@ -4,14 +4,14 @@ import type { ServiceList } from '../domain/resources.ts';
 import * as lists from '../db/repositories/lists.ts';
 import type { Actor, Context } from './context.ts';
 import { optional, required, authorize, slugFor } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 export function listServiceLists(ctx: Context): Promise<ServiceList[]> {
-  return reading(() => lists.allLists(ctx.database.db));
+  return lists.allLists(ctx.database.db);
 }
 
 export async function getServiceList(ctx: Context, slug: string): Promise<ServiceList> {
-  const list = await reading(() => lists.findListBySlug(ctx.database.db, slug));
+  const list = await lists.findListBySlug(ctx.database.db, slug);
   if (!list) throw new NotFound(`Service list ${slug} does not exist`);
   return list;
 }

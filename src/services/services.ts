@@ -8,10 +8,10 @@ import * as lists from '../db/repositories/lists.ts';
 import { countEventsOfService } from '../db/repositories/events.ts';
 import type { Actor, Context } from './context.ts';
 import { optional, required, authorize, slugFor } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 export function listServices(ctx: Context): Promise<Service[]> {
-  return reading(() => services.allServices(ctx.database.db));
+  return services.allServices(ctx.database.db);
 }
 
 export async function getService(ctx: Context, slug: string): Promise<Service> {
@@ -22,7 +22,7 @@ export async function getService(ctx: Context, slug: string): Promise<Service> {
 /** How many events deleting the service would delete with it (for confirmations). */
 export async function countServiceEvents(ctx: Context, slug: string): Promise<number> {
   const service = await getService(ctx, slug);
-  return reading(() => countEventsOfService(ctx.database.db, service.id));
+  return countEventsOfService(ctx.database.db, service.id);
 }
 
 async function listIdFor(trx: Db, slug: string): Promise<number> {

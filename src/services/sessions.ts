@@ -8,7 +8,7 @@ import { findPasswordHash, findUserWithHash, setPasswordHash } from '../db/repos
 import { insertAuditEntries, type NewAuditEntry } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { hashPassword, passwordMatches } from './passwords.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { authorize } from './fields.ts';
 
 /** A session ends after a week without use, and a month after login at the latest. */
@@ -49,11 +49,9 @@ function throttleKeys(email: string, address: string): Array<[string, ThrottlePo
 }
 
 async function throttledUntil(ctx: Context, keys: Array<[string, ThrottlePolicy]>, now: number): Promise<number> {
-  const counts = await reading(() =>
-    failures.findFailures(
-      ctx.database.db,
-      keys.map(([key]) => key),
-    ),
+  const counts = await failures.findFailures(
+    ctx.database.db,
+    keys.map(([key]) => key),
   );
   let until = 0;
   for (const count of counts) {
@@ -118,15 +116,13 @@ export async function logIn(
     address: input.address,
   });
   if (until > now) return { ok: false, reason: 'throttled', retryAfterMs: until - now };
-  const user = email === '' ? undefined : await reading(() => findUserWithHash(ctx.database.db, email));
+  const user = email === '' ? undefined : await findUserWithHash(ctx.database.db, email);
   const matches = await passwordMatches(user?.passwordHash, password);
   if (!user || !matches) {
     // The failure was counted when the attempt was reserved.
-    await reading(() =>
-      insertAuditEntries(ctx.database.db, [
-        { at: now, actor: 'anonymous', action: 'login.failed', target: email, address: input.address },
-      ]),
-    );
+    await insertAuditEntries(ctx.database.db, [
+      { at: now, actor: 'anonymous', action: 'login.failed', target: email, address: input.address },
+    ]);
     const after = await throttledUntil(ctx, keys, now);
     return { ok: false, reason: 'wrong', retryAfterMs: Math.max(0, after - now) };
   }
@@ -169,16 +165,16 @@ export async function logIn(
 export async function resumeSession(ctx: Context, secret: string): Promise<Session | undefined> {
   if (secret === '' || secret.length > 200) return undefined;
   const id = sessionIdOf(secret);
-  const record = await reading(() => sessions.findSession(ctx.database.db, id));
+  const record = await sessions.findSession(ctx.database.db, id);
   if (!record) return undefined;
   const now = ctx.clock.now();
   if (record.expiresAt <= now || record.createdAt + SESSION_MAX_MS <= now) {
-    await reading(() => sessions.deleteSession(ctx.database.db, id));
+    await sessions.deleteSession(ctx.database.db, id);
     return undefined;
   }
   if (now - record.lastSeenAt >= TOUCH_EVERY_MS) {
     const expiresAt = Math.min(now + SESSION_IDLE_MS, record.createdAt + SESSION_MAX_MS);
-    await reading(() => sessions.touchSession(ctx.database.db, id, now, expiresAt));
+    await sessions.touchSession(ctx.database.db, id, now, expiresAt);
   }
   return {
     id,
@@ -219,23 +215,21 @@ export async function changePassword(
   if (until > now) {
     throw new Invalid(`Too many wrong passwords: try again in ${Math.ceil((until - now) / 1000)} seconds`, 'current');
   }
-  const stored = await reading(() => findPasswordHash(ctx.database.db, session.userId));
+  const stored = await findPasswordHash(ctx.database.db, session.userId);
   if (!(await passwordMatches(stored, (input.current ?? '').slice(0, PASSWORD_MAX + 1)))) {
     // The failure was counted when the attempt was reserved.
-    await reading(() =>
-      insertAuditEntries(ctx.database.db, [
-        {
-          at: now,
-          actor: `user:${session.email}`,
-          action: 'password.change_failed',
-          target: session.email,
-          address: input.address,
-        },
-      ]),
-    );
+    await insertAuditEntries(ctx.database.db, [
+      {
+        at: now,
+        actor: `user:${session.email}`,
+        action: 'password.change_failed',
+        target: session.email,
+        address: input.address,
+      },
+    ]);
     throw new Invalid('The current password is wrong', 'current');
   }
-  for (const [key] of keys) await reading(() => failures.releaseFailure(ctx.database.db, key));
+  for (const [key] of keys) await failures.releaseFailure(ctx.database.db, key);
   const password = checkNewPassword(input.password, 'password');
   if (input.confirm !== password) throw new Invalid('The two new passwords differ', 'confirm');
   const hash = await hashPassword(password);

@@ -3,7 +3,7 @@ import { readSetting, writeSetting } from '../db/repositories/settings.ts';
 import { ensureUptimeZone } from '../db/repositories/uptime-days.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { noteSettingsChange } from './page-id.ts';
 
 /** The settings key under which the overrides (a JSON object) are stored. */
@@ -11,7 +11,7 @@ export const SITE_SETTINGS_KEY = 'site';
 
 /** The site settings in force: the configured defaults overridden by what is stored in the database. */
 export async function getSiteSettings(ctx: Context): Promise<SiteSettings> {
-  const stored = await reading(() => readSetting<unknown>(ctx.database.db, SITE_SETTINGS_KEY));
+  const stored = await readSetting<unknown>(ctx.database.db, SITE_SETTINGS_KEY);
   return mergeSiteSettings(ctx.site ?? SITE_DEFAULTS, stored);
 }
 

@@ -13,7 +13,7 @@ import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import { testEmail } from '../notifications/emails.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { getSiteSettings } from './site-settings.ts';
 import type { MailSender } from './delivery-transports.ts';
 
@@ -23,7 +23,7 @@ export const SMTP_SETTINGS_KEY = 'smtp';
 
 /** The stored SMTP settings (defaults when none are stored); includes the password: never show it. */
 export async function readSmtpSettings(ctx: Context): Promise<SmtpSettings> {
-  const stored = await reading(() => readSetting<Partial<SmtpSettings>>(ctx.database.db, SMTP_SETTINGS_KEY));
+  const stored = await readSetting<Partial<SmtpSettings>>(ctx.database.db, SMTP_SETTINGS_KEY);
   return { ...SMTP_DEFAULTS, ...(stored && typeof stored === 'object' ? stored : {}) };
 }
 
@@ -75,16 +75,14 @@ export async function sendTestEmail(
   } catch (error) {
     result = { ok: false, error: messageOf(error) };
   }
-  await reading(() =>
-    insertAuditEntries(ctx.database.db, [
-      {
-        at: ctx.clock.now(),
-        actor: authorOf(actor),
-        action: result.ok ? 'smtp.test-sent' : 'smtp.test-failed',
-        target: to,
-        detail: result.ok ? '' : result.error.slice(0, 500),
-      },
-    ]),
-  );
+  await insertAuditEntries(ctx.database.db, [
+    {
+      at: ctx.clock.now(),
+      actor: authorOf(actor),
+      action: result.ok ? 'smtp.test-sent' : 'smtp.test-failed',
+      target: to,
+      detail: result.ok ? '' : result.error.slice(0, 500),
+    },
+  ]);
   return result;
 }

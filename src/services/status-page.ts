@@ -10,7 +10,6 @@ import { findEvents, firstEventAt, statusesById } from '../db/repositories/event
 import { historyWindow } from '../db/repositories/history.ts';
 import type { Context } from './context.ts';
 import { getSiteSettings } from './site-settings.ts';
-import { reading } from './transaction.ts';
 import { hasResponseTimes } from './response-times.ts';
 import { serviceUptimeDays } from './uptime.ts';
 import type { DayUptime } from '../domain/uptime.ts';
@@ -70,7 +69,7 @@ export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promi
   const settings = await getSiteSettings(ctx);
   const now = ctx.clock.now();
   const days = lastDays(now, settings.historyDays, settings.timeZone);
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const statusMap = await statusesById(db);
     const [all, lists] = await Promise.all([allServices(db), allLists(db)]);
@@ -91,11 +90,11 @@ export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promi
         uptime: serviceUptimeDays(days, now, window.before.get(service.id), grouped.get(service.id) ?? []),
       })),
     };
-  });
+  })();
 }
 
 export async function listBoard(ctx: Context, listSlug: string): Promise<StatusBoard & { list: ServiceList }> {
-  const list = await reading(() => findListBySlug(ctx.database.db, listSlug));
+  const list = await findListBySlug(ctx.database.db, listSlug);
   if (!list) throw new NotFound(`Service list ${listSlug} does not exist`);
   return { ...(await statusBoard(ctx, { lists: [list.slug] })), list };
 }
@@ -139,7 +138,7 @@ export async function servicePage(
   }
   const service = await requireService(ctx.database.db, slug);
   // Archives exist from the period of the service's first event up to the present one.
-  const first = shownPeriod ? await reading(() => firstEventAt(ctx.database.db, service.id)) : null;
+  const first = shownPeriod ? await firstEventAt(ctx.database.db, service.id) : null;
   const starts = Math.min(first ?? now, now);
   const inRange = (p: Period) => p.start <= now && p.end > starts;
   if (shownPeriod && !inRange(shownPeriod))
@@ -151,7 +150,7 @@ export async function servicePage(
   const page = Math.max(1, options.page ?? 1);
   const days = lastDays(now, settings.historyDays, settings.timeZone);
   const responseTimes = await hasResponseTimes(ctx, service.id);
-  return reading(async () => {
+  return (async () => {
     const db = ctx.database.db;
     const statusMap = await statusesById(db);
     const found = await findEvents(
@@ -185,7 +184,7 @@ export async function servicePage(
       responseTimes,
       defaultStatus,
     };
-  });
+  })();
 }
 
 /** Lists and services with their current events, without history (lists page, summary). */
@@ -193,20 +192,20 @@ export async function servicesAndLists(
   ctx: Context,
 ): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[]; defaultStatus: Status | null }> {
   const settings = await getSiteSettings(ctx);
-  return reading(async () => {
+  return (async () => {
     const [all, lists, statusMap] = await Promise.all([
       allServices(ctx.database.db),
       allLists(ctx.database.db),
       statusesById(ctx.database.db),
     ]);
     return { settings, lists, all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
-  });
+  })();
 }
 
 /** What every public page's title and favicon say: every service's current status, and the default status. */
 export async function siteState(ctx: Context): Promise<{ all: Service[]; defaultStatus: Status | null }> {
-  return reading(async () => {
+  return (async () => {
     const [all, statusMap] = await Promise.all([allServices(ctx.database.db), statusesById(ctx.database.db)]);
     return { all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
-  });
+  })();
 }

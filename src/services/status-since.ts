@@ -1,7 +1,6 @@
 import type { Service } from '../domain/resources.ts';
 import { currentStatusStart } from '../db/repositories/events.ts';
 import type { Context } from './context.ts';
-import { reading } from './transaction.ts';
 
 /**
  * When each service's current status began and who set it (the dashboard's "since"), by
@@ -11,7 +10,7 @@ export async function currentStatusSince(
   ctx: Context,
   services: readonly Service[],
 ): Promise<Map<string, { since: number; author: string }>> {
-  return reading(async () => {
+  return (async () => {
     const out = new Map<string, { since: number; author: string }>();
     for (const service of services) {
       const current = service.currentEvent;
@@ -23,5 +22,5 @@ export async function currentStatusSince(
       );
     }
     return out;
-  });
+  })();
 }

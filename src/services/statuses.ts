@@ -8,7 +8,7 @@ import * as statuses from '../db/repositories/statuses.ts';
 import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositories/events.ts';
 import type { Actor, Context } from './context.ts';
 import { optional, required, authorize, slugFor } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { trackingComponents } from './component-notices.ts';
 import type { Db } from '../db/connect.ts';
 import { allServices } from '../db/repositories/services.ts';
@@ -55,7 +55,7 @@ async function automationUsing(
 
 /** What deleting the status would do to automation (for the confirmation page). */
 export async function automationRemapsOnDelete(ctx: Context, slug: string): Promise<AutomationRemap[]> {
-  return reading(async () => {
+  return (async () => {
     const all = await statuses.allStatuses(ctx.database.db);
     const status = all.find((s) => s.slug === slug);
     if (!status) throw new NotFound(`Status ${slug} does not exist`);
@@ -65,7 +65,7 @@ export async function automationRemapsOnDelete(ctx: Context, slug: string): Prom
       all.filter((s) => s.id !== status.id),
     );
     return remaps.map(({ service, states, to }) => ({ service, states, to }));
-  });
+  })();
 }
 
 export interface StatusInput {
@@ -97,11 +97,11 @@ function checkDefault(value: unknown): boolean | undefined {
 }
 
 export function listStatuses(ctx: Context): Promise<Status[]> {
-  return reading(() => statuses.allStatuses(ctx.database.db));
+  return statuses.allStatuses(ctx.database.db);
 }
 
 export async function getStatus(ctx: Context, slug: string): Promise<Status> {
-  const status = await reading(() => statuses.findStatusBySlug(ctx.database.db, slug));
+  const status = await statuses.findStatusBySlug(ctx.database.db, slug);
   if (!status) throw new NotFound(`Status ${slug} does not exist`);
   return status;
 }
@@ -109,7 +109,7 @@ export async function getStatus(ctx: Context, slug: string): Promise<Status> {
 /** How many events use the status (deleting it needs force when any do). */
 export async function countStatusEvents(ctx: Context, slug: string): Promise<number> {
   const status = await getStatus(ctx, slug);
-  return reading(() => countEventsWithStatus(ctx.database.db, status.id));
+  return countEventsWithStatus(ctx.database.db, status.id);
 }
 
 export async function createStatus(ctx: Context, actor: Actor, input: StatusInput): Promise<Status> {

@@ -15,7 +15,6 @@ import { allLists } from '../db/repositories/lists.ts';
 import { firstEventTimes } from '../db/repositories/events.ts';
 import type { Context } from './context.ts';
 import { getSiteSettings } from './site-settings.ts';
-import { reading } from './transaction.ts';
 import { pageIdentity } from './page-id.ts';
 import { incidentFeed } from './incident-feed.ts';
 
@@ -39,11 +38,11 @@ export async function statuspageModel(ctx: Context): Promise<StatuspageModel> {
   const settings = await getSiteSettings(ctx);
   const identity = await pageIdentity(ctx);
   const feed = await incidentFeed(ctx);
-  const { services, lists, first } = await reading(async () => {
+  const { services, lists, first } = await (async () => {
     const db = ctx.database.db;
     const [services, lists, first] = await Promise.all([allServices(db), allLists(db), firstEventTimes(db)]);
     return { services, lists, first };
-  });
+  })();
   const sources: V2ServiceSource[] = services.map((s) => ({
     componentId: s.componentId,
     slug: s.slug,

@@ -13,7 +13,7 @@ import type { Actor, Context } from './context.ts';
 import { authorOf } from './context.ts';
 import { authorize } from './fields.ts';
 import { hashLinkToken } from './link-tokens.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { readSmtpSettings } from './smtp-settings.ts';
 import { smtpConfigured } from '../domain/smtp-settings.ts';
 
@@ -41,13 +41,11 @@ export async function subscribe(
   const email = checkEmail(input.email);
   const now = ctx.clock.now();
   // Counted outside the transaction below, so that refused requests count too.
-  const counts = await reading(() =>
-    recordSubscriptionRequest(
-      ctx.database.db,
-      [`address:${input.address}`, `email:${email}`],
-      now,
-      now - SUBSCRIBE_LIMITS.windowMs,
-    ),
+  const counts = await recordSubscriptionRequest(
+    ctx.database.db,
+    [`address:${input.address}`, `email:${email}`],
+    now,
+    now - SUBSCRIBE_LIMITS.windowMs,
   );
   if (
     (counts.get(`address:${input.address}`) ?? 0) > SUBSCRIBE_LIMITS.perAddress ||
@@ -78,12 +76,12 @@ export async function subscribe(
 
 async function subscriberForToken(ctx: Context, token: string, purpose: 'confirm' | 'unsubscribe') {
   if (token === '' || token.length > 200) return undefined;
-  const found = await reading(() => findSubscriberToken(ctx.database.db, hashLinkToken(token)));
+  const found = await findSubscriberToken(ctx.database.db, hashLinkToken(token));
   if (!found) return undefined;
   // A confirmation link may also unsubscribe (someone subscribed an address that did not want it).
   if (found.purpose !== purpose && !(purpose === 'unsubscribe' && found.purpose === 'confirm')) return undefined;
   if (found.purpose === 'confirm' && found.createdAt + CONFIRM_TOKEN_MS < ctx.clock.now()) return undefined;
-  return reading(() => subscribers.findSubscriber(ctx.database.db, found.subscriberId));
+  return subscribers.findSubscriber(ctx.database.db, found.subscriberId);
 }
 
 /** Opens a confirmation link: the subscription (or its new choice of services) takes effect. */
@@ -130,7 +128,7 @@ export async function unsubscribe(ctx: Context, token: string): Promise<boolean>
 
 export async function listSubscribers(ctx: Context, actor: Actor): Promise<subscribers.Subscriber[]> {
   authorize(actor, 'configuration.read');
-  return reading(() => subscribers.allSubscribers(ctx.database.db));
+  return subscribers.allSubscribers(ctx.database.db);
 }
 
 export async function removeSubscriber(ctx: Context, actor: Actor, id: number): Promise<void> {
@@ -152,10 +150,10 @@ export async function subscriberHistory(
 ): Promise<DeliveryHistoryEntry[]> {
   authorize(actor, 'configuration.read');
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
-  return reading(async () => {
+  return (async () => {
     if (!(await subscribers.findSubscriber(ctx.database.db, id))) throw new NotFound(`Subscriber ${id} does not exist`);
     return subscriberDeliveries(ctx.database.db, id, limit);
-  });
+  })();
 }
 
 /**

@@ -6,7 +6,7 @@ import * as tokens from '../db/repositories/tokens.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 const TOKEN_FORMAT = /^sb_([A-Za-z0-9_-]{8,32})\.([A-Za-z0-9_-]{20,128})$/;
 
@@ -51,7 +51,7 @@ export async function createToken(
 
 export function listTokens(ctx: Context, actor: Actor): Promise<ApiToken[]> {
   authorize(actor, 'configuration.read');
-  return reading(() => tokens.allTokens(ctx.database.db));
+  return tokens.allTokens(ctx.database.db);
 }
 
 export async function revokeToken(ctx: Context, actor: Actor, id: string): Promise<ApiToken> {
@@ -72,7 +72,7 @@ export async function authenticateToken(ctx: Context, secret: string): Promise<A
   const match = TOKEN_FORMAT.exec(secret);
   if (!match) throw new Unauthorized('The API token is not valid');
   const hash = Buffer.from(hashToken(secret));
-  const token = await reading(() => tokens.findActiveTokenWithHash(ctx.database.db, match[1]!));
+  const token = await tokens.findActiveTokenWithHash(ctx.database.db, match[1]!);
   const stored = Buffer.from(token?.hash ?? '');
   if (!token || stored.length !== hash.length || !timingSafeEqual(stored, hash)) {
     throw new Unauthorized('The API token is not valid');

@@ -78,12 +78,3 @@ export async function inTransaction<T>(
   for (const change of changes) ctx.changes.publish(change);
   return result;
 }
-
-/** Reads outside a transaction: a lost connection becomes Unavailable. */
-export async function reading<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw asUnavailable(error);
-  }
-}

@@ -13,7 +13,7 @@ import { isStatusImageName } from '../domain/status-images.ts';
 import { clearSeededData, countUserData, dumpTables, insertRows, slugIds } from '../db/repositories/transfer.ts';
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 import { readSetting } from '../db/repositories/settings.ts';
 import { rebuildUptimeDays } from '../db/repositories/uptime-days.ts';
 import { mergeSiteSettings, SITE_DEFAULTS } from '../domain/site-settings.ts';
@@ -170,7 +170,7 @@ export type ExportDocument = Static<typeof ExportSchema>;
 
 /** Everything in the database as one versioned, deterministic document (no export time, stable order). */
 export async function exportData(ctx: Context): Promise<ExportDocument> {
-  const t = await reading(() => dumpTables(ctx.database.db));
+  const t = await dumpTables(ctx.database.db);
   const listSlug = new Map(t.lists.map((l) => [l.id, l.slug]));
   const serviceSlug = new Map(t.services.map((s) => [s.id, s.slug]));
   const statusSlug = new Map(t.statuses.map((s) => [s.id, s.slug]));

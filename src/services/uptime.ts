@@ -8,7 +8,6 @@ import { uptimeSnapshot } from '../db/repositories/uptime-days.ts';
 import type { Db } from '../db/connect.ts';
 import type { SiteSettings } from '../domain/site-settings.ts';
 import type { Context } from './context.ts';
-import { reading } from './transaction.ts';
 
 /** One service's uptime: N days (oldest first) and the 30- and 90-day windows ending today. */
 export interface ServiceUptime {
@@ -127,7 +126,7 @@ export async function statuspageUptime(
   services: readonly Service[],
   count: number,
 ): Promise<UptimeReport> {
-  return reading(() => uptimeReport(ctx.database.db, services, ctx.clock.now(), settings.timeZone, count));
+  return uptimeReport(ctx.database.db, services, ctx.clock.now(), settings.timeZone, count);
 }
 
 /** One calendar month of the /uptime page. */

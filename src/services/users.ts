@@ -8,24 +8,24 @@ import { deleteAllSetupCodes } from '../db/repositories/setup-codes.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { hashPassword } from './passwords.ts';
-import { inTransaction, reading } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 export type { User };
 
 export function listUsers(ctx: Context, actor: Actor): Promise<User[]> {
   authorize(actor, 'configuration.read');
-  return reading(() => users.allUsers(ctx.database.db));
+  return users.allUsers(ctx.database.db);
 }
 
 export async function getUser(ctx: Context, actor: Actor, id: number): Promise<User> {
   authorize(actor, 'configuration.read');
-  const user = await reading(() => users.findUserById(ctx.database.db, id));
+  const user = await users.findUserById(ctx.database.db, id);
   if (!user) throw new NotFound(`User ${id} does not exist`);
   return user;
 }
 
 export function countUsers(ctx: Context): Promise<number> {
-  return reading(() => users.countUsers(ctx.database.db));
+  return users.countUsers(ctx.database.db);
 }
 
 /**
