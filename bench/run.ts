@@ -14,7 +14,8 @@
 //
 // BENCH_SECONDS (default 5): each wrk run; BENCH_CONNECTIONS (default 50); BENCH_REPEAT (default 3):
 // runs per endpoint and server, interleaved, the median is reported; BENCH_LIVE (default 10000):
-// live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest).
+// live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest); BENCH_PATHS:
+// comma-separated endpoints to measure (default: all).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
@@ -38,6 +39,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const LIVE = Number(process.env.BENCH_LIVE ?? 10_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'endpoints,live,ingest').split(','));
+const PATHS = process.env.BENCH_PATHS ? new Set(process.env.BENCH_PATHS.split(',')) : undefined;
 const TOKEN = 'bench-admin-token-0123456789abcdef';
 const ADMIN = { kind: 'cli', name: 'bench', scope: 'admin' } as const;
 const DAY = 86_400_000;
@@ -257,6 +259,7 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
     '/api/v1/statuses',
     '/api/v2/summary.json',
     '/api/v2/status.json',
+    '/api/v2/uptime.json',
     '/rss',
     '/atom',
     '/badge.svg',
@@ -265,7 +268,7 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
   ];
   // Capture the exact bytes and headers Stashboard sends, for the bare server.
   const fixtures = [];
-  for (const path of paths) {
+  for (const path of PATHS ? paths.filter((p) => PATHS.has(p)) : paths) {
     const res = await rawGet(`${base}${path}`, { 'accept-encoding': ENCODING });
     if (res.status !== 200) continue; // e.g. no /api/v2 in this version
     const headers: Record<string, string> = {};
