@@ -599,7 +599,7 @@ export async function deleteIncident(ctx: Context, actor: Actor, incidentId: str
 }
 
 export async function getIncident(ctx: Context, id: string): Promise<ServiceIncidentView> {
-  return (async () => viewOf(ctx.database.db, await incidentOrNotFound(ctx.database.db, id), ctx.clock.now()))();
+  return viewOf(ctx.database.db, await incidentOrNotFound(ctx.database.db, id), ctx.clock.now());
 }
 
 export async function getUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
@@ -617,33 +617,29 @@ export async function listIncidents(
   ctx: Context,
   options: { limit?: number; unresolved?: boolean; startedFrom?: number; startedTo?: number } = {},
 ): Promise<ServiceIncidentView[]> {
-  return (async () => {
-    const db = ctx.database.db;
-    const incidents = await repo.listIncidents(db, {
-      kind: 'incident',
-      statuses: options.unresolved ? UNRESOLVED_STATUSES : undefined,
-      limit: options.limit,
-      startedFrom: options.startedFrom,
-      startedTo: options.startedTo,
-    });
-    return viewsOf(db, incidents, ctx.clock.now());
-  })();
+  const db = ctx.database.db;
+  const incidents = await repo.listIncidents(db, {
+    kind: 'incident',
+    statuses: options.unresolved ? UNRESOLVED_STATUSES : undefined,
+    limit: options.limit,
+    startedFrom: options.startedFrom,
+    startedTo: options.startedTo,
+  });
+  return viewsOf(db, incidents, ctx.clock.now());
 }
 
 /** Incidents resolved (or still open) since `since`, for the front page's "Past incidents". */
 export async function recentIncidents(ctx: Context, since: number): Promise<ServiceIncidentView[]> {
-  return (async () => {
-    const db = ctx.database.db;
-    const incidents = (await repo.listIncidents(db, { kind: 'incident', updatedSince: since })).filter(
-      (i) => i.resolvedAt !== null && i.resolvedAt >= since,
-    );
-    return viewsOf(db, incidents, ctx.clock.now());
-  })();
+  const db = ctx.database.db;
+  const incidents = (await repo.listIncidents(db, { kind: 'incident', updatedSince: since })).filter(
+    (i) => i.resolvedAt !== null && i.resolvedAt >= since,
+  );
+  return viewsOf(db, incidents, ctx.clock.now());
 }
 
 /** The 50 incidents with the latest activity, for /history.rss and /history.atom. */
 export async function incidentsByActivity(ctx: Context, limit = 50): Promise<ServiceIncidentView[]> {
-  return (async () => viewsOf(ctx.database.db, await repo.listByActivity(ctx.database.db, limit), ctx.clock.now()))();
+  return viewsOf(ctx.database.db, await repo.listByActivity(ctx.database.db, limit), ctx.clock.now());
 }
 
 /** The page id (§2). */
@@ -693,17 +689,15 @@ export async function deleteTemplate(ctx: Context, actor: Actor, id: number): Pr
 
 /** Services automation took to a partial or major outage that no open incident covers (the landing page's suggestion). */
 export async function uncoveredOutages(ctx: Context): Promise<Service[]> {
-  return (async () => {
-    const db = ctx.database.db;
-    const [services, covered] = await Promise.all([allServices(db), repo.unresolvedServiceIds(db)]);
-    return services.filter((s) => {
-      const e = s.currentEvent;
-      if (!e || covered.has(s.id) || e.informational) return false;
-      const cs = componentStatusOf(e.status);
-      // Who posted it, as recorded with the event: built-in automation or an events-scope token.
-      return (cs === 'partial_outage' || cs === 'major_outage') && isAutomatedScope(e.authorScope);
-    });
-  })();
+  const db = ctx.database.db;
+  const [services, covered] = await Promise.all([allServices(db), repo.unresolvedServiceIds(db)]);
+  return services.filter((s) => {
+    const e = s.currentEvent;
+    if (!e || covered.has(s.id) || e.informational) return false;
+    const cs = componentStatusOf(e.status);
+    // Who posted it, as recorded with the event: built-in automation or an events-scope token.
+    return (cs === 'partial_outage' || cs === 'major_outage') && isAutomatedScope(e.authorScope);
+  });
 }
 
 /** `/history?page=N` (§10): three calendar months of the site's zone a page, newest first. */

@@ -515,10 +515,8 @@ export async function deleteMaintenance(ctx: Context, actor: Actor, maintenanceI
 }
 
 export async function getMaintenance(ctx: Context, id: string): Promise<MaintenanceView> {
-  return (async () => {
-    const db = ctx.database.db;
-    return (await maintenanceViews(db, [await maintenanceOrNotFound(db, id)]))[0]!;
-  })();
+  const db = ctx.database.db;
+  return (await maintenanceViews(db, [await maintenanceOrNotFound(db, id)]))[0]!;
 }
 
 export async function getMaintenanceUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
@@ -540,24 +538,22 @@ export async function listMaintenances(
   which: 'all' | 'open' | 'upcoming' | 'active',
   options: { limit?: number; before?: number } = {},
 ): Promise<MaintenanceView[]> {
-  return (async () => {
-    const db = ctx.database.db;
-    const query: repo.MaintenanceQuery =
-      which === 'all'
-        ? { order: 'desc', limit: options.limit ?? 50 }
-        : {
-            order: 'asc',
-            statuses:
-              which === 'open'
-                ? ['scheduled', 'in_progress', 'verifying']
-                : which === 'upcoming'
-                  ? ['scheduled']
-                  : ['in_progress', 'verifying'],
-            limit: options.limit,
-            scheduledTo: options.before,
-          };
-    return maintenanceViews(db, await repo.listMaintenances(db, query));
-  })();
+  const db = ctx.database.db;
+  const query: repo.MaintenanceQuery =
+    which === 'all'
+      ? { order: 'desc', limit: options.limit ?? 50 }
+      : {
+          order: 'asc',
+          statuses:
+            which === 'open'
+              ? ['scheduled', 'in_progress', 'verifying']
+              : which === 'upcoming'
+                ? ['scheduled']
+                : ['in_progress', 'verifying'],
+          limit: options.limit,
+          scheduledTo: options.before,
+        };
+  return maintenanceViews(db, await repo.listMaintenances(db, query));
 }
 
 /**
@@ -606,11 +602,9 @@ export async function frontPageMaintenances(
 
 /** Slugs of services under an active maintenance right now. */
 export async function servicesUnderMaintenance(ctx: Context): Promise<Set<string>> {
-  return (async () => {
-    const db = ctx.database.db;
-    const [ids, services] = await Promise.all([repo.servicesUnderMaintenance(db), allServices(db)]);
-    return new Set(services.filter((s) => ids.has(s.id)).map((s) => s.slug));
-  })();
+  const db = ctx.database.db;
+  const [ids, services] = await Promise.all([repo.servicesUnderMaintenance(db), allServices(db)]);
+  return new Set(services.filter((s) => ids.has(s.id)).map((s) => s.slug));
 }
 
 /**
@@ -665,43 +659,41 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
 export async function maintenanceFeed(
   ctx: Context,
 ): Promise<{ maintenances: V2IncidentSource[]; activeMaintenance: Map<number, number> }> {
-  return (async () => {
-    const db = ctx.database.db;
-    const views = await maintenanceViews(db, await repo.listMaintenances(db, { order: 'desc' }));
-    const activeMaintenance = new Map<number, number>();
-    const maintenances = views.map((v): V2IncidentSource => {
-      const m = v.maintenance;
-      if (isActive(m.status)) {
-        const starts = v.updates.filter((u) => (u.status as string) === 'in_progress').map((u) => u.createdAt);
-        const since = starts.length > 0 ? Math.min(...starts) : m.updatedAt;
-        for (const id of m.serviceIds) activeMaintenance.set(id, Math.max(activeMaintenance.get(id) ?? 0, since));
-      }
-      return {
-        kind: 'maintenance',
-        id: m.id,
-        name: m.name,
-        status: m.status,
-        createdAt: m.createdAt,
-        updatedAt: m.updatedAt,
-        monitoringAt: null,
-        resolvedAt: m.resolvedAt,
-        impact: (m.impactOverride as V2IncidentSource['impact'] | null) ?? 'maintenance',
-        startedAt: m.createdAt,
-        updates: v.updates.map((u) => ({
-          id: u.id,
-          status: u.status,
-          body: u.body,
-          createdAt: u.createdAt,
-          updatedAt: u.updatedAt,
-          displayAt: u.displayAt,
-          affectedComponents: u.affectedComponents as V2IncidentSource['updates'][number]['affectedComponents'],
-          deliverNotifications: u.deliverNotifications,
-        })),
-        componentIds: v.services.map((s) => s.componentId),
-        scheduledFor: m.scheduledFor,
-        scheduledUntil: m.scheduledUntil,
-      };
-    });
-    return { maintenances, activeMaintenance };
-  })();
+  const db = ctx.database.db;
+  const views = await maintenanceViews(db, await repo.listMaintenances(db, { order: 'desc' }));
+  const activeMaintenance = new Map<number, number>();
+  const maintenances = views.map((v): V2IncidentSource => {
+    const m = v.maintenance;
+    if (isActive(m.status)) {
+      const starts = v.updates.filter((u) => (u.status as string) === 'in_progress').map((u) => u.createdAt);
+      const since = starts.length > 0 ? Math.min(...starts) : m.updatedAt;
+      for (const id of m.serviceIds) activeMaintenance.set(id, Math.max(activeMaintenance.get(id) ?? 0, since));
+    }
+    return {
+      kind: 'maintenance',
+      id: m.id,
+      name: m.name,
+      status: m.status,
+      createdAt: m.createdAt,
+      updatedAt: m.updatedAt,
+      monitoringAt: null,
+      resolvedAt: m.resolvedAt,
+      impact: (m.impactOverride as V2IncidentSource['impact'] | null) ?? 'maintenance',
+      startedAt: m.createdAt,
+      updates: v.updates.map((u) => ({
+        id: u.id,
+        status: u.status,
+        body: u.body,
+        createdAt: u.createdAt,
+        updatedAt: u.updatedAt,
+        displayAt: u.displayAt,
+        affectedComponents: u.affectedComponents as V2IncidentSource['updates'][number]['affectedComponents'],
+        deliverNotifications: u.deliverNotifications,
+      })),
+      componentIds: v.services.map((s) => s.componentId),
+      scheduledFor: m.scheduledFor,
+      scheduledUntil: m.scheduledUntil,
+    };
+  });
+  return { maintenances, activeMaintenance };
 }

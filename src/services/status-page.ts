@@ -69,28 +69,26 @@ export async function statusBoard(ctx: Context, filter: BoardFilter = {}): Promi
   const settings = await getSiteSettings(ctx);
   const now = ctx.clock.now();
   const days = lastDays(now, settings.historyDays, settings.timeZone);
-  return (async () => {
-    const db = ctx.database.db;
-    const statusMap = await statusesById(db);
-    const [all, lists] = await Promise.all([allServices(db), allLists(db)]);
-    const shown = all.filter((s) => matches(s, filter));
-    const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap);
-    const grouped = groupByService(window.inside);
-    return {
-      settings,
-      now,
-      days,
-      lists,
-      all,
-      statuses: [...statusMap.values()],
-      defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null,
-      rows: shown.map((service) => ({
-        service,
-        history: dayHistory(days, window.before.get(service.id), grouped.get(service.id) ?? [], now),
-        uptime: serviceUptimeDays(days, now, window.before.get(service.id), grouped.get(service.id) ?? []),
-      })),
-    };
-  })();
+  const db = ctx.database.db;
+  const statusMap = await statusesById(db);
+  const [all, lists] = await Promise.all([allServices(db), allLists(db)]);
+  const shown = all.filter((s) => matches(s, filter));
+  const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap);
+  const grouped = groupByService(window.inside);
+  return {
+    settings,
+    now,
+    days,
+    lists,
+    all,
+    statuses: [...statusMap.values()],
+    defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null,
+    rows: shown.map((service) => ({
+      service,
+      history: dayHistory(days, window.before.get(service.id), grouped.get(service.id) ?? [], now),
+      uptime: serviceUptimeDays(days, now, window.before.get(service.id), grouped.get(service.id) ?? []),
+    })),
+  };
 }
 
 export async function listBoard(ctx: Context, listSlug: string): Promise<StatusBoard & { list: ServiceList }> {
@@ -150,41 +148,39 @@ export async function servicePage(
   const page = Math.max(1, options.page ?? 1);
   const days = lastDays(now, settings.historyDays, settings.timeZone);
   const responseTimes = await hasResponseTimes(ctx, service.id);
-  return (async () => {
-    const db = ctx.database.db;
-    const statusMap = await statusesById(db);
-    const found = await findEvents(
-      db,
-      {
-        serviceId: service.id,
-        from: shownPeriod?.start,
-        to: shownPeriod ? shownPeriod.end - 1 : undefined,
-        limit: EVENTS_PER_PAGE + 1,
-        offset: (page - 1) * EVENTS_PER_PAGE,
-      },
-      statusMap,
-    );
-    const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap, service.id);
-    const mine = window.inside;
-    const defaultStatus = [...statusMap.values()].find((s) => s.isDefault) ?? null;
-    const around = shownPeriod ? neighbours(shownPeriod, settings.timeZone) : {};
-    return {
-      settings,
-      now,
-      service,
-      days,
-      history: dayHistory(days, window.before.get(service.id), mine, now),
-      uptime: serviceUptimeDays(days, now, window.before.get(service.id), mine),
-      events: found.slice(0, EVENTS_PER_PAGE),
-      page,
-      hasNext: found.length > EVENTS_PER_PAGE,
-      period: shownPeriod,
-      previous: around.previous && inRange(around.previous) ? around.previous : undefined,
-      next: around.next && inRange(around.next) ? around.next : undefined,
-      responseTimes,
-      defaultStatus,
-    };
-  })();
+  const db = ctx.database.db;
+  const statusMap = await statusesById(db);
+  const found = await findEvents(
+    db,
+    {
+      serviceId: service.id,
+      from: shownPeriod?.start,
+      to: shownPeriod ? shownPeriod.end - 1 : undefined,
+      limit: EVENTS_PER_PAGE + 1,
+      offset: (page - 1) * EVENTS_PER_PAGE,
+    },
+    statusMap,
+  );
+  const window = await historyWindow(db, days[0]!.start, days[days.length - 1]!.end, statusMap, service.id);
+  const mine = window.inside;
+  const defaultStatus = [...statusMap.values()].find((s) => s.isDefault) ?? null;
+  const around = shownPeriod ? neighbours(shownPeriod, settings.timeZone) : {};
+  return {
+    settings,
+    now,
+    service,
+    days,
+    history: dayHistory(days, window.before.get(service.id), mine, now),
+    uptime: serviceUptimeDays(days, now, window.before.get(service.id), mine),
+    events: found.slice(0, EVENTS_PER_PAGE),
+    page,
+    hasNext: found.length > EVENTS_PER_PAGE,
+    period: shownPeriod,
+    previous: around.previous && inRange(around.previous) ? around.previous : undefined,
+    next: around.next && inRange(around.next) ? around.next : undefined,
+    responseTimes,
+    defaultStatus,
+  };
 }
 
 /** Lists and services with their current events, without history (lists page, summary). */
@@ -192,20 +188,16 @@ export async function servicesAndLists(
   ctx: Context,
 ): Promise<{ settings: SiteSettings; lists: ServiceList[]; all: Service[]; defaultStatus: Status | null }> {
   const settings = await getSiteSettings(ctx);
-  return (async () => {
-    const [all, lists, statusMap] = await Promise.all([
-      allServices(ctx.database.db),
-      allLists(ctx.database.db),
-      statusesById(ctx.database.db),
-    ]);
-    return { settings, lists, all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
-  })();
+  const [all, lists, statusMap] = await Promise.all([
+    allServices(ctx.database.db),
+    allLists(ctx.database.db),
+    statusesById(ctx.database.db),
+  ]);
+  return { settings, lists, all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
 }
 
 /** What every public page's title and favicon say: every service's current status, and the default status. */
 export async function siteState(ctx: Context): Promise<{ all: Service[]; defaultStatus: Status | null }> {
-  return (async () => {
-    const [all, statusMap] = await Promise.all([allServices(ctx.database.db), statusesById(ctx.database.db)]);
-    return { all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
-  })();
+  const [all, statusMap] = await Promise.all([allServices(ctx.database.db), statusesById(ctx.database.db)]);
+  return { all, defaultStatus: [...statusMap.values()].find((s) => s.isDefault) ?? null };
 }

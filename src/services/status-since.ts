@@ -10,17 +10,15 @@ export async function currentStatusSince(
   ctx: Context,
   services: readonly Service[],
 ): Promise<Map<string, { since: number; author: string }>> {
-  return (async () => {
-    const out = new Map<string, { since: number; author: string }>();
-    for (const service of services) {
-      const current = service.currentEvent;
-      if (!current) continue;
-      const start = await currentStatusStart(ctx.database.db, service.id, current.status.id);
-      out.set(
-        service.slug,
-        start ? { since: start.timestamp, author: start.author } : { since: current.timestamp, author: current.author },
-      );
-    }
-    return out;
-  })();
+  const out = new Map<string, { since: number; author: string }>();
+  for (const service of services) {
+    const current = service.currentEvent;
+    if (!current) continue;
+    const start = await currentStatusStart(ctx.database.db, service.id, current.status.id);
+    out.set(
+      service.slug,
+      start ? { since: start.timestamp, author: start.author } : { since: current.timestamp, author: current.author },
+    );
+  }
+  return out;
 }

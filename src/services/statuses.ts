@@ -55,17 +55,15 @@ async function automationUsing(
 
 /** What deleting the status would do to automation (for the confirmation page). */
 export async function automationRemapsOnDelete(ctx: Context, slug: string): Promise<AutomationRemap[]> {
-  return (async () => {
-    const all = await statuses.allStatuses(ctx.database.db);
-    const status = all.find((s) => s.slug === slug);
-    if (!status) throw new NotFound(`Status ${slug} does not exist`);
-    const remaps = await automationUsing(
-      ctx.database.db,
-      status,
-      all.filter((s) => s.id !== status.id),
-    );
-    return remaps.map(({ service, states, to }) => ({ service, states, to }));
-  })();
+  const all = await statuses.allStatuses(ctx.database.db);
+  const status = all.find((s) => s.slug === slug);
+  if (!status) throw new NotFound(`Status ${slug} does not exist`);
+  const remaps = await automationUsing(
+    ctx.database.db,
+    status,
+    all.filter((s) => s.id !== status.id),
+  );
+  return remaps.map(({ service, states, to }) => ({ service, states, to }));
 }
 
 export interface StatusInput {

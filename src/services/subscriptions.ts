@@ -150,10 +150,8 @@ export async function subscriberHistory(
 ): Promise<DeliveryHistoryEntry[]> {
   authorize(actor, 'configuration.read');
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new Invalid('limit must be from 1 to 500', 'limit');
-  return (async () => {
-    if (!(await subscribers.findSubscriber(ctx.database.db, id))) throw new NotFound(`Subscriber ${id} does not exist`);
-    return subscriberDeliveries(ctx.database.db, id, limit);
-  })();
+  if (!(await subscribers.findSubscriber(ctx.database.db, id))) throw new NotFound(`Subscriber ${id} does not exist`);
+  return subscriberDeliveries(ctx.database.db, id, limit);
 }
 
 /**
