@@ -101,19 +101,30 @@ async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit:
   const site = await getSiteSettings(ctx);
   const links = { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') };
   const pageId = (await readSetting<string>(ctx.database.db, PAGE_ID_KEY)) ?? '';
-  for (const entry of entries) {
+  // Several notices per transaction (one commit for a burst of events), but never more than
+  // about PLAN_ROWS_PER_TRANSACTION deliveries, so a large subscriber list does not hold the write lock long.
+  let next = 0;
+  while (next < entries.length) {
     await ctx.database.db.transaction().execute(async (trx) => {
-      // Each channel delivery's exact body is written now, once: every attempt sends it, and the admin can read it.
-      const recipients = (await recipientsOf(trx, entry, channels)).map((r) => ({
-        ...r,
-        payload: r.channelId === null ? null : channelPayload(entry, byId.get(r.channelId)!, r, links, pageId),
-      }));
-      await insertDeliveries(trx, entry.id, recipients, now);
-      await markPlanned(trx, entry.id, now);
+      let written = 0;
+      while (next < entries.length && written < PLAN_ROWS_PER_TRANSACTION) {
+        const entry = entries[next]!;
+        // Each channel delivery's exact body is written now, once: every attempt sends it, and the admin can read it.
+        const recipients = (await recipientsOf(trx, entry, channels)).map((r) => ({
+          ...r,
+          payload: r.channelId === null ? null : channelPayload(entry, byId.get(r.channelId)!, r, links, pageId),
+        }));
+        await insertDeliveries(trx, entry.id, recipients, now);
+        await markPlanned(trx, entry.id, now);
+        written += recipients.length + 1;
+        next += 1;
+      }
     });
   }
   return entries.length;
 }
+
+const PLAN_ROWS_PER_TRANSACTION = 1000;
 
 /** The body a channel gets for a notice: webhook or Slack JSON, or the email list's message as JSON. */
 function channelPayload(

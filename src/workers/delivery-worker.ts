@@ -3,6 +3,11 @@ import { deliverDue, type DeliveryDeps } from '../services/delivery.ts';
 import { pruneNotifications } from '../services/notification-retention.ts';
 
 const PRUNE_EVERY_MS = 60 * 60_000;
+/**
+ * How long a change waits for others before a pass plans and sends its notifications: under a
+ * burst of events one pass (one transaction) takes them all, instead of one pass per event.
+ */
+const GATHER_MS = 20;
 
 export interface DeliveryWorker {
   /** Runs a pass soon (e.g. right after an event was written). */
@@ -25,13 +30,20 @@ export function startDeliveryWorker(
   let running: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
+  let timerDueAt = 0;
   let prunedAt = 0;
   // Once stopping, the pass in progress finishes its sends and hands the rest of its batch back.
   const passDeps: DeliveryDeps = { ...deps, stopping: () => stopped || (deps.stopping?.() ?? false) };
 
+  /** Runs a pass in `ms`, unless one is already due sooner (a steady stream of changes never postpones it). */
   const schedule = (ms: number) => {
     if (stopped) return;
-    if (timer) clearTimeout(timer);
+    const dueAt = performance.now() + ms;
+    if (timer) {
+      if (timerDueAt <= dueAt) return;
+      clearTimeout(timer);
+    }
+    timerDueAt = dueAt;
     timer = setTimeout(pass, ms);
     timer.unref();
   };
@@ -65,7 +77,7 @@ export function startDeliveryWorker(
   }
 
   const unsubscribe = ctx.changes.subscribe((change) => {
-    if (change.topic === 'event' || change.topic === 'incident' || change.topic === 'maintenance') schedule(0);
+    if (change.topic === 'event' || change.topic === 'incident' || change.topic === 'maintenance') schedule(GATHER_MS);
   });
   schedule(0);
   return {
