@@ -7,6 +7,7 @@ import { componentStatusOf, pageStatus } from '../domain/incidents.ts';
 import { overlaidStatus } from '../domain/maintenance.ts';
 import type { ComponentNotice } from '../domain/notices.ts';
 import type { Ids } from './context.ts';
+import type { Service, Status } from '../domain/resources.ts';
 
 /** What v2 shows for some services right now (§2): the current status's component status, under an active maintenance's overlay. */
 export type V2Statuses = Map<number, string>;
@@ -75,6 +76,26 @@ export async function recordComponentChanges(
       createdAt: now,
     });
   }
+}
+
+/**
+ * `trackingComponents` for one event just written on a service loaded in the same transaction
+ * before it: the service's status before is its current event then, and after it is the new
+ * event's (unless an event with a later instant stays current), so no events are read again.
+ */
+export async function recordComponentChangeOfEvent(
+  trx: Db,
+  ids: Ids,
+  service: Service,
+  event: { status: Status; timestamp: number },
+  now: number,
+): Promise<void> {
+  const covered = (await servicesUnderMaintenance(trx)).has(service.id);
+  const previous = service.currentEvent;
+  const before = overlaidStatus(previous ? componentStatusOf(previous.status) : 'operational', covered);
+  const current = !previous || previous.timestamp <= event.timestamp ? event : previous;
+  const after = overlaidStatus(componentStatusOf(current.status), covered);
+  await recordComponentChanges(trx, ids, new Map([[service.id, before]]), new Map([[service.id, after]]), now);
 }
 
 /**

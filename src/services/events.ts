@@ -13,7 +13,7 @@ import { type Actor, type Context, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
 import { inTransaction, type WriteScope } from './transaction.ts';
 import { writeEvent } from './event-write.ts';
-import { trackingComponents } from './component-notices.ts';
+import { recordComponentChangeOfEvent, trackingComponents } from './component-notices.ts';
 import { recordEventNotice } from './notices.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
@@ -206,14 +206,13 @@ export async function postEventFor(scope: WriteScope, service: Service, input: P
   if (plan.decision.action === 'ignore') return { outcome: 'ignored', event: null };
   if (plan.decision.action === 'suppress')
     return { outcome: 'suppressed', event: null, retryAt: plan.decision.retryAt };
-  const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, true, () =>
-    writeEvent(scope, service, {
-      status: plan.status,
-      message: plan.message,
-      informational: plan.informational,
-      timestamp,
-    }),
-  );
+  const event = await writeEvent(scope, service, {
+    status: plan.status,
+    message: plan.message,
+    informational: plan.informational,
+    timestamp,
+  });
+  await recordComponentChangeOfEvent(trx, ctx.ids, service, event, timestamp);
   await recordEventNotice(trx, 'event.created', event, service, timestamp);
   await recordEventEffects(trx, actor, service, plan, timestamp);
   return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
