@@ -3,7 +3,7 @@
 //    bytes and headers (the ratio is what Stashboard costs per request);
 //  - the server's resident memory idle and after that load;
 //  - live fan-out: 10,000 Server-Sent Events connections, one event posted, p99 until each has it;
-//  - the event ingest rate on SQLite (synchronous=FULL): one writer, then 16 writers.
+//  - the event ingest rate on SQLite (synchronous=FULL): one writer, then 16 writers (wrk posting).
 //
 // Requires wrk (Debian: `apt-get install wrk`) and, for meaningful numbers, taskset and two CPUs:
 // the servers run on CPU 0, wrk and this script on CPU 1. The server is started as `npm start`
@@ -138,9 +138,19 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
+/** The node flags `npm start` passes (package.json), so the server runs exactly as started in production. */
+function startFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
+    .start;
+  const flags = /^node (.*?)\s*bin\/stashboard\.js serve$/.exec(start);
+  if (!flags) throw new Error(`npm start is not "node [flags] bin/stashboard.js serve": ${start}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
 async function startStashboard(database: string, port: number): Promise<ChildProcess> {
   const child = await startProcess(
-    ['bin/stashboard.js', 'serve'],
+    [...startFlags(), 'bin/stashboard.js', 'serve'],
     {
       DATABASE_URL: database,
       PORT: String(port),
@@ -376,33 +386,51 @@ async function liveFanOut(base: string, port: number, count: number): Promise<vo
   for (const socket of sockets) socket.destroy();
 }
 
-/** Posts events for `seconds` with `writers` concurrent clients; returns events per second. */
-async function ingest(base: string, writers: number, seconds: number): Promise<{ rate: number; failed: number }> {
-  let posted = 0;
-  let failed = 0;
-  const end = performance.now() + seconds * 1000;
-  const statuses = ['up', 'warning', 'down', 'up'];
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      let n = 0;
-      while (performance.now() < end) {
-        const res = await fetch(
-          `${base}/admin/api/v1/services/service-${String((w + n) % 20).padStart(3, '0')}/events`,
-          {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams({ status: statuses[n % 4]!, message: `Ingest ${w}/${n}` }),
-          },
-        );
-        await res.arrayBuffer();
-        if (res.status === 201) posted += 1;
-        else failed += 1;
-        n += 1;
-      }
-    }),
-  );
-  return { rate: posted / ((performance.now() - started) / 1000), failed };
+/** wrk's request script for the ingest: POSTs events, turn by turn on 20 services and 4 statuses. */
+const INGEST_LUA = `
+local n = 0
+local statuses = { "up", "warning", "down", "up" }
+request = function()
+  n = n + 1
+  local path = string.format("/admin/api/v1/services/service-%03d/events", n % 20)
+  local body = "status=" .. statuses[(n % 4) + 1] .. "&message=Ingest+" .. n
+  return wrk.format("POST", path, {
+    ["authorization"] = "Bearer ${TOKEN}",
+    ["content-type"] = "application/x-www-form-urlencoded",
+  }, body)
+end
+`;
+
+/**
+ * Posts events for `seconds` with `writers` concurrent connections (wrk and its Lua script, on
+ * the other CPU); returns events per second and the requests that were not answered 201.
+ */
+async function ingest(
+  base: string,
+  dir: string,
+  pid: number,
+  writers: number,
+  seconds: number,
+): Promise<{ rate: number; failed: number; cpuMsPerEvent: number }> {
+  const script = join(dir, 'ingest.lua');
+  writeFileSync(script, INGEST_LUA);
+  const cpuBefore = cpuSeconds(pid);
+  const args = ['-t1', `-c${writers}`, `-d${seconds}s`, '-s', script, base];
+  const child = spawn(pinning ? 'taskset' : 'wrk', pinning ? ['-c', '1', 'wrk', ...args] : args, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await once(child, 'exit');
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const failed = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  return {
+    rate: failed > 0 ? (rate * (requests - failed)) / requests : rate,
+    failed,
+    cpuMsPerEvent: (cpu * 1000) / requests,
+  };
 }
 
 async function main(): Promise<void> {
@@ -427,10 +455,10 @@ async function main(): Promise<void> {
     print(`\nstashboard resident memory: ${idle.toFixed(0)} MB idle, ${afterLoad.toFixed(0)} MB after the load`);
     if (ONLY.has('live')) await liveFanOut(base, port, LIVE);
     if (ONLY.has('ingest')) {
-      const one = await ingest(base, 1, SECONDS);
-      const many = await ingest(base, 16, SECONDS);
+      const one = await ingest(base, dir, server.pid!, 1, SECONDS);
+      const many = await ingest(base, dir, server.pid!, 16, SECONDS);
       print(
-        `event ingest (SQLite, synchronous=FULL): ${one.rate.toFixed(0)} events/s with 1 writer, ${many.rate.toFixed(0)} events/s with 16 writers${one.failed + many.failed ? ` (${one.failed + many.failed} failed)` : ''}`,
+        `event ingest (SQLite, synchronous=FULL, wrk): ${one.rate.toFixed(0)} events/s with 1 writer (${one.cpuMsPerEvent.toFixed(1)} ms of server CPU each), ${many.rate.toFixed(0)} events/s with 16 writers (${many.cpuMsPerEvent.toFixed(1)} ms each)${one.failed + many.failed ? ` (${one.failed + many.failed} not answered 201)` : ''}`,
       );
     }
     print(`stashboard resident memory at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
