@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --v8-pool-size=1
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1
 // Runs the compiled CLI, dist/cli.js, as a production deployment does; when a source file is
 // newer than the build (or there is none), it compiles first (bin/build.js, under a second).
 // STASHBOARD_FROM_SOURCE=1 runs the TypeScript sources through tsx instead (the tests do).
