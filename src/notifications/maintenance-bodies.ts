@@ -1,32 +1,33 @@
-import { MAINTENANCE_LABELS, type MaintenanceNotice, type MaintenanceStatus } from '../domain/maintenance.ts';
+import { MAINTENANCE_LABELS, type MaintenanceNotification, type MaintenanceStatus } from '../domain/maintenance.ts';
 import { v2UpdateJson, type PageRef } from '../domain/incident-json.ts';
 import { v2MaintenanceJson, type MaintenanceViewData } from '../domain/maintenance-json.ts';
 import { html } from '../views/html.ts';
 import { emailPage, type EmailContent } from './emails.ts';
-import type { NoticeLinks } from './webhook-body.ts';
+import type { NotificationLinks } from './webhook-body.ts';
 
-/** Renders of a maintenance notice (§11), built only from the frozen notice: every attempt sends the same bytes. */
+/** Renders of a maintenance notification (§11), built only from the frozen notification: every attempt sends the same bytes. */
 
-function parts(notice: MaintenanceNotice, links: NoticeLinks, pageId: string) {
-  const view = notice.view as MaintenanceViewData;
+function parts(notification: MaintenanceNotification, links: NotificationLinks, pageId: string) {
+  const view = notification.view as MaintenanceViewData;
   const page: PageRef = { id: pageId, url: links.baseUrl };
   const maintenance = v2MaintenanceJson(view, page);
-  const update = notice.updateId === null ? null : (view.updates.find((u) => u.id === notice.updateId) ?? null);
+  const update =
+    notification.updateId === null ? null : (view.updates.find((u) => u.id === notification.updateId) ?? null);
   return { view, maintenance, update, url: `${links.baseUrl}/incidents/${view.maintenance.id}` };
 }
 
 /** The Stashboard webhook body: `{"type","delivery","notice","site","maintenance","update"}`. */
 export function maintenanceWebhookBody(
-  notice: MaintenanceNotice,
-  delivery: { id: string; noticeId: number },
-  links: NoticeLinks,
+  notification: MaintenanceNotification,
+  delivery: { id: string; notificationId: number },
+  links: NotificationLinks,
   pageId: string,
 ): string {
-  const { maintenance, update } = parts(notice, links, pageId);
+  const { maintenance, update } = parts(notification, links, pageId);
   return JSON.stringify({
-    type: notice.topic,
+    type: notification.topic,
     delivery: delivery.id,
-    notice: delivery.noticeId,
+    notice: delivery.notificationId,
     site: { name: links.siteName, url: `${links.baseUrl}/` },
     maintenance,
     update: update === null ? null : v2UpdateJson(update),
@@ -34,18 +35,31 @@ export function maintenanceWebhookBody(
 }
 
 /** Statuspage's webhook format: `{"meta","page","incident"}`, the incident being the maintenance (with its window). */
-export function statuspageMaintenanceBody(notice: MaintenanceNotice, links: NoticeLinks, pageId: string): string {
-  const { maintenance } = parts(notice, links, pageId);
+export function statuspageMaintenanceBody(
+  notification: MaintenanceNotification,
+  links: NotificationLinks,
+  pageId: string,
+): string {
+  const { maintenance } = parts(notification, links, pageId);
   return JSON.stringify({
     meta: { unsubscribe: `${links.baseUrl}/subscribe`, documentation: `${links.baseUrl}/documentation#webhooks` },
-    page: { id: pageId, status_indicator: notice.page.indicator, status_description: notice.page.description },
+    page: {
+      id: pageId,
+      status_indicator: notification.page.indicator,
+      status_description: notification.page.description,
+    },
     incident: maintenance,
   });
 }
 
-function headline(notice: MaintenanceNotice, view: MaintenanceViewData, updateStatus: string | undefined): string {
+function headline(
+  notification: MaintenanceNotification,
+  view: MaintenanceViewData,
+  updateStatus: string | undefined,
+): string {
   const status = MAINTENANCE_LABELS[(updateStatus ?? view.maintenance.status) as MaintenanceStatus];
-  if (notice.topic === 'maintenance.created') return `Scheduled maintenance: ${view.maintenance.name} (${status})`;
+  if (notification.topic === 'maintenance.created')
+    return `Scheduled maintenance: ${view.maintenance.name} (${status})`;
   return `${view.maintenance.name}: ${status}`;
 }
 
@@ -54,32 +68,36 @@ function windowLine(view: MaintenanceViewData): string {
   return `Window: ${new Date(m.scheduledFor).toUTCString()} to ${new Date(m.scheduledUntil).toUTCString()}`;
 }
 
-function changeLines(notice: MaintenanceNotice): string[] {
-  return notice.changes.map((c) => `${c.service}: ${c.from.replace(/_/g, ' ')} → ${c.to.replace(/_/g, ' ')}`);
+function changeLines(notification: MaintenanceNotification): string[] {
+  return notification.changes.map((c) => `${c.service}: ${c.from.replace(/_/g, ' ')} → ${c.to.replace(/_/g, ' ')}`);
 }
 
 const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** One Slack message per update: name, status, window, body, status changes, link. */
-export function maintenanceSlackMessage(notice: MaintenanceNotice, links: NoticeLinks): string {
-  const { view, update, url } = parts(notice, links, '');
+export function maintenanceSlackMessage(notification: MaintenanceNotification, links: NotificationLinks): string {
+  const { view, update, url } = parts(notification, links, '');
   const lines = [
-    `*${slackEscape(headline(notice, view, update?.status))}*`,
+    `*${slackEscape(headline(notification, view, update?.status))}*`,
     slackEscape(windowLine(view)),
     slackEscape(update?.body ?? ''),
-    ...changeLines(notice).map((l) => `• ${slackEscape(l)}`),
+    ...changeLines(notification).map((l) => `• ${slackEscape(l)}`),
     `<${url}|View the maintenance on ${slackEscape(links.siteName)}>`,
   ];
   return JSON.stringify({ text: lines.filter((l) => l !== '').join('\n'), unfurl_links: false });
 }
 
 /** One email per update: name, status, window, body, status changes, link. */
-export function maintenanceEmail(notice: MaintenanceNotice, links: NoticeLinks, unsubscribeUrl?: string): EmailContent {
-  const { view, update, url } = parts(notice, links, '');
-  const title = headline(notice, view, update?.status);
+export function maintenanceEmail(
+  notification: MaintenanceNotification,
+  links: NotificationLinks,
+  unsubscribeUrl?: string,
+): EmailContent {
+  const { view, update, url } = parts(notification, links, '');
+  const title = headline(notification, view, update?.status);
   const subject = `[${links.siteName}] ${title}`;
   const body = update?.body ?? '';
-  const changes = changeLines(notice);
+  const changes = changeLines(notification);
   const window = windowLine(view);
   const text = [
     title,

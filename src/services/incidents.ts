@@ -43,9 +43,9 @@ import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { recordEventNotice, recordIncidentNotice } from './notices.ts';
+import { recordEventNotification, recordIncidentNotification } from './notifications.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
-import { trackingComponents } from './component-notices.ts';
+import { trackingComponents } from './component-notifications.ts';
 
 export type { IncidentView };
 export type ServiceIncidentView = IncidentView<Service>;
@@ -185,7 +185,7 @@ export async function postIncidentEvent(
   const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, notify, () =>
     writeEvent({ ctx, actor, trx, changes }, service, { status, message, informational: false, timestamp }, ref),
   );
-  if (notify) await recordEventNotice(trx, 'event.created', event, service, timestamp, ref);
+  if (notify) await recordEventNotification(trx, 'event.created', event, service, timestamp, ref);
   await recordEventEffects(trx, actor, service, plan, timestamp);
   return { service: service.slug, sid: event.sid };
 }
@@ -275,7 +275,7 @@ function affected(service: Service, oldStatus: Status | undefined | null, newSta
   };
 }
 
-/** Opens an incident (§5, §6): its first update, the events its status changes post, one notice. */
+/** Opens an incident (§5, §6): its first update, the events its status changes post, one notification. */
 export async function createIncident(
   ctx: Context,
   actor: Actor,
@@ -419,7 +419,7 @@ export async function createIncident(
     });
     changes.push({ topic: 'incident', action: 'created', slug: id });
     const view = await viewOf(trx, (await repo.findIncident(trx, id))!, now);
-    if (notify) await recordIncidentNotice(trx, 'incident.created', view, view.updates[0]!, now);
+    if (notify) await recordIncidentNotification(trx, 'incident.created', view, view.updates[0]!, now);
     return view;
   });
 }
@@ -496,7 +496,7 @@ export async function postUpdate(
     });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     const view = await viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
-    if (notify) await recordIncidentNotice(trx, 'incident.updated', view, newestBySeq(view.updates), now);
+    if (notify) await recordIncidentNotification(trx, 'incident.updated', view, newestBySeq(view.updates), now);
     return view;
   });
 }
@@ -505,7 +505,7 @@ function newestBySeq(updates: IncidentUpdate[]): IncidentUpdate {
   return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
 }
 
-/** Edits an incident's name, impact override, start or affected services (no update, no notice). */
+/** Edits an incident's name, impact override, start or affected services (no update, no notification). */
 export async function editIncident(
   ctx: Context,
   actor: Actor,
@@ -581,7 +581,7 @@ export async function publishPostmortem(
     });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     const view = await viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
-    await recordIncidentNotice(trx, 'incident.updated', view, null, now);
+    await recordIncidentNotification(trx, 'incident.updated', view, null, now);
     return view;
   });
 }

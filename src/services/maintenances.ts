@@ -50,8 +50,8 @@ import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
 import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
 import { postEventIn } from './events.ts';
-import { recordMaintenanceNotice } from './maintenance-notices.ts';
-import { trackingComponents } from './component-notices.ts';
+import { recordMaintenanceNotification } from './maintenance-notifications.ts';
+import { trackingComponents } from './component-notifications.ts';
 import type { V2IncidentSource } from '../domain/statuspage-v2.ts';
 
 /** Parameters of maintenance writes, as they came (the transport checked only their JSON types). */
@@ -243,13 +243,13 @@ async function changeStatus(
   return { won, rows };
 }
 
-/** Whether the maintenance's notices go out: as its first update said (§9.1 auto transitions). */
+/** Whether the maintenance's notifications go out: as its first update said (§9.1 auto transitions). */
 async function deliversNotifications(db: Db, id: string): Promise<boolean> {
   const updates = (await incidentRepo.findUpdates(db, [id])).get(id) ?? [];
   return updates[0]?.deliverNotifications ?? true;
 }
 
-/** Schedules a maintenance (§6, §9): its first update, one notice. */
+/** Schedules a maintenance (§6, §9): its first update, one notification. */
 export async function createMaintenance(
   ctx: Context,
   actor: Actor,
@@ -336,7 +336,7 @@ export async function createMaintenance(
     });
     changes.push({ topic: 'maintenance', action: 'created', slug: id });
     const view = await viewOf(trx, id);
-    if (notify) await recordMaintenanceNotice(trx, 'maintenance.created', view, view.updates[0]!, now);
+    if (notify) await recordMaintenanceNotification(trx, 'maintenance.created', view, view.updates[0]!, now);
     return view;
   });
 }
@@ -416,7 +416,7 @@ export async function postMaintenanceUpdate(
     });
     changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
     const view = await viewOf(trx, m.id);
-    if (notify) await recordMaintenanceNotice(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
+    if (notify) await recordMaintenanceNotification(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
     return view;
   });
 }
@@ -425,7 +425,7 @@ function newestBySeq(updates: IncidentUpdate[]): IncidentUpdate {
   return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
 }
 
-/** Edits name, impact override, window (until completed), automatic transitions or services (no update, no notice). */
+/** Edits name, impact override, window (until completed), automatic transitions or services (no update, no notification). */
 export async function editMaintenance(
   ctx: Context,
   actor: Actor,
@@ -641,7 +641,7 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
         changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
         if (notify) {
           const view = await viewOf(trx, m.id);
-          await recordMaintenanceNotice(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
+          await recordMaintenanceNotification(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
         }
         return true;
       });

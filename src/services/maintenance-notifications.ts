@@ -3,17 +3,17 @@ import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
 import { componentStatusOf, pageStatus, type IncidentUpdate } from '../domain/incidents.ts';
-import { overlaidStatus, type MaintenanceNotice } from '../domain/maintenance.ts';
+import { overlaidStatus, type MaintenanceNotification } from '../domain/maintenance.ts';
 import type { MaintenanceView } from './maintenances.ts';
 
 /**
- * Writes a maintenance notice (§11) in the caller's transaction, on the same outbox path as
- * incident notices: one per update (automatic transitions included); channel and subscriber
+ * Writes a maintenance notification (§11) in the caller's transaction, on the same outbox path as
+ * incident notifications: one per update (automatic transitions included); channel and subscriber
  * service filters apply to the affected services.
  */
-export async function recordMaintenanceNotice(
+export async function recordMaintenanceNotification(
   trx: Db,
-  topic: MaintenanceNotice['topic'],
+  topic: MaintenanceNotification['topic'],
   view: MaintenanceView,
   update: IncidentUpdate | null,
   now: number,
@@ -25,7 +25,7 @@ export async function recordMaintenanceNotice(
     ),
     [],
   );
-  const notice: MaintenanceNotice = {
+  const notification: MaintenanceNotification = {
     topic,
     view,
     updateId: update?.id ?? null,
@@ -40,7 +40,7 @@ export async function recordMaintenanceNotice(
     serviceSlug: '',
     informational: false,
     subscriberId: null,
-    payload: JSON.stringify(notice),
+    payload: JSON.stringify(notification),
     createdAt: now,
   });
 }
