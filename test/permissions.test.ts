@@ -14,7 +14,7 @@ import {
 } from '../src/domain/permissions.ts';
 import { DEFAULT_ALERTMANAGER_RULES } from '../src/domain/alertmanager.ts';
 import { readDataVersion } from '../src/db/repositories/data-version.ts';
-import { automationActor } from '../src/services/automated-events.ts';
+import { automationActor } from '../src/services/automation-events.ts';
 import * as services from '../src/services/services.ts';
 import * as lists from '../src/services/service-lists.ts';
 import * as statuses from '../src/services/statuses.ts';
