@@ -4,6 +4,7 @@ import type { Schema } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { isComponentStatus } from '../domain/component-status.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
 import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
@@ -19,7 +20,6 @@ import {
   computeImpact,
   displayOrder,
   INCIDENT_LIMITS,
-  isComponentStatusName,
   parseImpactOverride,
   parseIncidentStatus,
   statusAfterUpdate,
@@ -127,7 +127,8 @@ function resolveStatus(world: World, key: string, value: unknown): Status {
   if (typeof value !== 'string' || value === '') throw new Invalid(`${field} must be a status`, field);
   const bySlug = world.statuses.find((s) => s.slug === value);
   if (bySlug) return bySlug;
-  if (isComponentStatusName(value)) {
+  // A v2 name (§5.2) stands for a status with that component status.
+  if (isComponentStatus(value)) {
     const found = statusForComponentStatus(
       world.statuses.map((s) => ({ ...s, componentStatus: componentStatusOf(s) })),
       value,
