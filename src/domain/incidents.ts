@@ -235,6 +235,11 @@ export interface IncidentUpdate {
   events: Array<{ service: string; sid: string }>;
 }
 
+/** The update written last (by creation order, whatever its display time): the one a notification is about. */
+export function lastWrittenUpdate(updates: readonly IncidentUpdate[]): IncidentUpdate {
+  return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
+}
+
 /** Updates newest first by display_at, ties by creation order newest first (§4.3). */
 export function updatesNewestFirst(updates: readonly IncidentUpdate[]): IncidentUpdate[] {
   return [...updates].sort((a, b) => b.displayAt - a.displayAt || b.seq - a.seq);

@@ -20,6 +20,7 @@ import {
   computeImpact,
   displayOrder,
   INCIDENT_LIMITS,
+  lastWrittenUpdate,
   parseImpactOverride,
   parseIncidentStatus,
   statusAfterUpdate,
@@ -34,6 +35,7 @@ import {
   type IncidentUpdate,
   type IncidentView,
 } from '../domain/incidents.ts';
+import type { MaintenanceStatus } from '../domain/maintenance.ts';
 import * as repo from '../db/repositories/incidents.ts';
 import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
@@ -276,6 +278,62 @@ function affected(service: Service, oldStatus: Status | undefined | null, newSta
   };
 }
 
+/** Links to an incident or a maintenance the services an update names that it does not affect yet; returns those. */
+export async function linkNamedServices(
+  trx: Db,
+  record: { id: string; serviceIds: readonly number[] },
+  named: Service[],
+): Promise<Service[]> {
+  const already = new Set(record.serviceIds);
+  const added = named.filter((s) => !already.has(s.id));
+  await repo.addIncidentServices(
+    trx,
+    record.id,
+    added.map((s) => s.id),
+  );
+  return added;
+}
+
+/** The services an update touches (given a status, or newly linked), in display order. */
+export function touchedServices(world: World, targets: ReadonlyMap<number, Status>, added: Service[]): Service[] {
+  return displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
+}
+
+/**
+ * Writes one update of an incident or a maintenance, made at `at` (shown at `displayAt`, else
+ * then): its affected services' rows (none: null), the events it posted, its author.
+ */
+export async function insertUpdateAt(
+  trx: Db,
+  ctx: Context,
+  update: {
+    incidentId: string;
+    status: IncidentStatus | MaintenanceStatus;
+    body: string;
+    at: number;
+    displayAt?: number | undefined;
+    rows: AffectedComponent[];
+    notify: boolean;
+    author: string;
+    events: Array<{ service: string; sid: string }>;
+  },
+): Promise<void> {
+  await repo.insertUpdate(trx, {
+    id: newId(ctx),
+    incidentId: update.incidentId,
+    // A maintenance's updates share the table: their statuses are the maintenance's own (§9.1).
+    status: update.status as IncidentStatus,
+    body: update.body,
+    createdAt: update.at,
+    updatedAt: update.at,
+    displayAt: update.displayAt ?? update.at,
+    affectedComponents: update.rows.length > 0 ? update.rows : null,
+    deliverNotifications: update.notify,
+    author: update.author,
+    events: update.events,
+  });
+}
+
 /** Opens an incident (§5, §6): its first update, the events its status changes post, one notification. */
 export async function createIncident(
   ctx: Context,
@@ -352,16 +410,13 @@ export async function createIncident(
           new_status: componentStatusOf(restored),
         });
       }
-      await repo.insertUpdate(trx, {
-        id: newId(ctx),
+      await insertUpdateAt(trx, ctx, {
         incidentId: id,
         status: 'resolved',
         body,
-        createdAt: resolvedAt!,
-        updatedAt: resolvedAt!,
-        displayAt: resolvedAt!,
-        affectedComponents: rows.length > 0 ? rows : null,
-        deliverNotifications: false,
+        at: resolvedAt!,
+        rows,
+        notify: false,
         author: authorOf(actor),
         events: posted,
       });
@@ -405,16 +460,13 @@ export async function createIncident(
       if (target && target.id !== current?.id)
         posted.push(await postIncidentEvent(trx, changes, ctx, actor, incidentRef, service, target, body, now, notify));
     }
-    await repo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: id,
       status,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: now,
-      affectedComponents: rows.length > 0 ? rows : null,
-      deliverNotifications: notify,
+      at: now,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
@@ -450,13 +502,7 @@ export async function postUpdate(
     const world = await loadWorld(trx);
     const { named, targets } = resolveServices(world, input);
     checkTransition(incident.status, requested);
-    const already = new Set(incident.serviceIds);
-    const added = named.filter((s) => !already.has(s.id));
-    await repo.addIncidentServices(
-      trx,
-      incident.id,
-      added.map((s) => s.id),
-    );
+    const added = await linkNamedServices(trx, incident, named);
     const affectedIds = new Set([...incident.serviceIds, ...added.map((s) => s.id)]);
     if (returnToDefault) {
       const fallback = defaultStatus(world);
@@ -467,8 +513,7 @@ export async function postUpdate(
     const incidentRef = { id: incident.id, name: incident.name, kind: 'incident' as const };
     const posted: Array<{ service: string; sid: string }> = [];
     const rows: AffectedComponent[] = [];
-    const listed = displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
-    for (const service of listed) {
+    for (const service of touchedServices(world, targets, added)) {
       const current = service.currentEvent?.status ?? null;
       const target = targets.get(service.id);
       rows.push(affected(service, current, target ?? current));
@@ -482,28 +527,22 @@ export async function postUpdate(
       ...(next === 'monitoring' && incident.monitoringAt === null ? { monitoringAt: now } : {}),
       ...(next === 'resolved' && incident.resolvedAt === null ? { resolvedAt: now } : {}),
     });
-    await repo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: incident.id,
       status: requested,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: displayAt ?? now,
-      affectedComponents: rows.length > 0 ? rows : null,
-      deliverNotifications: notify,
+      at: now,
+      displayAt,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     const view = await viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
-    if (notify) await recordIncidentNotification(trx, 'incident.updated', view, newestBySeq(view.updates), now);
+    if (notify) await recordIncidentNotification(trx, 'incident.updated', view, lastWrittenUpdate(view.updates), now);
     return view;
   });
-}
-
-function newestBySeq(updates: IncidentUpdate[]): IncidentUpdate {
-  return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
 }
 
 /** Edits an incident's name, impact override, start or affected services (no update, no notification). */

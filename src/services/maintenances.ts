@@ -13,10 +13,10 @@ import {
   checkIncidentName,
   componentStatusOf,
   displayOrder,
+  lastWrittenUpdate,
   parseImpactOverride,
   updatesNewestFirst,
   type AffectedComponent,
-  type IncidentStatus,
   type IncidentUpdate,
 } from '../domain/incidents.ts';
 import {
@@ -48,7 +48,17 @@ import { allServices } from '../db/repositories/services.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
+import {
+  componentIdOf,
+  flag,
+  insertUpdateAt,
+  linkNamedServices,
+  loadWorld,
+  newId,
+  postIncidentEvent,
+  resolveServices,
+  touchedServices,
+} from './incidents.ts';
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotification } from './maintenance-notifications.ts';
 import { trackingComponents } from './component-notifications.ts';
@@ -321,16 +331,13 @@ export async function createMaintenance(
       old_status: oldV2.get(s.id)!,
       new_status: v2Status(s, after.has(s.id)),
     }));
-    await incidentRepo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: id,
-      status: status as unknown as IncidentStatus,
+      status,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: now,
-      affectedComponents: rows,
-      deliverNotifications: notify,
+      at: now,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
@@ -359,19 +366,12 @@ export async function postMaintenanceUpdate(
     const world = await loadWorld(trx);
     const { named, targets } = resolveServices(world, input);
     checkMaintenanceTransition(m.status, requested);
-    const already = new Set(m.serviceIds);
-    const added = named.filter((s) => !already.has(s.id));
-    await incidentRepo.addIncidentServices(
-      trx,
-      m.id,
-      added.map((s) => s.id),
-    );
+    const added = await linkNamedServices(trx, m, named);
     const ref = { id: m.id, name: m.name, kind: 'maintenance' as const };
     const posted: Array<{ service: string; sid: string }> = [];
     const rows: AffectedComponent[] = [];
     const covered = await repo.servicesUnderMaintenance(trx);
-    const listed = displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
-    for (const service of listed) {
+    for (const service of touchedServices(world, targets, added)) {
       const target = targets.get(service.id);
       const old = v2Status(service, covered.has(service.id));
       if (target && target.id !== service.currentEvent?.status.id)
@@ -401,28 +401,23 @@ export async function postMaintenanceUpdate(
       else rows.push(row);
     }
     await repo.updateMaintenance(trx, m.id, { updatedAt: now });
-    await incidentRepo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: m.id,
-      status: requested as unknown as IncidentStatus,
+      status: requested,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: displayAt ?? now,
-      affectedComponents: rows.length > 0 ? rows : null,
-      deliverNotifications: notify,
+      at: now,
+      displayAt,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
     changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
     const view = await viewOf(trx, m.id);
-    if (notify) await recordMaintenanceNotification(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
+    if (notify)
+      await recordMaintenanceNotification(trx, 'maintenance.updated', view, lastWrittenUpdate(view.updates), now);
     return view;
   });
-}
-
-function newestBySeq(updates: IncidentUpdate[]): IncidentUpdate {
-  return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
 }
 
 /** Edits name, impact override, window (until completed), automatic transitions or services (no update, no notification). */
@@ -625,23 +620,20 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
         const notify = await deliversNotifications(trx, m.id);
         const moved = await changeStatus(trx, changes, ctx, m, to, now, notify);
         if (!moved.won) return false;
-        await incidentRepo.insertUpdate(trx, {
-          id: newId(ctx),
+        await insertUpdateAt(trx, ctx, {
           incidentId: m.id,
-          status: to as unknown as IncidentStatus,
+          status: to,
           body: kind === 'start' ? AUTO_START_BODY : AUTO_COMPLETE_BODY,
-          createdAt: now,
-          updatedAt: now,
-          displayAt: now,
-          affectedComponents: moved.rows.length > 0 ? moved.rows : null,
-          deliverNotifications: notify,
+          at: now,
+          rows: moved.rows,
+          notify,
           author: MAINTENANCE_AUTHOR,
           events: [],
         });
         changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
         if (notify) {
           const view = await viewOf(trx, m.id);
-          await recordMaintenanceNotification(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
+          await recordMaintenanceNotification(trx, 'maintenance.updated', view, lastWrittenUpdate(view.updates), now);
         }
         return true;
       });
