@@ -299,6 +299,9 @@ const NOT_CALLER_GUARDED = new Set([
   'inTransaction',
   // Its composable form (a WriteScope for use cases that share one transaction).
   'inWriteScope',
+  // Its idempotent form for incident and maintenance writes, which name the action it asks
+  // the table for ('incident.write' or 'maintenance.write').
+  'idempotentWrite',
 ]);
 
 describe('the permission table, checked in every use case', () => {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
@@ -37,7 +36,6 @@ import {
 } from '../domain/incidents.ts';
 import type { MaintenanceStatus } from '../domain/maintenance.ts';
 import * as repo from '../db/repositories/incidents.ts';
-import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
 import { writeEvent } from './event-write.ts';
@@ -45,6 +43,7 @@ import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
+import { idempotentWrite, type AnswerFor, type OnceFor } from './idempotent-write.ts';
 import { recordEventNotification, recordIncidentNotification } from './notifications.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
 import { trackingComponents } from './component-notifications.ts';
@@ -70,19 +69,8 @@ export interface IncidentInput {
 }
 
 /** `Idempotency-Key` (§6.2): the first answer to a key is stored with the change, in its transaction. */
-export interface Once {
-  scope: idem.IdempotencyScope;
-  /** What identifies the request's parameters. */
-  parameters: string;
-  render: (view: ServiceIncidentView) => { status: number; body: string };
-}
-
-export interface WriteAnswer {
-  view: ServiceIncidentView | null;
-  answer?: { status: number; body: string; replayed: boolean };
-}
-
-const DAY_MS = 86_400_000;
+export type Once = OnceFor<ServiceIncidentView>;
+export type WriteAnswer = AnswerFor<ServiceIncidentView>;
 
 export function newId(ctx: Context): string {
   return ctx.ids.publicId();
@@ -233,39 +221,14 @@ async function incidentOrNotFound(db: Db, id: string): Promise<Incident> {
   return incident;
 }
 
-/**
- * Runs an incident write in one transaction; with `once`, the answer is stored with the change
- * (and a repeat of the key replays it, or is refused when its parameters differ).
- */
+/** Runs an incident write: 'incident.write' asked first, one transaction, its answer kept with an Idempotency-Key. */
 async function write(
   ctx: Context,
   actor: Actor,
   once: Once | undefined,
   work: (trx: Transaction<Schema>, changes: Change[]) => Promise<ServiceIncidentView>,
 ): Promise<WriteAnswer> {
-  authorize(actor, 'incident.write');
-  const fingerprint = once && createHash('sha256').update(once.parameters).digest('hex');
-  return inTransaction(
-    ctx,
-    actor,
-    async (trx, changes) => {
-      if (once) {
-        const now = ctx.clock.now();
-        const stored = await idem.findAnswer(trx, once.scope, now - DAY_MS);
-        if (stored) {
-          if (stored.fingerprint !== fingerprint)
-            throw new Conflict('Idempotency-Key was already used with different parameters');
-          return { view: null, answer: { status: stored.status, body: stored.body, replayed: true } };
-        }
-      }
-      const view = await work(trx, changes);
-      if (!once) return { view };
-      const answer = once.render(view);
-      await idem.storeAnswer(trx, once.scope, { fingerprint: fingerprint!, ...answer }, ctx.clock.now());
-      return { view, answer: { ...answer, replayed: false } };
-    },
-    'That Idempotency-Key is being used by a request in progress',
-  );
+  return idempotentWrite(ctx, actor, 'incident.write', once, work);
 }
 
 function affected(service: Service, oldStatus: Status | undefined | null, newStatus: Status | undefined | null) {

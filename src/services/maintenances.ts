@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
@@ -43,11 +42,10 @@ import { componentStatusRank } from '../domain/component-status.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
 import * as incidentRepo from '../db/repositories/incidents.ts';
 import * as repo from '../db/repositories/maintenances.ts';
-import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
-import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
+import { idempotentWrite, type AnswerFor, type OnceFor } from './idempotent-write.ts';
 import {
   componentIdOf,
   flag,
@@ -94,18 +92,9 @@ export interface MaintenanceView {
   underMaintenance: number[];
 }
 
-export interface MaintenanceOnce {
-  scope: idem.IdempotencyScope;
-  parameters: string;
-  render: (view: MaintenanceView) => { status: number; body: string };
-}
+export type MaintenanceOnce = OnceFor<MaintenanceView>;
+export type MaintenanceAnswer = AnswerFor<MaintenanceView>;
 
-export interface MaintenanceAnswer {
-  view: MaintenanceView | null;
-  answer?: { status: number; body: string; replayed: boolean };
-}
-
-const DAY_MS = 86_400_000;
 /** The actor of automatic transitions: its author is `maintenance` (§9.1). */
 const SCHEDULER: Actor = { kind: 'automation', name: MAINTENANCE_AUTHOR, scope: 'admin' };
 
@@ -155,34 +144,14 @@ async function maintenanceOrNotFound(db: Db, id: string): Promise<Maintenance> {
   return m;
 }
 
+/** Runs a maintenance write: 'maintenance.write' asked first, one transaction, its answer kept with an Idempotency-Key. */
 async function write(
   ctx: Context,
   actor: Actor,
   once: MaintenanceOnce | undefined,
   work: (trx: Transaction<Schema>, changes: Change[]) => Promise<MaintenanceView>,
 ): Promise<MaintenanceAnswer> {
-  authorize(actor, 'maintenance.write');
-  const fingerprint = once && createHash('sha256').update(once.parameters).digest('hex');
-  return inTransaction(
-    ctx,
-    actor,
-    async (trx, changes) => {
-      if (once) {
-        const stored = await idem.findAnswer(trx, once.scope, ctx.clock.now() - DAY_MS);
-        if (stored) {
-          if (stored.fingerprint !== fingerprint)
-            throw new Conflict('Idempotency-Key was already used with different parameters');
-          return { view: null, answer: { status: stored.status, body: stored.body, replayed: true } };
-        }
-      }
-      const view = await work(trx, changes);
-      if (!once) return { view };
-      const answer = once.render(view);
-      await idem.storeAnswer(trx, once.scope, { fingerprint: fingerprint!, ...answer }, ctx.clock.now());
-      return { view, answer: { ...answer, replayed: false } };
-    },
-    'That Idempotency-Key is being used by a request in progress',
-  );
+  return idempotentWrite(ctx, actor, 'maintenance.write', once, work);
 }
 
 /** The v2 status of a service, given whether an active maintenance covers it. */
