@@ -1,5 +1,6 @@
 import type { ComponentNotification } from '../domain/notifications.ts';
 import type { NotificationLinks } from './webhook-body.ts';
+import { statuspageHead } from './statuspage-head.ts';
 
 /**
  * Statuspage's webhook body for a component status change (§11): `{"meta","page",
@@ -12,12 +13,7 @@ export function statuspageComponentBody(
 ): string {
   const at = new Date(notification.at).toISOString();
   return JSON.stringify({
-    meta: { unsubscribe: `${links.baseUrl}/subscribe`, documentation: `${links.baseUrl}/documentation#webhooks` },
-    page: {
-      id: pageId,
-      status_indicator: notification.page.indicator,
-      status_description: notification.page.description,
-    },
+    ...statuspageHead(links, pageId, notification.page),
     component_update: {
       created_at: at,
       new_status: notification.newStatus,

@@ -1,8 +1,9 @@
 import { MAINTENANCE_LABELS, type MaintenanceNotification, type MaintenanceStatus } from '../domain/maintenance.ts';
 import { v2UpdateJson, type PageRef } from '../domain/incident-json.ts';
 import { v2MaintenanceJson, type MaintenanceViewData } from '../domain/maintenance-json.ts';
-import { html } from '../views/html.ts';
-import { emailPage, type EmailContent } from './emails.ts';
+import type { EmailContent } from './emails.ts';
+import { statuspageHead } from './statuspage-head.ts';
+import { updateEmail, updateSlackMessage, type UpdateMessage } from './update-messages.ts';
 import type { NotificationLinks } from './webhook-body.ts';
 
 /** Renders of a maintenance notification (§11), built only from the frozen notification: every attempt sends the same bytes. */
@@ -41,15 +42,7 @@ export function statuspageMaintenanceBody(
   pageId: string,
 ): string {
   const { maintenance } = parts(notification, links, pageId);
-  return JSON.stringify({
-    meta: { unsubscribe: `${links.baseUrl}/subscribe`, documentation: `${links.baseUrl}/documentation#webhooks` },
-    page: {
-      id: pageId,
-      status_indicator: notification.page.indicator,
-      status_description: notification.page.description,
-    },
-    incident: maintenance,
-  });
+  return JSON.stringify({ ...statuspageHead(links, pageId, notification.page), incident: maintenance });
 }
 
 function headline(
@@ -68,23 +61,9 @@ function windowLine(view: MaintenanceViewData): string {
   return `Window: ${new Date(m.scheduledFor).toUTCString()} to ${new Date(m.scheduledUntil).toUTCString()}`;
 }
 
-function changeLines(notification: MaintenanceNotification): string[] {
-  return notification.changes.map((c) => `${c.service}: ${c.from.replace(/_/g, ' ')} → ${c.to.replace(/_/g, ' ')}`);
-}
-
-const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** One Slack message per update: name, status, window, body, status changes, link. */
 export function maintenanceSlackMessage(notification: MaintenanceNotification, links: NotificationLinks): string {
-  const { view, update, url } = parts(notification, links, '');
-  const lines = [
-    `*${slackEscape(headline(notification, view, update?.status))}*`,
-    slackEscape(windowLine(view)),
-    slackEscape(update?.body ?? ''),
-    ...changeLines(notification).map((l) => `• ${slackEscape(l)}`),
-    `<${url}|View the maintenance on ${slackEscape(links.siteName)}>`,
-  ];
-  return JSON.stringify({ text: lines.filter((l) => l !== '').join('\n'), unfurl_links: false });
+  return updateSlackMessage(message(notification, links), links);
 }
 
 /** One email per update: name, status, window, body, status changes, link. */
@@ -93,39 +72,17 @@ export function maintenanceEmail(
   links: NotificationLinks,
   unsubscribeUrl?: string,
 ): EmailContent {
+  return updateEmail(message(notification, links), links, unsubscribeUrl);
+}
+
+function message(notification: MaintenanceNotification, links: NotificationLinks): UpdateMessage {
   const { view, update, url } = parts(notification, links, '');
-  const title = headline(notification, view, update?.status);
-  const subject = `[${links.siteName}] ${title}`;
-  const body = update?.body ?? '';
-  const changes = changeLines(notification);
-  const window = windowLine(view);
-  const text = [
-    title,
-    window,
-    '',
-    body,
-    '',
-    ...(changes.length > 0 ? ['Status changes:', ...changes.map((c) => `- ${c}`), ''] : []),
-    `Details: ${url}`,
-    '',
-    '-- ',
-    `You get this from ${links.siteName} (${links.baseUrl}/).`,
-    ...(unsubscribeUrl ? [`Unsubscribe with one click: ${unsubscribeUrl}`] : []),
-    '',
-  ].join('\n');
-  const htmlBody = html`<h1 style="font-size: 1.3em">${title}</h1>
-    <p>${window}</p>
-    <p style="white-space: pre-wrap">${body}</p>
-    ${
-      changes.length > 0
-        ? html`<ul>
-            ${changes.map((c) => html`<li>${c}</li>`)}
-          </ul>`
-        : ''
-    }
-    <p><a href="${url}">See the maintenance on ${links.siteName}</a></p>`;
-  const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
-    unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''
-  }`;
-  return { subject, text, html: emailPage(subject, htmlBody, footer) };
+  return {
+    noun: 'maintenance',
+    title: headline(notification, view, update?.status),
+    window: windowLine(view),
+    body: update?.body ?? '',
+    changes: notification.changes,
+    url,
+  };
 }

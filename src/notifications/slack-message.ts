@@ -2,7 +2,7 @@ import type { EventNotification } from '../domain/notifications.ts';
 import type { NotificationLinks } from './webhook-body.ts';
 
 /** Slack's mrkdwn treats &, < and > as control characters: they must be sent as entities. */
-function slackEscape(text: string): string {
+export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
