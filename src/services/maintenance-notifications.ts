@@ -1,10 +1,10 @@
 import type { Db } from '../db/connect.ts';
-import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
 import { componentStatusOf, pageStatus, type IncidentUpdate } from '../domain/incidents.ts';
 import { overlaidStatus, type MaintenanceNotification } from '../domain/maintenance.ts';
 import type { MaintenanceView } from './maintenances.ts';
+import { recordUpdateNotification } from './notifications.ts';
 
 /**
  * Writes a maintenance notification (§11) in the caller's transaction, on the same outbox path as
@@ -35,12 +35,5 @@ export async function recordMaintenanceNotification(
       .filter((a) => a.old_status !== a.new_status)
       .map((a) => ({ service: a.name, from: a.old_status, to: a.new_status })),
   };
-  await insertOutboxEntry(trx, {
-    topic,
-    serviceSlug: '',
-    informational: false,
-    subscriberId: null,
-    payload: JSON.stringify(notification),
-    createdAt: now,
-  });
+  await recordUpdateNotification(trx, notification, now);
 }

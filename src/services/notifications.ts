@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts';
 import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import type { EventNotification, IncidentNotification } from '../domain/notifications.ts';
 import type { Service, StatusEvent } from '../domain/resources.ts';
+import type { MaintenanceNotification } from '../domain/maintenance.ts';
 import { componentStatusOf, pageStatus, type IncidentUpdate, type IncidentView } from '../domain/incidents.ts';
 import { allServices } from '../db/repositories/services.ts';
 
@@ -72,8 +73,20 @@ export async function recordIncidentNotification(
     page,
     changes,
   };
+  await recordUpdateNotification(trx, notification, now);
+}
+
+/**
+ * Writes the notification of an incident's or a maintenance's update to the outbox: about the
+ * whole page (no one service, never a note); the affected services it names filter recipients.
+ */
+export async function recordUpdateNotification(
+  trx: Db,
+  notification: IncidentNotification | MaintenanceNotification,
+  now: number,
+): Promise<void> {
   await insertOutboxEntry(trx, {
-    topic,
+    topic: notification.topic,
     serviceSlug: '',
     informational: false,
     subscriberId: null,
