@@ -60,7 +60,7 @@ import {
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotification } from './maintenance-notifications.ts';
 import { trackingComponents } from './component-notifications.ts';
-import type { V2IncidentSource } from '../domain/statuspage-v2.ts';
+import { v2UpdateSourceOf, type V2IncidentSource } from '../domain/statuspage-v2.ts';
 
 /** Parameters of maintenance writes, as they came (the transport checked only their JSON types). */
 export interface MaintenanceInput {
@@ -641,16 +641,7 @@ export async function maintenanceFeed(
       resolvedAt: m.resolvedAt,
       impact: (m.impactOverride as V2IncidentSource['impact'] | null) ?? 'maintenance',
       startedAt: m.createdAt,
-      updates: v.updates.map((u) => ({
-        id: u.id,
-        status: u.status,
-        body: u.body,
-        createdAt: u.createdAt,
-        updatedAt: u.updatedAt,
-        displayAt: u.displayAt,
-        affectedComponents: u.affectedComponents as V2IncidentSource['updates'][number]['affectedComponents'],
-        deliverNotifications: u.deliverNotifications,
-      })),
+      updates: v.updates.map(v2UpdateSourceOf),
       componentIds: v.services.map((s) => s.componentId),
       scheduledFor: m.scheduledFor,
       scheduledUntil: m.scheduledUntil,
