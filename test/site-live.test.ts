@@ -152,6 +152,47 @@ describe('live hub', () => {
   });
 });
 
+describe('live hub reads', () => {
+  function fakeResponse(written: string[]) {
+    const res = {
+      writeHead: () => res,
+      write: (s: string | Buffer) => {
+        written.push(String(s));
+        return true;
+      },
+      on: () => res,
+      end: () => {},
+    } as unknown as http.ServerResponse;
+    return res;
+  }
+
+  it('greets many connections opened at once with one read of the services, and reads again after a change', async () => {
+    const bus = new ChangeBus();
+    let reads = 0;
+    const hub = new LiveHub({
+      bus,
+      loadServices: async () => {
+        reads += 1;
+        await new Promise((r) => setTimeout(r, 20));
+        return [];
+      },
+    });
+    const streams = Array.from({ length: 200 }, () => [] as string[]);
+    await Promise.all(streams.map((written) => hub.open(fakeResponse(written), [])));
+    assert.equal(reads, 1);
+    assert.ok(streams.every((written) => written.some((frame) => frame.includes('"topic":"hello"'))));
+    bus.publish({ topic: 'event', action: 'created', slug: 'api', sid: 'x' });
+    const deadline = Date.now() + 2_000;
+    while (!streams[199]!.some((f) => f.includes('"action":"created"')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.ok(streams.every((written) => written.some((frame) => frame.includes('"action":"created"'))));
+    assert.equal(reads, 2);
+    await hub.open(fakeResponse([]), []);
+    assert.equal(reads, 2, 'a greeting after the broadcast reuses its read');
+    hub.close();
+  });
+});
+
 describe('front page weight', () => {
   it('transfers under 30 KB (HTML, CSS and JS, brotli) with 20 services and 90 days', async () => {
     const clock = new TestClock(Date.UTC(2024, 5, 30, 12));

@@ -43,8 +43,8 @@ export interface LiveHubOptions {
 
 /**
  * Fans change notices out to Server-Sent Events connections. Each notice is read once
- * (one query for the overall state) whatever the number of connections; notices are
- * sent in the order they arrived.
+ * (one query for the overall state) whatever the number of connections, and greetings share
+ * that read; notices are sent in the order they arrived.
  */
 export class LiveHub {
   readonly #connections = new Set<Connection>();
@@ -52,10 +52,13 @@ export class LiveHub {
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
   #queue: Promise<void> = Promise.resolve();
+  /** The services as of the last change notice, read once for every greeting and broadcast until the next. */
+  #services: Promise<Service[]> | undefined;
 
   constructor(options: LiveHubOptions) {
     this.#options = options;
     this.#unsubscribe = options.bus.subscribe((change) => {
+      this.#services = undefined;
       if (change.topic === 'token') return;
       this.#queue = this.#queue.then(() => this.#broadcast(change));
     });
@@ -63,6 +66,20 @@ export class LiveHub {
       for (const c of this.#connections) c.res.write(': heartbeat\n\n');
     }, options.heartbeatMs ?? 15_000);
     this.#heartbeat.unref();
+  }
+
+  /**
+   * The services now: one read shared by every caller until a change notice arrives, so
+   * thousands of browsers connecting at once cost one query, not one each.
+   */
+  #currentServices(): Promise<Service[]> {
+    if (this.#services) return this.#services;
+    const loading = this.#options.loadServices();
+    this.#services = loading;
+    loading.catch(() => {
+      if (this.#services === loading) this.#services = undefined;
+    });
+    return loading;
   }
 
   get size(): number {
@@ -89,7 +106,7 @@ export class LiveHub {
     res.on('close', () => this.#connections.delete(connection));
     let overall: LiveOverall | undefined;
     try {
-      overall = liveOverall(this.#scope(await this.#options.loadServices(), connection));
+      overall = liveOverall(this.#scope(await this.#currentServices(), connection));
     } catch {
       // The database is unreachable: greet without the state; notices will follow.
     }
@@ -126,7 +143,7 @@ export class LiveHub {
     if (targets.length === 0) return;
     let services: Service[] | undefined;
     try {
-      services = await this.#options.loadServices();
+      services = await this.#currentServices();
     } catch {
       services = undefined;
     }
