@@ -262,6 +262,35 @@ export function touchedServices(world: World, targets: ReadonlyMap<number, Statu
   return displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
 }
 
+/** The update `updateId` among those of an incident or a maintenance, or 404 naming both. */
+export function updateOf(
+  updates: readonly IncidentUpdate[],
+  owner: { kind: 'incident' | 'maintenance'; id: string },
+  updateId: string,
+): IncidentUpdate {
+  const update = updates.find((u) => u.id === updateId);
+  if (!update) throw new NotFound(`Update ${updateId} of ${owner.kind} ${owner.id} does not exist`);
+  return update;
+}
+
+/**
+ * Corrects the text or display time of an update of an incident or a maintenance (404 when it
+ * is not one of its updates); the events it posted stay as they were (§5.2).
+ */
+export async function correctUpdate(
+  trx: Db,
+  owner: { kind: 'incident' | 'maintenance'; id: string },
+  updateId: string,
+  input: { body?: unknown; displayAt?: unknown },
+  now: number,
+  parseDisplayAt: (value: unknown) => number | undefined,
+): Promise<void> {
+  updateOf((await repo.findUpdates(trx, [owner.id])).get(owner.id) ?? [], owner, updateId);
+  const body = input.body === undefined ? undefined : checkIncidentBody(input.body);
+  const displayAt = parseDisplayAt(input.displayAt);
+  await repo.editUpdate(trx, updateId, { body, displayAt, updatedAt: now });
+}
+
 /**
  * Writes one update of an incident or a maintenance, made at `at` (shown at `displayAt`, else
  * then): its affected services' rows (none: null), the events it posted, its author.
@@ -550,12 +579,9 @@ export async function editUpdate(
   return write(ctx, actor, once, async (trx, changes) => {
     const now = ctx.clock.now();
     const incident = await incidentOrNotFound(trx, incidentId);
-    const updates = (await repo.findUpdates(trx, [incident.id])).get(incident.id) ?? [];
-    if (!updates.some((u) => u.id === updateId))
-      throw new NotFound(`Update ${updateId} of incident ${incidentId} does not exist`);
-    const body = input.body === undefined ? undefined : checkIncidentBody(input.body);
-    const displayAt = parseInstant('display_at', input.displayAt, now);
-    await repo.editUpdate(trx, updateId, { body, displayAt, updatedAt: now });
+    await correctUpdate(trx, { kind: 'incident', id: incident.id }, updateId, input, now, (value) =>
+      parseInstant('display_at', value, now),
+    );
     await repo.updateIncident(trx, incident.id, { updatedAt: now });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     return viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
@@ -606,10 +632,7 @@ export async function getIncident(ctx: Context, id: string): Promise<ServiceInci
 }
 
 export async function getUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
-  const view = await getIncident(ctx, id);
-  const update = view.updates.find((u) => u.id === updateId);
-  if (!update) throw new NotFound(`Update ${updateId} of incident ${id} does not exist`);
-  return update;
+  return updateOf((await getIncident(ctx, id)).updates, { kind: 'incident', id }, updateId);
 }
 
 /**

@@ -48,6 +48,7 @@ import { inTransaction } from './transaction.ts';
 import { idempotentWrite, type AnswerFor, type OnceFor } from './idempotent-write.ts';
 import {
   componentIdOf,
+  correctUpdate,
   flag,
   insertUpdateAt,
   linkNamedServices,
@@ -56,6 +57,7 @@ import {
   postIncidentEvent,
   resolveServices,
   touchedServices,
+  updateOf,
 } from './incidents.ts';
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotification } from './maintenance-notifications.ts';
@@ -451,12 +453,9 @@ export async function editMaintenanceUpdate(
   return write(ctx, actor, once, async (trx, changes) => {
     const now = ctx.clock.now();
     const m = await maintenanceOrNotFound(trx, maintenanceId);
-    const updates = (await incidentRepo.findUpdates(trx, [m.id])).get(m.id) ?? [];
-    if (!updates.some((u) => u.id === updateId))
-      throw new NotFound(`Update ${updateId} of maintenance ${maintenanceId} does not exist`);
-    const body = input.body === undefined ? undefined : checkIncidentBody(input.body);
-    const displayAt = parsePast('display_at', input.displayAt, now);
-    await incidentRepo.editUpdate(trx, updateId, { body, displayAt, updatedAt: now });
+    await correctUpdate(trx, { kind: 'maintenance', id: m.id }, updateId, input, now, (value) =>
+      parsePast('display_at', value, now),
+    );
     await repo.updateMaintenance(trx, m.id, { updatedAt: now });
     changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
     return viewOf(trx, m.id);
@@ -484,10 +483,7 @@ export async function getMaintenance(ctx: Context, id: string): Promise<Maintena
 }
 
 export async function getMaintenanceUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
-  const view = await getMaintenance(ctx, id);
-  const update = view.updates.find((u) => u.id === updateId);
-  if (!update) throw new NotFound(`Update ${updateId} of maintenance ${id} does not exist`);
-  return update;
+  return updateOf((await getMaintenance(ctx, id)).updates, { kind: 'maintenance', id }, updateId);
 }
 
 /**
