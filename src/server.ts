@@ -14,7 +14,7 @@ import { bridgeOverPostgres } from './changes/postgres-bridge.ts';
 import { prepareDatabase } from './services/setup.ts';
 import { systemClock, systemIds } from './services/system.ts';
 import type { Context } from './services/context.ts';
-import { MonitorLoop } from './workers/monitor-loop.ts';
+import { MonitoringLoop } from './workers/monitoring-loop.ts';
 import { CheckProbe } from './outbound/check-probe.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
 
@@ -100,7 +100,7 @@ export async function startServer(config: Readonly<Config>): Promise<FastifyInst
   // Checks and heartbeats: every instance runs the loop; leases in the database share the work.
   const probe = new CheckProbe(new AddressGuard({ allow: config.outboundAllow }));
   const monitors = config.monitors
-    ? new MonitorLoop({
+    ? new MonitoringLoop({
         ctx: opened.ctx,
         runner: metrics
           ? {

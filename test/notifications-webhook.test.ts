@@ -317,7 +317,7 @@ for (const backend of BACKENDS) {
       clock.advance(31 * 24 * 60 * 60_000);
       const { pruneNotifications } = await import('../src/services/notification-retention.ts');
       const pruned = await pruneNotifications(t.ctx);
-      assert.ok(pruned.notices >= 1);
+      assert.ok(pruned.notifications >= 1);
       const okHistory = (await t.get(`/channels/${ok.id}/deliveries`)).json().deliveries;
       const failingHistory = (await t.get(`/channels/${failing.id}/deliveries`)).json().deliveries;
       assert.deepEqual(

@@ -14,7 +14,7 @@ import {
 } from '../src/domain/permissions.ts';
 import { DEFAULT_ALERTMANAGER_RULES } from '../src/domain/alertmanager.ts';
 import { readDataVersion } from '../src/db/repositories/data-version.ts';
-import { automationActor } from '../src/services/automated-events.ts';
+import { automationActor } from '../src/services/automation-events.ts';
 import * as services from '../src/services/services.ts';
 import * as lists from '../src/services/service-lists.ts';
 import * as statuses from '../src/services/statuses.ts';
@@ -299,6 +299,9 @@ const NOT_CALLER_GUARDED = new Set([
   'inTransaction',
   // Its composable form (a WriteScope for use cases that share one transaction).
   'inWriteScope',
+  // Its idempotent form for incident and maintenance writes, which name the action it asks
+  // the table for ('incident.write' or 'maintenance.write').
+  'idempotentWrite',
 ]);
 
 describe('the permission table, checked in every use case', () => {

@@ -1,5 +1,11 @@
 import { Conflict, Invalid } from './errors.ts';
 import type { Level } from './levels.ts';
+import {
+  componentStatusRank,
+  defaultComponentStatus,
+  isComponentStatus,
+  type ComponentStatus,
+} from './component-status.ts';
 
 /** The rules of incidents (contract: incidents-maintenance-uptime-v2 §5). Pure: no I/O. */
 
@@ -9,9 +15,6 @@ export const UNRESOLVED_STATUSES: readonly IncidentStatus[] = ['investigating', 
 
 export const IMPACTS = ['none', 'minor', 'major', 'critical'] as const;
 export type Impact = (typeof IMPACTS)[number];
-
-export const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
-export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
 
 export const INCIDENT_LIMITS = { name: 255, body: 10_000, postmortem: 50_000 } as const;
 
@@ -29,30 +32,13 @@ export function isUnresolved(status: IncidentStatus): boolean {
 
 /** A status's component status: its own when it has one (§7.3), else the default of its level. */
 export function componentStatusOf(status: { slug: string; level: Level; componentStatus?: string }): ComponentStatus {
-  if (status.componentStatus && (COMPONENT_STATUSES as readonly string[]).includes(status.componentStatus))
-    return status.componentStatus as ComponentStatus;
+  if (isComponentStatus(status.componentStatus)) return status.componentStatus;
   if (status.slug === 'down' && status.level === 'ERROR') return 'major_outage';
-  switch (status.level) {
-    case 'NORMAL':
-      return 'operational';
-    case 'WARNING':
-      return 'degraded_performance';
-    case 'ERROR':
-      return 'partial_outage';
-    default:
-      return 'major_outage';
-  }
+  return defaultComponentStatus(status.level);
 }
 
-const COMPONENT_RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  degraded_performance: 1,
-  partial_outage: 2,
-  major_outage: 3,
-};
-
 export function worseComponentStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
-  return COMPONENT_RANK[b] > COMPONENT_RANK[a] ? b : a;
+  return componentStatusRank(b) > componentStatusRank(a) ? b : a;
 }
 
 const IMPACT_OF: Record<ComponentStatus, Impact> = {
@@ -160,11 +146,6 @@ export function checkBackfillWindow(startedAt: number | undefined, resolvedAt: n
   if (resolvedAt > now) throw new Invalid('resolved_at must not be in the future', 'resolved_at');
 }
 
-/** The v2 names a `components` value may use instead of a status slug (§5.2). */
-export function isComponentStatusName(value: string): value is ComponentStatus {
-  return (COMPONENT_STATUSES as readonly string[]).includes(value);
-}
-
 /**
  * §5.2: which status a v2 name stands for, among `statuses` (each with its component status).
  * `operational` is the default status when it is operational, else the first operational one by name.
@@ -252,6 +233,11 @@ export interface IncidentUpdate {
   author: string;
   /** The events this update posted. */
   events: Array<{ service: string; sid: string }>;
+}
+
+/** The update written last (by creation order, whatever its display time): the one a notification is about. */
+export function lastWrittenUpdate(updates: readonly IncidentUpdate[]): IncidentUpdate {
+  return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
 }
 
 /** Updates newest first by display_at, ties by creation order newest first (§4.3). */

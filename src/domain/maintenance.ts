@@ -209,10 +209,10 @@ export interface MaintenanceReport {
 }
 
 /**
- * A maintenance notice (§11), frozen when written, like an incident notice: the maintenance as
+ * A maintenance notification (§11), frozen when written, like an incident notification: the maintenance as
  * readers saw it right after the change, the update it is about and the page status then.
  */
-export interface MaintenanceNotice {
+export interface MaintenanceNotification {
   topic: 'maintenance.created' | 'maintenance.updated';
   view: unknown;
   updateId: string | null;
@@ -223,6 +223,6 @@ export interface MaintenanceNotice {
   changes: Array<{ service: string; from: string; to: string }>;
 }
 
-export function isMaintenanceTopic(topic: string): topic is MaintenanceNotice['topic'] {
+export function isMaintenanceTopic(topic: string): topic is MaintenanceNotification['topic'] {
   return topic === 'maintenance.created' || topic === 'maintenance.updated';
 }

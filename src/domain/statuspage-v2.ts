@@ -5,6 +5,7 @@ import {
   type V2ComponentStatus,
 } from './component-status.ts';
 import { civilDateOf, dateKey } from './calendar.ts';
+import type { IncidentUpdate } from './incidents.ts';
 
 /**
  * Statuspage v2 objects (contract §2–§4), built from plain data. Key sets and their order
@@ -259,6 +260,20 @@ export interface V2UpdateSource {
   displayAt: number;
   affectedComponents: V2AffectedComponent[] | null;
   deliverNotifications: boolean;
+}
+
+/** A stored incident or maintenance update as v2 reads it: its rows hold v2 component statuses (§4.4). */
+export function v2UpdateSourceOf(update: IncidentUpdate): V2UpdateSource {
+  return {
+    id: update.id,
+    status: update.status,
+    body: update.body,
+    createdAt: update.createdAt,
+    updatedAt: update.updatedAt,
+    displayAt: update.displayAt,
+    affectedComponents: update.affectedComponents as V2AffectedComponent[] | null,
+    deliverNotifications: update.deliverNotifications,
+  };
 }
 
 /** An incident or maintenance as the incidents model holds it (contract §4.3). */

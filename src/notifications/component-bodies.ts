@@ -1,27 +1,31 @@
-import type { ComponentNotice } from '../domain/notices.ts';
-import type { NoticeLinks } from './webhook-body.ts';
+import type { ComponentNotification } from '../domain/notifications.ts';
+import type { NotificationLinks } from './webhook-body.ts';
+import { statuspageHead } from './statuspage-head.ts';
 
 /**
  * Statuspage's webhook body for a component status change (§11): `{"meta","page",
- * "component_update","component"}`. Built only from the frozen notice: every attempt sends the same bytes.
+ * "component_update","component"}`. Built only from the frozen notification: every attempt sends the same bytes.
  */
-export function statuspageComponentBody(notice: ComponentNotice, links: NoticeLinks, pageId: string): string {
-  const at = new Date(notice.at).toISOString();
+export function statuspageComponentBody(
+  notification: ComponentNotification,
+  links: NotificationLinks,
+  pageId: string,
+): string {
+  const at = new Date(notification.at).toISOString();
   return JSON.stringify({
-    meta: { unsubscribe: `${links.baseUrl}/subscribe`, documentation: `${links.baseUrl}/documentation#webhooks` },
-    page: { id: pageId, status_indicator: notice.page.indicator, status_description: notice.page.description },
+    ...statuspageHead(links, pageId, notification.page),
     component_update: {
       created_at: at,
-      new_status: notice.newStatus,
-      old_status: notice.oldStatus,
-      id: notice.id,
-      component_id: notice.component.id,
+      new_status: notification.newStatus,
+      old_status: notification.oldStatus,
+      id: notification.id,
+      component_id: notification.component.id,
     },
     component: {
-      created_at: new Date(notice.component.createdAt).toISOString(),
-      id: notice.component.id,
-      name: notice.component.name,
-      status: notice.newStatus,
+      created_at: new Date(notification.component.createdAt).toISOString(),
+      id: notification.component.id,
+      name: notification.component.name,
+      status: notification.newStatus,
     },
   });
 }

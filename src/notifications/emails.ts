@@ -1,6 +1,6 @@
 import { html, type Html } from '../views/html.ts';
-import type { EventNotice } from '../domain/notices.ts';
-import type { NoticeLinks } from './webhook-body.ts';
+import type { EventNotification } from '../domain/notifications.ts';
+import type { NotificationLinks } from './webhook-body.ts';
 
 /** An email in both forms; headers are added by the sender. */
 export interface EmailContent {
@@ -20,32 +20,32 @@ ${body}
 `.value;
 }
 
-function headline(notice: EventNotice): string {
-  if (notice.topic === 'event.deleted') return `${notice.service.name}: an update was withdrawn`;
-  if (notice.informational) return `${notice.service.name}: note (${notice.status.name})`;
-  return `${notice.service.name} is ${notice.status.name}`;
+function headline(notification: EventNotification): string {
+  if (notification.topic === 'event.deleted') return `${notification.service.name}: an update was withdrawn`;
+  if (notification.informational) return `${notification.service.name}: note (${notification.status.name})`;
+  return `${notification.service.name} is ${notification.status.name}`;
 }
 
 /**
- * A notice to one subscriber or an email list. `unsubscribeUrl` is absent for operator
+ * A notification to one subscriber or an email list. `unsubscribeUrl` is absent for operator
  * lists (they are managed in the admin site, not by their readers).
  */
-export function noticeEmail(
-  notice: EventNotice,
-  links: NoticeLinks,
+export function eventEmail(
+  notification: EventNotification,
+  links: NotificationLinks,
   unsubscribeUrl?: string,
   manageUrl?: string,
 ): EmailContent {
-  const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
-  const when = new Date(notice.timestamp).toUTCString();
-  const title = headline(notice);
+  const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notification.service.slug)}`;
+  const when = new Date(notification.timestamp).toUTCString();
+  const title = headline(notification);
   const subject = `[${links.siteName}] ${title}`;
   const text = [
     title,
     '',
-    notice.message,
+    notification.message,
     '',
-    `Status: ${notice.status.name} (${notice.status.description})`,
+    `Status: ${notification.status.name} (${notification.status.description})`,
     `Time: ${when}`,
     `Details: ${serviceUrl}`,
     '',
@@ -56,10 +56,10 @@ export function noticeEmail(
     '',
   ].join('\n');
   const body = html`<h1 style="font-size: 1.3em">${title}</h1>
-<p>${notice.message}</p>
-<p><strong>Status:</strong> ${notice.status.name} — ${notice.status.description}<br>
+<p>${notification.message}</p>
+<p><strong>Status:</strong> ${notification.status.name} — ${notification.status.description}<br>
 <strong>Time:</strong> ${when}</p>
-<p><a href="${serviceUrl}">See ${notice.service.name} on ${links.siteName}</a></p>`;
+<p><a href="${serviceUrl}">See ${notification.service.name} on ${links.siteName}</a></p>`;
   const footer = html`You get this from <a href="${links.baseUrl}/">${links.siteName}</a>.${
     manageUrl ? html` <a href="${manageUrl}">Manage your subscription</a> (change services, or leave).` : ''
   }${unsubscribeUrl ? html` <a href="${unsubscribeUrl}">Unsubscribe</a> with one click.` : ''}`;
@@ -67,7 +67,11 @@ export function noticeEmail(
 }
 
 /** The double opt-in email: nothing else is sent before its link is opened. */
-export function confirmationEmail(links: NoticeLinks, confirmUrl: string, services: string[] | null): EmailContent {
+export function confirmationEmail(
+  links: NotificationLinks,
+  confirmUrl: string,
+  services: string[] | null,
+): EmailContent {
   const subject = `[${links.siteName}] Confirm your subscription`;
   const what = services === null ? 'every service' : services.join(', ');
   const text = [
@@ -85,7 +89,7 @@ export function confirmationEmail(links: NoticeLinks, confirmUrl: string, servic
 }
 
 /** The admin's test-send. */
-export function testEmail(links: NoticeLinks): EmailContent {
+export function testEmail(links: NotificationLinks): EmailContent {
   const subject = `[${links.siteName}] Test email`;
   const text = `This is a test email from ${links.siteName} (${links.baseUrl}/). The SMTP settings work.\n`;
   const body = html`<p>This is a test email from <a href="${links.baseUrl}/">${links.siteName}</a>. The SMTP settings work.</p>`;

@@ -1,8 +1,8 @@
-import type { EventNotice } from '../domain/notices.ts';
-import type { NoticeLinks } from './webhook-body.ts';
+import type { EventNotification } from '../domain/notifications.ts';
+import type { NotificationLinks } from './webhook-body.ts';
 
 /** Slack's mrkdwn treats &, < and > as control characters: they must be sent as entities. */
-function slackEscape(text: string): string {
+export function slackEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -14,15 +14,16 @@ const LEVEL_MARK: Record<string, string> = {
 };
 
 /** A Slack-compatible incoming-webhook body: one readable line with the status and a link. */
-export function slackMessage(notice: EventNotice, links: NoticeLinks): string {
-  const service = slackEscape(notice.service.name);
-  const status = slackEscape(notice.status.name);
-  const url = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
-  const message = slackEscape(notice.message);
+export function slackMessage(notification: EventNotification, links: NotificationLinks): string {
+  const service = slackEscape(notification.service.name);
+  const status = slackEscape(notification.status.name);
+  const url = `${links.baseUrl}/services/${encodeURIComponent(notification.service.slug)}`;
+  const message = slackEscape(notification.message);
   let headline: string;
-  if (notice.topic === 'event.deleted') headline = `An update of *${service}* was withdrawn (it said *${status}*)`;
-  else if (notice.informational) headline = `Note on *${service}* (status *${status}*)`;
-  else headline = `${LEVEL_MARK[notice.status.level] ?? ''} *${service}* is now *${status}*`.trim();
+  if (notification.topic === 'event.deleted')
+    headline = `An update of *${service}* was withdrawn (it said *${status}*)`;
+  else if (notification.informational) headline = `Note on *${service}* (status *${status}*)`;
+  else headline = `${LEVEL_MARK[notification.status.level] ?? ''} *${service}* is now *${status}*`.trim();
   const text = `${headline}: ${message}\n<${url}|View ${service} on ${slackEscape(links.siteName)}>`;
   return JSON.stringify({ text, unfurl_links: false });
 }

@@ -1,8 +1,8 @@
-import type { EventNotice } from '../domain/notices.ts';
+import type { EventNotification } from '../domain/notifications.ts';
 import { statusImagePath } from '../domain/status-images.ts';
 
-/** Where links in a notice point. */
-export interface NoticeLinks {
+/** Where links in a notification point. */
+export interface NotificationLinks {
   siteName: string;
   /** The public base URL, without a trailing slash. */
   baseUrl: string;
@@ -10,36 +10,36 @@ export interface NoticeLinks {
 
 /**
  * The generic webhook's JSON body (documented in docs/notifications.md). Built only from the
- * frozen notice, so every attempt of a delivery sends the same bytes.
+ * frozen notification, so every attempt of a delivery sends the same bytes.
  */
 export function webhookBody(
-  notice: EventNotice,
-  delivery: { id: string; noticeId: number },
-  links: NoticeLinks,
+  notification: EventNotification,
+  delivery: { id: string; notificationId: number },
+  links: NotificationLinks,
 ): string {
-  const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notice.service.slug)}`;
+  const serviceUrl = `${links.baseUrl}/services/${encodeURIComponent(notification.service.slug)}`;
   return JSON.stringify({
-    type: notice.topic,
+    type: notification.topic,
     delivery: delivery.id,
-    notice: delivery.noticeId,
+    notice: delivery.notificationId,
     site: { name: links.siteName, url: `${links.baseUrl}/` },
-    service: { id: notice.service.slug, name: notice.service.name, url: serviceUrl },
+    service: { id: notification.service.slug, name: notification.service.name, url: serviceUrl },
     event: {
-      sid: notice.sid,
-      message: notice.message,
-      timestamp: new Date(notice.timestamp).toUTCString(),
-      time: new Date(notice.timestamp).toISOString(),
-      informational: notice.informational,
+      sid: notification.sid,
+      message: notification.message,
+      timestamp: new Date(notification.timestamp).toUTCString(),
+      time: new Date(notification.timestamp).toISOString(),
+      informational: notification.informational,
       status: {
-        id: notice.status.slug,
-        name: notice.status.name,
-        description: notice.status.description,
-        level: notice.status.level,
-        image: `${links.baseUrl}${statusImagePath(notice.status.image)}`,
+        id: notification.status.slug,
+        name: notification.status.name,
+        description: notification.status.description,
+        level: notification.status.level,
+        image: `${links.baseUrl}${statusImagePath(notification.status.image)}`,
       },
-      url: `${links.baseUrl}/api/v1/services/${encodeURIComponent(notice.service.slug)}/events/${encodeURIComponent(notice.sid)}`,
-      incident: notice.incident
-        ? { ...notice.incident, url: `${links.baseUrl}/incidents/${notice.incident.id}` }
+      url: `${links.baseUrl}/api/v1/services/${encodeURIComponent(notification.service.slug)}/events/${encodeURIComponent(notification.sid)}`,
+      incident: notification.incident
+        ? { ...notification.incident, url: `${links.baseUrl}/incidents/${notification.incident.id}` }
         : null,
     },
   });

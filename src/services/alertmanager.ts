@@ -17,7 +17,7 @@ import { findAlertState, firingAlertsOfService, saveAlertState } from '../db/rep
 import type { Actor, Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { automationActor, postAutomatedState } from './automated-events.ts';
+import { automationActor, postAutomatedState } from './automation-events.ts';
 
 export interface AlertmanagerResult {
   services: Array<{

@@ -18,7 +18,7 @@ import { deleteResolvedAlertsBefore } from '../db/repositories/alert-states.ts';
 import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { automationActor, postAutomatedState } from './automated-events.ts';
+import { automationActor, postAutomatedState } from './automation-events.ts';
 import { refreshQuietReport } from './maintenance-quiet.ts';
 
 export type { Check };

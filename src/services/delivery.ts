@@ -6,12 +6,12 @@ import {
   idempotencyKey,
   isComponentTopic,
   isIncidentTopic,
-  wantsIncidentNotice,
-  wantsNotice,
-  type ComponentNotice,
-  type EventNotice,
-  type IncidentNotice,
-} from '../domain/notices.ts';
+  wantsIncidentNotification,
+  wantsNotification,
+  type ComponentNotification,
+  type EventNotification,
+  type IncidentNotification,
+} from '../domain/notifications.ts';
 import { retryDelay, type DeliveryPolicy } from '../domain/delivery-policy.ts';
 import { smtpConfigured, type SmtpSettings } from '../domain/smtp-settings.ts';
 import { allChannels, recordChannelFailure, recordChannelSuccess } from '../db/repositories/channels.ts';
@@ -28,9 +28,9 @@ import {
 import { confirmedSubscriberPage, findSubscriber, type Subscriber } from '../db/repositories/subscribers.ts';
 import { insertSubscriberTokens } from '../db/repositories/subscriber-tokens.ts';
 import { insertAuditEntries } from '../db/repositories/audit-log.ts';
-import { webhookBody, type NoticeLinks } from '../notifications/webhook-body.ts';
+import { webhookBody, type NotificationLinks } from '../notifications/webhook-body.ts';
 import { slackMessage } from '../notifications/slack-message.ts';
-import { confirmationEmail, noticeEmail } from '../notifications/emails.ts';
+import { confirmationEmail, eventEmail } from '../notifications/emails.ts';
 import {
   incidentEmail,
   incidentSlackMessage,
@@ -44,7 +44,7 @@ import {
   statuspageMaintenanceBody,
 } from '../notifications/maintenance-bodies.ts';
 import { statuspageComponentBody } from '../notifications/component-bodies.ts';
-import { isMaintenanceTopic, type MaintenanceNotice } from '../domain/maintenance.ts';
+import { isMaintenanceTopic, type MaintenanceNotification } from '../domain/maintenance.ts';
 import { readSetting } from '../db/repositories/settings.ts';
 import { PAGE_ID_KEY } from './page-id.ts';
 import type { Db } from '../db/connect.ts';
@@ -88,12 +88,12 @@ const subscriberFilter = (s: Subscriber) => ({ services: s.services, notes: true
 const channelFilter = (c: Channel) => ({ services: c.services, notes: c.notes, deletions: c.kind !== 'email' });
 
 /**
- * Writes the deliveries of notices not planned yet: one per channel and per confirmed
- * subscriber that wants the notice. Idempotent: a (notice, recipient) pair is written once
- * whichever instance plans it, and the notice is marked planned in the same transaction.
+ * Writes the deliveries of notifications not planned yet: one per channel and per confirmed
+ * subscriber that wants the notification. Idempotent: a (notification, recipient) pair is written once
+ * whichever instance plans it, and the notification is marked planned in the same transaction.
  */
-async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit: number): Promise<number> {
-  // Bounded per pass, so that a flood of new notices cannot starve the deliveries already due.
+async function planNotifications(ctx: Context, deps: DeliveryDeps, now: number, limit: number): Promise<number> {
+  // Bounded per pass, so that a flood of new notifications cannot starve the deliveries already due.
   const entries = await unplannedEntries(ctx.database.db, limit);
   if (entries.length === 0) return 0;
   const channels = await allChannels(ctx.database.db);
@@ -101,7 +101,7 @@ async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit:
   const site = await getSiteSettings(ctx);
   const links = { siteName: site.siteName, baseUrl: (site.siteUrl ?? deps.fallbackBaseUrl).replace(/\/$/, '') };
   const pageId = (await readSetting<string>(ctx.database.db, PAGE_ID_KEY)) ?? '';
-  // Several notices per transaction (one commit for a burst of events), but never more than
+  // Several notifications per transaction (one commit for a burst of events), but never more than
   // about PLAN_ROWS_PER_TRANSACTION deliveries, so a large subscriber list does not hold the write lock long.
   let next = 0;
   while (next < entries.length) {
@@ -126,37 +126,37 @@ async function planNotices(ctx: Context, deps: DeliveryDeps, now: number, limit:
 
 const PLAN_ROWS_PER_TRANSACTION = 1000;
 
-/** The body a channel gets for a notice: webhook or Slack JSON, or the email list's message as JSON. */
+/** The body a channel gets for a notification: webhook or Slack JSON, or the email list's message as JSON. */
 function channelPayload(
   entry: OutboxEntry,
   channel: Channel,
   recipient: { channelId: number | null; subscriberId: number | null },
-  links: NoticeLinks,
+  links: NotificationLinks,
   pageId: string,
 ): string {
   const key = idempotencyKey(entry.id, recipient);
   if (isComponentTopic(entry.topic))
-    return statuspageComponentBody(JSON.parse(entry.payload) as ComponentNotice, links, pageId);
+    return statuspageComponentBody(JSON.parse(entry.payload) as ComponentNotification, links, pageId);
   if (isMaintenanceTopic(entry.topic)) {
-    const notice = JSON.parse(entry.payload) as MaintenanceNotice;
-    if (channel.kind === 'email') return JSON.stringify(maintenanceEmail(notice, links));
-    if (channel.kind === 'slack') return maintenanceSlackMessage(notice, links);
+    const notification = JSON.parse(entry.payload) as MaintenanceNotification;
+    if (channel.kind === 'email') return JSON.stringify(maintenanceEmail(notification, links));
+    if (channel.kind === 'slack') return maintenanceSlackMessage(notification, links);
     return channel.format === 'statuspage'
-      ? statuspageMaintenanceBody(notice, links, pageId)
-      : maintenanceWebhookBody(notice, { id: key, noticeId: entry.id }, links, pageId);
+      ? statuspageMaintenanceBody(notification, links, pageId)
+      : maintenanceWebhookBody(notification, { id: key, notificationId: entry.id }, links, pageId);
   }
   if (isIncidentTopic(entry.topic)) {
-    const notice = JSON.parse(entry.payload) as IncidentNotice;
-    if (channel.kind === 'email') return JSON.stringify(incidentEmail(notice, links));
-    if (channel.kind === 'slack') return incidentSlackMessage(notice, links);
+    const notification = JSON.parse(entry.payload) as IncidentNotification;
+    if (channel.kind === 'email') return JSON.stringify(incidentEmail(notification, links));
+    if (channel.kind === 'slack') return incidentSlackMessage(notification, links);
     return channel.format === 'statuspage'
-      ? statuspageIncidentBody(notice, links, pageId)
-      : incidentWebhookBody(notice, { id: key, noticeId: entry.id }, links, pageId);
+      ? statuspageIncidentBody(notification, links, pageId)
+      : incidentWebhookBody(notification, { id: key, notificationId: entry.id }, links, pageId);
   }
-  const notice = JSON.parse(entry.payload) as EventNotice;
-  if (channel.kind === 'email') return JSON.stringify(noticeEmail(notice, links));
-  if (channel.kind === 'slack') return slackMessage(notice, links);
-  return webhookBody(notice, { id: key, noticeId: entry.id }, links);
+  const notification = JSON.parse(entry.payload) as EventNotification;
+  if (channel.kind === 'email') return JSON.stringify(eventEmail(notification, links));
+  if (channel.kind === 'slack') return slackMessage(notification, links);
+  return webhookBody(notification, { id: key, notificationId: entry.id }, links);
 }
 
 async function recipientsOf(
@@ -170,26 +170,30 @@ async function recipientsOf(
     return subscriber ? [{ channelId: null, subscriberId: subscriber.id }] : [];
   }
   const recipients: Array<{ channelId: number | null; subscriberId: number | null }> = [];
-  const notice = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
+  const notification = { topic: entry.topic, serviceSlug: entry.serviceSlug, informational: entry.informational };
   if (isComponentTopic(entry.topic)) {
     // §11: component changes go to Statuspage-format webhooks only, filtered by the service.
     for (const channel of channels)
-      if (channel.kind === 'webhook' && channel.format === 'statuspage' && wantsNotice(channelFilter(channel), notice))
+      if (
+        channel.kind === 'webhook' &&
+        channel.format === 'statuspage' &&
+        wantsNotification(channelFilter(channel), notification)
+      )
         recipients.push({ channelId: channel.id, subscriberId: null });
     return recipients;
   }
-  // §11: incident notices follow their affected services; an event an incident posted is told
-  // to email and Slack by the incident's own notice, and Statuspage-format webhooks hear of incidents only.
+  // §11: incident notifications follow their affected services; an event an incident posted is told
+  // to email and Slack by the incident's own notification, and Statuspage-format webhooks hear of incidents only.
   const incident =
     isIncidentTopic(entry.topic) || isMaintenanceTopic(entry.topic)
       ? (JSON.parse(entry.payload) as { services: string[] })
       : undefined;
-  const byIncident = incident === undefined && (JSON.parse(entry.payload) as EventNotice).incident != null;
+  const byIncident = incident === undefined && (JSON.parse(entry.payload) as EventNotification).incident != null;
   const wants = (filter: ReturnType<typeof channelFilter>, kind: Channel['kind'] | 'subscriber', format?: string) => {
-    if (incident) return wantsIncidentNotice(filter, incident.services);
+    if (incident) return wantsIncidentNotification(filter, incident.services);
     if (format === 'statuspage') return false;
     if (byIncident && kind !== 'webhook') return false;
-    return wantsNotice(filter, notice);
+    return wantsNotification(filter, notification);
   };
   for (const channel of channels)
     if (wants(channelFilter(channel), channel.kind, channel.format))
@@ -236,7 +240,7 @@ function sentRecord(mail: OutgoingMail, token: string): string {
 }
 
 interface BatchContext {
-  links: NoticeLinks;
+  links: NotificationLinks;
   smtp: SmtpSettings;
   channels: Map<number, Channel>;
   subscribers: Map<number, Subscriber>;
@@ -285,7 +289,7 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
         );
       if (channel.kind === 'email') {
         if (!smtpConfigured(batch.smtp)) return done(false, null, 'SMTP is not configured');
-        const content = JSON.parse(payload) as ReturnType<typeof noticeEmail>;
+        const content = JSON.parse(payload) as ReturnType<typeof eventEmail>;
         await deps.transports.sendMail(batch.smtp, {
           to: [],
           bcc: channel.addresses,
@@ -320,11 +324,11 @@ async function send(deps: DeliveryDeps, batch: BatchContext, delivery: DueDelive
     } else {
       const url = `${batch.links.baseUrl}/unsubscribe?token=${encodeURIComponent(token)}`;
       const content = isMaintenanceTopic(entry.topic)
-        ? maintenanceEmail(JSON.parse(entry.payload) as MaintenanceNotice, batch.links, url)
+        ? maintenanceEmail(JSON.parse(entry.payload) as MaintenanceNotification, batch.links, url)
         : isIncidentTopic(entry.topic)
-          ? incidentEmail(JSON.parse(entry.payload) as IncidentNotice, batch.links, url)
-          : noticeEmail(
-              JSON.parse(entry.payload) as EventNotice,
+          ? incidentEmail(JSON.parse(entry.payload) as IncidentNotification, batch.links, url)
+          : eventEmail(
+              JSON.parse(entry.payload) as EventNotification,
               batch.links,
               url,
               `${batch.links.baseUrl}/subscribe/manage?token=${encodeURIComponent(token)}`,
@@ -460,12 +464,12 @@ async function runLimited<T>(items: T[], limit: number, work: (item: T) => Promi
 }
 
 /**
- * One pass of the worker: plans new notices, then claims due deliveries in batches and
+ * One pass of the worker: plans new notifications, then claims due deliveries in batches and
  * sends them, until none is due at `now`. Tests call it with a moved clock instead of waiting.
  */
 export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clock.now()): Promise<DeliveryRun> {
   const PLAN_LIMIT = 100;
-  const planned = await planNotices(ctx, deps, now, PLAN_LIMIT);
+  const planned = await planNotifications(ctx, deps, now, PLAN_LIMIT);
   const run: DeliveryRun = { planned, delivered: 0, failed: 0, more: planned === PLAN_LIMIT };
   const batchSize = deps.batchSize ?? 50;
   for (let round = 0; ; round += 1) {
@@ -486,7 +490,7 @@ export async function deliverDue(ctx: Context, deps: DeliveryDeps, now = ctx.clo
     const claimedAt = performance.now();
     const batch = await prepareBatch(ctx, deps, due, now);
     const recorder = new Recorder(ctx, deps, now);
-    // A channel's deliveries go one after another, in notice order; channels and subscribers in parallel.
+    // A channel's deliveries go one after another, in notification order; channels and subscribers in parallel.
     const lanes = new Map<string, DueDelivery[]>();
     for (const d of due) {
       const key = d.channelId !== null ? `c${d.channelId}` : `d${d.id}`;

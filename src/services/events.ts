@@ -13,8 +13,8 @@ import { type Actor, type Context, automationSourceOf } from './context.ts';
 import { authorize, required } from './fields.ts';
 import { inTransaction, type WriteScope } from './transaction.ts';
 import { writeEvent } from './event-write.ts';
-import { recordComponentChangeOfEvent, trackingComponents } from './component-notices.ts';
-import { recordEventNotice } from './notices.ts';
+import { recordComponentChangeOfEvent, trackingComponents } from './component-notifications.ts';
+import { recordEventNotification } from './notifications.ts';
 import { quietDuringMaintenance } from './maintenance-quiet.ts';
 
 export async function listEvents(
@@ -181,7 +181,7 @@ export async function postEventFor(scope: WriteScope, service: Service, input: P
     if (!status) throw new Invalid('status is required: no status exists yet', 'status');
   }
   if (backdated !== undefined) {
-    // History, not news: no escalation policy, no notice, no policy memory (contract §7.1).
+    // History, not news: no escalation policy, no notification, no policy memory (contract §7.1).
     const event = await writeEvent(scope, service, {
       status,
       message: requestedMessage,
@@ -213,7 +213,7 @@ export async function postEventFor(scope: WriteScope, service: Service, input: P
     timestamp,
   });
   await recordComponentChangeOfEvent(trx, ctx.ids, service, event, timestamp);
-  await recordEventNotice(trx, 'event.created', event, service, timestamp);
+  await recordEventNotification(trx, 'event.created', event, service, timestamp);
   await recordEventEffects(trx, actor, service, plan, timestamp);
   return { outcome: plan.decision.action === 'note' ? 'noted' : 'posted', event };
 }
@@ -229,7 +229,7 @@ export async function deleteEvent(ctx: Context, actor: Actor, serviceSlug: strin
       events.deleteEvent(trx, event.id),
     );
     changes.push({ topic: 'event', action: 'deleted', slug: service.slug, sid });
-    await recordEventNotice(trx, 'event.deleted', event, service, ctx.clock.now());
+    await recordEventNotification(trx, 'event.deleted', event, service, ctx.clock.now());
     return event;
   });
 }

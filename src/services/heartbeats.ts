@@ -2,7 +2,7 @@ import * as services from '../db/repositories/services.ts';
 import { claimSilentHeartbeats, serviceSlugById, updateAutomation } from '../db/repositories/automation.ts';
 import type { Context } from './context.ts';
 import { inTransaction } from './transaction.ts';
-import { automationActor, postAutomatedState } from './automated-events.ts';
+import { automationActor, postAutomatedState } from './automation-events.ts';
 import type { PostOutcome } from './events.ts';
 
 function duration(ms: number): string {

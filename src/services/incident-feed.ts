@@ -1,4 +1,4 @@
-import type { V2AffectedComponent, V2IncidentSource } from '../domain/statuspage-v2.ts';
+import { v2UpdateSourceOf, type V2IncidentSource } from '../domain/statuspage-v2.ts';
 import type { Context } from './context.ts';
 import { listIncidents } from './incidents.ts';
 import { maintenanceFeed } from './maintenances.ts';
@@ -29,16 +29,7 @@ export async function incidentFeed(ctx: Context): Promise<IncidentFeed> {
     resolvedAt: v.incident.resolvedAt,
     impact: v.impact,
     startedAt: v.incident.startedAt,
-    updates: v.updates.map((u) => ({
-      id: u.id,
-      status: u.status,
-      body: u.body,
-      createdAt: u.createdAt,
-      updatedAt: u.updatedAt,
-      displayAt: u.displayAt,
-      affectedComponents: u.affectedComponents as V2AffectedComponent[] | null,
-      deliverNotifications: u.deliverNotifications,
-    })),
+    updates: v.updates.map(v2UpdateSourceOf),
     componentIds: v.services.map((s) => s.componentId),
   }));
   const { maintenances, activeMaintenance } = await maintenanceFeed(ctx);

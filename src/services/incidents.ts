@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
 import type { Change } from '../changes/bus.ts';
 import { Conflict, Invalid, NotFound } from '../domain/errors.ts';
+import { isComponentStatus } from '../domain/component-status.ts';
 import { parseBoolean } from '../domain/fields.ts';
 import { parseDate } from '../domain/dates.ts';
 import { civilDateOf, startOfCivilDay } from '../domain/calendar.ts';
@@ -19,7 +19,7 @@ import {
   computeImpact,
   displayOrder,
   INCIDENT_LIMITS,
-  isComponentStatusName,
+  lastWrittenUpdate,
   parseImpactOverride,
   parseIncidentStatus,
   statusAfterUpdate,
@@ -34,8 +34,8 @@ import {
   type IncidentUpdate,
   type IncidentView,
 } from '../domain/incidents.ts';
+import type { MaintenanceStatus } from '../domain/maintenance.ts';
 import * as repo from '../db/repositories/incidents.ts';
-import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
 import { writeEvent } from './event-write.ts';
@@ -43,9 +43,10 @@ import { getPageId } from './page-id.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { recordEventNotice, recordIncidentNotice } from './notices.ts';
+import { idempotentWrite, type AnswerFor, type OnceFor } from './idempotent-write.ts';
+import { recordEventNotification, recordIncidentNotification } from './notifications.ts';
 import { planEvent, recordEventEffects } from './escalation.ts';
-import { trackingComponents } from './component-notices.ts';
+import { trackingComponents } from './component-notifications.ts';
 
 export type { IncidentView };
 export type ServiceIncidentView = IncidentView<Service>;
@@ -68,19 +69,8 @@ export interface IncidentInput {
 }
 
 /** `Idempotency-Key` (§6.2): the first answer to a key is stored with the change, in its transaction. */
-export interface Once {
-  scope: idem.IdempotencyScope;
-  /** What identifies the request's parameters. */
-  parameters: string;
-  render: (view: ServiceIncidentView) => { status: number; body: string };
-}
-
-export interface WriteAnswer {
-  view: ServiceIncidentView | null;
-  answer?: { status: number; body: string; replayed: boolean };
-}
-
-const DAY_MS = 86_400_000;
+export type Once = OnceFor<ServiceIncidentView>;
+export type WriteAnswer = AnswerFor<ServiceIncidentView>;
 
 export function newId(ctx: Context): string {
   return ctx.ids.publicId();
@@ -127,7 +117,8 @@ function resolveStatus(world: World, key: string, value: unknown): Status {
   if (typeof value !== 'string' || value === '') throw new Invalid(`${field} must be a status`, field);
   const bySlug = world.statuses.find((s) => s.slug === value);
   if (bySlug) return bySlug;
-  if (isComponentStatusName(value)) {
+  // A v2 name (§5.2) stands for a status with that component status.
+  if (isComponentStatus(value)) {
     const found = statusForComponentStatus(
       world.statuses.map((s) => ({ ...s, componentStatus: componentStatusOf(s) })),
       value,
@@ -185,7 +176,7 @@ export async function postIncidentEvent(
   const event = await trackingComponents(trx, ctx.ids, [service.id], timestamp, notify, () =>
     writeEvent({ ctx, actor, trx, changes }, service, { status, message, informational: false, timestamp }, ref),
   );
-  if (notify) await recordEventNotice(trx, 'event.created', event, service, timestamp, ref);
+  if (notify) await recordEventNotification(trx, 'event.created', event, service, timestamp, ref);
   await recordEventEffects(trx, actor, service, plan, timestamp);
   return { service: service.slug, sid: event.sid };
 }
@@ -230,39 +221,14 @@ async function incidentOrNotFound(db: Db, id: string): Promise<Incident> {
   return incident;
 }
 
-/**
- * Runs an incident write in one transaction; with `once`, the answer is stored with the change
- * (and a repeat of the key replays it, or is refused when its parameters differ).
- */
+/** Runs an incident write: 'incident.write' asked first, one transaction, its answer kept with an Idempotency-Key. */
 async function write(
   ctx: Context,
   actor: Actor,
   once: Once | undefined,
   work: (trx: Transaction<Schema>, changes: Change[]) => Promise<ServiceIncidentView>,
 ): Promise<WriteAnswer> {
-  authorize(actor, 'incident.write');
-  const fingerprint = once && createHash('sha256').update(once.parameters).digest('hex');
-  return inTransaction(
-    ctx,
-    actor,
-    async (trx, changes) => {
-      if (once) {
-        const now = ctx.clock.now();
-        const stored = await idem.findAnswer(trx, once.scope, now - DAY_MS);
-        if (stored) {
-          if (stored.fingerprint !== fingerprint)
-            throw new Conflict('Idempotency-Key was already used with different parameters');
-          return { view: null, answer: { status: stored.status, body: stored.body, replayed: true } };
-        }
-      }
-      const view = await work(trx, changes);
-      if (!once) return { view };
-      const answer = once.render(view);
-      await idem.storeAnswer(trx, once.scope, { fingerprint: fingerprint!, ...answer }, ctx.clock.now());
-      return { view, answer: { ...answer, replayed: false } };
-    },
-    'That Idempotency-Key is being used by a request in progress',
-  );
+  return idempotentWrite(ctx, actor, 'incident.write', once, work);
 }
 
 function affected(service: Service, oldStatus: Status | undefined | null, newStatus: Status | undefined | null) {
@@ -275,7 +241,92 @@ function affected(service: Service, oldStatus: Status | undefined | null, newSta
   };
 }
 
-/** Opens an incident (§5, §6): its first update, the events its status changes post, one notice. */
+/** Links to an incident or a maintenance the services an update names that it does not affect yet; returns those. */
+export async function linkNamedServices(
+  trx: Db,
+  record: { id: string; serviceIds: readonly number[] },
+  named: Service[],
+): Promise<Service[]> {
+  const already = new Set(record.serviceIds);
+  const added = named.filter((s) => !already.has(s.id));
+  await repo.addIncidentServices(
+    trx,
+    record.id,
+    added.map((s) => s.id),
+  );
+  return added;
+}
+
+/** The services an update touches (given a status, or newly linked), in display order. */
+export function touchedServices(world: World, targets: ReadonlyMap<number, Status>, added: Service[]): Service[] {
+  return displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
+}
+
+/** The update `updateId` among those of an incident or a maintenance, or 404 naming both. */
+export function updateOf(
+  updates: readonly IncidentUpdate[],
+  owner: { kind: 'incident' | 'maintenance'; id: string },
+  updateId: string,
+): IncidentUpdate {
+  const update = updates.find((u) => u.id === updateId);
+  if (!update) throw new NotFound(`Update ${updateId} of ${owner.kind} ${owner.id} does not exist`);
+  return update;
+}
+
+/**
+ * Corrects the text or display time of an update of an incident or a maintenance (404 when it
+ * is not one of its updates); the events it posted stay as they were (§5.2).
+ */
+export async function correctUpdate(
+  trx: Db,
+  owner: { kind: 'incident' | 'maintenance'; id: string },
+  updateId: string,
+  input: { body?: unknown; displayAt?: unknown },
+  now: number,
+  parseDisplayAt: (value: unknown) => number | undefined,
+): Promise<void> {
+  updateOf((await repo.findUpdates(trx, [owner.id])).get(owner.id) ?? [], owner, updateId);
+  const body = input.body === undefined ? undefined : checkIncidentBody(input.body);
+  const displayAt = parseDisplayAt(input.displayAt);
+  await repo.editUpdate(trx, updateId, { body, displayAt, updatedAt: now });
+}
+
+/**
+ * Writes one update of an incident or a maintenance, made at `at` (shown at `displayAt`, else
+ * then): its affected services' rows (none: null), the events it posted, its author.
+ */
+export async function insertUpdateAt(
+  trx: Db,
+  ctx: Context,
+  update: {
+    incidentId: string;
+    status: IncidentStatus | MaintenanceStatus;
+    body: string;
+    at: number;
+    displayAt?: number | undefined;
+    rows: AffectedComponent[];
+    notify: boolean;
+    author: string;
+    events: Array<{ service: string; sid: string }>;
+  },
+): Promise<void> {
+  await repo.insertUpdate(trx, {
+    id: newId(ctx),
+    incidentId: update.incidentId,
+    // A maintenance's updates share the table: their statuses are the maintenance's own (§9.1).
+    status: update.status as IncidentStatus,
+    body: update.body,
+    createdAt: update.at,
+    updatedAt: update.at,
+    displayAt: update.displayAt ?? update.at,
+    affectedComponents: update.rows.length > 0 ? update.rows : null,
+    deliverNotifications: update.notify,
+    author: update.author,
+    events: update.events,
+  });
+}
+
+/** Opens an incident (§5, §6): its first update, the events its status changes post, one notification. */
 export async function createIncident(
   ctx: Context,
   actor: Actor,
@@ -351,16 +402,13 @@ export async function createIncident(
           new_status: componentStatusOf(restored),
         });
       }
-      await repo.insertUpdate(trx, {
-        id: newId(ctx),
+      await insertUpdateAt(trx, ctx, {
         incidentId: id,
         status: 'resolved',
         body,
-        createdAt: resolvedAt!,
-        updatedAt: resolvedAt!,
-        displayAt: resolvedAt!,
-        affectedComponents: rows.length > 0 ? rows : null,
-        deliverNotifications: false,
+        at: resolvedAt!,
+        rows,
+        notify: false,
         author: authorOf(actor),
         events: posted,
       });
@@ -404,22 +452,19 @@ export async function createIncident(
       if (target && target.id !== current?.id)
         posted.push(await postIncidentEvent(trx, changes, ctx, actor, incidentRef, service, target, body, now, notify));
     }
-    await repo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: id,
       status,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: now,
-      affectedComponents: rows.length > 0 ? rows : null,
-      deliverNotifications: notify,
+      at: now,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
     changes.push({ topic: 'incident', action: 'created', slug: id });
     const view = await viewOf(trx, (await repo.findIncident(trx, id))!, now);
-    if (notify) await recordIncidentNotice(trx, 'incident.created', view, view.updates[0]!, now);
+    if (notify) await recordIncidentNotification(trx, 'incident.created', view, view.updates[0]!, now);
     return view;
   });
 }
@@ -449,13 +494,7 @@ export async function postUpdate(
     const world = await loadWorld(trx);
     const { named, targets } = resolveServices(world, input);
     checkTransition(incident.status, requested);
-    const already = new Set(incident.serviceIds);
-    const added = named.filter((s) => !already.has(s.id));
-    await repo.addIncidentServices(
-      trx,
-      incident.id,
-      added.map((s) => s.id),
-    );
+    const added = await linkNamedServices(trx, incident, named);
     const affectedIds = new Set([...incident.serviceIds, ...added.map((s) => s.id)]);
     if (returnToDefault) {
       const fallback = defaultStatus(world);
@@ -466,8 +505,7 @@ export async function postUpdate(
     const incidentRef = { id: incident.id, name: incident.name, kind: 'incident' as const };
     const posted: Array<{ service: string; sid: string }> = [];
     const rows: AffectedComponent[] = [];
-    const listed = displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
-    for (const service of listed) {
+    for (const service of touchedServices(world, targets, added)) {
       const current = service.currentEvent?.status ?? null;
       const target = targets.get(service.id);
       rows.push(affected(service, current, target ?? current));
@@ -481,31 +519,25 @@ export async function postUpdate(
       ...(next === 'monitoring' && incident.monitoringAt === null ? { monitoringAt: now } : {}),
       ...(next === 'resolved' && incident.resolvedAt === null ? { resolvedAt: now } : {}),
     });
-    await repo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: incident.id,
       status: requested,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: displayAt ?? now,
-      affectedComponents: rows.length > 0 ? rows : null,
-      deliverNotifications: notify,
+      at: now,
+      displayAt,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     const view = await viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
-    if (notify) await recordIncidentNotice(trx, 'incident.updated', view, newestBySeq(view.updates), now);
+    if (notify) await recordIncidentNotification(trx, 'incident.updated', view, lastWrittenUpdate(view.updates), now);
     return view;
   });
 }
 
-function newestBySeq(updates: IncidentUpdate[]): IncidentUpdate {
-  return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
-}
-
-/** Edits an incident's name, impact override, start or affected services (no update, no notice). */
+/** Edits an incident's name, impact override, start or affected services (no update, no notification). */
 export async function editIncident(
   ctx: Context,
   actor: Actor,
@@ -547,12 +579,9 @@ export async function editUpdate(
   return write(ctx, actor, once, async (trx, changes) => {
     const now = ctx.clock.now();
     const incident = await incidentOrNotFound(trx, incidentId);
-    const updates = (await repo.findUpdates(trx, [incident.id])).get(incident.id) ?? [];
-    if (!updates.some((u) => u.id === updateId))
-      throw new NotFound(`Update ${updateId} of incident ${incidentId} does not exist`);
-    const body = input.body === undefined ? undefined : checkIncidentBody(input.body);
-    const displayAt = parseInstant('display_at', input.displayAt, now);
-    await repo.editUpdate(trx, updateId, { body, displayAt, updatedAt: now });
+    await correctUpdate(trx, { kind: 'incident', id: incident.id }, updateId, input, now, (value) =>
+      parseInstant('display_at', value, now),
+    );
     await repo.updateIncident(trx, incident.id, { updatedAt: now });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     return viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
@@ -581,7 +610,7 @@ export async function publishPostmortem(
     });
     changes.push({ topic: 'incident', action: 'updated', slug: incident.id });
     const view = await viewOf(trx, (await repo.findIncident(trx, incident.id))!, now);
-    await recordIncidentNotice(trx, 'incident.updated', view, null, now);
+    await recordIncidentNotification(trx, 'incident.updated', view, null, now);
     return view;
   });
 }
@@ -603,10 +632,7 @@ export async function getIncident(ctx: Context, id: string): Promise<ServiceInci
 }
 
 export async function getUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
-  const view = await getIncident(ctx, id);
-  const update = view.updates.find((u) => u.id === updateId);
-  if (!update) throw new NotFound(`Update ${updateId} of incident ${id} does not exist`);
-  return update;
+  return updateOf((await getIncident(ctx, id)).updates, { kind: 'incident', id }, updateId);
 }
 
 /**

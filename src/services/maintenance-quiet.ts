@@ -11,7 +11,7 @@ import { writeEvent } from './event-write.ts';
 
 /**
  * §9.2: an automated report on a service under an active maintenance becomes an informational
- * note with the service's current status, written without any notice; the report is kept so the
+ * note with the service's current status, written without any notification; the report is kept so the
  * window's completion can post it if it still stands. Undefined when no window covers the service.
  */
 export async function quietDuringMaintenance(

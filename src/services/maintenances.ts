@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import type { Db } from '../db/connect.ts';
@@ -13,10 +12,10 @@ import {
   checkIncidentName,
   componentStatusOf,
   displayOrder,
+  lastWrittenUpdate,
   parseImpactOverride,
   updatesNewestFirst,
   type AffectedComponent,
-  type IncidentStatus,
   type IncidentUpdate,
 } from '../domain/incidents.ts';
 import {
@@ -43,16 +42,27 @@ import { componentStatusRank } from '../domain/component-status.ts';
 import { allStatuses } from '../db/repositories/statuses.ts';
 import * as incidentRepo from '../db/repositories/incidents.ts';
 import * as repo from '../db/repositories/maintenances.ts';
-import * as idem from '../db/repositories/idempotency.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { type Actor, type Context, authorOf } from './context.ts';
-import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { componentIdOf, flag, loadWorld, newId, postIncidentEvent, resolveServices } from './incidents.ts';
+import { idempotentWrite, type AnswerFor, type OnceFor } from './idempotent-write.ts';
+import {
+  componentIdOf,
+  correctUpdate,
+  flag,
+  insertUpdateAt,
+  linkNamedServices,
+  loadWorld,
+  newId,
+  postIncidentEvent,
+  resolveServices,
+  touchedServices,
+  updateOf,
+} from './incidents.ts';
 import { postEventIn } from './events.ts';
-import { recordMaintenanceNotice } from './maintenance-notices.ts';
-import { trackingComponents } from './component-notices.ts';
-import type { V2IncidentSource } from '../domain/statuspage-v2.ts';
+import { recordMaintenanceNotification } from './maintenance-notifications.ts';
+import { trackingComponents } from './component-notifications.ts';
+import { v2UpdateSourceOf, type V2IncidentSource } from '../domain/statuspage-v2.ts';
 
 /** Parameters of maintenance writes, as they came (the transport checked only their JSON types). */
 export interface MaintenanceInput {
@@ -84,18 +94,9 @@ export interface MaintenanceView {
   underMaintenance: number[];
 }
 
-export interface MaintenanceOnce {
-  scope: idem.IdempotencyScope;
-  parameters: string;
-  render: (view: MaintenanceView) => { status: number; body: string };
-}
+export type MaintenanceOnce = OnceFor<MaintenanceView>;
+export type MaintenanceAnswer = AnswerFor<MaintenanceView>;
 
-export interface MaintenanceAnswer {
-  view: MaintenanceView | null;
-  answer?: { status: number; body: string; replayed: boolean };
-}
-
-const DAY_MS = 86_400_000;
 /** The actor of automatic transitions: its author is `maintenance` (§9.1). */
 const SCHEDULER: Actor = { kind: 'automation', name: MAINTENANCE_AUTHOR, scope: 'admin' };
 
@@ -145,34 +146,14 @@ async function maintenanceOrNotFound(db: Db, id: string): Promise<Maintenance> {
   return m;
 }
 
+/** Runs a maintenance write: 'maintenance.write' asked first, one transaction, its answer kept with an Idempotency-Key. */
 async function write(
   ctx: Context,
   actor: Actor,
   once: MaintenanceOnce | undefined,
   work: (trx: Transaction<Schema>, changes: Change[]) => Promise<MaintenanceView>,
 ): Promise<MaintenanceAnswer> {
-  authorize(actor, 'maintenance.write');
-  const fingerprint = once && createHash('sha256').update(once.parameters).digest('hex');
-  return inTransaction(
-    ctx,
-    actor,
-    async (trx, changes) => {
-      if (once) {
-        const stored = await idem.findAnswer(trx, once.scope, ctx.clock.now() - DAY_MS);
-        if (stored) {
-          if (stored.fingerprint !== fingerprint)
-            throw new Conflict('Idempotency-Key was already used with different parameters');
-          return { view: null, answer: { status: stored.status, body: stored.body, replayed: true } };
-        }
-      }
-      const view = await work(trx, changes);
-      if (!once) return { view };
-      const answer = once.render(view);
-      await idem.storeAnswer(trx, once.scope, { fingerprint: fingerprint!, ...answer }, ctx.clock.now());
-      return { view, answer: { ...answer, replayed: false } };
-    },
-    'That Idempotency-Key is being used by a request in progress',
-  );
+  return idempotentWrite(ctx, actor, 'maintenance.write', once, work);
 }
 
 /** The v2 status of a service, given whether an active maintenance covers it. */
@@ -243,13 +224,13 @@ async function changeStatus(
   return { won, rows };
 }
 
-/** Whether the maintenance's notices go out: as its first update said (§9.1 auto transitions). */
+/** Whether the maintenance's notifications go out: as its first update said (§9.1 auto transitions). */
 async function deliversNotifications(db: Db, id: string): Promise<boolean> {
   const updates = (await incidentRepo.findUpdates(db, [id])).get(id) ?? [];
   return updates[0]?.deliverNotifications ?? true;
 }
 
-/** Schedules a maintenance (§6, §9): its first update, one notice. */
+/** Schedules a maintenance (§6, §9): its first update, one notification. */
 export async function createMaintenance(
   ctx: Context,
   actor: Actor,
@@ -321,22 +302,19 @@ export async function createMaintenance(
       old_status: oldV2.get(s.id)!,
       new_status: v2Status(s, after.has(s.id)),
     }));
-    await incidentRepo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: id,
-      status: status as unknown as IncidentStatus,
+      status,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: now,
-      affectedComponents: rows,
-      deliverNotifications: notify,
+      at: now,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
     changes.push({ topic: 'maintenance', action: 'created', slug: id });
     const view = await viewOf(trx, id);
-    if (notify) await recordMaintenanceNotice(trx, 'maintenance.created', view, view.updates[0]!, now);
+    if (notify) await recordMaintenanceNotification(trx, 'maintenance.created', view, view.updates[0]!, now);
     return view;
   });
 }
@@ -359,19 +337,12 @@ export async function postMaintenanceUpdate(
     const world = await loadWorld(trx);
     const { named, targets } = resolveServices(world, input);
     checkMaintenanceTransition(m.status, requested);
-    const already = new Set(m.serviceIds);
-    const added = named.filter((s) => !already.has(s.id));
-    await incidentRepo.addIncidentServices(
-      trx,
-      m.id,
-      added.map((s) => s.id),
-    );
+    const added = await linkNamedServices(trx, m, named);
     const ref = { id: m.id, name: m.name, kind: 'maintenance' as const };
     const posted: Array<{ service: string; sid: string }> = [];
     const rows: AffectedComponent[] = [];
     const covered = await repo.servicesUnderMaintenance(trx);
-    const listed = displayOrder(world.services.filter((s) => targets.has(s.id) || added.some((a) => a.id === s.id)));
-    for (const service of listed) {
+    for (const service of touchedServices(world, targets, added)) {
       const target = targets.get(service.id);
       const old = v2Status(service, covered.has(service.id));
       if (target && target.id !== service.currentEvent?.status.id)
@@ -401,31 +372,26 @@ export async function postMaintenanceUpdate(
       else rows.push(row);
     }
     await repo.updateMaintenance(trx, m.id, { updatedAt: now });
-    await incidentRepo.insertUpdate(trx, {
-      id: newId(ctx),
+    await insertUpdateAt(trx, ctx, {
       incidentId: m.id,
-      status: requested as unknown as IncidentStatus,
+      status: requested,
       body,
-      createdAt: now,
-      updatedAt: now,
-      displayAt: displayAt ?? now,
-      affectedComponents: rows.length > 0 ? rows : null,
-      deliverNotifications: notify,
+      at: now,
+      displayAt,
+      rows,
+      notify,
       author: authorOf(actor),
       events: posted,
     });
     changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
     const view = await viewOf(trx, m.id);
-    if (notify) await recordMaintenanceNotice(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
+    if (notify)
+      await recordMaintenanceNotification(trx, 'maintenance.updated', view, lastWrittenUpdate(view.updates), now);
     return view;
   });
 }
 
-function newestBySeq(updates: IncidentUpdate[]): IncidentUpdate {
-  return [...updates].sort((a, b) => b.seq - a.seq)[0]!;
-}
-
-/** Edits name, impact override, window (until completed), automatic transitions or services (no update, no notice). */
+/** Edits name, impact override, window (until completed), automatic transitions or services (no update, no notification). */
 export async function editMaintenance(
   ctx: Context,
   actor: Actor,
@@ -487,12 +453,9 @@ export async function editMaintenanceUpdate(
   return write(ctx, actor, once, async (trx, changes) => {
     const now = ctx.clock.now();
     const m = await maintenanceOrNotFound(trx, maintenanceId);
-    const updates = (await incidentRepo.findUpdates(trx, [m.id])).get(m.id) ?? [];
-    if (!updates.some((u) => u.id === updateId))
-      throw new NotFound(`Update ${updateId} of maintenance ${maintenanceId} does not exist`);
-    const body = input.body === undefined ? undefined : checkIncidentBody(input.body);
-    const displayAt = parsePast('display_at', input.displayAt, now);
-    await incidentRepo.editUpdate(trx, updateId, { body, displayAt, updatedAt: now });
+    await correctUpdate(trx, { kind: 'maintenance', id: m.id }, updateId, input, now, (value) =>
+      parsePast('display_at', value, now),
+    );
     await repo.updateMaintenance(trx, m.id, { updatedAt: now });
     changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
     return viewOf(trx, m.id);
@@ -520,10 +483,7 @@ export async function getMaintenance(ctx: Context, id: string): Promise<Maintena
 }
 
 export async function getMaintenanceUpdate(ctx: Context, id: string, updateId: string): Promise<IncidentUpdate> {
-  const view = await getMaintenance(ctx, id);
-  const update = view.updates.find((u) => u.id === updateId);
-  if (!update) throw new NotFound(`Update ${updateId} of maintenance ${id} does not exist`);
-  return update;
+  return updateOf((await getMaintenance(ctx, id)).updates, { kind: 'maintenance', id }, updateId);
 }
 
 /**
@@ -625,23 +585,20 @@ export async function runMaintenanceTransitions(ctx: Context, now: number): Prom
         const notify = await deliversNotifications(trx, m.id);
         const moved = await changeStatus(trx, changes, ctx, m, to, now, notify);
         if (!moved.won) return false;
-        await incidentRepo.insertUpdate(trx, {
-          id: newId(ctx),
+        await insertUpdateAt(trx, ctx, {
           incidentId: m.id,
-          status: to as unknown as IncidentStatus,
+          status: to,
           body: kind === 'start' ? AUTO_START_BODY : AUTO_COMPLETE_BODY,
-          createdAt: now,
-          updatedAt: now,
-          displayAt: now,
-          affectedComponents: moved.rows.length > 0 ? moved.rows : null,
-          deliverNotifications: notify,
+          at: now,
+          rows: moved.rows,
+          notify,
           author: MAINTENANCE_AUTHOR,
           events: [],
         });
         changes.push({ topic: 'maintenance', action: 'updated', slug: m.id });
         if (notify) {
           const view = await viewOf(trx, m.id);
-          await recordMaintenanceNotice(trx, 'maintenance.updated', view, newestBySeq(view.updates), now);
+          await recordMaintenanceNotification(trx, 'maintenance.updated', view, lastWrittenUpdate(view.updates), now);
         }
         return true;
       });
@@ -680,16 +637,7 @@ export async function maintenanceFeed(
       resolvedAt: m.resolvedAt,
       impact: (m.impactOverride as V2IncidentSource['impact'] | null) ?? 'maintenance',
       startedAt: m.createdAt,
-      updates: v.updates.map((u) => ({
-        id: u.id,
-        status: u.status,
-        body: u.body,
-        createdAt: u.createdAt,
-        updatedAt: u.updatedAt,
-        displayAt: u.displayAt,
-        affectedComponents: u.affectedComponents as V2IncidentSource['updates'][number]['affectedComponents'],
-        deliverNotifications: u.deliverNotifications,
-      })),
+      updates: v.updates.map(v2UpdateSourceOf),
       componentIds: v.services.map((s) => s.componentId),
       scheduledFor: m.scheduledFor,
       scheduledUntil: m.scheduledUntil,

@@ -9,7 +9,7 @@ import { authorOf, type Actor, type Context } from './context.ts';
 import { authorize } from './fields.ts';
 import { inTransaction } from './transaction.ts';
 import { secretsEqual } from './tokens.ts';
-import { automationActor, postAutomatedState } from './automated-events.ts';
+import { automationActor, postAutomatedState } from './automation-events.ts';
 import { refreshQuietReport } from './maintenance-quiet.ts';
 
 /**

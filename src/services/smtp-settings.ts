@@ -51,7 +51,7 @@ export async function updateSmtpSettings(
 
 /**
  * Sends one test email now, with the stored settings, and says what happened (the admin
- * waits for this one; notices never wait for SMTP).
+ * waits for this one; notifications never wait for SMTP).
  */
 export async function sendTestEmail(
   ctx: Context,

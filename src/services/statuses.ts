@@ -9,7 +9,7 @@ import { countEventsWithStatus, deleteEventsWithStatus } from '../db/repositorie
 import type { Actor, Context } from './context.ts';
 import { optional, required, authorize, slugFor } from './fields.ts';
 import { inTransaction } from './transaction.ts';
-import { trackingComponents } from './component-notices.ts';
+import { trackingComponents } from './component-notifications.ts';
 import type { Db } from '../db/connect.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { findAutomation, updateAutomation } from '../db/repositories/automation.ts';

@@ -141,7 +141,7 @@ export async function removeSubscriber(ctx: Context, actor: Actor, id: number): 
   });
 }
 
-/** A subscriber's latest emails (confirmation and notices), each with what it said and every attempt. */
+/** A subscriber's latest emails (confirmation and notifications), each with what it said and every attempt. */
 export async function subscriberHistory(
   ctx: Context,
   actor: Actor,

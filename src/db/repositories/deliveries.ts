@@ -13,7 +13,7 @@ export interface DueDelivery {
   payload: string | null;
 }
 
-/** Writes deliveries; a (notice, recipient) pair that already has one is left alone. */
+/** Writes deliveries; a (notification, recipient) pair that already has one is left alone. */
 export async function insertDeliveries(
   db: Db,
   outboxId: number,
@@ -163,7 +163,7 @@ export async function channelDeliveries(db: Db, channelId: number, limit: number
   return deliveriesTo(db, 'channel_id', channelId, limit);
 }
 
-/** A subscriber's deliveries (confirmation and notice emails), newest first, each with its attempts. */
+/** A subscriber's deliveries (confirmation and notification emails), newest first, each with its attempts. */
 export async function subscriberDeliveries(
   db: Db,
   subscriberId: number,

@@ -26,7 +26,7 @@ export async function insertOutboxEntry(db: Db, entry: Omit<OutboxEntry, 'id'>):
   return row.id;
 }
 
-/** Notices whose deliveries are not written yet, oldest first. */
+/** Notifications whose deliveries are not written yet, oldest first. */
 export async function unplannedEntries(db: Db, limit: number): Promise<OutboxEntry[]> {
   const rows = await db
     .selectFrom('outbox')
@@ -60,7 +60,7 @@ export async function findOutboxPayloads(
 }
 
 /**
- * Deletes notices written before `before` that nothing waits for any more (every delivery
+ * Deletes notifications written before `before` that nothing waits for any more (every delivery
  * delivered or given up); their deliveries and attempts go with them (foreign-key cascade).
  */
 export async function pruneSettledEntries(db: Db, before: number): Promise<number> {

@@ -73,7 +73,7 @@ export async function deleteSubscriber(db: Db, id: number): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Confirmed subscribers who want notices of this service, `after` an id, in pages (for fan-out). */
+/** Confirmed subscribers who want notifications of this service, `after` an id, in pages (for fan-out). */
 export async function confirmedSubscriberPage(db: Db, afterId: number, limit: number): Promise<Subscriber[]> {
   const rows = await db
     .selectFrom('subscribers')

@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Context } from '../../services/context.ts';
-import { listServices, getService } from '../../services/services.ts';
+import { listServices } from '../../services/services.ts';
 import { listStatuses } from '../../services/statuses.ts';
-import { deleteEvent, getEvent, listEvents, postEvent } from '../../services/events.ts';
 import { getSiteSettings } from '../../services/site-settings.ts';
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
-import { dashboardPage, recoveryMessage } from '../../views/admin/dashboard.ts';
+import { dashboardPage } from '../../views/admin/dashboard.ts';
 import { dashboardIncidents } from '../../views/admin/incidents.ts';
 import { dashboardMaintenance } from '../../views/admin/maintenance.ts';
 import { listMaintenances } from '../../services/maintenances.ts';
@@ -13,108 +12,52 @@ import { html } from '../../views/html.ts';
 import { listServiceLists } from '../../services/service-lists.ts';
 import { currentStatusSince } from '../../services/status-since.ts';
 import { listIncidents, uncoveredOutages } from '../../services/incidents.ts';
-import { deleteEventPage, eventsPage } from '../../views/admin/events.ts';
 import type { FormState } from '../../views/admin/forms.ts';
-import { formFromError, formValues } from './form-input.ts';
-import { chrome, redirectAfterPost, sendPage } from './respond.ts';
+import { chrome, sendPage } from './respond.ts';
 
-const EVENTS_SHOWN = 200;
+/** The dashboard, with the post form of one service refused (`failed`) when a post failed. */
+export async function showDashboard(
+  ctx: Context,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  failed?: { slug: string; state: FormState },
+) {
+  const [services, lists, statuses, site, holds, openIncidents, suggestions, maintenance] = await Promise.all([
+    listServices(ctx),
+    listServiceLists(ctx),
+    listStatuses(ctx),
+    getSiteSettings(ctx),
+    listRecoveryHolds(ctx, request.adminSession!.actor),
+    listIncidents(ctx, { unresolved: true }),
+    uncoveredOutages(ctx),
+    Promise.all([listMaintenances(ctx, 'active'), listMaintenances(ctx, 'upcoming')]),
+  ]);
+  const since = await currentStatusSince(ctx, services);
+  return sendPage(
+    reply,
+    dashboardPage(
+      chrome(request, reply),
+      {
+        services,
+        lists,
+        statuses,
+        since,
+        timeZone: site.timeZone,
+        failed,
+        holds,
+      },
+      {
+        top: html`${dashboardIncidents(openIncidents, suggestions)}${dashboardMaintenance(...maintenance, site.timeZone)}`,
+      },
+    ),
+    failed ? 400 : 200,
+  );
+}
 
-type ServiceParams = { Params: { slug: string } };
-type EventParams = { Params: { slug: string; sid: string } };
-
-/** What editors do: see every service, post status changes and notes, delete events. */
+/** The dashboard: every service at a glance, where editors post status changes and notes. */
 export async function dashboardRoutes(app: FastifyInstance, options: { ctx: Context }): Promise<void> {
   const { ctx } = options;
   const editor = { config: { access: 'editor' as const } };
 
-  async function showDashboard(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    failed?: { slug: string; state: FormState },
-  ) {
-    const [services, lists, statuses, site, holds, openIncidents, suggestions, maintenance] = await Promise.all([
-      listServices(ctx),
-      listServiceLists(ctx),
-      listStatuses(ctx),
-      getSiteSettings(ctx),
-      listRecoveryHolds(ctx, request.adminSession!.actor),
-      listIncidents(ctx, { unresolved: true }),
-      uncoveredOutages(ctx),
-      Promise.all([listMaintenances(ctx, 'active'), listMaintenances(ctx, 'upcoming')]),
-    ]);
-    const since = await currentStatusSince(ctx, services);
-    return sendPage(
-      reply,
-      dashboardPage(
-        chrome(request, reply),
-        {
-          services,
-          lists,
-          statuses,
-          since,
-          timeZone: site.timeZone,
-          failed,
-          holds,
-        },
-        {
-          top: html`${dashboardIncidents(openIncidents, suggestions)}${dashboardMaintenance(...maintenance, site.timeZone)}`,
-        },
-      ),
-      failed ? 400 : 200,
-    );
-  }
-
-  app.get('/', editor, async (request, reply) => showDashboard(request, reply));
-
-  app.post<ServiceParams>('/services/:slug/events', editor, async (request, reply) => {
-    const values = formValues(request);
-    const note = values.informational === 'true';
-    try {
-      const service = await getService(ctx, request.params.slug);
-      let message = values.message;
-      // Returning to an operational status needs no words: a plain default is posted.
-      if (!note && (message ?? '').trim() === '') {
-        const chosen = (await listStatuses(ctx)).find((s) => s.slug === values.status);
-        if (chosen?.componentStatus === 'operational') message = recoveryMessage(service);
-      }
-      await postEvent(ctx, request.adminSession!.actor, service.slug, {
-        message,
-        // A note leaves the status as it is.
-        status: note ? undefined : values.status,
-        informational: note ? 'true' : undefined,
-      });
-      return redirectAfterPost(
-        request,
-        reply,
-        `/admin#svc-${service.slug}-name`,
-        `${note ? 'Note' : 'Status'} posted for ${service.name}.`,
-      );
-    } catch (error) {
-      const state = formFromError(error, values, ['status', 'message', 'informational']);
-      return showDashboard(request, reply, { slug: request.params.slug, state });
-    }
-  });
-
-  app.get<ServiceParams>('/services/:slug/events', editor, async (request, reply) => {
-    const service = await getService(ctx, request.params.slug);
-    const [events, site] = await Promise.all([listEvents(ctx, service.slug, {}), getSiteSettings(ctx)]);
-    return sendPage(reply, eventsPage(chrome(request, reply), service, events, site.timeZone, EVENTS_SHOWN));
-  });
-
-  app.get<EventParams>('/services/:slug/events/:sid/delete', editor, async (request, reply) => {
-    const service = await getService(ctx, request.params.slug);
-    const [event, site] = await Promise.all([getEvent(ctx, service.slug, request.params.sid), getSiteSettings(ctx)]);
-    return sendPage(reply, deleteEventPage(chrome(request, reply), service, event, site.timeZone));
-  });
-
-  app.post<EventParams>('/services/:slug/events/:sid/delete', editor, async (request, reply) => {
-    await deleteEvent(ctx, request.adminSession!.actor, request.params.slug, request.params.sid);
-    return redirectAfterPost(
-      request,
-      reply,
-      `/admin/services/${encodeURIComponent(request.params.slug)}/events`,
-      'The event is deleted.',
-    );
-  });
+  app.get('/', editor, async (request, reply) => showDashboard(ctx, request, reply));
 }

@@ -14,7 +14,7 @@ import {
   incidentListPage,
   newIncidentPage,
 } from '../../views/admin/incidents.ts';
-import { confirmPage } from '../../views/admin/manage.ts';
+import { confirmPage } from '../../views/admin/confirm.ts';
 import { formFromError, formValues } from './form-input.ts';
 import { chrome, redirectAfterPost, sendPage } from './respond.ts';
 

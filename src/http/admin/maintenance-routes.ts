@@ -308,7 +308,7 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { ctx: Co
       try {
         const view: AdminMaintenance = await maintenances.getMaintenance(ctx, id);
         const to = checkAction(view.maintenance.status, action);
-        // Notices go out as the maintenance was scheduled to (its first update).
+        // Notifications go out as the maintenance was scheduled to (its first update).
         const notify = view.updates.at(-1)?.deliverNotifications ?? true;
         await maintenances.postMaintenanceUpdate(ctx, request.adminSession!.actor, id, {
           body,

@@ -9,7 +9,7 @@ import { deleteCheck, getCheck, listChecks, saveCheck, type CheckInput } from '.
 import { listRecoveryHolds } from '../../services/recovery-holds.ts';
 import { html } from '../../views/html.ts';
 import { EMPTY_FORM, type FormState } from '../../views/admin/forms.ts';
-import { confirmPage } from '../../views/admin/manage.ts';
+import { confirmPage } from '../../views/admin/confirm.ts';
 import { editCheckPage, monitoringPage, monitoringPath, type MonitoringForm } from '../../views/admin/monitoring.ts';
 import { formFromError, formValues } from './form-input.ts';
 import { chrome, redirectAfterPost, sendPage } from './respond.ts';

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Html } from '../../views/html.ts';
+import type { Actor } from '../../services/context.ts';
 import type { Chrome } from '../../views/admin/layout.ts';
 import { setFlash, takeFlash } from './cookies.ts';
 import { adminAssetUrl, stylesheetUrl } from './assets.ts';
@@ -54,3 +55,14 @@ export function redirectAfterPost(
   if (flash) setFlash(request, reply, flash);
   return reply.redirect(to, 303);
 }
+
+/** The signed-in actor of an admin page (the guard has checked the session before any handler runs). */
+export function actorOf(request: FastifyRequest): Actor {
+  return request.adminSession!.actor;
+}
+
+/** `/admin/` and the parts, each encoded. */
+export const adminPath = (...parts: string[]) => `/admin/${parts.map(encodeURIComponent).join('/')}`;
+
+/** "1 event", "3 events". */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;

@@ -8,7 +8,7 @@ import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, EMPTY_FORM, errorSummary, radios, textarea, type FormState } from './forms.ts';
 import { time } from './time.ts';
 import { eventSource } from './event-source.ts';
-import { recoveryHoldNotice } from './monitoring.ts';
+import { recoveryHoldPanel } from './monitoring.ts';
 import { dashboardIncidents } from './incidents.ts';
 import type { IncidentView } from '../../domain/incidents.ts';
 
@@ -140,7 +140,7 @@ function troubleCard(service: Service, data: DashboardData, chrome: Chrome): Htm
           : ''
       }
     </p>
-    ${hold ? recoveryHoldNotice(chrome, service, hold, data.statuses, data.timeZone) : ''}
+    ${hold ? recoveryHoldPanel(chrome, service, hold, data.statuses, data.timeZone) : ''}
     ${errorSummary(state, prefix)} ${statusForm(service, data, chrome, state, prefix)}
   </section>`;
 }
@@ -159,7 +159,7 @@ function compactRow(service: Service, data: DashboardData, chrome: Chrome): Html
         <span class="change" aria-hidden="true">Update</span>
       </summary>
       <div class="healthy-form">
-        ${hold ? recoveryHoldNotice(chrome, service, hold, data.statuses, data.timeZone) : ''}
+        ${hold ? recoveryHoldPanel(chrome, service, hold, data.statuses, data.timeZone) : ''}
         ${errorSummary(state, prefix)} ${statusForm(service, data, chrome, state, prefix)}
       </div>
     </details>

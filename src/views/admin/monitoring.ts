@@ -36,8 +36,8 @@ function stateText(state: AutomationState | null): Html {
     : html`<span class="state state-${state}">${STATE_LABELS[state]}</span>`;
 }
 
-/** The notice and one-click button for a recovery the escalation policy holds (dashboard and monitoring page). */
-export function recoveryHoldNotice(
+/** The panel with the one-click button for a recovery the escalation policy holds (dashboard and monitoring page). */
+export function recoveryHoldPanel(
   chrome: Chrome,
   service: Service,
   hold: { since: number; status: string | null },
@@ -315,7 +315,7 @@ export function monitoringPage(chrome: Chrome, data: MonitoringData, failed: Mon
     html`
   <p><a href="/admin">Back to the dashboard</a> · <a href="/admin/services/${data.service.slug}">Edit ${data.service.name}</a> ·
     <a href="/admin/services/${data.service.slug}/events">Events of ${data.service.name}</a></p>
-  ${hold ? recoveryHoldNotice(chrome, data.service, hold, data.statuses, data.timeZone, 'monitoring') : ''}
+  ${hold ? recoveryHoldPanel(chrome, data.service, hold, data.statuses, data.timeZone, 'monitoring') : ''}
   ${pushSection(chrome, data)}
   ${automationSection(chrome, data, failed?.form === 'automation' ? failed.state : empty)}
   ${checksSection(chrome, data, failed?.form === 'new-check' ? failed.state : empty)}`,

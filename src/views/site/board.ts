@@ -35,7 +35,7 @@ export interface BoardFilterView {
   statuses: string[];
 }
 
-function filterNotice(filter: BoardFilterView, view: BoardView): Html {
+function filterSummary(filter: BoardFilterView, view: BoardView): Html {
   if (filter.lists.length === 0 && filter.statuses.length === 0) return html``;
   const listNames = filter.lists.map((slug) => view.lists.find((l) => l.slug === slug)?.name ?? slug);
   const statusNames = filter.statuses.map((slug) => view.statuses.find((s) => s.slug === slug)?.name ?? slug);
@@ -78,7 +78,7 @@ export function boardPage(
 ${options.incidents ? incidentCards(options.incidents.open, tz, view.now) : ''}
 ${options.maintenance ? maintenanceCards(options.maintenance, tz, view.now) : ''}
 ${options.list ? html`<div class="intro"><h2 class="page-title">${options.list.name}</h2><p>${options.list.description}</p></div>` : ''}
-${options.filter ? filterNotice(options.filter, view) : ''}
+${options.filter ? filterSummary(options.filter, view) : ''}
 ${view.rows.length === 0 ? html`<p class="empty">${view.all.length === 0 ? 'No services yet.' : 'No services match.'}</p>` : groups}
 ${options.incidents ? pastIncidents(options.incidents.past, tz) : ''}
 ${legend(view.statuses)}`;

@@ -3,6 +3,8 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Context } from '../../../services/context.ts';
 import * as incidents from '../../../services/incidents.ts';
+import type { AnswerFor, OnceFor } from '../../../services/idempotent-write.ts';
+import type { IncidentUpdate } from '../../../domain/incidents.ts';
 import { getSiteSettings } from '../../../services/site-settings.ts';
 import { adminIncidentJson, adminUpdateJson, type PageRef } from '../../../domain/incident-json.ts';
 import { HttpError } from '../../errors.ts';
@@ -83,14 +85,6 @@ export const INCIDENT_DOCS = {
   editUpdate: writeBody(FIELD_TYPES, ['body', 'display_at'], "Corrects an update's text or display time"),
   postmortem: writeBody(FIELD_TYPES, ['body'], 'Publishes or replaces the postmortem of a resolved incident'),
 };
-
-/** What a use case needs to honour `Idempotency-Key` (§6.2), for any kind of answer. */
-export interface IdempotentOnce<V> {
-  scope: { credential: string; method: string; path: string; key: string };
-  parameters: string;
-  render: (view: V) => { status: number; body: string };
-}
-type IdempotentAnswer = { status: number; body: string; replayed: boolean };
 
 const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 
@@ -184,11 +178,11 @@ export async function idempotentPost<V = incidents.ServiceIncidentView>(
   status: number,
   fields: Record<string, unknown>,
   render: (view: V) => unknown,
-  run: (once: IdempotentOnce<V> | undefined) => Promise<{ view: V | null; answer?: IdempotentAnswer }>,
+  run: (once: OnceFor<V> | undefined) => Promise<AnswerFor<V>>,
 ): Promise<string> {
   const { request, reply, actor } = call;
   const header = request.headers['idempotency-key'];
-  let once: IdempotentOnce<V> | undefined;
+  let once: OnceFor<V> | undefined;
   const renderAs = (view: V) => ({ status, body: JSON.stringify(render(view)) });
   if (header !== undefined) {
     const key = Array.isArray(header) ? header[0]! : header;
@@ -207,6 +201,26 @@ export async function idempotentPost<V = incidents.ServiceIncidentView>(
   return answer.body;
 }
 
+/** Runs an update's edit (an idempotent POST) whose answer is that update of the incident or maintenance. */
+export async function idempotentUpdateEdit<V extends { updates: IncidentUpdate[] }>(
+  call: Call,
+  fields: Record<string, unknown>,
+  updateId: string,
+  run: (once: OnceFor<V> | undefined) => Promise<AnswerFor<V>>,
+): Promise<string> {
+  return idempotentPost<V>(
+    call,
+    200,
+    fields,
+    (v) =>
+      adminUpdateJson(
+        v.updates.find((u) => u.id === updateId)!,
+        adminBase(call.request),
+      ),
+    run,
+  );
+}
+
 export function limitOf(request: FastifyRequest): number {
   const raw = (request.query as Record<string, unknown>).limit;
   if (raw === undefined) return 50;
@@ -221,6 +235,21 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
   const v1 = { mount: 'admin' as const, mountPath: '/admin/api/v1', ctx: options.ctx };
   const json = async (call: Call, view: incidents.ServiceIncidentView) =>
     adminIncidentJson(view, await pageOf(call.ctx, call.request), adminBase(call.request));
+  const post = async (
+    call: Call,
+    status: number,
+    run: (fields: Record<string, unknown>, once: incidents.Once | undefined) => Promise<incidents.WriteAnswer>,
+  ) => {
+    const fields = parameters(call.request);
+    const page = await pageOf(call.ctx, call.request);
+    return idempotentPost(
+      call,
+      status,
+      fields,
+      (v) => adminIncidentJson(v, page, adminBase(call.request)),
+      (once) => run(fields, once),
+    );
+  };
 
   resource(app, v1, '/incidents', {
     GET: {
@@ -238,17 +267,8 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
       status: 201,
       response: INCIDENT_DOCS.incident,
       body: INCIDENT_DOCS.create,
-      run: async (call) => {
-        const fields = parameters(call.request);
-        const page = await pageOf(call.ctx, call.request);
-        return idempotentPost(
-          call,
-          201,
-          fields,
-          (v) => adminIncidentJson(v, page, adminBase(call.request)),
-          (once) => incidents.createIncident(call.ctx, call.actor, input(fields), once),
-        );
-      },
+      run: (call) =>
+        post(call, 201, (fields, once) => incidents.createIncident(call.ctx, call.actor, input(fields), once)),
     },
   });
 
@@ -263,17 +283,10 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
       action: 'incident.write',
       response: INCIDENT_DOCS.incident,
       body: INCIDENT_DOCS.edit,
-      run: async (call) => {
-        const fields = parameters(call.request);
-        const page = await pageOf(call.ctx, call.request);
-        return idempotentPost(
-          call,
-          200,
-          fields,
-          (v) => adminIncidentJson(v, page, adminBase(call.request)),
-          (once) => incidents.editIncident(call.ctx, call.actor, call.params.incident!, input(fields), once),
-        );
-      },
+      run: (call) =>
+        post(call, 200, (fields, once) =>
+          incidents.editIncident(call.ctx, call.actor, call.params.incident!, input(fields), once),
+        ),
     },
     DELETE: {
       write: true,
@@ -290,17 +303,10 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
       status: 201,
       response: INCIDENT_DOCS.incident,
       body: INCIDENT_DOCS.postUpdate,
-      run: async (call) => {
-        const fields = parameters(call.request);
-        const page = await pageOf(call.ctx, call.request);
-        return idempotentPost(
-          call,
-          201,
-          fields,
-          (v) => adminIncidentJson(v, page, adminBase(call.request)),
-          (once) => incidents.postUpdate(call.ctx, call.actor, call.params.incident!, input(fields), once),
-        );
-      },
+      run: (call) =>
+        post(call, 201, (fields, once) =>
+          incidents.postUpdate(call.ctx, call.actor, call.params.incident!, input(fields), once),
+        ),
     },
   });
 
@@ -322,24 +328,15 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
       run: async (call) => {
         const fields = parameters(call.request);
         const updateId = call.params.update!;
-        return idempotentPost(
-          call,
-          200,
-          fields,
-          (v) =>
-            adminUpdateJson(
-              v.updates.find((u) => u.id === updateId)!,
-              adminBase(call.request),
-            ),
-          (once) =>
-            incidents.editUpdate(
-              call.ctx,
-              call.actor,
-              call.params.incident!,
-              updateId,
-              { body: fields.body, displayAt: fields.display_at },
-              once,
-            ),
+        return idempotentUpdateEdit<incidents.ServiceIncidentView>(call, fields, updateId, (once) =>
+          incidents.editUpdate(
+            call.ctx,
+            call.actor,
+            call.params.incident!,
+            updateId,
+            { body: fields.body, displayAt: fields.display_at },
+            once,
+          ),
         );
       },
     },
@@ -351,18 +348,10 @@ export async function incidentApi(app: FastifyInstance, options: { ctx: Context 
       action: 'incident.write',
       response: INCIDENT_DOCS.incident,
       body: INCIDENT_DOCS.postmortem,
-      run: async (call) => {
-        const fields = parameters(call.request);
-        const page = await pageOf(call.ctx, call.request);
-        return idempotentPost(
-          call,
-          200,
-          fields,
-          (v) => adminIncidentJson(v, page, adminBase(call.request)),
-          (once) =>
-            incidents.publishPostmortem(call.ctx, call.actor, call.params.incident!, { body: fields.body }, once),
-        );
-      },
+      run: (call) =>
+        post(call, 200, (fields, once) =>
+          incidents.publishPostmortem(call.ctx, call.actor, call.params.incident!, { body: fields.body }, once),
+        ),
     },
   });
 }

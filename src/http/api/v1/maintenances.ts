@@ -4,7 +4,17 @@ import type { Context } from '../../../services/context.ts';
 import * as maintenances from '../../../services/maintenances.ts';
 import { adminMaintenanceJson } from '../../../domain/maintenance-json.ts';
 import { adminUpdateJson } from '../../../domain/incident-json.ts';
-import { adminBase, FIELD_TYPES, idempotentPost, limitOf, list, pageOf, parameters, writeBody } from './incidents.ts';
+import {
+  adminBase,
+  FIELD_TYPES,
+  idempotentPost,
+  idempotentUpdateEdit,
+  limitOf,
+  list,
+  pageOf,
+  parameters,
+  writeBody,
+} from './incidents.ts';
 import { resource, type Call } from './resource.ts';
 
 /** §6.1 JSON types of the maintenance-only fields (the shared ones are typed with incidents). */
@@ -182,24 +192,15 @@ export async function maintenanceApi(app: FastifyInstance, options: { ctx: Conte
       run: async (call) => {
         const fields = fieldsOf(call);
         const updateId = call.params.update!;
-        return idempotentPost<maintenances.MaintenanceView>(
-          call,
-          200,
-          fields,
-          (v) =>
-            adminUpdateJson(
-              v.updates.find((u) => u.id === updateId)!,
-              adminBase(call.request),
-            ),
-          (once) =>
-            maintenances.editMaintenanceUpdate(
-              call.ctx,
-              call.actor,
-              call.params.maintenance!,
-              updateId,
-              { body: fields.body, displayAt: fields.display_at },
-              once,
-            ),
+        return idempotentUpdateEdit<maintenances.MaintenanceView>(call, fields, updateId, (once) =>
+          maintenances.editMaintenanceUpdate(
+            call.ctx,
+            call.actor,
+            call.params.maintenance!,
+            updateId,
+            { body: fields.body, displayAt: fields.display_at },
+            once,
+          ),
         );
       },
     },

@@ -96,7 +96,7 @@ function checkInput(request: FastifyRequest) {
 }
 
 /**
- * Admin API of status automation: push URLs, automation settings and the escalation policy,
+ * Admin API of monitoring: push URLs, automation settings and the escalation policy,
  * confirm recovery, built-in checks, and the Alertmanager receiver (the admin mount only).
  */
 export async function monitoringApi(app: FastifyInstance, options: MonitoringApiOptions): Promise<void> {

@@ -1,19 +1,19 @@
 import type { Db } from '../db/connect.ts';
-import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
 import { componentStatusOf, pageStatus, type IncidentUpdate } from '../domain/incidents.ts';
-import { overlaidStatus, type MaintenanceNotice } from '../domain/maintenance.ts';
+import { overlaidStatus, type MaintenanceNotification } from '../domain/maintenance.ts';
 import type { MaintenanceView } from './maintenances.ts';
+import { recordUpdateNotification } from './notifications.ts';
 
 /**
- * Writes a maintenance notice (§11) in the caller's transaction, on the same outbox path as
- * incident notices: one per update (automatic transitions included); channel and subscriber
+ * Writes a maintenance notification (§11) in the caller's transaction, on the same outbox path as
+ * incident notifications: one per update (automatic transitions included); channel and subscriber
  * service filters apply to the affected services.
  */
-export async function recordMaintenanceNotice(
+export async function recordMaintenanceNotification(
   trx: Db,
-  topic: MaintenanceNotice['topic'],
+  topic: MaintenanceNotification['topic'],
   view: MaintenanceView,
   update: IncidentUpdate | null,
   now: number,
@@ -25,7 +25,7 @@ export async function recordMaintenanceNotice(
     ),
     [],
   );
-  const notice: MaintenanceNotice = {
+  const notification: MaintenanceNotification = {
     topic,
     view,
     updateId: update?.id ?? null,
@@ -35,12 +35,5 @@ export async function recordMaintenanceNotice(
       .filter((a) => a.old_status !== a.new_status)
       .map((a) => ({ service: a.name, from: a.old_status, to: a.new_status })),
   };
-  await insertOutboxEntry(trx, {
-    topic,
-    serviceSlug: '',
-    informational: false,
-    subscriberId: null,
-    payload: JSON.stringify(notice),
-    createdAt: now,
-  });
+  await recordUpdateNotification(trx, notification, now);
 }

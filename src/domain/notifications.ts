@@ -1,7 +1,7 @@
 import type { Level } from './levels.ts';
 
-/** What happened, frozen when the event was written: every delivery of a notice says the same thing. */
-export interface EventNotice {
+/** What happened, frozen when the event was written: every delivery of a notification says the same thing. */
+export interface EventNotification {
   topic: 'event.created' | 'event.deleted';
   sid: string;
   service: { slug: string; name: string };
@@ -10,15 +10,15 @@ export interface EventNotice {
   informational: boolean;
   /** The event's instant, ms. */
   timestamp: number;
-  /** The incident whose update posted it (§7.2); absent on notices written before incidents existed. */
+  /** The incident whose update posted it (§7.2); absent on notifications written before incidents existed. */
   incident?: { id: string; name: string; kind: 'incident' | 'maintenance' } | null;
 }
 
 /**
- * An incident notice (§11), frozen when written: the incident as readers saw it right after the
+ * An incident notification (§11), frozen when written: the incident as readers saw it right after the
  * change, the update it is about (null for a postmortem) and the page status then.
  */
-export interface IncidentNotice {
+export interface IncidentNotification {
   topic: 'incident.created' | 'incident.updated';
   /** The incident view (record, updates newest first, affected services, impact), JSON-safe. */
   view: unknown;
@@ -30,12 +30,12 @@ export interface IncidentNotice {
   changes: Array<{ service: string; from: string; to: string }>;
 }
 
-export function isIncidentTopic(topic: string): topic is IncidentNotice['topic'] {
+export function isIncidentTopic(topic: string): topic is IncidentNotification['topic'] {
   return topic === 'incident.created' || topic === 'incident.updated';
 }
 
-/** Incident notices follow the services they affect; one without services goes only to unfiltered recipients. */
-export function wantsIncidentNotice(
+/** Incident notifications follow the services they affect; one without services goes only to unfiltered recipients. */
+export function wantsIncidentNotification(
   filter: { services: readonly string[] | null },
   services: readonly string[],
 ): boolean {
@@ -43,8 +43,8 @@ export function wantsIncidentNotice(
   return services.some((s) => filter.services!.includes(s));
 }
 
-/** Which notices a recipient (a channel or a subscriber) asked for. */
-export interface NoticeFilter {
+/** Which notifications a recipient (a channel or a subscriber) asked for. */
+export interface NotificationFilter {
   /** Service slugs, or null for every service. */
   services: readonly string[] | null;
   /** Whether notes (informational events) are wanted, not only status changes. */
@@ -53,17 +53,17 @@ export interface NoticeFilter {
   deletions: boolean;
 }
 
-export function wantsNotice(
-  filter: NoticeFilter,
-  notice: { topic: string; serviceSlug: string; informational: boolean },
+export function wantsNotification(
+  filter: NotificationFilter,
+  notification: { topic: string; serviceSlug: string; informational: boolean },
 ): boolean {
-  if (filter.services !== null && !filter.services.includes(notice.serviceSlug)) return false;
-  if (notice.informational && !filter.notes) return false;
-  if (notice.topic === 'event.deleted' && !filter.deletions) return false;
+  if (filter.services !== null && !filter.services.includes(notification.serviceSlug)) return false;
+  if (notification.informational && !filter.notes) return false;
+  if (notification.topic === 'event.deleted' && !filter.deletions) return false;
   return true;
 }
 
-/** The key a receiver may dedupe on: the same for every attempt of one notice to one channel. */
+/** The key a receiver may dedupe on: the same for every attempt of one notification to one channel. */
 export function idempotencyKey(
   outboxId: number,
   recipient: { channelId: number | null; subscriberId: number | null },
@@ -74,11 +74,11 @@ export function idempotencyKey(
 }
 
 /**
- * A component notice (§11 `component.updated`), frozen when written: a service's v2 status moved
+ * A component notification (§11 `component.updated`), frozen when written: a service's v2 status moved
  * (an event, a maintenance window's start or end, or a `component_status` edit of its current status).
  * Only Statuspage-format webhooks hear of it.
  */
-export interface ComponentNotice {
+export interface ComponentNotification {
   topic: 'component.updated';
   /** The component-update's own 12-character id. */
   id: string;
@@ -91,6 +91,6 @@ export interface ComponentNotice {
   page: { indicator: string; description: string };
 }
 
-export function isComponentTopic(topic: string): topic is ComponentNotice['topic'] {
+export function isComponentTopic(topic: string): topic is ComponentNotification['topic'] {
   return topic === 'component.updated';
 }

@@ -5,7 +5,7 @@ import { currentEvents } from '../db/repositories/events.ts';
 import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
 import { componentStatusOf, pageStatus } from '../domain/incidents.ts';
 import { overlaidStatus } from '../domain/maintenance.ts';
-import type { ComponentNotice } from '../domain/notices.ts';
+import type { ComponentNotification } from '../domain/notifications.ts';
 import type { Ids } from './context.ts';
 import type { Service, Status } from '../domain/resources.ts';
 
@@ -36,7 +36,7 @@ function currentOfServices(services: Awaited<ReturnType<typeof allServices>>) {
 }
 
 /**
- * Writes one `component.updated` notice (§11) for each service whose v2 status differs between
+ * Writes one `component.updated` notification (§11) for each service whose v2 status differs between
  * `before` and `after`, in the caller's transaction (so it exists exactly when the change commits).
  */
 export async function recordComponentChanges(
@@ -58,7 +58,7 @@ export async function recordComponentChanges(
   for (const [serviceId, newStatus] of moved) {
     const service = services.find((s) => s.id === serviceId);
     if (!service) continue;
-    const notice: ComponentNotice = {
+    const notification: ComponentNotification = {
       topic: 'component.updated',
       id: ids.publicId(),
       at: now,
@@ -68,11 +68,11 @@ export async function recordComponentChanges(
       page,
     };
     await insertOutboxEntry(trx, {
-      topic: notice.topic,
+      topic: notification.topic,
       serviceSlug: service.slug,
       informational: false,
       subscriberId: null,
-      payload: JSON.stringify(notice),
+      payload: JSON.stringify(notification),
       createdAt: now,
     });
   }
@@ -100,7 +100,7 @@ export async function recordComponentChangeOfEvent(
 
 /**
  * Runs `work` (a write inside the caller's transaction) and, when `notify`, writes a
- * `component.updated` notice for each of the services (all without `serviceIds`) whose v2 status it moved.
+ * `component.updated` notification for each of the services (all without `serviceIds`) whose v2 status it moved.
  */
 export async function trackingComponents<T>(
   trx: Db,

@@ -3,7 +3,7 @@ import { pruneMonitoringData, runDueChecks, type CheckRunner } from '../services
 import { runSilentHeartbeats } from '../services/heartbeats.ts';
 import { runMaintenanceTransitions } from '../services/maintenances.ts';
 
-export interface MonitorLoopOptions {
+export interface MonitoringLoopOptions {
   ctx: Context;
   runner: CheckRunner;
   tickMs: number;
@@ -19,8 +19,8 @@ const MAINTENANCE_TICK_MS = 250;
  * maintenance that is due, then runs due checks and silent heartbeats (leases in the database keep several instances from doubling the work), and
  * hourly it prunes old response times. Ticks never overlap; stop() waits for the current one.
  */
-export class MonitorLoop {
-  readonly #options: MonitorLoopOptions;
+export class MonitoringLoop {
+  readonly #options: MonitoringLoopOptions;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #stopped = false;
@@ -28,7 +28,7 @@ export class MonitorLoop {
   #maintenanceTimer: NodeJS.Timeout | undefined;
   #maintenanceRunning: Promise<void> | undefined;
 
-  constructor(options: MonitorLoopOptions) {
+  constructor(options: MonitoringLoopOptions) {
     this.#options = options;
   }
 

@@ -1,23 +1,24 @@
 import type { Db } from '../db/connect.ts';
 import { insertOutboxEntry } from '../db/repositories/outbox.ts';
-import type { EventNotice, IncidentNotice } from '../domain/notices.ts';
+import type { EventNotification, IncidentNotification } from '../domain/notifications.ts';
 import type { Service, StatusEvent } from '../domain/resources.ts';
+import type { MaintenanceNotification } from '../domain/maintenance.ts';
 import { componentStatusOf, pageStatus, type IncidentUpdate, type IncidentView } from '../domain/incidents.ts';
 import { allServices } from '../db/repositories/services.ts';
 
 /**
- * Writes the notice of an event change to the outbox, inside the caller's transaction: the
- * notice exists exactly when the change committed. The delivery worker does the rest.
+ * Writes the notification of an event change to the outbox, inside the caller's transaction: the
+ * notification exists exactly when the change committed. The delivery worker does the rest.
  */
-export async function recordEventNotice(
+export async function recordEventNotification(
   trx: Db,
-  topic: EventNotice['topic'],
+  topic: EventNotification['topic'],
   event: StatusEvent,
   service: { slug: string; name: string },
   now: number,
-  incident: EventNotice['incident'] = null,
+  incident: EventNotification['incident'] = null,
 ): Promise<void> {
-  const notice: EventNotice = {
+  const notification: EventNotification = {
     topic,
     sid: event.sid,
     service: { slug: service.slug, name: service.name },
@@ -38,18 +39,18 @@ export async function recordEventNotice(
     serviceSlug: service.slug,
     informational: event.informational,
     subscriberId: null,
-    payload: JSON.stringify(notice),
+    payload: JSON.stringify(notification),
     createdAt: now,
   });
 }
 
 /**
- * Writes an incident notice (§11) in the caller's transaction: one per update, resolution or
+ * Writes an incident notification (§11) in the caller's transaction: one per update, resolution or
  * postmortem; recipients are planned by the delivery worker.
  */
-export async function recordIncidentNotice(
+export async function recordIncidentNotification(
   trx: Db,
-  topic: IncidentNotice['topic'],
+  topic: IncidentNotification['topic'],
   view: IncidentView<Service>,
   update: IncidentUpdate | null,
   now: number,
@@ -64,7 +65,7 @@ export async function recordIncidentNotice(
     const row = update!.affectedComponents?.find((a) => a.name === names.get(e.service));
     return { service: names.get(e.service) ?? e.service, from: row?.old_status ?? '', to: row?.new_status ?? '' };
   });
-  const notice: IncidentNotice = {
+  const notification: IncidentNotification = {
     topic,
     view,
     updateId: update?.id ?? null,
@@ -72,12 +73,24 @@ export async function recordIncidentNotice(
     page,
     changes,
   };
+  await recordUpdateNotification(trx, notification, now);
+}
+
+/**
+ * Writes the notification of an incident's or a maintenance's update to the outbox: about the
+ * whole page (no one service, never a note); the affected services it names filter recipients.
+ */
+export async function recordUpdateNotification(
+  trx: Db,
+  notification: IncidentNotification | MaintenanceNotification,
+  now: number,
+): Promise<void> {
   await insertOutboxEntry(trx, {
-    topic,
+    topic: notification.topic,
     serviceSlug: '',
     informational: false,
     subscriberId: null,
-    payload: JSON.stringify(notice),
+    payload: JSON.stringify(notification),
     createdAt: now,
   });
 }
