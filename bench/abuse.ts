@@ -71,12 +71,24 @@ async function seed(file: string): Promise<string[]> {
   return cursors;
 }
 
+/** The node flags `npm start` passes (package.json), so the server runs as started in production. */
+function startFlags(): string[] {
+  const start = (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
+  const flags = /^node (.*?)\s*bin\/stashboard\.js serve$/.exec(start);
+  if (!flags) throw new Error(`npm start is not "node [flags] bin/stashboard.js serve": ${start}`);
+  return flags[1]!.split(' ').filter(Boolean);
+}
+
+/** The server as `npm start` runs it (the compiled build), request logging at the default level. */
 async function startStashboard(database: string, port: number): Promise<ChildProcess> {
-  const args = ['--import', 'tsx', 'src/main.ts'];
+  const args = [...startFlags(), 'bin/stashboard.js', 'serve'];
   const command = pinning ? 'taskset' : process.execPath;
   const argv = pinning ? ['-c', '0', process.execPath, ...args] : args;
   const child = spawn(command, argv, {
-    env: { ...process.env, DATABASE_URL: database, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    cwd: new URL('..', import.meta.url),
+    env: { ...process.env, DATABASE_URL: database, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 300; i += 1) {
