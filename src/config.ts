@@ -173,7 +173,8 @@ export const SERVER_OPTIONS_HELP = `  --host H          address to listen on (en
   --admin-rate-limit N
                     admin API requests per minute per client address (env ADMIN_RATE_LIMIT; default ${DEFAULTS.adminRateLimit})
   --render-limit N  public pages and API answers not cached yet that one client address may have rendered
-                    per 10 seconds; more get 429 (env RENDER_LIMIT; default ${DEFAULTS.renderLimit})
+                    per 10 seconds: N at once, then one every 10/N s; more get 429 (env RENDER_LIMIT;
+                    default ${DEFAULTS.renderLimit})
   --live-streams-per-address N
                     live streams (/api/v1/live) one client address may hold open (env LIVE_STREAMS_PER_ADDRESS;
                     default ${DEFAULTS.liveStreamsPerAddress})

@@ -98,6 +98,57 @@ describe('response cache', () => {
     cache.close();
   });
 
+  it('refills an address’s render allowance evenly instead of all at once when a window turns', async () => {
+    let clock = 0;
+    const cache = new ResponseCache({
+      bus: new ChangeBus(),
+      now: () => Date.now(),
+      monotonic: () => clock,
+      rendersPerAddress: 4,
+      renderWindowMs: 10_000,
+    });
+    const render = async (): Promise<Rendered> => ({ type: 'text/plain', body: 'x' });
+    let n = 0;
+    const attempt = () =>
+      cache.lookup(`k${n++}`, render, '10.0.0.1').then(
+        () => 200,
+        (error: { statusCode?: number; headers?: Record<string, string> }) => error.statusCode ?? 500,
+      );
+    const burst = [];
+    for (let i = 0; i < 5; i += 1) burst.push(await attempt());
+    assert.deepEqual(burst, [200, 200, 200, 200, 429], 'the whole allowance at first');
+    clock += 2_000; // a fifth of the window: 0.8 of a render
+    assert.equal(await attempt(), 429);
+    clock += 600; // 1.04 renders refilled since the burst
+    assert.equal(await attempt(), 200);
+    assert.equal(await attempt(), 429, 'one at a time after the burst, not four at once');
+    clock += 10_000;
+    const after = [];
+    for (let i = 0; i < 5; i += 1) after.push(await attempt());
+    assert.deepEqual(after, [200, 200, 200, 200, 429], 'never more than the allowance, however long the wait');
+    // Another address has its own allowance.
+    assert.equal(await cache.lookup('other', render, '10.0.0.2').then(() => 200), 200);
+    cache.close();
+  });
+
+  it('runs at most two renders at once; the others wait their turn', async () => {
+    const cache = new ResponseCache({ bus: new ChangeBus(), now: () => Date.now() });
+    let running = 0;
+    let most = 0;
+    const render = async (): Promise<Rendered> => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((r) => setTimeout(r, 5));
+      running -= 1;
+      return { type: 'text/plain', body: 'x' };
+    };
+    const entries = await Promise.all(Array.from({ length: 8 }, (_, i) => cache.lookup(`page${i}`, render)));
+    assert.equal(entries.length, 8);
+    assert.equal(most, 2);
+    assert.equal(cache.stats.renders, 8);
+    cache.close();
+  });
+
   it('negotiates encodings', () => {
     assert.equal(chooseEncoding(undefined), 'identity');
     assert.equal(chooseEncoding('gzip, deflate, br'), 'br');

@@ -40,11 +40,14 @@ export interface CacheOptions {
   /** An upper bound on any entry's life, in case a notice is ever missed. */
   maxAgeMs?: number;
   /**
-   * Renders (cache misses that start work) one client address may cause per `renderWindowMs`;
-   * beyond that a miss answers 429. Hits and joining a render in flight are never counted.
+   * Renders (cache misses that start work) one client address may cause per `renderWindowMs`:
+   * that many at once, then one each `renderWindowMs / rendersPerAddress` as the allowance
+   * refills; beyond it a miss answers 429. Hits and joining a render in flight are never counted.
    */
   rendersPerAddress?: number;
   renderWindowMs?: number;
+  /** Renders in progress at once, whoever asked; more wait their turn (default 2). */
+  concurrentRenders?: number;
   /** A monotonic clock for the render limit (the data clock `now` may stand still in tests). */
   monotonic?: () => number;
   /** Learns which URLs are cached, to answer their next GET before the framework (see hit-path.ts). */
@@ -54,7 +57,7 @@ export interface CacheOptions {
 /** Bodies below this are sent as they are: compression would not pay for its headers. */
 const COMPRESS_FROM = 256;
 
-/** Forgets every address's render count when this many addresses were seen in one window. */
+/** Forgets every address's render allowance when this many addresses are remembered. */
 const MAX_TRACKED_ADDRESSES = 100_000;
 
 /**
@@ -68,8 +71,10 @@ export class ResponseCache {
   readonly #entries = new Map<string, CacheEntry>();
   readonly #inflight = new Map<string, Promise<CacheEntry>>();
   readonly #options: Required<Omit<CacheOptions, 'beforeRead' | 'hits'>> & Pick<CacheOptions, 'beforeRead' | 'hits'>;
-  readonly #renders = new Map<string, number>();
-  #renderWindowStart = 0;
+  /** Per address: renders it may still start now, as of `at` (monotonic ms). */
+  readonly #allowances = new Map<string, { renders: number; at: number }>();
+  #rendering = 0;
+  readonly #waitingToRender: Array<() => void> = [];
   readonly #unsubscribe: () => void;
   #generation = 0;
   #bytes = 0;
@@ -82,6 +87,7 @@ export class ResponseCache {
       maxAgeMs: 5 * 60_000,
       rendersPerAddress: 20,
       renderWindowMs: 10_000,
+      concurrentRenders: 2,
       monotonic: () => performance.now(),
       ...options,
     };
@@ -196,16 +202,34 @@ export class ResponseCache {
     return this.lookup(ResponseCache.keyOf(request, known), render, request.ip);
   }
 
-  /** Counts a render for the address; false once it is over its limit in this window. */
+  /**
+   * Takes one render from the address's allowance; false when none is left. The allowance
+   * refills continuously, so after a first burst an address's renders come evenly spaced,
+   * never all at once when a window turns.
+   */
   #mayRender(address: string): boolean {
     const now = this.#options.monotonic();
-    if (now - this.#renderWindowStart >= this.#options.renderWindowMs || this.#renders.size >= MAX_TRACKED_ADDRESSES) {
-      this.#renders.clear();
-      this.#renderWindowStart = now;
-    }
-    const count = (this.#renders.get(address) ?? 0) + 1;
-    this.#renders.set(address, count);
-    return count <= this.#options.rendersPerAddress;
+    const { rendersPerAddress: limit, renderWindowMs: windowMs } = this.#options;
+    if (this.#allowances.size >= MAX_TRACKED_ADDRESSES) this.#allowances.clear();
+    const allowance = this.#allowances.get(address) ?? { renders: limit, at: now };
+    allowance.renders = Math.min(limit, allowance.renders + ((now - allowance.at) * limit) / windowMs);
+    allowance.at = now;
+    this.#allowances.set(address, allowance);
+    if (allowance.renders < 1) return false;
+    allowance.renders -= 1;
+    return true;
+  }
+
+  /** Seconds until the address may start another render. */
+  #renderWait(address: string): number {
+    const left = this.#allowances.get(address)?.renders ?? 0;
+    return Math.max(1, Math.ceil(((1 - left) * this.#options.renderWindowMs) / this.#options.rendersPerAddress / 1000));
+  }
+
+  #leaveRenderPlace(): void {
+    const next = this.#waitingToRender.shift();
+    if (next) next();
+    else this.#rendering -= 1;
   }
 
   async lookup(key: string, render: () => Promise<Rendered>, address?: string): Promise<CacheEntry> {
@@ -227,10 +251,10 @@ export class ResponseCache {
     let flight = this.#inflight.get(flightKey);
     if (!flight) {
       if (address !== undefined && !this.#mayRender(address)) {
-        const wait = Math.ceil(this.#options.renderWindowMs / 1000);
+        const wait = this.#renderWait(address);
         throw new HttpError(
           429,
-          `Too many requests for pages that are not cached yet from this address; try again in ${wait} seconds`,
+          `Too many requests for pages that are not cached yet from this address; try again in ${wait} ${wait === 1 ? 'second' : 'seconds'}`,
           { 'retry-after': String(wait) },
         );
       }
@@ -251,7 +275,23 @@ export class ResponseCache {
     return flight;
   }
 
+  /**
+   * Renders in one of the `concurrentRenders` places, waiting for one if need be: renders run
+   * a few at a time, so a burst of misses (a first visit of many pages, many addresses at once)
+   * never crowds out the answers that are ready, /healthz among them. With a place free the
+   * render starts at once (before the caller's next statement).
+   */
   async #build(render: () => Promise<Rendered>, now: number): Promise<CacheEntry> {
+    if (this.#rendering < this.#options.concurrentRenders) this.#rendering += 1;
+    else await new Promise<void>((resolve) => this.#waitingToRender.push(resolve));
+    try {
+      return await this.#buildNow(render, now);
+    } finally {
+      this.#leaveRenderPlace();
+    }
+  }
+
+  async #buildNow(render: () => Promise<Rendered>, now: number): Promise<CacheEntry> {
     this.stats.renders += 1;
     const rendered = await render();
     const identity = typeof rendered.body === 'string' ? Buffer.from(rendered.body) : rendered.body;
