@@ -17,7 +17,7 @@
 // live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest); BENCH_PATHS:
 // comma-separated endpoints to measure (default: all).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -105,23 +105,44 @@ async function seed(file: string, services: number, days: number): Promise<void>
   await ctx.database.close();
 }
 
-/** Starts a process on CPU 0 and waits for `ready` in its output. */
-async function startProcess(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+/**
+ * Starts a process on CPU 0 and waits for `ready` in its output. With `logFile`, standard output
+ * goes to that file, as a deployment's log would: read back by this script, which shares CPU 1
+ * with wrk, it would be taken slower than a busy server writes it.
+ */
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  logFile?: string,
+): Promise<ChildProcess> {
   const command = pinning ? 'taskset' : process.execPath;
   const argv = pinning ? ['-c', '0', process.execPath, ...args] : args;
-  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = logFile === undefined ? 'pipe' : openSync(logFile, 'w');
+  const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, 'pipe'] });
+  if (typeof out === 'number') closeSync(out);
   let output = '';
   await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (ready.test(output) || (logFile !== undefined && ready.test(readFileSync(logFile, 'utf8')))) {
+        clearInterval(poll);
+        resolve();
+      }
+    };
+    const poll = setInterval(check, 50);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (ready.test(output)) resolve();
+      check();
     };
-    child.stdout!.on('data', onData);
+    child.stdout?.on('data', onData);
     child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`process exited (${code}): ${output}`)));
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      reject(new Error(`process exited (${code}): ${output}`));
+    });
   });
-  // Keep draining its output (request logs) so the pipe never blocks it.
-  child.stdout!.resume();
+  // Keep draining its output so the pipe never blocks it.
+  child.stdout?.resume();
   child.stderr!.resume();
   return child;
 }
@@ -148,7 +169,7 @@ function startFlags(): string[] {
   return flags[1]!.split(' ').filter(Boolean);
 }
 
-async function startStashboard(database: string, port: number): Promise<ChildProcess> {
+async function startStashboard(database: string, port: number, logFile: string): Promise<ChildProcess> {
   const child = await startProcess(
     [...startFlags(), 'bin/stashboard.js', 'serve'],
     {
@@ -164,6 +185,7 @@ async function startStashboard(database: string, port: number): Promise<ChildPro
       MONITORS: 'false',
     },
     /stashboard is serving/,
+    logFile,
   );
   for (let i = 0; i < 100; i += 1) {
     try {
@@ -446,7 +468,7 @@ async function main(): Promise<void> {
     await seed(small, 20, 90);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const server = await startStashboard(small, port);
+    const server = await startStashboard(small, port, join(dir, 'stashboard.log'));
     children.push(server);
     await sleep(2000);
     const idle = rssMb(server.pid!);
@@ -464,6 +486,13 @@ async function main(): Promise<void> {
     print(`stashboard resident memory at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
     const code = await stop(server);
     print(`stashboard exited with ${code} on SIGTERM`);
+    const log = readFileSync(join(dir, 'stashboard.log'), 'utf8').split('\n');
+    const dropped = log
+      .filter((line) => line.includes('log lines dropped'))
+      .reduce((sum, line) => sum + ((JSON.parse(line) as { dropped?: number }).dropped ?? 0), 0);
+    print(
+      `request log: ${log.filter((line) => line.includes('"msg":"request"')).length} lines written, ${dropped} dropped`,
+    );
   } finally {
     for (const child of children) await stop(child).catch(() => {});
     rmSync(dir, { recursive: true, force: true });

@@ -100,6 +100,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const destination = deps.logStream ? undefined : new BatchedDestination(1);
   if (destination) flushAtExit(destination);
   const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
+  if (destination) {
+    destination.onDropped = (dropped) =>
+      logger.warn({ dropped }, 'log lines dropped: standard output took them slower than they came');
+  }
   // Fastify's own request ids (`req-1`, `req-2`, ...), shared with the cache hit path.
   let lastReqId = 0;
   const genReqId = () => `req-${(lastReqId = (lastReqId + 1) & 0x7fffffff).toString(36)}`;

@@ -7,6 +7,10 @@ import { write, writeSync } from 'node:fs';
  * requests. (pino's own destination, sonic-boom, measures its whole pending buffer again on
  * every line, which costs more than the rest of a cached answer.) end() waits until
  * everything is written; flushSync() is the last resort of a crash.
+ *
+ * Memory stays bounded when the output takes lines slower than they come (a stuck reader of
+ * standard output): beyond `maxPendingBytes` waiting, new lines are dropped and counted, and
+ * `onDropped` hears how many once the output has caught up (the server logs a warning then).
  */
 export class BatchedDestination {
   #pending: string[] = [];
@@ -15,17 +19,30 @@ export class BatchedDestination {
   #writing: { data: Buffer; written: number } | undefined;
   #idle: Array<() => void> = [];
   readonly #timer: NodeJS.Timeout;
+  #dropped = 0;
+  /** Told how many lines were dropped, once the output has room again. */
+  onDropped: ((count: number) => void) | undefined;
 
   constructor(
     readonly fd: number,
     readonly batchBytes = 64 * 1024,
     flushMs = 250,
+    readonly maxPendingBytes = 16 * 1024 * 1024,
   ) {
     this.#timer = setInterval(() => this.#flush(), flushMs);
     this.#timer.unref();
   }
 
+  /** Lines dropped since the last report (the output was too slow). */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
   write(line: string): boolean {
+    if (this.#length + line.length > this.maxPendingBytes) {
+      this.#dropped += 1;
+      return true;
+    }
     this.#pending.push(line);
     this.#length += line.length;
     if (this.#length >= this.batchBytes && !this.#writing) this.#flush();
@@ -58,6 +75,11 @@ export class BatchedDestination {
         out.written += written;
         if (out.written < out.data.length) return this.#send();
         this.#writing = undefined;
+      }
+      if (this.#dropped > 0 && this.#length < this.maxPendingBytes / 2 && this.onDropped) {
+        const count = this.#dropped;
+        this.#dropped = 0;
+        this.onDropped(count);
       }
       if (this.#length >= this.batchBytes || this.#idle.length > 0) this.#flush();
     });
