@@ -12,6 +12,23 @@ import type { Service, Status } from '../domain/resources.ts';
 /** What v2 shows for some services right now (§2): the current status's component status, under an active maintenance's overlay. */
 export type V2Statuses = Map<number, string>;
 
+/** What v2 shows for a service whose current event is `event` (none: operational), under an active maintenance's overlay or not (§2). */
+export function v2StatusOf(event: { status: Status } | null | undefined, covered: boolean): string {
+  return overlaidStatus(event ? componentStatusOf(event.status) : 'operational', covered);
+}
+
+/** The v2 page status now (§2), from every service's status, in the caller's transaction; with the services read for it. */
+export async function pageStatusNow(trx: Db): Promise<{ services: Service[]; page: ReturnType<typeof pageStatus> }> {
+  const [services, covered] = await Promise.all([allServices(trx), servicesUnderMaintenance(trx)]);
+  return {
+    services,
+    page: pageStatus(
+      services.map((s) => v2StatusOf(s.currentEvent, covered.has(s.id))),
+      [],
+    ),
+  };
+}
+
 /**
  * The v2 status of the given services (all of them without `serviceIds`), read inside the
  * caller's transaction: taken before and after a change, the two say which components moved.
@@ -25,7 +42,7 @@ export async function v2Statuses(trx: Db, serviceIds?: readonly number[]): Promi
   const result: V2Statuses = new Map();
   for (const id of ids) {
     const event = current.get(id);
-    result.set(id, overlaidStatus(event ? componentStatusOf(event.status) : 'operational', covered.has(id)));
+    result.set(id, v2StatusOf(event, covered.has(id)));
   }
   return result;
 }
@@ -48,13 +65,7 @@ export async function recordComponentChanges(
 ): Promise<void> {
   const moved = [...after].filter(([id, status]) => (before.get(id) ?? 'operational') !== status);
   if (moved.length === 0) return;
-  const [services, covered] = await Promise.all([allServices(trx), servicesUnderMaintenance(trx)]);
-  const page = pageStatus(
-    services.map((s) =>
-      overlaidStatus(s.currentEvent ? componentStatusOf(s.currentEvent.status) : 'operational', covered.has(s.id)),
-    ),
-    [],
-  );
+  const { services, page } = await pageStatusNow(trx);
   for (const [serviceId, newStatus] of moved) {
     const service = services.find((s) => s.id === serviceId);
     if (!service) continue;
@@ -92,9 +103,8 @@ export async function recordComponentChangeOfEvent(
 ): Promise<void> {
   const covered = (await servicesUnderMaintenance(trx)).has(service.id);
   const previous = service.currentEvent;
-  const before = overlaidStatus(previous ? componentStatusOf(previous.status) : 'operational', covered);
-  const current = !previous || previous.timestamp <= event.timestamp ? event : previous;
-  const after = overlaidStatus(componentStatusOf(current.status), covered);
+  const before = v2StatusOf(previous, covered);
+  const after = v2StatusOf(!previous || previous.timestamp <= event.timestamp ? event : previous, covered);
   await recordComponentChanges(trx, ids, new Map([[service.id, before]]), new Map([[service.id, after]]), now);
 }
 

@@ -1,8 +1,7 @@
 import type { Db } from '../db/connect.ts';
-import { allServices } from '../db/repositories/services.ts';
-import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
-import { componentStatusOf, pageStatus, type IncidentUpdate } from '../domain/incidents.ts';
-import { overlaidStatus, type MaintenanceNotification } from '../domain/maintenance.ts';
+import type { IncidentUpdate } from '../domain/incidents.ts';
+import type { MaintenanceNotification } from '../domain/maintenance.ts';
+import { pageStatusNow } from './component-notifications.ts';
 import type { MaintenanceView } from './maintenances.ts';
 import { recordUpdateNotification } from './notifications.ts';
 
@@ -18,13 +17,7 @@ export async function recordMaintenanceNotification(
   update: IncidentUpdate | null,
   now: number,
 ): Promise<void> {
-  const [services, covered] = await Promise.all([allServices(trx), servicesUnderMaintenance(trx)]);
-  const page = pageStatus(
-    services.map((s) =>
-      overlaidStatus(s.currentEvent ? componentStatusOf(s.currentEvent.status) : 'operational', covered.has(s.id)),
-    ),
-    [],
-  );
+  const { page } = await pageStatusNow(trx);
   const notification: MaintenanceNotification = {
     topic,
     view,

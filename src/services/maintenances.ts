@@ -10,7 +10,6 @@ import type { Service } from '../domain/resources.ts';
 import {
   checkIncidentBody,
   checkIncidentName,
-  componentStatusOf,
   displayOrder,
   lastWrittenUpdate,
   parseImpactOverride,
@@ -29,7 +28,6 @@ import {
   isActive,
   MAINTENANCE_AUTHOR,
   MAINTENANCE_STATUSES,
-  overlaidStatus,
   parseMaintenanceStatus,
   reportToPost,
   UPCOMING_WINDOW_MS,
@@ -61,7 +59,7 @@ import {
 } from './incidents.ts';
 import { postEventIn } from './events.ts';
 import { recordMaintenanceNotification } from './maintenance-notifications.ts';
-import { trackingComponents } from './component-notifications.ts';
+import { trackingComponents, v2StatusOf } from './component-notifications.ts';
 import { v2UpdateSourceOf, type V2IncidentSource } from '../domain/statuspage-v2.ts';
 
 /** Parameters of maintenance writes, as they came (the transport checked only their JSON types). */
@@ -156,12 +154,6 @@ async function write(
   return idempotentWrite(ctx, actor, 'maintenance.write', once, work);
 }
 
-/** The v2 status of a service, given whether an active maintenance covers it. */
-function v2Status(service: Service, covered: boolean): string {
-  const cs = service.currentEvent ? componentStatusOf(service.currentEvent.status) : 'operational';
-  return overlaidStatus(cs, covered);
-}
-
 /**
  * Moves a maintenance to `to` (conditionally: a concurrent change makes it a Conflict for people
  * and a no-op for the scheduler), writes the update, records the v2 changes the start or end
@@ -217,8 +209,8 @@ async function changeStatus(
   }
   const services = displayOrder((await allServices(trx)).filter((s) => m.serviceIds.includes(s.id)));
   for (const s of services) {
-    const old = v2Status(servicesBefore.get(s.id) ?? s, before.has(s.id));
-    const next = v2Status(s, after.has(s.id));
+    const old = v2StatusOf((servicesBefore.get(s.id) ?? s).currentEvent, before.has(s.id));
+    const next = v2StatusOf(s.currentEvent, after.has(s.id));
     if (old !== next) rows.push({ code: componentIdOf(s), name: s.name, old_status: old, new_status: next });
   }
   return { won, rows };
@@ -287,7 +279,7 @@ export async function createMaintenance(
     );
     const ref = { id, name, kind: 'maintenance' as const };
     const posted: Array<{ service: string; sid: string }> = [];
-    const oldV2 = new Map(named.map((s) => [s.id, v2Status(s, before.has(s.id))]));
+    const oldV2 = new Map(named.map((s) => [s.id, v2StatusOf(s.currentEvent, before.has(s.id))]));
     for (const service of displayOrder(named)) {
       const target = targets.get(service.id);
       if (target && target.id !== service.currentEvent?.status.id)
@@ -300,7 +292,7 @@ export async function createMaintenance(
       code: componentIdOf(s),
       name: s.name,
       old_status: oldV2.get(s.id)!,
-      new_status: v2Status(s, after.has(s.id)),
+      new_status: v2StatusOf(s.currentEvent, after.has(s.id)),
     }));
     await insertUpdateAt(trx, ctx, {
       incidentId: id,
@@ -344,7 +336,7 @@ export async function postMaintenanceUpdate(
     const covered = await repo.servicesUnderMaintenance(trx);
     for (const service of touchedServices(world, targets, added)) {
       const target = targets.get(service.id);
-      const old = v2Status(service, covered.has(service.id));
+      const old = v2StatusOf(service.currentEvent, covered.has(service.id));
       if (target && target.id !== service.currentEvent?.status.id)
         posted.push(await postIncidentEvent(trx, changes, ctx, actor, ref, service, target, body, now, notify));
       const fresh = (await allServices(trx)).find((s) => s.id === service.id)!;
@@ -353,7 +345,7 @@ export async function postMaintenanceUpdate(
         code: componentIdOf(service),
         name: service.name,
         old_status: old,
-        new_status: v2Status(fresh, activeNow),
+        new_status: v2StatusOf(fresh.currentEvent, activeNow),
       });
     }
     const moved = await changeStatus(
