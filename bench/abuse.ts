@@ -22,6 +22,7 @@ import type { Context } from '../src/services/context.ts';
 import { createService } from '../src/services/services.ts';
 import { insertEvents, type NewEvent } from '../src/db/repositories/events.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';
+import { npmStartFlags } from './npm-start.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -72,19 +73,9 @@ async function seed(file: string): Promise<string[]> {
   return cursors;
 }
 
-/** The node flags `npm start` passes (package.json), so the server runs as started in production. */
-function startFlags(): string[] {
-  const start = (
-    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
-  ).scripts.start;
-  const flags = /^node (.*?)\s*bin\/stashboard\.js serve$/.exec(start);
-  if (!flags) throw new Error(`npm start is not "node [flags] bin/stashboard.js serve": ${start}`);
-  return flags[1]!.split(' ').filter(Boolean);
-}
-
 /** The server as `npm start` runs it (the compiled build), request logging at the default level. */
 async function startStashboard(database: string, port: number): Promise<ChildProcess> {
-  const args = [...startFlags(), 'bin/stashboard.js', 'serve'];
+  const args = [...npmStartFlags(), 'bin/stashboard.js', 'serve'];
   const command = pinning ? 'taskset' : process.execPath;
   const argv = pinning ? ['-c', '0', process.execPath, ...args] : args;
   const child = spawn(command, argv, {

@@ -33,6 +33,7 @@ import { createService } from '../src/services/services.ts';
 import { createServiceList } from '../src/services/service-lists.ts';
 import { insertEvents, type NewEvent } from '../src/db/repositories/events.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';
+import { npmStartFlags } from './npm-start.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -159,14 +160,10 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-/** The node flags `npm start` passes (package.json), so the server runs exactly as started in production. */
+/** The node flags `npm start` passes, so the server runs exactly as started in production (BENCH_NODE_FLAGS replaces them). */
 function startFlags(): string[] {
   if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts
-    .start;
-  const flags = /^node (.*?)\s*bin\/stashboard\.js serve$/.exec(start);
-  if (!flags) throw new Error(`npm start is not "node [flags] bin/stashboard.js serve": ${start}`);
-  return flags[1]!.split(' ').filter(Boolean);
+  return npmStartFlags();
 }
 
 async function startStashboard(database: string, port: number, logFile: string): Promise<ChildProcess> {
@@ -225,23 +222,42 @@ function ms(text: string): number {
   return Number(m[1]) * factor;
 }
 
-async function wrk(url: string, pid: number, seconds = SECONDS): Promise<WrkResult> {
+/** What one wrk run reports, and the CPU time the server used meanwhile. */
+interface WrkRun {
+  out: string;
+  requests: number;
+  rps: number;
+  non2xx: number;
+  cpuSeconds: number;
+}
+
+/** Runs wrk (on CPU 1) with these arguments while measuring the server's CPU time. */
+async function runWrk(args: string[], pid: number): Promise<WrkRun> {
   const cpuBefore = cpuSeconds(pid);
-  const args = ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url];
   const child = spawn(pinning ? 'taskset' : 'wrk', pinning ? ['-c', '1', 'wrk', ...args] : args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   await once(child, 'exit');
-  const cpu = cpuSeconds(pid) - cpuBefore;
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const p99 = ms(/\s99%\s+(\S+)/.exec(out)?.[1] ?? '');
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
-  const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  return { rps, p99, errors, perCpuSecond: requests / cpu };
+  return {
+    out,
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN),
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN),
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+    cpuSeconds: cpuSeconds(pid) - cpuBefore,
+  };
+}
+
+async function wrk(url: string, pid: number, seconds = SECONDS): Promise<WrkResult> {
+  const run = await runWrk(
+    ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url],
+    pid,
+  );
+  const p99 = ms(/\s99%\s+(\S+)/.exec(run.out)?.[1] ?? '');
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(run.out);
+  const errors = run.non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  return { rps: run.rps, p99, errors, perCpuSecond: run.requests / run.cpuSeconds };
 }
 
 /** A GET that keeps the body as sent (fetch would decompress it). */
@@ -436,22 +452,11 @@ async function ingest(
 ): Promise<{ rate: number; failed: number; cpuMsPerEvent: number }> {
   const script = join(dir, 'ingest.lua');
   writeFileSync(script, INGEST_LUA);
-  const cpuBefore = cpuSeconds(pid);
-  const args = ['-t1', `-c${writers}`, `-d${seconds}s`, '-s', script, base];
-  const child = spawn(pinning ? 'taskset' : 'wrk', pinning ? ['-c', '1', 'wrk', ...args] : args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await once(child, 'exit');
-  const cpu = cpuSeconds(pid) - cpuBefore;
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  const rate = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
-  const failed = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const run = await runWrk(['-t1', `-c${writers}`, `-d${seconds}s`, '-s', script, base], pid);
   return {
-    rate: failed > 0 ? (rate * (requests - failed)) / requests : rate,
-    failed,
-    cpuMsPerEvent: (cpu * 1000) / requests,
+    rate: run.non2xx > 0 ? (run.rps * (run.requests - run.non2xx)) / run.requests : run.rps,
+    failed: run.non2xx,
+    cpuMsPerEvent: (run.cpuSeconds * 1000) / run.requests,
   };
 }
 
