@@ -3,7 +3,7 @@
 //    bytes and headers (the ratio is what Stashboard costs per request);
 //  - the server's resident memory idle and after that load;
 //  - live fan-out: 10,000 Server-Sent Events connections, one event posted, p99 until each has it;
-//  - the event ingest rate on SQLite (synchronous=FULL): one writer, then 16 writers (wrk posting).
+//  - the event ingest rate on SQLite (each answer waits for its fsync): one writer, then 16 writers (wrk posting).
 //
 // Requires wrk (Debian: `apt-get install wrk`) and, for meaningful numbers, taskset and two CPUs:
 // the servers run on CPU 0, wrk and this script on CPU 1. The server is started as `npm start`
@@ -485,7 +485,7 @@ async function main(): Promise<void> {
       const one = await ingest(base, dir, server.pid!, 1, SECONDS);
       const many = await ingest(base, dir, server.pid!, 16, SECONDS);
       print(
-        `event ingest (SQLite, synchronous=FULL, wrk): ${one.rate.toFixed(0)} events/s with 1 writer (${one.cpuMsPerEvent.toFixed(1)} ms of server CPU each), ${many.rate.toFixed(0)} events/s with 16 writers (${many.cpuMsPerEvent.toFixed(1)} ms each)${one.failed + many.failed ? ` (${one.failed + many.failed} not answered 201)` : ''}`,
+        `event ingest (SQLite, durable: each answer after its fsync, wrk): ${one.rate.toFixed(0)} events/s with 1 writer (${one.cpuMsPerEvent.toFixed(1)} ms of server CPU each), ${many.rate.toFixed(0)} events/s with 16 writers (${many.cpuMsPerEvent.toFixed(1)} ms each)${one.failed + many.failed ? ` (${one.failed + many.failed} not answered 201)` : ''}`,
       );
     }
     print(`stashboard resident memory at the end: ${rssMb(server.pid!).toFixed(0)} MB`);

@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import { Unavailable } from '../domain/errors.ts';
 import type { Schema } from './schema.ts';
+import { GroupCommitSqliteDialect, WalFlusher } from './sqlite-group-commit.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 /** A connection or an open transaction: repositories accept either. */
@@ -41,6 +42,8 @@ export function isPostgresUrl(url: string): boolean {
 export interface ConnectOptions {
   /** Told of every query's duration (for metrics). */
   onQuery?: (ms: number, failed: boolean) => void;
+  /** SQLite: how the write-ahead log is flushed to disk (tests watch it); `fs.fsync` by default. */
+  flushFile?: (fd: number, done: (error: Error | null) => void) => void;
 }
 
 function queryLog(options: ConnectOptions): KyselyConfig['log'] {
@@ -71,15 +74,24 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
-  sqlite.pragma('journal_mode = WAL');
-  // FULL: an acknowledged commit is on disk, even across power loss.
-  sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Schema>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    log: queryLog(options),
-  });
+  const cached = withStatementCache(sqlite);
+  let dialect: SqliteDialect;
+  if (file === ':memory:') {
+    dialect = new SqliteDialect({ database: cached });
+  } else {
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL: commits do not flush; the write-ahead log is flushed before a write is answered
+    // (see sqlite-group-commit.ts), so an acknowledged commit is on disk, even across power loss.
+    sqlite.pragma('synchronous = NORMAL');
+    dialect = new GroupCommitSqliteDialect(
+      { database: cached },
+      new WalFlusher(`${file}-wal`, options.flushFile),
+      cached.wrote,
+    );
+  }
+  const db = new Kysely<Schema>({ dialect, log: queryLog(options) });
   return { db, dialect: 'sqlite', description: `sqlite:${file}`, close: () => db.destroy() };
 }
 
@@ -93,16 +105,26 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 function withStatementCache(sqlite: SqliteDatabase.Database) {
   const statements = new Map<string, SqliteDatabase.Statement>();
+  // Kysely prepares each statement right before running it, so preparing one that writes means a write.
+  let wrote = false;
   return {
     close: () => sqlite.close(),
+    /** Whether a statement that changes the database ran since the last call. */
+    wrote(): boolean {
+      const answer = wrote;
+      wrote = false;
+      return answer;
+    },
     prepare(sql: string): SqliteDatabase.Statement {
       const cached = statements.get(sql);
       if (cached && !cached.busy) {
         statements.delete(sql);
         statements.set(sql, cached);
+        if (!cached.readonly) wrote = true;
         return cached;
       }
       const statement = sqlite.prepare(sql);
+      if (!statement.readonly) wrote = true;
       if (!cached) {
         statements.set(sql, statement);
         if (statements.size > STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value!);
