@@ -194,3 +194,16 @@ describe('day history', () => {
     );
   });
 });
+
+describe('calendar: UTC', () => {
+  it('reads UTC days and offsets as the time-zone database does', () => {
+    // 'Etc/Universal' is the same zone, read through Intl like any other zone
+    for (let i = 0; i < 2000; i++) {
+      const ms = Date.UTC(1971, 0, 1) + Math.floor(Math.random() * 100 * 365 * 86_400_000);
+      assert.deepEqual(civilDateOf(ms, 'UTC'), civilDateOf(ms, 'Etc/Universal'), new Date(ms).toISOString());
+      assert.equal(zoneOffset(ms, 'UTC'), 0);
+      assert.equal(zoneOffset(ms, 'Etc/UTC'), zoneOffset(ms, 'Etc/Universal'));
+    }
+    assert.deepEqual(civilDateOf(Date.parse('2026-12-31T23:59:59.999Z'), 'UTC'), { year: 2026, month: 12, day: 31 });
+  });
+});

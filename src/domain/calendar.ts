@@ -38,6 +38,18 @@ function wallClock(
   ms: number,
   timeZone: string,
 ): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
+    // The default zone, asked on every event written: Date's own fields, no formatter.
+    const d = new Date(ms);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    };
+  }
   const out: Record<string, number> = {};
   for (const part of partsFormatter(timeZone).formatToParts(ms)) {
     if (part.type !== 'literal') out[part.type] = Number(part.value);
