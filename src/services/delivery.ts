@@ -107,6 +107,7 @@ async function planNotifications(ctx: Context, deps: DeliveryDeps, now: number, 
   while (next < entries.length) {
     await ctx.database.db.transaction().execute(async (trx) => {
       let written = 0;
+      const planned: number[] = [];
       while (next < entries.length && written < PLAN_ROWS_PER_TRANSACTION) {
         const entry = entries[next]!;
         // Each channel delivery's exact body is written now, once: every attempt sends it, and the admin can read it.
@@ -115,10 +116,11 @@ async function planNotifications(ctx: Context, deps: DeliveryDeps, now: number, 
           payload: r.channelId === null ? null : channelPayload(entry, byId.get(r.channelId)!, r, links, pageId),
         }));
         await insertDeliveries(trx, entry.id, recipients, now);
-        await markPlanned(trx, entry.id, now);
+        planned.push(entry.id);
         written += recipients.length + 1;
         next += 1;
       }
+      await markPlanned(trx, planned, now);
     });
   }
   return entries.length;

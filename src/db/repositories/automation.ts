@@ -91,15 +91,15 @@ function toColumns(change: AutomationChange): Omit<Updateable<ServiceAutomationT
 
 /** Writes fields of the service's automation row, creating the row first if needed. */
 export async function updateAutomation(db: Db, serviceId: number, change: AutomationChange): Promise<void> {
+  const columns = toColumns(change);
+  const nothingToSet = Object.keys(columns).length === 0;
   await db
     .insertInto('service_automation')
-    .values({ service_id: serviceId })
-    .onConflict((oc) => oc.column('service_id').doNothing())
+    .values({ ...columns, service_id: serviceId })
+    .onConflict((oc) =>
+      nothingToSet ? oc.column('service_id').doNothing() : oc.column('service_id').doUpdateSet(columns),
+    )
     .execute();
-  const columns = toColumns(change);
-  if (Object.keys(columns).length > 0) {
-    await db.updateTable('service_automation').set(columns).where('service_id', '=', serviceId).execute();
-  }
 }
 
 /**

@@ -46,8 +46,9 @@ export async function unplannedEntries(db: Db, limit: number): Promise<OutboxEnt
   }));
 }
 
-export async function markPlanned(db: Db, id: number, now: number): Promise<void> {
-  await db.updateTable('outbox').set({ planned_at: now }).where('id', '=', id).execute();
+export async function markPlanned(db: Db, ids: readonly number[], now: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ planned_at: now }).where('id', 'in', ids).execute();
 }
 
 export async function findOutboxPayloads(
