@@ -99,7 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // 250 ms; endLogs() writes out the rest on shutdown, and a process exiting otherwise flushes them.
   const destination = deps.logStream ? undefined : new BatchedDestination(1);
   if (destination) flushAtExit(destination);
-  const logger: FastifyBaseLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
+  const pinoLogger = pino({ level: config.logLevel }, deps.logStream ?? destination);
+  const logger: FastifyBaseLogger = pinoLogger;
   if (destination) {
     destination.onDropped = (dropped) =>
       logger.warn({ dropped }, 'log lines dropped: standard output took them slower than they came');
@@ -110,7 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const trustProxy = fastifyTrustProxy(config.trustProxy);
   const freshness = ctx.freshness;
   const hits = new HitPath({
-    log: logger,
+    log: pinoLogger,
+    writeLine: (line) => (deps.logStream ?? destination!).write(line),
     genReqId,
     trust: trustFunction(trustProxy),
     onAnswered: deps.metrics && ((...args) => deps.metrics!.request(...args)),

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import { hostname } from 'node:os';
+import type { FastifyRequest } from 'fastify';
+import { stdTimeFunctions, type Logger } from 'pino';
 import proxyAddr from '@fastify/proxy-addr';
 import { loggableUrl } from '../logging.ts';
 import { chooseEncoding, type Encoding } from './response-cache.ts';
@@ -17,7 +19,14 @@ export type AnswerSource = (encoding: Encoding) => Answer | undefined;
 export type TrustFn = (address: string, hop: number) => boolean;
 
 export interface HitPathOptions {
-  log: FastifyBaseLogger;
+  /** The log: its level says whether request lines are written. */
+  log: Logger;
+  /**
+   * Writes to the log's destination. The hit path writes its request line itself: the same line
+   * as pino writes, built from constant parts instead of pino's generic serializer (which was a
+   * tenth of a hit's cost).
+   */
+  writeLine: (line: string) => void;
   /** The request ids Fastify gives its requests (one sequence for both paths). */
   genReqId: () => string;
   /** The proxy setting as given to Fastify; false: X-Forwarded-* is never honoured. */
@@ -33,10 +42,13 @@ export interface HitPathOptions {
 interface Remembered {
   /** The route pattern, for metrics. */
   route: string;
-  /** The URL as the request log shows it. */
-  logUrl: string;
+  /** The request line's fields from `method` to `ms`'s name, as JSON. */
+  lineMiddle: string;
   source: AnswerSource;
 }
+
+/** pino's level number for `info`. */
+const INFO = 30;
 
 /**
  * The cache hit path, in front of Fastify. A public GET that Fastify answered from a cache is
@@ -51,6 +63,8 @@ export class HitPath {
   readonly #routes = new Map<string, Remembered>();
   readonly #options: HitPathOptions;
   readonly #maxRoutes: number;
+  /** What pino puts after the level and time: its base fields (pid, hostname), then the request id's name. */
+  readonly #lineBase = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"reqId":"`;
   /** Set on SIGTERM: answers then carry `Connection: close`, which Fastify's path adds. */
   draining = false;
   /** Requests answered here (the rest went to Fastify). */
@@ -71,7 +85,8 @@ export class HitPath {
     // Fastify's own origin (it honours the proxy setting the same way as originOf below).
     const key = `${request.protocol}://${request.host}${request.url}`;
     if (this.#routes.size >= this.#maxRoutes && !this.#routes.has(key)) this.#routes.clear();
-    this.#routes.set(key, { route: request.routeOptions.url ?? request.url, logUrl: loggableUrl(request.url), source });
+    const lineMiddle = `","method":"GET","url":${JSON.stringify(loggableUrl(request.url))},"status":200,"ms":`;
+    this.#routes.set(key, { route: request.routeOptions.url ?? request.url, lineMiddle, source });
   }
 
   /** Answers the request if it is a remembered cache hit; false hands it to Fastify. */
@@ -97,17 +112,14 @@ export class HitPath {
     res.end(answer.body);
     this.answered += 1;
     const ms = performance.now() - started;
-    this.#options.log.info(
-      {
-        reqId: this.#options.genReqId(),
-        method: 'GET',
-        url: remembered.logUrl,
-        status: 200,
-        ms: Math.round(ms * 10) / 10,
-        ip: this.#ipOf(req),
-      },
-      'request',
-    );
+    if (this.#options.log.levelVal <= INFO) {
+      const ip = this.#ipOf(req);
+      this.#options.writeLine(
+        `{"level":${INFO}${stdTimeFunctions.epochTime()}${this.#lineBase}${this.#options.genReqId()}${remembered.lineMiddle}${
+          Math.round(ms * 10) / 10
+        }${ip === undefined ? '' : `,"ip":${JSON.stringify(ip)}`},"msg":"request"}\n`,
+      );
+    }
     this.#options.onAnswered?.('GET', remembered.route, 200, ms / 1000);
     return true;
   }
