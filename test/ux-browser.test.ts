@@ -59,8 +59,10 @@ describe('public page and admin site as their users see them (Chromium)', () => 
     };
     for (const slug of ['api', 'auth', 'billing', 'cdn', 'dns', 'email', 'git', 'jobs', 'search', 'wiki'])
       await post(now - 60 * DAY, slug, { status: 'up', message: 'Operating normally' });
-    await post(now - 5 * DAY, 'dns', { status: 'down', message: 'Resolution failures in one region' });
-    await post(now - 5 * DAY + 2 * 3_600_000, 'dns', { status: 'up', message: 'Resolved' });
+    // Five days ago, 10:00 to 12:00 UTC: within one day of the page's zone whatever the time now.
+    const outageStart = Math.floor((now - 5 * DAY) / DAY) * DAY + 10 * 3_600_000;
+    await post(outageStart, 'dns', { status: 'down', message: 'Resolution failures in one region' });
+    await post(outageStart + 2 * 3_600_000, 'dns', { status: 'up', message: 'Resolved' });
     // The outage: the two services whose names sort last.
     await post(now - 3_600_000, 'search', {
       status: 'down',
