@@ -92,12 +92,8 @@ export async function historyNeighbours(
     .innerJoin('statuses as s', 's.id', 'e.status_id')
     .select(['e.timestamp', 's.component_status'])
     .where('e.service_id', '=', serviceId)
-    .where((eb) =>
-      eb.or([
-        eb('e.timestamp', '<', event.timestamp),
-        eb.and([eb('e.timestamp', '=', event.timestamp), eb('e.id', '<', event.id)]),
-      ]),
-    )
+    // Row-value comparisons: both dialects answer them with one range of the (service, time, id) index.
+    .where(sql<boolean>`(e.timestamp, e.id) < (${event.timestamp}, ${event.id})`)
     .orderBy('e.timestamp', 'desc')
     .orderBy('e.id', 'desc')
     .limit(1)
@@ -106,12 +102,7 @@ export async function historyNeighbours(
     .selectFrom('events')
     .select('timestamp')
     .where('service_id', '=', serviceId)
-    .where((eb) =>
-      eb.or([
-        eb('timestamp', '>', event.timestamp),
-        eb.and([eb('timestamp', '=', event.timestamp), eb('id', '>', event.id)]),
-      ]),
-    )
+    .where(sql<boolean>`(events.timestamp, events.id) > (${event.timestamp}, ${event.id})`)
     .orderBy('timestamp', 'asc')
     .orderBy('id', 'asc')
     .limit(1)
