@@ -13,8 +13,9 @@
 // On a machine shared with other work, throughput swings with whatever else runs; the second
 // ratio, requests per second of the server's own CPU time (from /proc), is far steadier.
 //
-// BENCH_SECONDS (default 5): each wrk run; BENCH_CONNECTIONS (default 50); BENCH_REPEAT (default 3):
-// runs per endpoint and server, interleaved, the median is reported; BENCH_LIVE (default 10000):
+// BENCH_RUN_SECONDS (default 3): each endpoint run; BENCH_REPEAT (default 5): runs per endpoint and
+// server, in pairs, the median is reported; BENCH_SECONDS (default 5): each ingest load;
+// BENCH_CONNECTIONS (default 50); BENCH_LIVE (default 10000):
 // live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest); BENCH_PATHS:
 // comma-separated endpoints to measure (default: all).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -36,9 +37,12 @@ import { insertEvents, type NewEvent } from '../src/db/repositories/events.ts';
 import { allStatuses } from '../src/db/repositories/statuses.ts';
 import { npmStartFlags } from './npm-start.ts';
 
+/** Seconds of each ingest load. */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Seconds of each endpoint run; each endpoint gets BENCH_REPEAT runs on each server. */
+const RUN_SECONDS = Number(process.env.BENCH_RUN_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 const LIVE = Number(process.env.BENCH_LIVE ?? 10_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'endpoints,live,ingest').split(','));
 const PATHS = process.env.BENCH_PATHS ? new Set(process.env.BENCH_PATHS.split(',')) : undefined;
@@ -250,7 +254,7 @@ async function runWrk(args: string[], pid: number): Promise<WrkRun> {
   };
 }
 
-async function wrk(url: string, pid: number, seconds = SECONDS): Promise<WrkResult> {
+async function wrk(url: string, pid: number, seconds = RUN_SECONDS): Promise<WrkResult> {
   const run = await runWrk(
     ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url],
     pid,
@@ -344,9 +348,16 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
       const ratios: number[] = [];
       const s: WrkResult[] = [];
       const b: WrkResult[] = [];
+      // Pairs of runs back to back, which server goes first alternating, so that a slow spell of
+      // the machine falls on both sides of a pair and drift cancels out.
       for (let i = 0; i < REPEAT; i += 1) {
-        s.push(await wrk(`${base}${fixture.path}`, server.pid!));
-        b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
+        if (i % 2 === 0) {
+          s.push(await wrk(`${base}${fixture.path}`, server.pid!));
+          b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
+        } else {
+          b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
+          s.push(await wrk(`${base}${fixture.path}`, server.pid!));
+        }
         ratios.push(s[i]!.rps / b[i]!.rps);
       }
       const sCpu = median(s.map((r) => r.perCpuSecond));
@@ -468,7 +479,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     print(
-      `Stashboard bench: wrk ${SECONDS} s x ${REPEAT} per endpoint and server, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'servers on CPU 0, wrk and this script on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n`,
+      `Stashboard bench: wrk ${RUN_SECONDS} s x ${REPEAT} per endpoint and server, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'servers on CPU 0, wrk and this script on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n`,
     );
     const small = join(dir, 'small.db');
     await seed(small, 20, 90);
