@@ -108,6 +108,24 @@ describe('SQLite group commit: a write is answered only once the write-ahead log
     await assert.rejects(insert, /EIO/);
   });
 
+  it('closing the database lets the flush a write waits for finish first', async () => {
+    const flushes = new HeldFlushes();
+    const database = connect(join(dir, 'closing.db'), { flushFile: flushes.flushFile });
+    const create = sql`create table notes (text text not null)`.execute(database.db);
+    await flushes.finishOne();
+    await create;
+    const insert = sql`insert into notes (text) values ('last')`.execute(database.db);
+    assert.equal(await settled(insert), false, 'committed, waiting for its flush');
+    const closing = database.close();
+    assert.equal(await settled(closing), false, 'the close waits for the flush');
+    await flushes.finishOne();
+    await insert;
+    await closing;
+    const reopened = await open('closing.db', new HeldFlushes());
+    const rows = await sql<{ n: number }>`select count(*) as n from notes`.execute(reopened.db);
+    assert.equal(rows.rows[0]!.n, 1);
+  });
+
   it('a flush is asked for once per flush in flight, however many ask', async () => {
     const held: Array<() => void> = [];
     let started = 0;
@@ -127,6 +145,6 @@ describe('SQLite group commit: a write is answered only once the write-ahead log
     held.shift()!();
     await Promise.all([second, third]);
     assert.equal(flusher.flushes, 2);
-    flusher.close();
+    await flusher.close();
   });
 });

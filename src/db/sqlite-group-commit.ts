@@ -62,7 +62,10 @@ export class WalFlusher {
     return flushing;
   }
 
-  close(): void {
+  /** Closes the log's descriptor once the flushes asked for have run. */
+  async close(): Promise<void> {
+    const pending = this.#next ?? this.#current;
+    if (pending) await pending.catch(() => {});
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
   }
@@ -110,7 +113,7 @@ class GroupCommitSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    await this.flusher.close();
     await this.driver.destroy();
-    this.flusher.close();
   }
 }
