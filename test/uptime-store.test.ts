@@ -258,6 +258,29 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it('a stored day whose bounds no longer match the zone (its rules changed) is counted again, not added to', async () => {
+      const clock = new TestClock(Date.parse('2026-05-01T00:00:00Z'));
+      const t = await startTestApp(backend, { clock });
+      try {
+        await t.post('/services', { name: 'api', description: 'api' });
+        clock.advance(2 * H);
+        assert.equal((await t.post('/services/api/events', { status: 'down', message: 'down' })).statusCode, 201);
+        clock.advance(3 * H);
+        assert.equal((await t.post('/services/api/events', { status: 'up', message: 'up' })).statusCode, 201);
+        await assertStoreMatches(t, 'before');
+        // As if the zone's rules had moved the day's end since it was stored.
+        await t.ctx.database.db
+          .updateTable('uptime_days')
+          .set((eb) => ({ day_end: eb('day_end', '+', H), counted: 1, major: 1 }))
+          .execute();
+        clock.advance(4 * H);
+        assert.equal((await t.post('/services/api/events', { status: 'down', message: 'again' })).statusCode, 201);
+        await assertStoreMatches(t, 'after an event closing an interval over the mismatched day');
+      } finally {
+        await t.close();
+      }
+    });
+
     it('a deleted status takes its events and their time along', async () => {
       const clock = new TestClock(Date.parse('2026-05-01T00:00:00Z'));
       const t = await startTestApp(backend, { clock });

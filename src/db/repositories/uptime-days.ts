@@ -148,31 +148,41 @@ export async function uptimeAfterInsert(
     [around.previous],
   );
   if (added.length === 0) return;
-  const starts = added.map((d) => d.start);
-  const existing = await db
-    .selectFrom('uptime_days')
-    .select(['day_start', 'day_end', 'counted', 'major', 'partial', 'degraded'])
-    .where('service_id', '=', serviceId)
-    .where('day_start', 'in', starts)
-    .execute();
-  const byStart = new Map(existing.map((r) => [Number(r.day_start), r]));
-  // A stored day with other bounds (time-zone rules changed since): count the days again instead.
-  if (existing.some((r) => Number(r.day_end) !== added.find((d) => d.start === Number(r.day_start))!.end)) {
-    return refreshUptimeDays(db, zone, serviceId, { from: around.previous.timestamp, to: event.timestamp });
+  // One statement adds the interval to the stored days, creating the days not stored yet.
+  let written = 0;
+  for (let i = 0; i < added.length; i += CHUNK) {
+    const rows = await db
+      .insertInto('uptime_days')
+      .values(
+        added.slice(i, i + CHUNK).map((d) => ({
+          service_id: serviceId,
+          day_start: d.start,
+          day_end: d.end,
+          counted: d.counted,
+          major: d.major,
+          partial: d.partial,
+          degraded: d.degraded,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['service_id', 'day_start'])
+          .doUpdateSet((eb) => ({
+            counted: eb('uptime_days.counted', '+', eb.ref('excluded.counted')),
+            major: eb('uptime_days.major', '+', eb.ref('excluded.major')),
+            partial: eb('uptime_days.partial', '+', eb.ref('excluded.partial')),
+            degraded: eb('uptime_days.degraded', '+', eb.ref('excluded.degraded')),
+          }))
+          .where((eb) => eb('uptime_days.day_end', '=', eb.ref('excluded.day_end'))),
+      )
+      .returning('day_start')
+      .execute();
+    written += rows.length;
   }
-  const merged = added.map((d) => {
-    const old = byStart.get(d.start);
-    if (!old) return d;
-    return {
-      ...d,
-      counted: d.counted + Number(old.counted),
-      major: d.major + Number(old.major),
-      partial: d.partial + Number(old.partial),
-      degraded: d.degraded + Number(old.degraded),
-    };
-  });
-  await db.deleteFrom('uptime_days').where('service_id', '=', serviceId).where('day_start', 'in', starts).execute();
-  await insertDays(db, serviceId, merged);
+  // A stored day with other bounds (time-zone rules changed since) was left alone: count the days again.
+  if (written < added.length) {
+    await refreshUptimeDays(db, zone, serviceId, { from: around.previous.timestamp, to: event.timestamp });
+  }
 }
 
 async function insertDays(db: Db, serviceId: number, days: readonly StoredUptimeDay[]): Promise<void> {
