@@ -13,13 +13,14 @@
 // On a machine shared with other work, throughput swings with whatever else runs; the second
 // ratio, requests per second of the server's own CPU time (from /proc), is far steadier.
 //
-// BENCH_RUN_SECONDS (default 3): each endpoint run; BENCH_REPEAT (default 5): runs per endpoint and
-// server, in pairs, the median is reported; BENCH_SECONDS (default 5): each ingest load;
+// BENCH_RUN_SECONDS (default 3): each endpoint run; BENCH_REPEAT (default 6): runs per endpoint and
+// server, in pairs, the median is reported; BENCH_PROCESSES (default 3): processes of each server
+// the pairs rotate through; BENCH_SECONDS (default 5): each ingest load;
 // BENCH_CONNECTIONS (default 50); BENCH_LIVE (default 10000):
 // live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest); BENCH_PATHS:
 // comma-separated endpoints to measure (default: all).
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -42,7 +43,12 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 /** Seconds of each endpoint run; each endpoint gets BENCH_REPEAT runs on each server. */
 const RUN_SECONDS = Number(process.env.BENCH_RUN_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 6);
+/**
+ * Processes of each server the pairs rotate through. On this kind of machine one process can run
+ * 20% faster or slower than another for its whole life; rotating keeps one from setting the result.
+ */
+const PROCESSES = Number(process.env.BENCH_PROCESSES ?? 3);
 const LIVE = Number(process.env.BENCH_LIVE ?? 10_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'endpoints,live,ingest').split(','));
 const PATHS = process.env.BENCH_PATHS ? new Set(process.env.BENCH_PATHS.split(',')) : undefined;
@@ -303,7 +309,14 @@ function percentile(values: number[], p: number): number {
 
 const SKIP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
-async function endpoints(base: string, dir: string, server: ChildProcess): Promise<void> {
+/** A server process under measurement: where it answers and its pid (for its CPU time). */
+interface Measured {
+  base: string;
+  pid: number;
+}
+
+/** Measures every endpoint; returns the largest resident memory of the Stashboard processes after the load. */
+async function endpoints(base: string, dir: string, server: ChildProcess, database: string): Promise<number> {
   const paths = [
     '/',
     '/services/service-001',
@@ -334,29 +347,46 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
   }
   const fixtureFile = join(dir, 'fixtures.json');
   writeFileSync(fixtureFile, JSON.stringify(fixtures));
-  const barePort = await freePort();
-  const bare = await startProcess(['--import', 'tsx', 'bench/bare.ts', fixtureFile, String(barePort)], {}, /listening/);
-  const bareBase = `http://127.0.0.1:${barePort}`;
+  const started: ChildProcess[] = [];
+  const stash: Measured[] = [{ base, pid: server.pid! }];
+  const bare: Measured[] = [];
   try {
+    for (let i = 1; i < PROCESSES; i += 1) {
+      const port = await freePort();
+      const child = await startStashboard(database, port, join(dir, `stashboard-${i}.log`));
+      started.push(child);
+      stash.push({ base: `http://127.0.0.1:${port}`, pid: child.pid! });
+    }
+    for (let i = 0; i < PROCESSES; i += 1) {
+      const port = await freePort();
+      const child = await startProcess(
+        ['--import', 'tsx', 'bench/bare.ts', fixtureFile, String(port)],
+        {},
+        /listening/,
+      );
+      started.push(child);
+      bare.push({ base: `http://127.0.0.1:${port}`, pid: child.pid! });
+    }
     print(
       `endpoint (20 services x 90 days)       bytes  stashboard req/s  bare node req/s  ratio (median of ${REPEAT})  req per CPU-s stash/bare = ratio  p99 ms stash/bare`,
     );
     for (const fixture of fixtures) {
-      // Warm up both (JIT, caches).
-      await wrk(`${base}${fixture.path}`, server.pid!, 1);
-      await wrk(`${bareBase}${fixture.path}`, bare.pid!, 1);
+      // Warm up every process (JIT, caches).
+      for (const target of [...stash, ...bare]) await wrk(`${target.base}${fixture.path}`, target.pid, 1);
       const ratios: number[] = [];
       const s: WrkResult[] = [];
       const b: WrkResult[] = [];
       // Pairs of runs back to back, which server goes first alternating, so that a slow spell of
-      // the machine falls on both sides of a pair and drift cancels out.
+      // the machine falls on both sides of a pair and drift cancels out; each pair on the next processes.
       for (let i = 0; i < REPEAT; i += 1) {
+        const ours = stash[i % stash.length]!;
+        const theirs = bare[i % bare.length]!;
         if (i % 2 === 0) {
-          s.push(await wrk(`${base}${fixture.path}`, server.pid!));
-          b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
+          s.push(await wrk(`${ours.base}${fixture.path}`, ours.pid));
+          b.push(await wrk(`${theirs.base}${fixture.path}`, theirs.pid));
         } else {
-          b.push(await wrk(`${bareBase}${fixture.path}`, bare.pid!));
-          s.push(await wrk(`${base}${fixture.path}`, server.pid!));
+          b.push(await wrk(`${theirs.base}${fixture.path}`, theirs.pid));
+          s.push(await wrk(`${ours.base}${fixture.path}`, ours.pid));
         }
         ratios.push(s[i]!.rps / b[i]!.rps);
       }
@@ -375,11 +405,11 @@ async function endpoints(base: string, dir: string, server: ChildProcess): Promi
         ).toFixed(1)}/${median(b.map((r) => r.p99)).toFixed(1)}${errors ? `  ERRORS ${errors}` : ''}`,
       );
     }
-    print(`\nbare node: ${rssMb(bare.pid!).toFixed(0)} MB resident after the load`);
+    print(`\nbare node: ${Math.max(...bare.map((p) => rssMb(p.pid))).toFixed(0)} MB resident after the load`);
+    return Math.max(...stash.map((p) => rssMb(p.pid)));
   } finally {
-    await stop(bare);
+    for (const child of started) await stop(child);
   }
-  void server;
 }
 
 /** Opens `count` SSE connections, posts one event, and measures until each connection has it. */
@@ -479,7 +509,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     print(
-      `Stashboard bench: wrk ${RUN_SECONDS} s x ${REPEAT} per endpoint and server, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'servers on CPU 0, wrk and this script on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n`,
+      `Stashboard bench: wrk ${RUN_SECONDS} s x ${REPEAT} per endpoint and server, in pairs rotating over ${PROCESSES} processes of each, ${CONNECTIONS} connections, accept-encoding "${ENCODING}", ${pinning ? 'servers on CPU 0, wrk and this script on CPU 1' : 'NOT pinned (taskset or a second CPU missing)'}\n`,
     );
     const small = join(dir, 'small.db');
     await seed(small, 20, 90);
@@ -492,8 +522,7 @@ async function main(): Promise<void> {
     // Left alone, V8's memory reducer gives back the start-up garbage after some 15 s.
     await sleep(28_000);
     const idle = rssMb(server.pid!);
-    if (ONLY.has('endpoints')) await endpoints(base, dir, server);
-    const afterLoad = rssMb(server.pid!);
+    const afterLoad = ONLY.has('endpoints') ? await endpoints(base, dir, server, small) : rssMb(server.pid!);
     print(
       `\nstashboard resident memory: ${started.toFixed(0)} MB 2 s after start, ${idle.toFixed(0)} MB idle (30 s after start), ${afterLoad.toFixed(0)} MB after the load`,
     );
@@ -510,7 +539,9 @@ async function main(): Promise<void> {
     print(`stashboard resident memory at the end: ${rssMb(server.pid!).toFixed(0)} MB`);
     const code = await stop(server);
     print(`stashboard exited with ${code} on SIGTERM`);
-    const log = readFileSync(join(dir, 'stashboard.log'), 'utf8').split('\n');
+    const log = readdirSync(dir)
+      .filter((name) => /^stashboard(-\d+)?\.log$/.test(name))
+      .flatMap((name) => readFileSync(join(dir, name), 'utf8').split('\n'));
     const dropped = log
       .filter((line) => line.includes('log lines dropped'))
       .reduce((sum, line) => sum + ((JSON.parse(line) as { dropped?: number }).dropped ?? 0), 0);
