@@ -22,6 +22,13 @@ class HeldFlushes {
   }
 }
 
+/** Creates the notes table, finishing the flush its creation waits for. */
+async function createNotes(db: Database['db'], flushes: HeldFlushes): Promise<void> {
+  const create = sql`create table notes (text text not null)`.execute(db);
+  await flushes.finishOne();
+  await create;
+}
+
 const settled = async (promise: Promise<unknown>): Promise<boolean> => {
   let done = false;
   promise.then(
@@ -59,9 +66,7 @@ describe('SQLite group commit: a write is answered only once the write-ahead log
   it('holds a write until a flush that began after its commit has finished; reads go on meanwhile', async () => {
     const flushes = new HeldFlushes();
     const { db } = await open('hold.db', flushes);
-    const create = sql`create table notes (text text not null)`.execute(db);
-    await flushes.finishOne();
-    await create;
+    await createNotes(db, flushes);
     const insert = db.transaction().execute((trx) => sql`insert into notes (text) values ('held')`.execute(trx));
     assert.equal(await settled(insert), false, 'the write waits for the flush');
     // the connection is free: another request reads (and sees the commit) while the flush runs
@@ -75,9 +80,7 @@ describe('SQLite group commit: a write is answered only once the write-ahead log
   it('writes that commit during a flush share the next one (sixteen writers, two flushes)', async () => {
     const flushes = new HeldFlushes();
     const { db } = await open('group.db', flushes);
-    const create = sql`create table notes (text text not null)`.execute(db);
-    await flushes.finishOne();
-    await create;
+    await createNotes(db, flushes);
     const writes = Array.from({ length: 16 }, (_, i) =>
       db.transaction().execute((trx) => sql`insert into notes (text) values (${`note ${i}`})`.execute(trx)),
     );
@@ -100,9 +103,7 @@ describe('SQLite group commit: a write is answered only once the write-ahead log
   it('a failed flush fails the writes waiting for it (never answered as saved)', async () => {
     const flushes = new HeldFlushes();
     const { db } = await open('failed.db', flushes);
-    const create = sql`create table notes (text text not null)`.execute(db);
-    await flushes.finishOne();
-    await create;
+    await createNotes(db, flushes);
     const insert = sql`insert into notes (text) values ('lost?')`.execute(db);
     await flushes.finishOne(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
     await assert.rejects(insert, /EIO/);
@@ -111,9 +112,7 @@ describe('SQLite group commit: a write is answered only once the write-ahead log
   it('closing the database lets the flush a write waits for finish first', async () => {
     const flushes = new HeldFlushes();
     const database = connect(join(dir, 'closing.db'), { flushFile: flushes.flushFile });
-    const create = sql`create table notes (text text not null)`.execute(database.db);
-    await flushes.finishOne();
-    await create;
+    await createNotes(database.db, flushes);
     const insert = sql`insert into notes (text) values ('last')`.execute(database.db);
     assert.equal(await settled(insert), false, 'committed, waiting for its flush');
     const closing = database.close();

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsync, openSync } from 'node:fs';
-import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { SqliteDialect, SqliteDriver, type Driver, type SqliteDialectConfig } from 'kysely';
 
 /**
  * Durable SQLite commits without one disk flush per commit on the event loop.
@@ -78,7 +78,7 @@ export class WalFlusher {
  */
 export class GroupCommitSqliteDialect extends SqliteDialect {
   constructor(
-    config: SqliteDialectConfig,
+    private readonly config: SqliteDialectConfig,
     private readonly flusher: WalFlusher,
     private readonly wrote: () => boolean,
   ) {
@@ -86,34 +86,28 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new GroupCommitSqliteDriver(super.createDriver() as SqliteDriver, this.flusher, this.wrote);
+    return new GroupCommitSqliteDriver(this.config, this.flusher, this.wrote);
   }
 }
 
-class GroupCommitSqliteDriver implements Driver {
+/** Kysely's SQLite driver, waiting for the log's flush after giving back a connection that wrote. */
+class GroupCommitSqliteDriver extends SqliteDriver {
   constructor(
-    private readonly driver: SqliteDriver,
+    config: SqliteDialectConfig,
     private readonly flusher: WalFlusher,
     private readonly wrote: () => boolean,
-  ) {}
+  ) {
+    super(config);
+  }
 
-  init = () => this.driver.init();
-  acquireConnection = () => this.driver.acquireConnection();
-  beginTransaction = (connection: DatabaseConnection) => this.driver.beginTransaction(connection);
-  commitTransaction = (connection: DatabaseConnection) => this.driver.commitTransaction(connection);
-  rollbackTransaction = (connection: DatabaseConnection) => this.driver.rollbackTransaction(connection);
-  savepoint: SqliteDriver['savepoint'] = (...args) => this.driver.savepoint(...args);
-  rollbackToSavepoint: SqliteDriver['rollbackToSavepoint'] = (...args) => this.driver.rollbackToSavepoint(...args);
-  releaseSavepoint: SqliteDriver['releaseSavepoint'] = (...args) => this.driver.releaseSavepoint(...args);
-
-  async releaseConnection(): Promise<void> {
+  override async releaseConnection(): Promise<void> {
     const wrote = this.wrote();
-    await this.driver.releaseConnection();
+    await super.releaseConnection();
     if (wrote) await this.flusher.flush();
   }
 
-  async destroy(): Promise<void> {
+  override async destroy(): Promise<void> {
     await this.flusher.close();
-    await this.driver.destroy();
+    await super.destroy();
   }
 }

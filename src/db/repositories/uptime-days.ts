@@ -153,17 +153,7 @@ export async function uptimeAfterInsert(
   for (let i = 0; i < added.length; i += CHUNK) {
     const rows = await db
       .insertInto('uptime_days')
-      .values(
-        added.slice(i, i + CHUNK).map((d) => ({
-          service_id: serviceId,
-          day_start: d.start,
-          day_end: d.end,
-          counted: d.counted,
-          major: d.major,
-          partial: d.partial,
-          degraded: d.degraded,
-        })),
-      )
+      .values(added.slice(i, i + CHUNK).map((d) => dayRow(serviceId, d)))
       .onConflict((oc) =>
         oc
           .columns(['service_id', 'day_start'])
@@ -185,21 +175,24 @@ export async function uptimeAfterInsert(
   }
 }
 
+/** A stored day as its table row. */
+function dayRow(serviceId: number, d: StoredUptimeDay) {
+  return {
+    service_id: serviceId,
+    day_start: d.start,
+    day_end: d.end,
+    counted: d.counted,
+    major: d.major,
+    partial: d.partial,
+    degraded: d.degraded,
+  };
+}
+
 async function insertDays(db: Db, serviceId: number, days: readonly StoredUptimeDay[]): Promise<void> {
   for (let i = 0; i < days.length; i += CHUNK) {
     await db
       .insertInto('uptime_days')
-      .values(
-        days.slice(i, i + CHUNK).map((d) => ({
-          service_id: serviceId,
-          day_start: d.start,
-          day_end: d.end,
-          counted: d.counted,
-          major: d.major,
-          partial: d.partial,
-          degraded: d.degraded,
-        })),
-      )
+      .values(days.slice(i, i + CHUNK).map((d) => dayRow(serviceId, d)))
       .execute();
   }
 }
