@@ -63,6 +63,31 @@ describe('log destination', () => {
     out.close();
   });
 
+  it('keeps text that is not ASCII, and lines longer than a batch, whole and in order', async () => {
+    const out = pipe();
+    const destination = new BatchedDestination(out.writer, 1024, 5);
+    const sent: string[] = [];
+    for (let i = 0; i < 2_000; i += 1) {
+      const text = i % 100 === 7 ? 'long '.repeat(2_000) : i % 3 === 0 ? `Störung ✓ 🚦 ${i}` : `line ${i}`;
+      sent.push(JSON.stringify({ n: i, text }));
+      destination.write(`${sent[i]}\n`);
+    }
+    assert.deepEqual(await out.drain(destination.end()), sent);
+    out.close();
+  });
+
+  it('writes out everything pending at once when the process must exit', () => {
+    const out = pipe();
+    const destination = new BatchedDestination(out.writer, 64 * 1024, 60_000);
+    const sent = Array.from({ length: 300 }, (_, i) => `{"n":${i}}`);
+    for (const line of sent) destination.write(`${line}\n`);
+    destination.flushSync();
+    return out.drain(Promise.resolve()).then((lines) => {
+      assert.deepEqual(lines, sent);
+      out.close();
+    });
+  });
+
   it('drops and counts lines beyond its bound while the output does not read, and reports them once it does', async () => {
     const out = pipe();
     const maxPending = 256 * 1024;
