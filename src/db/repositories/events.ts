@@ -9,6 +9,7 @@ import {
   uptimeAfterInsert,
 } from './uptime-days.ts';
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 import type { EventRow } from '../schema.ts';
 import type { Status, StatusEvent } from '../../domain/resources.ts';
 import { allStatuses } from './statuses.ts';
@@ -100,12 +101,22 @@ export async function findEventBySid(db: Db, sid: string): Promise<StatusEvent |
 /** The newest event of each service that has one, keyed by service id. */
 export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<number, StatusEvent>> {
   if (serviceIds && serviceIds.length === 0) return new Map();
+  const rows =
+    serviceIds?.length === 1
+      ? await currentEventOfOne.all(db, { serviceId: serviceIds[0]! })
+      : await currentEventsQuery(db, { ids: serviceIds }).execute();
+  const statuses = await statusesById(db);
+  return new Map(rows.map((r) => [r.service_id, toEvent(r, statuses)]));
+}
+
+function currentEventsQuery(db: Db, services: { ids?: readonly number[]; id?: number }) {
   // The services are chosen inside the subquery: an outer `service_id in (...)` lets SQLite
   // scan every event of those services (100,000s) instead of looking up one id each.
-  const q = eventsWithService(db).where('events.id', 'in', (eb) => {
-    let services = eb.selectFrom('services as s');
-    if (serviceIds) services = services.where('s.id', 'in', serviceIds);
-    return services.select((inner) =>
+  return eventsWithService(db).where('events.id', 'in', (eb) => {
+    let chosen = eb.selectFrom('services as s');
+    if (services.ids) chosen = chosen.where('s.id', 'in', services.ids);
+    if (services.id !== undefined) chosen = chosen.where('s.id', '=', services.id);
+    return chosen.select((inner) =>
       inner
         .selectFrom('events as e2')
         .select('e2.id')
@@ -116,10 +127,10 @@ export async function currentEvents(db: Db, serviceIds?: number[]): Promise<Map<
         .as('current_id'),
     );
   });
-  const rows = await q.execute();
-  const statuses = await statusesById(db);
-  return new Map(rows.map((r) => [r.service_id, toEvent(r, statuses)]));
 }
+
+/** One service's current event: every event written asks for it. */
+const currentEventOfOne = prepared((db, v: { serviceId: number }) => currentEventsQuery(db, { id: v.serviceId }));
 
 export interface NewEvent {
   sid: string;
@@ -133,23 +144,41 @@ export interface NewEvent {
   authorScope?: string | null;
 }
 
+/** An event as its table row. */
+function eventRow(event: NewEvent) {
+  return {
+    sid: event.sid,
+    service_id: event.serviceId,
+    status_id: event.statusId,
+    message: event.message,
+    informational: event.informational ? 1 : 0,
+    timestamp: event.timestamp,
+    author: event.author,
+    author_scope: event.authorScope ?? null,
+  };
+}
+
+const insertEventRow = prepared((db, v: ReturnType<typeof eventRow>) =>
+  db
+    .insertInto('events')
+    .values({
+      sid: v.sid,
+      service_id: v.service_id,
+      status_id: v.status_id,
+      message: v.message,
+      informational: v.informational,
+      timestamp: v.timestamp,
+      author: v.author,
+      author_scope: v.author_scope,
+    })
+    .returning('id'),
+);
+
 export async function insertEvent(db: Db, event: NewEvent): Promise<number> {
   // The stored uptime days change with the service's history, in the same transaction.
   const zone = await lockServiceHistory(db, event.serviceId);
-  const row = await db
-    .insertInto('events')
-    .values({
-      sid: event.sid,
-      service_id: event.serviceId,
-      status_id: event.statusId,
-      message: event.message,
-      informational: event.informational ? 1 : 0,
-      timestamp: event.timestamp,
-      author: event.author,
-      author_scope: event.authorScope ?? null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await insertEventRow.first(db, eventRow(event));
+  if (!row) throw new Error('the inserted event returned no id');
   await uptimeAfterInsert(db, zone, event.serviceId, { timestamp: event.timestamp, id: row.id });
   return row.id;
 }
@@ -163,18 +192,7 @@ export async function insertEvents(db: Db, events: readonly NewEvent[]): Promise
   for (let i = 0; i < events.length; i += CHUNK) {
     await db
       .insertInto('events')
-      .values(
-        events.slice(i, i + CHUNK).map((event) => ({
-          sid: event.sid,
-          service_id: event.serviceId,
-          status_id: event.statusId,
-          message: event.message,
-          informational: event.informational ? 1 : 0,
-          timestamp: event.timestamp,
-          author: event.author,
-          author_scope: event.authorScope ?? null,
-        })),
-      )
+      .values(events.slice(i, i + CHUNK).map(eventRow))
       .execute();
   }
   if (events.length > 0) await rebuildUptimeDays(db, { serviceIds: events.map((e) => e.serviceId) });

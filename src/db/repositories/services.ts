@@ -1,4 +1,5 @@
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 import type { ServiceRow } from '../schema.ts';
 import type { Service, ServiceList } from '../../domain/resources.ts';
 import { byPosition } from '../../domain/ordering.ts';
@@ -42,8 +43,12 @@ export async function allServices(db: Db, filter: { listId?: number | null } = {
   return hydrate(db, await q.execute());
 }
 
+const serviceBySlug = prepared((db, v: { slug: string }) =>
+  db.selectFrom('services').selectAll().where('slug', '=', v.slug),
+);
+
 export async function findServiceBySlug(db: Db, slug: string): Promise<Service | undefined> {
-  const row = await db.selectFrom('services').selectAll().where('slug', '=', slug).executeTakeFirst();
+  const row = await serviceBySlug.first(db, { slug });
   return row ? (await hydrate(db, [row]))[0] : undefined;
 }
 

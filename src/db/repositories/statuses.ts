@@ -1,4 +1,5 @@
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 import type { StatusRow } from '../schema.ts';
 import type { Status } from '../../domain/resources.ts';
 import { byName } from '../../domain/ordering.ts';
@@ -18,13 +19,18 @@ export function toStatus(row: StatusRow): Status {
   };
 }
 
+const everyStatus = prepared((db) => db.selectFrom('statuses').selectAll());
+const statusBySlug = prepared((db, v: { slug: string }) =>
+  db.selectFrom('statuses').selectAll().where('slug', '=', v.slug),
+);
+
 export async function allStatuses(db: Db): Promise<Status[]> {
-  const rows = await db.selectFrom('statuses').selectAll().execute();
+  const rows = await everyStatus.all(db, {});
   return rows.map(toStatus).sort(byName);
 }
 
 export async function findStatusBySlug(db: Db, slug: string): Promise<Status | undefined> {
-  const row = await db.selectFrom('statuses').selectAll().where('slug', '=', slug).executeTakeFirst();
+  const row = await statusBySlug.first(db, { slug });
   return row && toStatus(row);
 }
 

@@ -1,5 +1,6 @@
-import { PostgresAdapter, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Db } from '../connect.ts';
+import { dialectOf, prepared } from '../prepared.ts';
 import { daysCovering, type ZonedDay } from '../../domain/calendar.ts';
 import type { ComponentStatus } from '../../domain/component-status.ts';
 import { closedUptimeDays, type StoredUptimeDay, type UptimeEvent } from '../../domain/uptime.ts';
@@ -16,17 +17,29 @@ const STATE_ID = 1;
 const CHUNK = 500;
 
 function onPostgres(db: Db): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
+  return dialectOf(db) === 'postgres';
 }
 
-/** The zone the stored days are counted in (`lock`: PostgreSQL row lock on it, else none). */
-async function storedZone(db: Db, lock: 'share' | 'update' | 'none' = 'none'): Promise<string> {
+function zoneQuery(db: Db, lock: 'share' | 'update' | 'none') {
   let q = db.selectFrom('uptime_state').select('time_zone').where('id', '=', STATE_ID);
   if (onPostgres(db) && lock === 'share') q = q.forShare();
   if (onPostgres(db) && lock === 'update') q = q.forUpdate();
-  const row = await q.executeTakeFirstOrThrow();
+  return q;
+}
+
+/** Asked before every event written. */
+const zoneForShare = prepared((db) => zoneQuery(db, 'share'));
+
+/** The zone the stored days are counted in (`lock`: PostgreSQL row lock on it, else none). */
+async function storedZone(db: Db, lock: 'share' | 'update' | 'none' = 'none'): Promise<string> {
+  const row = lock === 'share' ? await zoneForShare.first(db, {}) : await zoneQuery(db, lock).executeTakeFirst();
+  if (!row) throw new Error('uptime_state has no row');
   return row.time_zone;
 }
+
+const lockService = prepared((db, v: { serviceId: number }) =>
+  db.selectFrom('services').select('id').where('id', '=', v.serviceId).forNoKeyUpdate(),
+);
 
 /**
  * Called before an event of the service is written or deleted; returns the stored days' zone.
@@ -37,7 +50,7 @@ async function storedZone(db: Db, lock: 'share' | 'update' | 'none' = 'none'): P
 export async function lockServiceHistory(db: Db, serviceId: number): Promise<string> {
   const zone = await storedZone(db, 'share');
   if (onPostgres(db)) {
-    await db.selectFrom('services').select('id').where('id', '=', serviceId).forNoKeyUpdate().execute();
+    await lockService.run(db, { serviceId });
   }
   return zone;
 }
@@ -81,32 +94,40 @@ async function latestEventAt(db: Db, serviceId: number): Promise<number | undefi
   return row === undefined ? undefined : Number(row.timestamp);
 }
 
+type HistoryPoint = { serviceId: number; timestamp: number; id: number };
+
+// Row-value comparisons: both dialects answer them with one range of the (service, time, id) index.
+const eventBefore = prepared((db, v: HistoryPoint) =>
+  db
+    .selectFrom('events as e')
+    .innerJoin('statuses as s', 's.id', 'e.status_id')
+    .select(['e.timestamp', 's.component_status'])
+    .where('e.service_id', '=', v.serviceId)
+    .where(sql<boolean>`(e.timestamp, e.id) < (${v.timestamp}, ${v.id})`)
+    .orderBy('e.timestamp', 'desc')
+    .orderBy('e.id', 'desc')
+    .limit(1),
+);
+
+const eventAfter = prepared((db, v: HistoryPoint) =>
+  db
+    .selectFrom('events')
+    .select('timestamp')
+    .where('service_id', '=', v.serviceId)
+    .where(sql<boolean>`(events.timestamp, events.id) > (${v.timestamp}, ${v.id})`)
+    .orderBy('timestamp', 'asc')
+    .orderBy('id', 'asc')
+    .limit(1),
+);
+
 /** The events just before and just after one of the service's (by timestamp, then id). */
 export async function historyNeighbours(
   db: Db,
   serviceId: number,
   event: { timestamp: number; id: number },
 ): Promise<{ previous?: UptimeEvent; next?: number }> {
-  const previous = await db
-    .selectFrom('events as e')
-    .innerJoin('statuses as s', 's.id', 'e.status_id')
-    .select(['e.timestamp', 's.component_status'])
-    .where('e.service_id', '=', serviceId)
-    // Row-value comparisons: both dialects answer them with one range of the (service, time, id) index.
-    .where(sql<boolean>`(e.timestamp, e.id) < (${event.timestamp}, ${event.id})`)
-    .orderBy('e.timestamp', 'desc')
-    .orderBy('e.id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  const next = await db
-    .selectFrom('events')
-    .select('timestamp')
-    .where('service_id', '=', serviceId)
-    .where(sql<boolean>`(events.timestamp, events.id) > (${event.timestamp}, ${event.id})`)
-    .orderBy('timestamp', 'asc')
-    .orderBy('id', 'asc')
-    .limit(1)
-    .executeTakeFirst();
+  const previous = await eventBefore.first(db, { serviceId, ...event });
+  const next = await eventAfter.first(db, { serviceId, ...event });
   return {
     ...(previous && {
       previous: {
@@ -150,30 +171,47 @@ export async function uptimeAfterInsert(
   if (added.length === 0) return;
   // One statement adds the interval to the stored days, creating the days not stored yet.
   let written = 0;
-  for (let i = 0; i < added.length; i += CHUNK) {
-    const rows = await db
-      .insertInto('uptime_days')
-      .values(added.slice(i, i + CHUNK).map((d) => dayRow(serviceId, d)))
-      .onConflict((oc) =>
-        oc
-          .columns(['service_id', 'day_start'])
-          .doUpdateSet((eb) => ({
-            counted: eb('uptime_days.counted', '+', eb.ref('excluded.counted')),
-            major: eb('uptime_days.major', '+', eb.ref('excluded.major')),
-            partial: eb('uptime_days.partial', '+', eb.ref('excluded.partial')),
-            degraded: eb('uptime_days.degraded', '+', eb.ref('excluded.degraded')),
-          }))
-          .where((eb) => eb('uptime_days.day_end', '=', eb.ref('excluded.day_end'))),
-      )
-      .returning('day_start')
-      .execute();
-    written += rows.length;
+  if (added.length === 1) {
+    written = (await addToOneDay.all(db, { serviceId, ...added[0]! })).length;
+  } else {
+    for (let i = 0; i < added.length; i += CHUNK) {
+      written += (
+        await addToDays(
+          db,
+          added.slice(i, i + CHUNK).map((d) => dayRow(serviceId, d)),
+        ).execute()
+      ).length;
+    }
   }
   // A stored day with other bounds (time-zone rules changed since) was left alone: count the days again.
   if (written < added.length) {
     await refreshUptimeDays(db, zone, serviceId, { from: around.previous.timestamp, to: event.timestamp });
   }
 }
+
+/** Adds closed intervals to stored days, inserting the days not stored yet; returns the days written. */
+function addToDays(db: Db, rows: ReturnType<typeof dayRow>[]) {
+  return db
+    .insertInto('uptime_days')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns(['service_id', 'day_start'])
+        .doUpdateSet((eb) => ({
+          counted: eb('uptime_days.counted', '+', eb.ref('excluded.counted')),
+          major: eb('uptime_days.major', '+', eb.ref('excluded.major')),
+          partial: eb('uptime_days.partial', '+', eb.ref('excluded.partial')),
+          degraded: eb('uptime_days.degraded', '+', eb.ref('excluded.degraded')),
+        }))
+        .where((eb) => eb('uptime_days.day_end', '=', eb.ref('excluded.day_end'))),
+    )
+    .returning('day_start');
+}
+
+/** An event usually closes an interval within one day. */
+const addToOneDay = prepared((db, v: StoredUptimeDay & { serviceId: number }) =>
+  addToDays(db, [dayRow(v.serviceId, v)]),
+);
 
 /** A stored day as its table row. */
 function dayRow(serviceId: number, d: StoredUptimeDay) {
