@@ -1,24 +1,37 @@
 import { sql } from 'kysely';
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 import type { AuditEntry, NewAuditEntry } from '../../domain/audit.ts';
 
 export type { AuditEntry, NewAuditEntry };
 
+function auditRow(e: NewAuditEntry) {
+  return {
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    target: e.target ?? '',
+    detail: e.detail ?? '',
+    address: e.address ?? '',
+  };
+}
+
+/** Most writes record one entry. */
+const insertOne = prepared((db, v: ReturnType<typeof auditRow>) =>
+  db.insertInto('audit_log').values({
+    at: v.at,
+    actor: v.actor,
+    action: v.action,
+    target: v.target,
+    detail: v.detail,
+    address: v.address,
+  }),
+);
+
 export async function insertAuditEntries(db: Db, entries: NewAuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await db
-    .insertInto('audit_log')
-    .values(
-      entries.map((e) => ({
-        at: e.at,
-        actor: e.actor,
-        action: e.action,
-        target: e.target ?? '',
-        detail: e.detail ?? '',
-        address: e.address ?? '',
-      })),
-    )
-    .execute();
+  if (entries.length === 1) return insertOne.run(db, auditRow(entries[0]!));
+  await db.insertInto('audit_log').values(entries.map(auditRow)).execute();
 }
 
 export interface AuditQuery {

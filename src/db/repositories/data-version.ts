@@ -1,13 +1,18 @@
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 
 /** Increments the data version inside a write transaction; returns the new value. */
-export async function bumpDataVersion(db: Db): Promise<number> {
-  const row = await db
+const bump = prepared((db) =>
+  db
     .updateTable('data_version')
     .set((eb) => ({ version: eb('version', '+', 1) }))
     .where('id', '=', 1)
-    .returning('version')
-    .executeTakeFirstOrThrow();
+    .returning('version'),
+);
+
+export async function bumpDataVersion(db: Db): Promise<number> {
+  const row = await bump.first(db, {});
+  if (!row) throw new Error('data_version has no row');
   return Number(row.version);
 }
 

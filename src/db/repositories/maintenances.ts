@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 import type { IncidentsTable } from '../schema-incidents.ts';
 import type { Maintenance, MaintenanceReport, MaintenanceStatus } from '../../domain/maintenance.ts';
 
@@ -107,14 +108,17 @@ export async function activeMaintenancesOfService(db: Db, serviceId: number): Pr
 }
 
 /** Ids of services under an active maintenance. */
-export async function servicesUnderMaintenance(db: Db): Promise<Set<number>> {
-  const rows = await db
+const underMaintenance = prepared((db) =>
+  db
     .selectFrom('incident_services')
     .innerJoin('incidents', 'incidents.id', 'incident_services.incident_id')
     .select('incident_services.service_id')
     .where('incidents.kind', '=', 'maintenance')
-    .where('incidents.status', 'in', ACTIVE)
-    .execute();
+    .where('incidents.status', 'in', ACTIVE),
+);
+
+export async function servicesUnderMaintenance(db: Db): Promise<Set<number>> {
+  const rows = await underMaintenance.all(db, {});
   return new Set(rows.map((r) => r.service_id));
 }
 

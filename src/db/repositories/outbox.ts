@@ -1,4 +1,5 @@
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 
 export interface OutboxEntry {
   id: number;
@@ -10,31 +11,44 @@ export interface OutboxEntry {
   createdAt: number;
 }
 
+const insertEntry = prepared(
+  (
+    db,
+    v: { topic: string; slug: string; informational: number; subscriberId: number | null; payload: string; at: number },
+  ) =>
+    db
+      .insertInto('outbox')
+      .values({
+        topic: v.topic,
+        service_slug: v.slug,
+        informational: v.informational,
+        subscriber_id: v.subscriberId,
+        payload: v.payload,
+        created_at: v.at,
+      })
+      .returning('id'),
+);
+
 export async function insertOutboxEntry(db: Db, entry: Omit<OutboxEntry, 'id'>): Promise<number> {
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      topic: entry.topic,
-      service_slug: entry.serviceSlug,
-      informational: entry.informational ? 1 : 0,
-      subscriber_id: entry.subscriberId,
-      payload: entry.payload,
-      created_at: entry.createdAt,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await insertEntry.first(db, {
+    topic: entry.topic,
+    slug: entry.serviceSlug,
+    informational: entry.informational ? 1 : 0,
+    subscriberId: entry.subscriberId,
+    payload: entry.payload,
+    at: entry.createdAt,
+  });
+  if (!row) throw new Error('the inserted notification returned no id');
   return row.id;
 }
 
+const unplanned = prepared((db, v: { limit: number }) =>
+  db.selectFrom('outbox').selectAll().where('planned_at', 'is', null).orderBy('id').limit(v.limit),
+);
+
 /** Notifications whose deliveries are not written yet, oldest first. */
 export async function unplannedEntries(db: Db, limit: number): Promise<OutboxEntry[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('planned_at', 'is', null)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+  const rows = await unplanned.all(db, { limit });
   return rows.map((r) => ({
     id: r.id,
     topic: r.topic,

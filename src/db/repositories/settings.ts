@@ -1,8 +1,13 @@
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
+
+const settingByKey = prepared((db, v: { key: string }) =>
+  db.selectFrom('settings').select('value').where('key', '=', v.key),
+);
 
 /** Key-value settings, each value stored as JSON text. */
 export async function readSetting<T>(db: Db, key: string): Promise<T | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  const row = await settingByKey.first(db, { key });
   return row ? (JSON.parse(row.value) as T) : undefined;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../connect.ts';
+import { prepared } from '../prepared.ts';
 import type { Subscriber } from '../../domain/subscribers.ts';
 
 export type { Subscriber };
@@ -73,16 +74,19 @@ export async function deleteSubscriber(db: Db, id: number): Promise<boolean> {
   return Number(result.numDeletedRows) > 0;
 }
 
-/** Confirmed subscribers who want notifications of this service, `after` an id, in pages (for fan-out). */
-export async function confirmedSubscriberPage(db: Db, afterId: number, limit: number): Promise<Subscriber[]> {
-  const rows = await db
+const confirmedPage = prepared((db, v: { afterId: number; limit: number }) =>
+  db
     .selectFrom('subscribers')
     .selectAll()
     .where('confirmed_at', 'is not', null)
-    .where('id', '>', afterId)
+    .where('id', '>', v.afterId)
     .orderBy('id')
-    .limit(limit)
-    .execute();
+    .limit(v.limit),
+);
+
+/** Confirmed subscribers who want notifications of this service, `after` an id, in pages (for fan-out). */
+export async function confirmedSubscriberPage(db: Db, afterId: number, limit: number): Promise<Subscriber[]> {
+  const rows = await confirmedPage.all(db, { afterId, limit });
   return rows.map(toSubscriber);
 }
 
