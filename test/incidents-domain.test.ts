@@ -7,13 +7,13 @@ import {
   checkTransition,
   componentStatusOf,
   computeImpact,
-  pageStatus,
   parseImpactOverride,
   parseIncidentStatus,
   statusAfterUpdate,
   statusForComponentStatus,
 } from '../src/domain/incidents.ts';
 import { Conflict, Invalid } from '../src/domain/errors.ts';
+import { pageStatus } from '../src/domain/statuspage-v2.ts';
 
 describe('incident lifecycle (§5.1)', () => {
   it('moves freely among the unresolved statuses, back included', () => {
@@ -145,5 +145,7 @@ describe('page status (§4.2)', () => {
     );
     assert.equal(pageStatus(['degraded_performance'], []).description, 'Partially Degraded Service');
     assert.equal(pageStatus(['operational'], ['critical']).indicator, 'none');
+    assert.equal(pageStatus(['under_maintenance', 'operational'], []).indicator, 'maintenance');
+    assert.equal(pageStatus(['under_maintenance', 'partial_outage'], []).indicator, 'minor');
   });
 });

@@ -132,5 +132,30 @@ for (const backend of BACKENDS) {
       await deliverDue(t.ctx, deps, clock.now());
       assert.equal(receiver.arrivals.length, before);
     });
+
+    it("an incident's notice gives the page status as the page shows it, under maintenance", async () => {
+      clock.current = START + 3 * 3_600_000;
+      const res = await t.post('/maintenances', {
+        name: 'Database move',
+        body: 'Moving the database.',
+        services: 'api',
+        scheduled_for: iso(clock.now() + 1000),
+        scheduled_until: iso(clock.now() + 3_600_000),
+        deliver_notifications: 'false',
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      clock.advance(1000);
+      assert.equal(await runMaintenanceTransitions(t.ctx, clock.now()), 1);
+      const before = arrivalsAt('/statuspage').length;
+      const incident = await t.post('/incidents', { name: 'Slow pages', body: 'We are looking into it.' });
+      assert.equal(incident.statusCode, 201, incident.body);
+      await deliverDue(t.ctx, deps, clock.now());
+      const notice = arrivalsAt('/statuspage')
+        .slice(before)
+        .find((b) => 'incident' in b);
+      assert.equal(notice.incident.name, 'Slow pages');
+      assert.equal(notice.page.status_indicator, 'maintenance');
+      assert.equal(notice.page.status_description, 'Service Under Maintenance');
+    });
   });
 }

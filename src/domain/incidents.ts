@@ -166,31 +166,6 @@ export function statusForComponentStatus<S extends { slug: string; name: string;
     )[0];
 }
 
-/** §4.2 page status over leaf component statuses and the impacts of unresolved incidents. */
-export function pageStatus(
-  components: readonly string[],
-  unresolvedImpacts: readonly Impact[],
-): { indicator: string; description: string } {
-  const n = components.length;
-  if (n === 0) {
-    const worst = unresolvedImpacts.reduce<Impact>((a, b) => worseImpact(a, b), 'none');
-    if (worst === 'critical') return { indicator: 'critical', description: 'Major System Outage' };
-    if (worst === 'major') return { indicator: 'major', description: 'Partial System Outage' };
-    if (worst === 'minor') return { indicator: 'minor', description: 'Minor Service Outage' };
-    return { indicator: 'none', description: 'All Systems Operational' };
-  }
-  const all = (s: string) => components.every((c) => c === s);
-  const some = (s: string) => components.includes(s);
-  if (all('major_outage')) return { indicator: 'critical', description: 'Major System Outage' };
-  if (some('major_outage') || all('partial_outage'))
-    return { indicator: 'major', description: 'Partial System Outage' };
-  if (some('partial_outage')) return { indicator: 'minor', description: 'Minor Service Outage' };
-  if (n >= 2 && all('degraded_performance')) return { indicator: 'minor', description: 'Degraded System Service' };
-  if (some('degraded_performance')) return { indicator: 'minor', description: 'Partially Degraded Service' };
-  if (some('under_maintenance')) return { indicator: 'maintenance', description: 'Service Under Maintenance' };
-  return { indicator: 'none', description: 'All Systems Operational' };
-}
-
 export type IncidentKind = 'incident' | 'maintenance';
 
 /** One row of an update's `affected_components` (§4.4), frozen when the update was written. */

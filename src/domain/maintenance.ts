@@ -1,4 +1,5 @@
 import { Conflict, Invalid } from './errors.ts';
+import type { ComponentStatus, V2ComponentStatus } from './component-status.ts';
 
 /** The rules of scheduled maintenance (contract: incidents-maintenance-uptime-v2 §9). Pure: no I/O. */
 
@@ -148,7 +149,7 @@ export function dueTransition(m: MaintenanceWindow, now: number): 'start' | 'com
 }
 
 /** §2/§9.2: the v2 status of a service given its component status and whether an active maintenance covers it. */
-export function overlaidStatus(componentStatus: string, underActiveMaintenance: boolean): string {
+export function overlaidStatus(componentStatus: ComponentStatus, underActiveMaintenance: boolean): V2ComponentStatus {
   if (!underActiveMaintenance) return componentStatus;
   return componentStatus === 'operational' || componentStatus === 'degraded_performance'
     ? 'under_maintenance'

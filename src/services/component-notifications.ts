@@ -3,7 +3,9 @@ import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import { allServices } from '../db/repositories/services.ts';
 import { currentEvents } from '../db/repositories/events.ts';
 import { servicesUnderMaintenance } from '../db/repositories/maintenances.ts';
-import { componentStatusOf, pageStatus } from '../domain/incidents.ts';
+import { componentStatusOf } from '../domain/incidents.ts';
+import { pageStatus } from '../domain/statuspage-v2.ts';
+import type { V2ComponentStatus } from '../domain/component-status.ts';
 import { overlaidStatus } from '../domain/maintenance.ts';
 import type { ComponentNotification } from '../domain/notifications.ts';
 import type { Ids } from './context.ts';
@@ -13,7 +15,7 @@ import type { Service, Status } from '../domain/resources.ts';
 export type V2Statuses = Map<number, string>;
 
 /** What v2 shows for a service whose current event is `event` (none: operational), under an active maintenance's overlay or not (§2). */
-export function v2StatusOf(event: { status: Status } | null | undefined, covered: boolean): string {
+export function v2StatusOf(event: { status: Status } | null | undefined, covered: boolean): V2ComponentStatus {
   return overlaidStatus(event ? componentStatusOf(event.status) : 'operational', covered);
 }
 

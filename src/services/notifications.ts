@@ -3,8 +3,8 @@ import { insertOutboxEntry } from '../db/repositories/outbox.ts';
 import type { EventNotification, IncidentNotification } from '../domain/notifications.ts';
 import type { Service, StatusEvent } from '../domain/resources.ts';
 import type { MaintenanceNotification } from '../domain/maintenance.ts';
-import { componentStatusOf, pageStatus, type IncidentUpdate, type IncidentView } from '../domain/incidents.ts';
-import { allServices } from '../db/repositories/services.ts';
+import type { IncidentUpdate, IncidentView } from '../domain/incidents.ts';
+import { pageStatusNow } from './component-notifications.ts';
 
 /**
  * Writes the notification of an event change to the outbox, inside the caller's transaction: the
@@ -55,11 +55,8 @@ export async function recordIncidentNotification(
   update: IncidentUpdate | null,
   now: number,
 ): Promise<void> {
-  const services = await allServices(trx);
-  const page = pageStatus(
-    services.map((s) => (s.currentEvent ? componentStatusOf(s.currentEvent.status) : 'operational')),
-    [],
-  );
+  // Under the maintenance overlay, as the page shows it.
+  const { page } = await pageStatusNow(trx);
   const names = new Map(view.services.map((s) => [s.slug, s.name]));
   const changes = (update?.events ?? []).map((e) => {
     const row = update!.affectedComponents?.find((a) => a.name === names.get(e.service));
