@@ -11,12 +11,6 @@ export function dialectOf(db: Db): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
-/** A compiled query whose parameters are slots (by name) or constants of the query itself. */
-interface Template<R> {
-  compiled: CompiledQuery<R>;
-  parameters: ReadonlyArray<unknown>;
-}
-
 /**
  * A query built and compiled once per dialect, then run with new values. Building and compiling
  * a Kysely query costs 4 to 25 µs, about what SQLite takes to run one of ours, and a hot write
@@ -25,12 +19,13 @@ interface Template<R> {
  * of the query (an `in` list, a condition added or left out): such a query is not prepared.
  */
 export function prepared<V extends object, R>(build: (db: Db, values: V) => Compilable<R>) {
-  const templates = new Map<Dialect, Template<R>>();
+  // Compiled once per dialect; its parameters are slots (by name) or constants of the query itself.
+  const templates = new Map<Dialect, CompiledQuery<R>>();
 
-  function template(db: Db): Template<R> {
+  function template(db: Db): CompiledQuery<R> {
     const dialect = dialectOf(db);
-    let found = templates.get(dialect);
-    if (found === undefined) {
+    let compiled = templates.get(dialect);
+    if (compiled === undefined) {
       const used = new Set<string>();
       const target: object = {};
       // Every value the query asks for is a stand-in; V's type is what the builder sees.
@@ -44,21 +39,20 @@ export function prepared<V extends object, R>(build: (db: Db, values: V) => Comp
           throw new Error('prepared query: name each value (v.column), do not spread or enumerate them');
         },
       }) as V;
-      const compiled = build(db, slots).compile();
+      compiled = build(db, slots).compile();
       const seen = new Set(compiled.parameters.flatMap((p) => (p instanceof Slot ? [p.name] : [])));
       const lost = [...used].filter((name) => !seen.has(name));
       if (lost.length > 0) throw new Error(`prepared query: ${lost.join(', ')} did not become a parameter`);
-      found = { compiled, parameters: compiled.parameters };
-      templates.set(dialect, found);
+      templates.set(dialect, compiled);
     }
-    return found;
+    return compiled;
   }
 
   function compile(db: Db, values: V): CompiledQuery<R> {
-    const { compiled, parameters } = template(db);
+    const compiled = template(db);
     return {
       ...compiled,
-      parameters: parameters.map((p) => (p instanceof Slot ? (values as Record<string, unknown>)[p.name] : p)),
+      parameters: compiled.parameters.map((p) => (p instanceof Slot ? (values as Record<string, unknown>)[p.name] : p)),
     };
   }
 
@@ -69,7 +63,7 @@ export function prepared<V extends object, R>(build: (db: Db, values: V) => Comp
     async first(db: Db, values: V): Promise<R | undefined> {
       return (await db.executeQuery(compile(db, values))).rows[0];
     },
-    /** Rows changed by an insert, update or delete without `returning`. */
+    /** For an insert, update or delete without `returning`. */
     async run(db: Db, values: V): Promise<void> {
       await db.executeQuery(compile(db, values));
     },
