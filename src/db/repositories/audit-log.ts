@@ -17,16 +17,7 @@ function auditRow(e: NewAuditEntry) {
 }
 
 /** Most writes record one entry. */
-const insertOne = prepared((db, v: ReturnType<typeof auditRow>) =>
-  db.insertInto('audit_log').values({
-    at: v.at,
-    actor: v.actor,
-    action: v.action,
-    target: v.target,
-    detail: v.detail,
-    address: v.address,
-  }),
-);
+const insertOne = prepared((db, v: ReturnType<typeof auditRow>) => db.insertInto('audit_log').values(auditRow(v)));
 
 export async function insertAuditEntries(db: Db, entries: NewAuditEntry[]): Promise<void> {
   if (entries.length === 0) return;

@@ -1,7 +1,6 @@
 import type { Db } from '../connect.ts';
 import { prepared } from '../prepared.ts';
 
-/** Increments the data version inside a write transaction; returns the new value. */
 const bump = prepared((db) =>
   db
     .updateTable('data_version')
@@ -10,6 +9,7 @@ const bump = prepared((db) =>
     .returning('version'),
 );
 
+/** Increments the data version inside a write transaction; returns the new value. */
 export async function bumpDataVersion(db: Db): Promise<number> {
   const row = await bump.first(db, {});
   if (!row) throw new Error('data_version has no row');

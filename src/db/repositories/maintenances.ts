@@ -107,7 +107,6 @@ export async function activeMaintenancesOfService(db: Db, serviceId: number): Pr
   return hydrate(db, rows);
 }
 
-/** Ids of services under an active maintenance. */
 const underMaintenance = prepared((db) =>
   db
     .selectFrom('incident_services')
@@ -117,6 +116,7 @@ const underMaintenance = prepared((db) =>
     .where('incidents.status', 'in', ACTIVE),
 );
 
+/** Ids of services under an active maintenance. */
 export async function servicesUnderMaintenance(db: Db): Promise<Set<number>> {
   const rows = await underMaintenance.all(db, {});
   return new Set(rows.map((r) => r.service_id));
