@@ -17,6 +17,7 @@ import type { Context } from './services/context.ts';
 import { MonitoringLoop } from './workers/monitoring-loop.ts';
 import { CheckProbe } from './outbound/check-probe.ts';
 import { AddressGuard } from './outbound/address-guard.ts';
+import { keepTickObjectShape } from './tick-shape.ts';
 
 export interface OpenContext {
   ctx: Context;
@@ -87,6 +88,7 @@ async function listenForMetrics(metrics: Metrics, address: { host: string; port:
  * the remaining connections are cut.
  */
 export async function startServer(config: Readonly<Config>): Promise<FastifyInstance> {
+  keepTickObjectShape();
   let app: FastifyInstance | undefined;
   const metrics = config.metrics.enabled ? await createMetrics() : undefined;
   const opened = openServingContext(config, { warn: (obj, msg) => app?.log.warn(obj, msg) }, metrics);
