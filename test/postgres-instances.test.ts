@@ -4,6 +4,9 @@ import pg from 'pg';
 import { BACKENDS, freshDatabaseUrl } from './support/harness.ts';
 import { startServerProcess, waitFor, type ServerProcess } from './support/server-process.ts';
 import { startPrivateCluster } from './support/postgres-cluster.ts';
+import { sql } from 'kysely';
+import { connect } from '../src/db/connect.ts';
+import { Unavailable } from '../src/domain/errors.ts';
 
 const ADMIN_TOKEN = 'instances-test-admin-token-0123456789';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -117,6 +120,37 @@ describe(
 );
 
 describe('database outage', { skip: !BACKENDS.includes('postgres') && 'no TEST_DATABASE_URL' }, () => {
+  it('fails a transaction whose connection the server ends between two queries, and the process goes on', async () => {
+    const cluster = await startPrivateCluster();
+    const database = connect(cluster.url);
+    try {
+      const failed = await database.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select 1`.execute(trx);
+          // The connection is in use and idle: the server's goodbye reaches the client itself.
+          cluster.stop();
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await sql`select 1`.execute(trx);
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      assert.ok(failed instanceof Unavailable, `the transaction fails as unavailable: ${String(failed)}`);
+      cluster.start();
+      const rows = await waitFor(
+        'queries to succeed again',
+        async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db).catch(() => undefined))?.rows,
+        20_000,
+      );
+      assert.deepEqual(rows, [{ one: 1 }]);
+    } finally {
+      await database.close().catch(() => {});
+      cluster.destroy();
+    }
+  });
+
   it('answers 503 on writes, keeps serving cached reads, and recovers without a restart', async () => {
     const cluster = await startPrivateCluster();
     let server: ServerProcess | undefined;

@@ -58,8 +58,11 @@ export function connect(url: string, options: ConnectOptions = {}): Database {
     const pool = async () => {
       const pg = await postgresDriver();
       const created = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
-      // An idle client losing its connection (database restart) must not crash the process.
+      // A client losing its connection (database restart) must not crash the process. An idle
+      // one is reported on the pool; one in use between two queries (inside a transaction)
+      // reports on itself, and its next query fails instead (503).
       created.on('error', () => {});
+      created.on('connect', (client) => client.on('error', () => {}));
       return unreachableAsUnavailable(created);
     };
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log: queryLog(options) });
