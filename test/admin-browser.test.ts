@@ -99,6 +99,13 @@ for (const backend of BACKENDS) {
       await page.getByRole('link', { name: 'Services' }).click();
       await page.getByRole('button', { name: 'Create service' }).click();
       assert.match((await page.locator('#new-svc-name-error').textContent()) ?? '', /Name is required/);
+      // The field itself shows it too: a thicker border in the danger colour.
+      assert.deepEqual(
+        await page
+          .getByLabel('Name')
+          .evaluate((el) => [getComputedStyle(el).borderTopColor, getComputedStyle(el).borderTopWidth]),
+        ['rgb(179, 38, 30)', '2px'],
+      );
       await check('services-error');
       await page.getByLabel('Name').fill('API');
       await page.getByLabel('Description').fill('The public REST API');
