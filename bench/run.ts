@@ -10,11 +10,14 @@
 // the servers run on CPU 0, wrk and this script on CPU 1. The server is started as `npm start`
 // starts it (`bin/stashboard.js serve`), with request logging at the default level.
 //
-// On a machine shared with other work, throughput swings with whatever else runs; the second
-// ratio, requests per second of the server's own CPU time (from /proc), is far steadier.
+// On a machine shared with other work, throughput swings with whatever else runs, even between
+// the two runs of a pair. Two more ratios are steadier: requests per second of the server's own
+// CPU time (from /proc), and "same moment": both servers loaded at once (both on CPU 0, one wrk
+// each on CPU 1), so that they share the core and whatever slows the machine slows both alike.
 //
 // BENCH_RUN_SECONDS (default 3): each endpoint run; BENCH_REPEAT (default 6): runs per endpoint and
-// server, in pairs, the median is reported; BENCH_PROCESSES (default 3): processes of each server
+// server, in pairs, the median is reported; BENCH_SAME_REPEAT (default 4): runs of both servers at
+// the same moment per endpoint; BENCH_PROCESSES (default 3): processes of each server
 // the pairs rotate through; BENCH_SECONDS (default 5): each ingest load;
 // BENCH_CONNECTIONS (default 50); BENCH_LIVE (default 10000):
 // live connections; BENCH_ONLY: comma-separated parts to run (endpoints,live,ingest); BENCH_PATHS:
@@ -44,6 +47,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUN_SECONDS = Number(process.env.BENCH_RUN_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 6);
+/** Runs per endpoint with both servers loaded at the same moment. */
+const SAME_REPEAT = Number(process.env.BENCH_SAME_REPEAT ?? 4);
 /**
  * Processes of each server the pairs rotate through. On this kind of machine one process can run
  * 20% faster or slower than another for its whole life; rotating keeps one from setting the result.
@@ -260,11 +265,12 @@ async function runWrk(args: string[], pid: number): Promise<WrkRun> {
   };
 }
 
+function wrkArgs(url: string, seconds: number): string[] {
+  return ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url];
+}
+
 async function wrk(url: string, pid: number, seconds = RUN_SECONDS): Promise<WrkResult> {
-  const run = await runWrk(
-    ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', '-H', `accept-encoding: ${ENCODING}`, url],
-    pid,
-  );
+  const run = await runWrk(wrkArgs(url, seconds), pid);
   const p99 = ms(/\s99%\s+(\S+)/.exec(run.out)?.[1] ?? '');
   const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(run.out);
   const errors = run.non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
@@ -299,7 +305,9 @@ function freePort(): Promise<number> {
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+  const middle = Math.floor(sorted.length / 2);
+  // An even count has two middle values: their mean (not the upper one, which reads high).
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function percentile(values: number[], p: number): number {
@@ -371,7 +379,7 @@ async function endpoints(base: string, dir: string, server: ChildProcess, databa
     // compilation and memory reducer) before it is measured.
     await sleep(30_000);
     print(
-      `endpoint (20 services x 90 days)       bytes  stashboard req/s  bare node req/s  ratio (median of ${REPEAT})  req per CPU-s stash/bare = ratio  p99 ms stash/bare`,
+      `endpoint (20 services x 90 days)       bytes  stashboard req/s  bare node req/s  ratio (median of ${REPEAT})  req per CPU-s stash/bare = ratio  same moment (median of ${SAME_REPEAT})  p99 ms stash/bare`,
     );
     for (const fixture of fixtures) {
       // Warm up every process (JIT, caches).
@@ -393,6 +401,18 @@ async function endpoints(base: string, dir: string, server: ChildProcess, databa
         }
         ratios.push(s[i]!.rps / b[i]!.rps);
       }
+      // Both servers at the same moment, sharing CPU 0: the ratio of their throughputs is the
+      // ratio of their costs per request, measured under the very same conditions.
+      const same: number[] = [];
+      for (let i = 0; i < SAME_REPEAT; i += 1) {
+        const ours = stash[i % stash.length]!;
+        const theirs = bare[i % bare.length]!;
+        const [o, t] = await Promise.all([
+          runWrk(wrkArgs(`${ours.base}${fixture.path}`, RUN_SECONDS), ours.pid),
+          runWrk(wrkArgs(`${theirs.base}${fixture.path}`, RUN_SECONDS), theirs.pid),
+        ]);
+        same.push(o.rps / t.rps);
+      }
       const sCpu = median(s.map((r) => r.perCpuSecond));
       const bCpu = median(b.map((r) => r.perCpuSecond));
       const errors = s.reduce((n, r) => n + r.errors, 0);
@@ -403,9 +423,11 @@ async function endpoints(base: string, dir: string, server: ChildProcess, databa
           .toFixed(0)
           .padStart(
             15,
-          )}  ${median(ratios).toFixed(2).padStart(5)} (${ratios.map((r) => r.toFixed(2)).join(' ')})  ${sCpu.toFixed(0)}/${bCpu.toFixed(0)} = ${(sCpu / bCpu).toFixed(2)}  ${median(
-          s.map((r) => r.p99),
-        ).toFixed(1)}/${median(b.map((r) => r.p99)).toFixed(1)}${errors ? `  ERRORS ${errors}` : ''}`,
+          )}  ${median(ratios).toFixed(2).padStart(5)} (${ratios.map((r) => r.toFixed(2)).join(' ')})  ${sCpu.toFixed(0)}/${bCpu.toFixed(0)} = ${(sCpu / bCpu).toFixed(2)}  ${
+          same.length > 0 ? `${median(same).toFixed(2)} (${same.map((r) => r.toFixed(2)).join(' ')})` : '-'
+        }  ${median(s.map((r) => r.p99)).toFixed(
+          1,
+        )}/${median(b.map((r) => r.p99)).toFixed(1)}${errors ? `  ERRORS ${errors}` : ''}`,
       );
     }
     print(`\nbare node: ${Math.max(...bare.map((p) => rssMb(p.pid))).toFixed(0)} MB resident after the load`);
