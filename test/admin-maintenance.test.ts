@@ -242,6 +242,40 @@ for (const backend of BACKENDS) {
       clock.current = NOW;
     });
 
+    it('deletes a maintenance after a page that says what goes; an in-progress overlay ends at once', async () => {
+      const res = await postForm('/admin/maintenance', [
+        ...without(['name', 'services']),
+        ['name', 'Mistaken work'],
+        ['services', 'website'],
+      ]);
+      assert.equal(res.statusCode, 303);
+      const other = String(res.headers.location).split('/').pop()!;
+      assert.equal((await postForm(`/admin/maintenance/${other}/start`, [])).statusCode, 303);
+      const website = async () =>
+        (await t.inject({ method: 'GET', url: '/api/v2/components.json' }))
+          .json()
+          .components.find((c: { name: string }) => c.name === 'Website');
+      assert.equal((await website()).status, 'under_maintenance');
+
+      const shown = await editor.get(`/admin/maintenance/${other}`);
+      assert.match(shown.body, new RegExp(`<a href="/admin/maintenance/${other}/delete">Delete</a>`));
+      const confirm = await editor.get(`/admin/maintenance/${other}/delete`);
+      assert.equal(confirm.statusCode, 200);
+      assert.match(confirm.body, /<title>Delete Mistaken work\?/);
+      assert.match(confirm.body, /also deletes <strong>2 updates<\/strong>/);
+      assert.match(confirm.body, /It is in progress: its services stop showing “under maintenance” at once/);
+      assert.match(confirm.body, new RegExp(`<form method="post" action="/admin/maintenance/${other}/delete"`));
+
+      assert.equal((await postForm(`/admin/maintenance/${other}/delete`, [], 'wrong')).statusCode, 403);
+      assert.equal((await t.get(`/maintenances/${other}`)).statusCode, 200, 'a refused form deletes nothing');
+      const deleted = await postForm(`/admin/maintenance/${other}/delete`, []);
+      assert.equal(deleted.statusCode, 303);
+      assert.equal(deleted.headers.location, '/admin/maintenance');
+      assert.equal((await t.get(`/maintenances/${other}`)).statusCode, 404);
+      assert.equal((await website()).status, 'operational');
+      assert.equal((await editor.get(`/admin/maintenance/${other}/delete`)).statusCode, 404);
+    });
+
     it('an unknown maintenance is 404', async () => {
       assert.equal((await editor.get('/admin/maintenance/zzzzzzzzzzzz')).statusCode, 404);
       assert.equal((await postForm('/admin/maintenance/zzzzzzzzzzzz/start', [])).statusCode, 404);

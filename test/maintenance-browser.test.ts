@@ -156,6 +156,7 @@ describe('scheduled maintenance in Chromium (phone scheduling, blue card and ser
           ['/admin/maintenance', 'list'],
           [`/admin/maintenance/${id}`, 'page'],
           ['/admin/maintenance/new', 'new'],
+          [`/admin/maintenance/${id}/delete`, 'delete'],
         ] as const) {
           await page.goto(`${base}${path}`);
           await check(page, `admin-${name}-${size.name}-${scheme}`);

@@ -11,11 +11,13 @@ import type { FormState } from '../../views/admin/forms.ts';
 import {
   MAINTENANCE_FIELDS,
   maintenanceAdminPage,
+  maintenanceDeletionText,
   maintenanceListPage,
   scheduleMaintenancePage,
   type AdminMaintenance,
   type MaintenancePageData,
 } from '../../views/admin/maintenance.ts';
+import { confirmPage } from '../../views/admin/confirm.ts';
 import { formValues } from './form-input.ts';
 import { chrome, redirectAfterPost, sendPage } from './respond.ts';
 
@@ -252,6 +254,27 @@ export async function maintenanceRoutes(app: FastifyInstance, options: { ctx: Co
   app.get<IdParams>('/maintenance/:id', editor, async (request, reply) =>
     showMaintenance(request, reply, request.params.id),
   );
+
+  app.get<IdParams>('/maintenance/:id/delete', editor, async (request, reply) => {
+    const view = await maintenances.getMaintenance(ctx, request.params.id);
+    const m = view.maintenance;
+    return sendPage(
+      reply,
+      confirmPage(
+        chrome(request, reply),
+        `Delete ${m.name}?`,
+        `/admin/maintenance/${m.id}/delete`,
+        maintenanceDeletionText(view),
+        `Delete ${m.name}`,
+        `/admin/maintenance/${m.id}`,
+      ),
+    );
+  });
+
+  app.post<IdParams>('/maintenance/:id/delete', editor, async (request, reply) => {
+    const deleted = await maintenances.deleteMaintenance(ctx, request.adminSession!.actor, request.params.id);
+    return redirectAfterPost(request, reply, '/admin/maintenance', `Maintenance ${deleted.maintenance.name} deleted.`);
+  });
 
   app.post<IdParams>('/maintenance/:id/edit', editor, async (request, reply) => {
     const id = request.params.id;

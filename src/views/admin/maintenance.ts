@@ -9,6 +9,7 @@ import {
   MAINTENANCE_STATUSES,
   type Maintenance,
   type MaintenanceStatus,
+  isActive,
 } from '../../domain/maintenance.ts';
 import { csrfField, page, type Chrome } from './layout.ts';
 import { checkbox, errorSummary, input, radios, textarea, type FormState } from './forms.ts';
@@ -196,7 +197,7 @@ export function maintenanceAdminPage(
   const body = html`<p class="maint-facts">
       ${stageBadge(m.status)} · ${windowOf(m, tz)}
       ${m.resolvedAt !== null ? html`· completed ${time(m.resolvedAt, tz)}` : ''} ·
-      <a href="/incidents/${m.id}">Public page</a>
+      <a href="/incidents/${m.id}">Public page</a> · <a href="/admin/maintenance/${m.id}/delete">Delete</a>
     </p>
     <p class="small">
       ${m.autoStart ? 'Starts by itself' : 'Starts by hand'} · ${m.autoComplete ? 'completes by itself' : 'completes by hand'}
@@ -293,6 +294,27 @@ export interface MaintenanceLists {
 }
 
 /** Every maintenance that matters now: in progress, upcoming, recently completed. */
+/** What deleting a maintenance loses, for its confirmation page. */
+export function maintenanceDeletionText(view: AdminMaintenance): Html {
+  const m = view.maintenance;
+  const updates = view.updates.length;
+  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  return html`<p>
+      Deleting the maintenance <strong>${m.name}</strong> also deletes <strong>${plural(updates, 'update')}</strong>.
+      Its public page <code>/incidents/${m.id}</code> answers “not found” from then on, and it leaves the front page,
+      the calendar, the feeds and the Statuspage v2 lists.
+    </p>
+    <p>
+      ${
+        isActive(m.status)
+          ? html`It is in progress: its services stop showing “under maintenance” at once, and subscribers to
+              component changes are told of their status as it then is.`
+          : html`It is not in progress: no service’s shown status changes.`
+      }
+      The status changes it posted stay in the services’ histories, no longer linked to it. This cannot be undone.
+    </p>`;
+}
+
 export function maintenanceListPage(chrome: Chrome, lists: MaintenanceLists, timeZone: string): Html {
   const body = html`<p><a class="button" href="/admin/maintenance/new">Schedule maintenance</a></p>
     <section class="card maint-panel" aria-labelledby="active-title">
