@@ -1,3 +1,4 @@
+import { plural } from '../site/format.ts';
 import { html, type Html } from '../html.ts';
 import type { Service, Status } from '../../domain/resources.ts';
 import {
@@ -439,7 +440,6 @@ export function incidentDeletionText(view: View): Html {
   const i = view.incident;
   const updates = view.updates.length;
   const events = view.updates.reduce((n, u) => n + u.events.length, 0);
-  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   return html`<p>
       Deleting the incident <strong>${i.name}</strong> also deletes <strong>${plural(updates, 'update')}</strong>${
         i.postmortemBody !== null ? html` and its <strong>postmortem</strong>` : ''

@@ -1,3 +1,4 @@
+import { plural } from '../site/format.ts';
 import { html, type Html } from '../html.ts';
 import type { Service } from '../../domain/resources.ts';
 import type { IncidentUpdate } from '../../domain/incidents.ts';
@@ -298,7 +299,6 @@ export interface MaintenanceLists {
 export function maintenanceDeletionText(view: AdminMaintenance): Html {
   const m = view.maintenance;
   const updates = view.updates.length;
-  const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
   return html`<p>
       Deleting the maintenance <strong>${m.name}</strong> also deletes <strong>${plural(updates, 'update')}</strong>.
       Its public page <code>/incidents/${m.id}</code> answers “not found” from then on, and it leaves the front page,
