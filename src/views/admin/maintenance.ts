@@ -294,7 +294,6 @@ export interface MaintenanceLists {
   completed: AdminMaintenance[];
 }
 
-/** Every maintenance that matters now: in progress, upcoming, recently completed. */
 /** What deleting a maintenance loses, for its confirmation page. */
 export function maintenanceDeletionText(view: AdminMaintenance): Html {
   const m = view.maintenance;
@@ -315,6 +314,7 @@ export function maintenanceDeletionText(view: AdminMaintenance): Html {
     </p>`;
 }
 
+/** Every maintenance that matters now: in progress, upcoming, recently completed. */
 export function maintenanceListPage(chrome: Chrome, lists: MaintenanceLists, timeZone: string): Html {
   const body = html`<p><a class="button" href="/admin/maintenance/new">Schedule maintenance</a></p>
     <section class="card maint-panel" aria-labelledby="active-title">
