@@ -112,7 +112,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const freshness = ctx.freshness;
   const hits = new HitPath({
     log: pinoLogger,
-    writeLine: (line) => (deps.logStream ?? destination!).write(line),
+    writeLine: destination
+      ? (line, length) => destination.writeBytes(line, length)
+      : (line, length) => deps.logStream!.write(line.toString('utf8', 0, length)),
+    // pino's own time function reads the same clock.
+    logTime: Date.now,
     genReqId,
     trust: trustFunction(trustProxy),
     onAnswered: deps.metrics && ((...args) => deps.metrics!.request(...args)),

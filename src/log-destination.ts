@@ -57,23 +57,45 @@ export class BatchedDestination {
   write(line: string): boolean {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const most = line.length * 3;
+    if (!this.#admit(most)) return true;
+    if (most > this.#filling.length) return this.#writeLarge(Buffer.from(line));
+    this.#filled += this.#filling.write(line, this.#filled);
+    this.#flushWhenFull();
+    return true;
+  }
+
+  /** A line already encoded: the first `length` bytes of `bytes`, copied at once. */
+  writeBytes(bytes: Buffer, length: number): boolean {
+    if (!this.#admit(length)) return true;
+    if (length > this.#filling.length) return this.#writeLarge(Buffer.from(bytes.subarray(0, length)));
+    bytes.copy(this.#filling, this.#filled, 0, length);
+    this.#filled += length;
+    this.#flushWhenFull();
+    return true;
+  }
+
+  /**
+   * False when the line is dropped. Otherwise the current buffer has room for `most` bytes,
+   * unless no buffer has (then the line goes out in a chunk of its own).
+   */
+  #admit(most: number): boolean {
     // Once lines are dropped, all are until the output has caught up and the gap is reported.
     if (this.#dropped > 0 || this.#queuedBytes + this.#filled + most > this.maxPendingBytes) {
       this.#dropped += 1;
-      return true;
+      return false;
     }
-    if (most > this.#filling.length - this.#filled) {
-      this.#seal();
-      if (most > this.#filling.length) {
-        const bytes = Buffer.from(line);
-        this.#enqueue({ buffer: bytes, length: bytes.length, written: 0 });
-        if (!this.#writing) this.#flush();
-        return true;
-      }
-    }
-    this.#filled += this.#filling.write(line, this.#filled);
-    if (this.#filled >= this.batchBytes && !this.#writing) this.#flush();
+    if (most > this.#filling.length - this.#filled) this.#seal();
     return true;
+  }
+
+  #writeLarge(bytes: Buffer): boolean {
+    this.#enqueue({ buffer: bytes, length: bytes.length, written: 0 });
+    if (!this.#writing) this.#flush();
+    return true;
+  }
+
+  #flushWhenFull(): void {
+    if (this.#filled >= this.batchBytes && !this.#writing) this.#flush();
   }
 
   #newBuffer(): Buffer {

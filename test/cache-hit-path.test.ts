@@ -160,6 +160,30 @@ describe('the cache hit path', () => {
     assert.equal(hits.answered, before);
   });
 
+  it('reads header names in any case, and leaves a request with a repeated Host header to the framework', async () => {
+    const hits = hitPathOf(t.app)!;
+    const first = await rawGet(base, '/api/v1/statuses', { 'Accept-Encoding': 'gzip' });
+    let before = hits.answered;
+    const hit = await rawGet(base, '/api/v1/statuses', { 'ACCEPT-ENCODING': 'gzip' });
+    assert.equal(hits.answered, before + 1);
+    assert.equal(hit.headers['content-encoding'], 'gzip');
+    assert.ok(hit.body.equals(first.body));
+    before = hits.answered;
+    const conditional = await rawGet(base, '/api/v1/statuses', { 'If-None-Match': first.headers.etag as string });
+    assert.equal(conditional.status, 304);
+    const host = new URL(base).host;
+    const twice = await new Promise<number>((resolve, reject) => {
+      const request = http.request(`${base}/api/v1/statuses`, { agent: false, setHost: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      request.setHeader('Host', [host, host]);
+      request.on('error', reject).end();
+    });
+    assert.equal(twice, 200);
+    assert.equal(hits.answered, before);
+  });
+
   it('while draining, answers carry Connection: close (through the framework)', async () => {
     const hits = hitPathOf(t.app)!;
     await rawGet(base, '/rss');

@@ -76,6 +76,26 @@ describe('log destination', () => {
     out.close();
   });
 
+  it('takes lines already encoded as bytes, mixed with text lines, whole and in order', async () => {
+    const out = pipe();
+    const destination = new BatchedDestination(out.writer, 1024, 5);
+    const sent: string[] = [];
+    const scratch = Buffer.alloc(16 * 1024);
+    for (let i = 0; i < 2_000; i += 1) {
+      const text = i % 100 === 7 ? 'long '.repeat(2_000) : `Störung ✓ ${i}`;
+      sent.push(JSON.stringify({ n: i, text }));
+      if (i % 2 === 0) destination.write(`${sent[i]}\n`);
+      else {
+        // Only the first `length` bytes are the line; what follows in the scratch buffer is not.
+        const length = scratch.write(`${sent[i]}\n`);
+        scratch.fill('x', length, length + 10);
+        destination.writeBytes(scratch, length);
+      }
+    }
+    assert.deepEqual(await out.drain(destination.end()), sent);
+    out.close();
+  });
+
   it('writes out everything pending at once when the process must exit', () => {
     const out = pipe();
     const destination = new BatchedDestination(out.writer, 64 * 1024, 60_000);
