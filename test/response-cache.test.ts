@@ -82,7 +82,7 @@ describe('response cache', () => {
     cache.close();
   });
 
-  it('evicts the least recently used entries beyond its bound', async () => {
+  it('evicts entries not used recently beyond its bound', async () => {
     const cache = new ResponseCache({ bus: new ChangeBus(), now: () => Date.now(), maxEntries: 2 });
     let renders = 0;
     const render = async (): Promise<Rendered> => ({ type: 'text/plain', body: `r${++renders}` });

@@ -27,6 +27,8 @@ export interface CacheEntry {
   etag: string;
   expiresAt: number;
   bytes: number;
+  /** Served since eviction last passed it (see #store). */
+  used: boolean;
 }
 
 export interface CacheOptions {
@@ -191,9 +193,8 @@ export class ResponseCache {
     const hit = this.#entries.get(key);
     if (!hit || hit.expiresAt <= this.#options.now()) return undefined;
     this.stats.hits += 1;
-    // Most recently used last: eviction takes from the front.
-    this.#entries.delete(key);
-    this.#entries.set(key, hit);
+    // A flag, not a move to the back of the map: a hit should not reorder a map (see #store).
+    hit.used = true;
     return hit;
   }
 
@@ -318,6 +319,7 @@ export class ResponseCache {
       etag,
       expiresAt: Math.min(rendered.expiresAt ?? maxExpiry, maxExpiry),
       bytes: identity.length + (gz?.length ?? 0) + (br?.length ?? 0),
+      used: false,
     };
   }
 
@@ -327,9 +329,18 @@ export class ResponseCache {
     if (entry.bytes > this.#options.maxBytes / 4) return;
     this.#entries.set(key, entry);
     this.#bytes += entry.bytes;
+    // Eviction takes from the front (the oldest), giving an entry served since it last came
+    // by a second chance at the back: an approximation of least recently used ("clock") that
+    // costs a hit one flag. The map's iteration visits the moved entries again, so this ends.
     for (const [k, e] of this.#entries) {
       if (this.#entries.size <= this.#options.maxEntries && this.#bytes <= this.#options.maxBytes) break;
-      this.#remove(k, e);
+      if (e.used) {
+        e.used = false;
+        this.#entries.delete(k);
+        this.#entries.set(k, e);
+      } else {
+        this.#remove(k, e);
+      }
     }
   }
 
