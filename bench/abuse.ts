@@ -206,7 +206,8 @@ async function main(): Promise<void> {
     });
     let wrkOutput = '';
     wrk.stdout!.on('data', (d: Buffer) => (wrkOutput += d.toString()));
-    const done = once(wrk, 'exit');
+    // 'close', not 'exit': wrk may have exited before all it printed has been read.
+    const done = once(wrk, 'close');
     const running = () => wrk.exitCode === null && wrk.signalCode === null;
 
     // While wrk runs: /healthz every 50 ms, and the server's memory.

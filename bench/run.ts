@@ -255,7 +255,8 @@ async function runWrk(args: string[], pid: number): Promise<WrkRun> {
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  await once(child, 'exit');
+  // 'close', not 'exit': wrk may have exited before all it printed has been read.
+  await once(child, 'close');
   return {
     out,
     requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN),
